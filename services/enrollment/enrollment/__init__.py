@@ -1,0 +1,1 @@
+"""Enrollment service: where institutes' data enters the platform."""

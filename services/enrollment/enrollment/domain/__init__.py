@@ -1,0 +1,1 @@
+"""Pure enrollment rules: no I/O, standard library only."""

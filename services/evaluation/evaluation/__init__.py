@@ -1,0 +1,1 @@
+"""Evaluation service: the 4-stage project certification and credentials."""

@@ -1,0 +1,1 @@
+"""Matching service: partner firms, openings, subscriptions, match rounds, internships."""

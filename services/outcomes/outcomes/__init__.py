@@ -1,0 +1,1 @@
+"""Outcomes service: did training lead to work?"""

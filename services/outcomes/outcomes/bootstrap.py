@@ -1,0 +1,24 @@
+"""The one place that builds the outcomes service's parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from outcomes.api import trainees
+from outcomes.settings import OutcomesSettings
+from traintrack_shared.http import create_service_app
+from traintrack_shared.settings import ServiceSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    return create_service_app(
+        service="outcomes",
+        description="Employment outcomes and indicators, projected from every topic.",
+        settings=settings or OutcomesSettings(),
+        migrations=MIGRATIONS,
+        routers=[trainees.router],
+    )

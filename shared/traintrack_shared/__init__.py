@@ -1,0 +1,1 @@
+"""traintrack's own library, used by every service."""

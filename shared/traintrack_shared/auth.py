@@ -1,0 +1,113 @@
+"""API keys: stored hashed in a keyring file, each bound to a role and a tenant.
+
+A key reads `tt_<key id>_<secret>`. The keyring holds only SHA-256 hashes of the whole
+key (the secret has 256 bits of entropy, so a fast hash is safe) and is re-read when it
+changes on disk, so keys are issued and revoked without a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel
+
+
+class Role(StrEnum):
+    INSTITUTE = "institute"
+    FIRM = "firm"
+    OPERATOR = "operator"
+
+
+class KeyEntry(BaseModel):
+    key_id: str
+    sha256: str
+    role: Role
+    tenant: str
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class Principal:
+    key_id: str
+    role: Role
+    tenant: str
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def issue_key(role: Role, tenant: str) -> tuple[str, KeyEntry]:
+    key_id = secrets.token_hex(6)
+    key = f"tt_{key_id}_{secrets.token_urlsafe(32)}"
+    return key, KeyEntry(key_id=key_id, sha256=hash_key(key), role=role, tenant=tenant)
+
+
+class Keyring:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._mtime: float | None = None
+        self._entries: dict[str, KeyEntry] = {}
+
+    def _reload_if_changed(self) -> None:
+        try:
+            mtime = self._path.stat().st_mtime
+        except FileNotFoundError:
+            self._entries, self._mtime = {}, None
+            return
+        if mtime != self._mtime:
+            entries = [KeyEntry.model_validate(e) for e in json.loads(self._path.read_text())]
+            self._entries = {e.key_id: e for e in entries}
+            self._mtime = mtime
+
+    def authenticate(self, key: str) -> Principal | None:
+        parts = key.split("_", 2)
+        if len(parts) != 3 or parts[0] != "tt":
+            return None
+        self._reload_if_changed()
+        entry = self._entries.get(parts[1])
+        if entry is None or entry.revoked:
+            return None
+        if not hmac.compare_digest(entry.sha256, hash_key(key)):
+            return None
+        return Principal(entry.key_id, entry.role, entry.tenant)
+
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="A traintrack API key (role and tenant bound)."
+)
+
+
+def requires(*roles: Role) -> Callable[..., Principal]:
+    """A dependency admitting only the given roles: 401 without a valid key, 403 otherwise."""
+    allowed = frozenset(roles)
+
+    def dependency(
+        request: Request, key: Annotated[str | None, Depends(api_key_header)]
+    ) -> Principal:
+        keyring: Keyring = request.app.state.keyring
+        principal = keyring.authenticate(key) if key else None
+        if principal is None:
+            raise HTTPException(
+                401, "a valid X-API-Key header is required", headers={"WWW-Authenticate": "ApiKey"}
+            )
+        if principal.role not in allowed:
+            raise HTTPException(
+                403,
+                f"role {principal.role} may not call this endpoint; "
+                f"allowed: {', '.join(sorted(allowed))}",
+            )
+        return principal
+
+    dependency.__name__ = f"requires_{'_or_'.join(sorted(allowed))}"
+    return dependency

@@ -1,0 +1,47 @@
+"""Connection pools and schema migrations (yoyo, from versioned SQL files)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import asyncpg
+from yoyo import get_backend, read_migrations
+
+SHARED_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migrate(database_url: str, service_migrations: Path | None) -> None:
+    """Apply the shared and the service's pending migrations, under yoyo's lock."""
+    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    backend = get_backend(url)
+    try:
+        sources = [SHARED_MIGRATIONS, *([service_migrations] if service_migrations else [])]
+        migrations = read_migrations(*map(str, sources))
+        with backend.lock():
+            backend.apply_migrations(backend.to_apply(migrations))
+    finally:
+        backend.connection.close()
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(
+    database_url: str,
+    *,
+    min_size: int = 2,
+    max_size: int = 10,
+    migrate_first: bool = True,
+    migrations: Path | None = None,
+) -> asyncpg.Pool:
+    """A pool on `database_url`, migrated first (shared tables plus `migrations`)."""
+    if migrate_first:
+        await asyncio.to_thread(migrate, database_url, migrations)
+    pool = await asyncpg.create_pool(
+        database_url, min_size=min_size, max_size=max_size, init=_init_connection
+    )
+    assert pool is not None
+    return pool

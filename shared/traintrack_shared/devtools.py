@@ -1,0 +1,102 @@
+"""Set-up chores for infra/local.py and tests: databases, topics, demo keys, demo data."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from pathlib import Path
+
+import asyncpg
+import typer
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from traintrack_shared.topics import ALL_TOPICS
+
+cli = typer.Typer(help=__doc__, no_args_is_help=True)
+
+
+@cli.command("create-databases")
+def create_databases(server_url: str, names: list[str]) -> None:
+    """Create each named database on SERVER_URL (postgresql://user:pw@host:port) if missing."""
+    asyncio.run(_create_databases(server_url, names))
+
+
+async def _create_databases(server_url: str, names: list[str]) -> None:
+    conn = await asyncpg.connect(f"{server_url}/postgres")
+    try:
+        existing = {r["datname"] for r in await conn.fetch("SELECT datname FROM pg_database")}
+        for name in names:
+            if name not in existing:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+@cli.command("create-topics")
+def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
+    """Create every topic of topics.py, DLQs included; existing ones are left as they are."""
+    admin = _admin(bootstrap, timeout)
+    try:
+        existing = set(admin.list_topics())
+        wanted = [
+            NewTopic(name, topic.partitions, 1)
+            for topic in ALL_TOPICS
+            for name in (topic.name, topic.dlq)
+            if name not in existing
+        ]
+        if wanted:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another runner was quicker
+                admin.create_topics(wanted)
+    finally:
+        admin.close()
+
+
+def _admin(bootstrap: str, timeout: float) -> KafkaAdminClient:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="traintrack-setup")
+        except KafkaError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+@cli.command("demo-keys")
+def demo_keys(credentials_file: Path, keyring_file: Path) -> None:
+    """Issue one operator, one institute and one partner-firm key for the demo."""
+    from traintrack_shared.auth import Role, issue_key
+
+    issued = {
+        "operator": issue_key(Role.OPERATOR, "platform"),
+        "institute": issue_key(Role.INSTITUTE, "inst-seoul-ict"),
+        "firm": issue_key(Role.FIRM, "firm-cloudnine"),
+    }
+    keyring_file.write_text(
+        json.dumps([entry.model_dump() for _, entry in issued.values()], indent=2)
+    )
+    credentials_file.write_text(
+        json.dumps(
+            {
+                name: {"key": key, "role": entry.role, "tenant": entry.tenant}
+                for name, (key, entry) in issued.items()
+            },
+            indent=2,
+        )
+    )
+    credentials_file.chmod(0o600)
+
+
+@cli.command("demo-data")
+def demo_data(credentials_file: Path) -> None:
+    """Load the demo programme data through the services' APIs."""
+    from traintrack_shared.demo import load_demo
+
+    load_demo(json.loads(credentials_file.read_text()))
+
+
+if __name__ == "__main__":
+    cli()

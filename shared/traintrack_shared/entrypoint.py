@@ -1,0 +1,39 @@
+"""`python -m <service>.main api|worker`: one process kind per invocation."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import faust
+import uvicorn
+from fastapi import FastAPI
+
+from traintrack_shared.settings import ServiceSettings
+from traintrack_shared.tracing import configure_logging, setup_tracing
+
+
+def run(
+    service: str,
+    settings: ServiceSettings,
+    *,
+    api: Callable[[ServiceSettings], FastAPI],
+    worker: Callable[[ServiceSettings], faust.App] | None = None,
+) -> None:
+    kind = sys.argv[1] if len(sys.argv) > 1 else "api"
+    setup_tracing(service)
+    configure_logging(settings.log_level)
+    if kind == "api":
+        uvicorn.run(
+            api(settings),
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            access_log=False,
+        )
+    elif kind == "worker" and worker is not None:
+        app = worker(settings)
+        sys.argv = [sys.argv[0], "worker", "--loglevel", settings.log_level.lower()]
+        app.main()
+    else:
+        sys.exit(f"usage: python -m {service}.main api" + (" | worker" if worker else ""))

@@ -1,0 +1,135 @@
+"""The FastAPI app every service serves: lifespan (pool, migrations, outbox relay),
+problem+json errors, API-key auth, /healthz, /readyz, /metrics, tracing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+from traintrack_shared import outbox, problems
+from traintrack_shared.auth import Keyring
+from traintrack_shared.db import create_pool
+from traintrack_shared.settings import ServiceSettings
+
+
+class HttpMetrics:
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry()
+        labels = ["method", "route", "status"]
+        self.requests = Counter(
+            "http_requests", "HTTP requests served", labels, registry=self.registry
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.outbox_unsent = Gauge(
+            "outbox_unsent_events", "Outbox rows not yet published", registry=self.registry
+        )
+        self.outbox_age = Gauge(
+            "outbox_oldest_unsent_age_seconds",
+            "Age of the oldest unpublished outbox row",
+            registry=self.registry,
+        )
+        self.service = service
+
+
+def create_service_app(
+    *,
+    service: str,
+    description: str,
+    settings: ServiceSettings,
+    migrations: Path | None,
+    routers: Sequence[APIRouter],
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await create_pool(
+            settings.database_url, migrations=migrations, max_size=settings.db_pool_max
+        )
+        relay = outbox.OutboxRelay(pool=pool, bootstrap=settings.kafka_bootstrap)
+        await relay.start()
+        app.state.pool, app.state.relay = pool, relay
+        try:
+            yield
+        finally:
+            await relay.stop()
+            await pool.close()
+
+    app = FastAPI(
+        title=f"traintrack {service}", description=description, version="1", lifespan=lifespan
+    )
+    app.state.settings = settings
+    app.state.keyring = Keyring(settings.keyring_file)
+    metrics = HttpMetrics(service)
+    problems.install(app)
+    _add_operational_routes(app, metrics)
+    _add_request_metrics(app, metrics)
+    for router in routers:
+        app.include_router(router)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    return app
+
+
+def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
+    ops = APIRouter(tags=["operations"])
+
+    @ops.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """Alive: the process answers. Public."""
+        return {"status": "ok"}
+
+    @ops.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        """Ready: the database and Kafka answer. Public."""
+        checks = {"database": False, "kafka": False}
+        try:
+            await asyncio.wait_for(request.app.state.pool.fetchval("SELECT 1"), 2)
+            checks["database"] = True
+        except Exception:
+            pass
+        checks["kafka"] = await request.app.state.relay.kafka_reachable()
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @ops.get("/metrics", response_class=Response)
+    async def prometheus(request: Request) -> Response:
+        """Prometheus metrics. Public on the service port, like every exporter."""
+        unsent, age = await outbox.backlog(request.app.state.pool)
+        metrics.outbox_unsent.set(unsent)
+        metrics.outbox_age.set(age)
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(ops)
+
+
+def _add_request_metrics(app: FastAPI, metrics: HttpMetrics) -> None:
+    @app.middleware("http")
+    async def record(request: Request, call_next):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
+        metrics.latency.labels(request.method, path).observe(time.perf_counter() - started)
+        return response

@@ -1,0 +1,90 @@
+"""faust-streaming glue: one app per service worker, agents that hand raw records to an
+EventConsumer. Agents stay thin: decode and dispatch live in `consumer.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from collections.abc import Awaitable, Callable
+
+import faust
+from faust.contrib.opentelemetry import setup_opentelemetry
+
+from traintrack_shared.codec import Headers, KafkaRecord
+from traintrack_shared.consumer import EventConsumer
+from traintrack_shared.dlq import Delivery
+from traintrack_shared.topics import Topic
+from traintrack_shared.tracing import LOG_FORMAT, TraceIdsFilter, TraceIdsFilter
+
+
+def create_stream_app(app_id: str, *, bootstrap: str, state_dir: Path) -> faust.App:
+    app = faust.App(
+        app_id,
+        broker=f"kafka://{bootstrap}",
+        key_serializer="raw",
+        value_serializer="raw",
+        store="memory://",
+        datadir=str(state_dir / app_id),
+        web_enabled=False,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        topic_disable_leader=True,
+        broker_commit_interval=1.0,
+        logging_config={
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"default": {"format": LOG_FORMAT}},
+            "filters": {"trace_ids": {"()": TraceIdsFilter}},
+            "handlers": {
+                "console": {
+                    "class": "logging.StreamHandler",
+                    "formatter": "default",
+                    "filters": ["trace_ids"],
+                }
+            },
+            "root": {"handlers": ["console"], "level": "INFO"},
+        },
+    )
+    setup_opentelemetry(app)
+    return app
+
+
+def publisher(app: faust.App) -> Callable[[str, bytes | None, bytes, Headers], Awaitable[None]]:
+    async def publish(topic: str, key: bytes | None, value: bytes, headers: Headers) -> None:
+        await app.producer.send_and_wait(topic, key, value, None, None, headers)
+
+    return publish
+
+
+def consume(
+    app: faust.App, topic: Topic, *, agent_name: str, build: Callable[[], Awaitable[EventConsumer]]
+) -> None:
+    """Register an agent that feeds every record of `topic` to the EventConsumer `build` makes."""
+    source = app.topic(topic.name, key_serializer="raw", value_serializer="raw", allow_empty=True)
+    lock = asyncio.Lock()
+    built: list[EventConsumer] = []
+
+    async def consumer() -> EventConsumer:
+        async with lock:
+            if not built:
+                built.append(await build())
+        return built[0]
+
+    async def agent(stream: faust.StreamT[bytes]) -> None:
+        handler = await consumer()
+        async for event in stream.events():
+            message = event.message
+            headers = message.headers or []
+            pairs = list(headers.items()) if isinstance(headers, dict) else list(headers)
+            await handler.process(
+                Delivery(
+                    topic=message.topic,
+                    partition=message.partition,
+                    offset=message.offset,
+                    record=KafkaRecord(message.key, message.value or b"", pairs),
+                )
+            )
+
+    agent.__name__ = agent_name
+    app.agent(source, name=agent_name)(agent)

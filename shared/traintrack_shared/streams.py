@@ -5,8 +5,8 @@ EventConsumer. Agents stay thin: decode and dispatch live in `consumer.py`.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import faust
 from faust.contrib.opentelemetry import setup_opentelemetry
@@ -15,7 +15,7 @@ from traintrack_shared.codec import Headers, KafkaRecord
 from traintrack_shared.consumer import EventConsumer
 from traintrack_shared.dlq import Delivery
 from traintrack_shared.topics import Topic
-from traintrack_shared.tracing import LOG_FORMAT, TraceIdsFilter, TraceIdsFilter
+from traintrack_shared.tracing import LOG_FORMAT, TraceIdsFilter
 
 
 def create_stream_app(app_id: str, *, bootstrap: str, state_dir: Path) -> faust.App:

@@ -1,0 +1,58 @@
+# traintrack: `make run` and `make test` work on a fresh machine; everything else is optional.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PACKAGES := -e shared -e services/enrollment -e services/evaluation -e services/matching \
+            -e services/outcomes
+
+.PHONY: help setup run up down status test lint format schemas unit clean
+
+help:
+	@echo "make run     set up and run the whole platform with demo data (Ctrl-C stops it)"
+	@echo "make test    set up and run lint, types, contracts and every test"
+	@echo "make up      the same platform in the background; make down stops it"
+	@echo "make schemas regenerate JSON Schema and AsyncAPI files from the contracts"
+
+$(STAMP): requirements-dev.txt shared/pyproject.toml services/*/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements-dev.txt $(PACKAGES)
+	touch $@
+
+setup: $(STAMP)
+
+run: setup
+	$(PY) infra/local.py run
+
+up: setup
+	$(PY) infra/local.py up
+
+down:
+	$(PYTHON) infra/local.py down
+
+status:
+	$(PYTHON) infra/local.py status
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+schemas: setup
+	$(PY) -m traintrack_shared.schemagen write
+
+unit: setup
+	$(PY) -m pytest tests/unit tests/contract
+
+test: lint
+	$(PY) -m pytest
+
+clean: down
+	rm -rf .run $(VENV)

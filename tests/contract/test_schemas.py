@@ -1,0 +1,66 @@
+import copy
+import json
+
+from traintrack_shared import schemagen
+from traintrack_shared.contracts import REGISTRY
+from traintrack_shared.contracts.enrollment import TraineeRegistered
+from traintrack_shared.topics import ALL_TOPICS
+
+
+def test_checked_in_schema_and_asyncapi_files_match_the_contracts():
+    assert schemagen.stale_files() == [], "run `make schemas` and commit the result"
+
+
+def test_no_contract_breaks_its_published_schema():
+    assert schemagen.incompatible_contracts() == {}
+
+
+def test_every_contract_has_a_published_schema_naming_its_topic_and_key():
+    for event_type, contract in REGISTRY.items():
+        published = json.loads((schemagen.EVENTS_DIR / f"{event_type}.json").read_text())
+        assert published["x-topic"] == contract.topic.name
+        assert published["x-partition-key"] in published["required"]
+
+
+def test_asyncapi_lists_every_topic_and_its_dlq_and_every_event_type():
+    document = json.loads(schemagen.ASYNCAPI_FILE.read_text())
+    addresses = {c["address"] for c in document["channels"].values()}
+    assert addresses == {n for t in ALL_TOPICS for n in (t.name, t.dlq)}
+    names = {m["name"] for m in document["components"]["messages"].values()}
+    assert names == set(REGISTRY)
+    assert document["asyncapi"].startswith("3.")
+
+
+PUBLISHED = schemagen.event_schema(TraineeRegistered)
+
+
+def changed(edit):
+    schema = copy.deepcopy(PUBLISHED)
+    edit(schema)
+    return schemagen.breaking_changes(PUBLISHED, schema)
+
+
+def test_adding_an_optional_field_or_rewording_a_description_is_compatible():
+    def edit(schema):
+        schema["properties"]["cohort_hint"] = {"type": "string"}
+        schema["properties"]["birth_year"]["description"] = "reworded"
+    assert changed(edit) == []
+
+
+def test_removing_a_required_field_breaks_older_consumers():
+    def edit(schema):
+        del schema["properties"]["region_code"]
+        schema["required"].remove("region_code")
+    assert any("region_code" in p for p in changed(edit))
+
+
+def test_changing_a_field_type_breaks_older_consumers():
+    def edit(schema):
+        schema["properties"]["birth_year"] = {"type": "string"}
+    assert changed(edit) == ["field 'birth_year' changed its type or constraints"]
+
+
+def test_making_a_required_field_optional_breaks_older_consumers():
+    def edit(schema):
+        schema["required"].remove("status")
+    assert changed(edit) == ["required field 'status' is no longer always sent"]

@@ -1,0 +1,83 @@
+import json
+
+import pytest
+from cloudevents.core.bindings import kafka as ce_kafka
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.v1 import kafka as ce_legacy_kafka
+
+from tests.utils import factories
+from traintrack_shared import codec
+from traintrack_shared.errors import PoisonMessage
+
+
+def encoded(data=None, **kwargs):
+    data = data or factories.trainee_registered()
+    return data, codec.encode(codec.to_cloudevent(data, source="/test", **kwargs))
+
+
+def test_an_encoded_event_decodes_to_the_same_data_id_and_key():
+    data, record = encoded(event_id="evt-1")
+    envelope = codec.decode(record)
+    assert envelope.data == data
+    assert envelope.id == "evt-1"
+    assert envelope.type == data.type
+    assert envelope.key == data.trainee_id
+    assert envelope.subject == f"trainee/{data.trainee_id}"
+
+
+def test_binary_mode_puts_attributes_in_ce_headers_data_in_value_and_partitionkey_in_key():
+    data, record = encoded()
+    headers = dict(record.headers)
+    assert record.key == data.trainee_id.encode()
+    assert json.loads(record.value) == data.model_dump(mode="json")
+    assert headers["ce_type"] == data.type.encode()
+    assert headers["ce_specversion"] == b"1.0"
+    assert headers["content-type"] == b"application/json"
+    assert {"ce_id", "ce_source", "ce_time", "ce_subject"} <= headers.keys()
+
+
+def test_the_official_sdk_reads_what_we_write_with_both_of_its_apis():
+    data, record = encoded()
+    message = ce_kafka.KafkaMessage(headers=dict(record.headers), key=record.key,
+                                    value=record.value)
+    event = ce_kafka.from_binary(message, JSONFormat())
+    assert event.get_type() == data.type
+    assert event.get_extension("partitionkey") == data.trainee_id
+    assert event.get_data() == data.model_dump(mode="json")
+    legacy = ce_legacy_kafka.from_binary(ce_legacy_kafka.KafkaMessage(
+        headers=dict(record.headers), key=record.key, value=record.value))
+    assert legacy["type"] == data.type
+    assert legacy["partitionkey"] == data.trainee_id.encode()  # the legacy API keeps bytes
+
+
+def test_extra_headers_such_as_trace_context_travel_alongside():
+    traceparent = b"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    event = codec.to_cloudevent(factories.trainee_registered(), source="/t")
+    record = codec.encode(event, [("traceparent", traceparent)])
+    assert ("traceparent", traceparent) in record.headers
+    assert codec.decode(record).id == event.get_id()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda r: codec.KafkaRecord(r.key, r.value, []), "not a CloudEvent"),
+        (lambda r: codec.KafkaRecord(r.key, b"{not json", r.headers), "not a JSON object"),
+        (lambda r: codec.KafkaRecord(r.key, b"", r.headers), "not a JSON object"),
+        (lambda r: codec.KafkaRecord(r.key, r.value, [
+            (k, b"traintrack.unknown.v9" if k == "ce_type" else v) for k, v in r.headers]),
+         "unknown event type"),
+        (lambda r: codec.KafkaRecord(r.key, json.dumps({"trainee_id": "x"}).encode(),
+                                     r.headers), "data invalid"),
+        (lambda r: codec.KafkaRecord(b"someone-else", r.value, r.headers), "partition key"),
+        (lambda r: codec.KafkaRecord(r.key, r.value, [
+            (k, b"\xff\xfe" if k == "ce_id" else v) for k, v in r.headers]),
+         "not a CloudEvent"),
+    ],
+    ids=["no-headers", "bad-json", "empty", "unknown-type", "invalid-data", "wrong-key",
+         "undecodable-header"],
+)
+def test_a_message_that_can_never_be_processed_is_poison_with_a_reason(mutate, reason):
+    _, record = encoded()
+    with pytest.raises(PoisonMessage, match=reason):
+        codec.decode(mutate(record))

@@ -106,8 +106,11 @@ class OutboxRelay:
                 async with self._pool.acquire() as conn:
                     await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK)
                     await conn.add_listener(NOTIFY_CHANNEL, self._notified)
-                    backoff = 0.5
-                    await self._publish_forever()
+                    try:
+                        backoff = 0.5
+                        await self._publish_forever()
+                    finally:
+                        await conn.remove_listener(NOTIFY_CHANNEL, self._notified)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -56,8 +56,10 @@ async def _http(_: Request, error: Exception) -> JSONResponse:
 
 async def _rejected(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, Rejected)
-    extra = {"errors": [{"field": error.field, "message": error.detail}]} if error.field else {}
-    return problem(error.status, _title(error.status), error.detail, **extra)
+    if error.field is None:
+        return problem(error.status, _title(error.status), error.detail)
+    return problem(error.status, _title(error.status), f"{error.field}: {error.detail}",
+                   errors=[{"field": error.field, "message": error.detail}])
 
 
 def _title(status: int) -> str:

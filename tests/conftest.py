@@ -1,0 +1,57 @@
+"""Where the real parts come from: an existing cluster named by environment variables,
+testcontainers where a Docker engine answers, or the local processes of infra/local.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.utils.platform import Platform
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+    except Exception:
+        return False
+    return True
+
+
+def _from_environment() -> Platform | None:
+    kafka, pg = os.environ.get("TRAINTRACK_KAFKA_BOOTSTRAP"), os.environ.get("TRAINTRACK_PG_URL")
+    if not (kafka and pg):
+        return None
+    zipkin = os.environ.get("TRAINTRACK_ZIPKIN_URL", "http://127.0.0.1:9411")
+    return Platform(kafka, pg.rstrip("/"), zipkin)
+
+
+def _local_processes() -> Platform:
+    done = subprocess.run([sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
+                          check=True, capture_output=True, text=True)
+    endpoints = json.loads(done.stdout.strip().splitlines()[-1])
+    return Platform(endpoints["kafka_bootstrap"], endpoints["pg_url"], endpoints["zipkin_url"])
+
+
+@pytest.fixture(scope="session")
+def platform() -> Iterator[Platform]:
+    found = _from_environment()
+    if found:
+        yield found
+    elif os.environ.get("TRAINTRACK_TEST_INFRA") != "local" and _docker_answers():
+        from tests.utils.containers import containers
+
+        with containers() as started:
+            yield started
+    else:
+        yield _local_processes()

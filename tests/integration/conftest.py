@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from tests.utils.platform import Platform
+from traintrack_shared.db import create_pool
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def spans() -> InMemorySpanExporter:
+    """Spans of this test process, kept in memory to assert on."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return exporter
+
+
+@pytest.fixture(scope="module")
+async def shared_pool(platform: Platform) -> AsyncIterator[asyncpg.Pool]:
+    """A fresh database with the shared tables (outbox, inbox) only."""
+    pool = await create_pool(await platform.fresh_database("shared"), migrations=None)
+    yield pool
+    await pool.close()

@@ -1,0 +1,148 @@
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from tests.utils import factories
+from tests.utils.platform import KafkaTail, header
+from traintrack_shared import codec
+from traintrack_shared.consumer import EventConsumer, Outcome
+from traintrack_shared.contracts.enrollment import TraineeEnrolled
+from traintrack_shared.dlq import Delivery
+from traintrack_shared.errors import Rejected
+from traintrack_shared.topics import ENROLLMENT_EVENTS
+
+pytestmark = pytest.mark.integration
+TOPIC = ENROLLMENT_EVENTS.name
+
+
+@pytest.fixture(scope="module")
+async def effects(shared_pool):
+    await shared_pool.execute("CREATE TABLE IF NOT EXISTS effects (event_id text, note text)")
+    return shared_pool
+
+
+@pytest.fixture(scope="module")
+async def producer(platform):
+    producer = AIOKafkaProducer(bootstrap_servers=platform.kafka_bootstrap, acks="all")
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+@pytest.fixture
+async def dlq(platform):
+    tail = await KafkaTail(platform.kafka_bootstrap, ENROLLMENT_EVENTS.dlq).start()
+    yield tail
+    await tail.stop()
+
+
+def make_consumer(pool, producer, handler, name="test-consumer"):
+    async def publish(topic, key, value, headers):
+        await producer.send_and_wait(topic, value, key=key, headers=headers)
+    return EventConsumer(name=name, pool=pool, handlers={TraineeEnrolled.type: handler},
+                         publish=publish, max_backoff=0.05)
+
+
+def delivery(record=None, offset=1):
+    record = record or codec.encode(codec.to_cloudevent(factories.trainee_enrolled(),
+                                                        source="/test"))
+    return Delivery(TOPIC, 0, offset, record)
+
+
+async def record_effect(event, conn):
+    await conn.execute("INSERT INTO effects VALUES ($1, 'applied')", event.id)
+
+
+async def count_effects(pool, event_id):
+    return await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1", event_id)
+
+
+async def test_a_redelivered_event_changes_nothing(effects, producer):
+    consumer = make_consumer(effects, producer, record_effect)
+    message = delivery()
+    event_id = codec.decode(message.record).id
+    assert await consumer.process(message) is Outcome.APPLIED
+    assert await consumer.process(message) is Outcome.DUPLICATE
+    assert await count_effects(effects, event_id) == 1
+
+
+async def test_two_consumers_each_apply_the_same_event_once(effects, producer):
+    message = delivery()
+    for name in ("consumer-a", "consumer-b"):
+        assert await make_consumer(effects, producer, record_effect, name).process(message) \
+            is Outcome.APPLIED
+    assert await count_effects(effects, codec.decode(message.record).id) == 2
+
+
+async def test_poison_goes_to_the_dlq_with_its_reason_and_origin(effects, producer, dlq):
+    consumer = make_consumer(effects, producer, record_effect)
+    good = delivery().record
+    poison = Delivery(TOPIC, 2, 77, codec.KafkaRecord(good.key, b"{broken", good.headers))
+    assert await consumer.process(poison) is Outcome.DEAD_LETTERED
+    dead = await dlq.wait_for(lambda r: header(r, "ce_id") == dict(good.headers)["ce_id"])
+    assert b"not a JSON object" in header(dead, "dlq-reason")
+    assert header(dead, "dlq-consumer") == b"test-consumer"
+    assert header(dead, "dlq-original-topic") == TOPIC.encode()
+    assert header(dead, "dlq-original-partition") == b"2"
+    assert header(dead, "dlq-original-offset") == b"77"
+    assert dead.value == b"{broken"
+
+
+async def test_a_transient_failure_is_retried_until_it_passes(effects, producer):
+    attempts = []
+
+    async def flaky(event, conn):
+        attempts.append(1)
+        if len(attempts) < 4:
+            raise ConnectionResetError("database went away")
+        await record_effect(event, conn)
+
+    message = delivery()
+    assert await make_consumer(effects, producer, flaky).process(message) is Outcome.APPLIED
+    assert len(attempts) == 4
+    assert await count_effects(effects, codec.decode(message.record).id) == 1
+
+
+async def test_a_rejected_event_is_dead_lettered_at_once_and_its_effects_rolled_back(
+        effects, producer, dlq):
+    attempts = []
+
+    async def refuse(event, conn):
+        attempts.append(1)
+        await record_effect(event, conn)
+        raise Rejected("cohort is closed", field="cohort_id")
+
+    message = delivery()
+    event_id = codec.decode(message.record).id
+    consumer = make_consumer(effects, producer, refuse)
+    assert await consumer.process(message) is Outcome.DEAD_LETTERED
+    assert len(attempts) == 1
+    assert await count_effects(effects, event_id) == 0
+    dead = await dlq.wait_for(lambda r: header(r, "ce_id") == event_id.encode())
+    assert header(dead, "dlq-reason") == b"cohort is closed"
+    # The inbox entry was rolled back too: after a fix, a replay is applied.
+    consumer_fixed = make_consumer(effects, producer, record_effect)
+    assert await consumer_fixed.process(message) is Outcome.APPLIED
+
+
+async def test_an_unexpected_error_is_tried_three_times_then_dead_lettered(effects, producer,
+                                                                           dlq):
+    attempts = []
+
+    async def buggy(event, conn):
+        attempts.append(1)
+        raise KeyError("bug")
+
+    message = delivery()
+    event_id = codec.decode(message.record).id
+    assert await make_consumer(effects, producer, buggy).process(message) \
+        is Outcome.DEAD_LETTERED
+    assert len(attempts) == 3
+    dead = await dlq.wait_for(lambda r: header(r, "ce_id") == event_id.encode())
+    assert header(dead, "dlq-error-class") == b"KeyError"
+
+
+async def test_events_no_handler_wants_are_skipped(effects, producer):
+    registered = codec.encode(codec.to_cloudevent(factories.trainee_registered(),
+                                                  source="/test"))
+    consumer = make_consumer(effects, producer, record_effect)
+    assert await consumer.process(delivery(registered)) is Outcome.IGNORED

@@ -1,0 +1,83 @@
+import json
+import uuid
+
+import pytest
+from opentelemetry import trace
+
+from tests.utils import factories
+from tests.utils.platform import KafkaTail, eventually, header
+from traintrack_shared import outbox
+from traintrack_shared.topics import ENROLLMENT_EVENTS
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def relay(shared_pool, platform):
+    relay = outbox.OutboxRelay(pool=shared_pool, bootstrap=platform.kafka_bootstrap)
+    await relay.start()
+    yield relay
+    await relay.stop()
+
+
+@pytest.fixture
+async def tail(platform):
+    tail = await KafkaTail(platform.kafka_bootstrap, ENROLLMENT_EVENTS.name).start()
+    yield tail
+    await tail.stop()
+
+
+async def write(pool, *events):
+    async with pool.acquire() as conn, conn.transaction():
+        return [await outbox.add_event(conn, e, source="/test") for e in events]
+
+
+async def test_committed_events_reach_kafka_in_order_per_key_as_cloudevents(
+        shared_pool, relay, tail):
+    trainee = factories.trainee_id()
+    events = [factories.trainee_enrolled(trainee_id=trainee, cohort_id=f"c-{n}")
+              for n in range(20)]
+    ids = await write(shared_pool, *events)
+    records = await tail.collect(lambda r: r.key == trainee.encode(), 20)
+    assert [header(r, "ce_id").decode() for r in records] == ids
+    assert [json.loads(r.value)["cohort_id"] for r in records] == [f"c-{n}" for n in range(20)]
+    assert len({r.partition for r in records}) == 1
+    assert header(records[0], "ce_type") == events[0].type.encode()
+    assert header(records[0], "content-type") == b"application/json"
+
+
+async def test_a_rolled_back_transaction_publishes_nothing(shared_pool, relay, tail):
+    trainee = factories.trainee_id()
+    with pytest.raises(RuntimeError):
+        async with shared_pool.acquire() as conn, conn.transaction():
+            await outbox.add_event(conn, factories.trainee_enrolled(trainee_id=trainee,
+                                                                    cohort_id="rolled-back"),
+                                   source="/test")
+            raise RuntimeError("the state change failed")
+    [marker] = await write(shared_pool, factories.trainee_enrolled(trainee_id=trainee,
+                                                                   cohort_id="kept"))
+    seen = await tail.collect(lambda r: r.key == trainee.encode(), 1)
+    assert [header(r, "ce_id").decode() for r in seen] == [marker]
+
+
+async def test_published_rows_are_marked_sent(shared_pool, relay, tail):
+    [event_id] = await write(shared_pool, factories.trainee_registered())
+    await tail.wait_for(lambda r: header(r, "ce_id") == event_id.encode())
+    sent_at = await eventually(lambda: shared_pool.fetchval(
+        "SELECT sent_at FROM outbox WHERE event_id = $1", uuid.UUID(event_id)))
+    assert sent_at is not None
+
+
+async def test_the_message_carries_the_trace_of_the_request_that_wrote_the_row(
+        shared_pool, relay, tail, spans):
+    tracer = trace.get_tracer("test")
+    with tracer.start_as_current_span("institute request") as request_span:
+        [event_id] = await write(shared_pool, factories.trainee_registered())
+    record = await tail.wait_for(lambda r: header(r, "ce_id") == event_id.encode())
+    traceparent = header(record, "traceparent").decode()
+    trace_id = format(request_span.get_span_context().trace_id, "032x")
+    assert traceparent.split("-")[1] == trace_id
+    publish = [s for s in spans.get_finished_spans()
+               if s.name == f"{ENROLLMENT_EVENTS.name} publish"
+               and s.attributes.get("messaging.message.id") == event_id]
+    assert publish and publish[0].parent.span_id == request_span.get_span_context().span_id

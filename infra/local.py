@@ -489,6 +489,7 @@ def main(argv: list[str]) -> int:
             )
             print_urls(endpoints)
             if command == "run":
+                signal.signal(signal.SIGTERM, signal.default_int_handler)
                 log("running; press Ctrl-C to stop everything")
                 try:
                     while True:

@@ -37,8 +37,12 @@ def _from_environment() -> Platform | None:
 
 
 def _local_processes() -> Platform:
-    done = subprocess.run([sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     endpoints = json.loads(done.stdout.strip().splitlines()[-1])
     return Platform(endpoints["kafka_bootstrap"], endpoints["pg_url"], endpoints["zipkin_url"])
 

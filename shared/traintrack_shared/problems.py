@@ -58,8 +58,12 @@ async def _rejected(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, Rejected)
     if error.field is None:
         return problem(error.status, _title(error.status), error.detail)
-    return problem(error.status, _title(error.status), f"{error.field}: {error.detail}",
-                   errors=[{"field": error.field, "message": error.detail}])
+    return problem(
+        error.status,
+        _title(error.status),
+        f"{error.field}: {error.detail}",
+        errors=[{"field": error.field, "message": error.detail}],
+    )
 
 
 def _title(status: int) -> str:

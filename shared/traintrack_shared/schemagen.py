@@ -56,8 +56,7 @@ def asyncapi() -> dict[str, Any]:
     messages: dict[str, Any] = {}
     for topic in ALL_TOPICS:
         channel_id = topic.name.replace(".", "-")
-        contracts = sorted((c for c in REGISTRY.values() if c.topic == topic),
-                           key=lambda c: c.type)
+        contracts = sorted((c for c in REGISTRY.values() if c.topic == topic), key=lambda c: c.type)
         refs = {}
         for contract in contracts:
             message_id = contract.type.replace(".", "-")
@@ -68,29 +67,35 @@ def asyncapi() -> dict[str, Any]:
                 "contentType": "application/json",
                 "headers": CE_HEADERS,
                 "payload": {"$ref": f"events/{contract.type}.json"},
-                "bindings": {"kafka": {"key": {"type": "string",
-                                               "description": topic.key}}},
+                "bindings": {"kafka": {"key": {"type": "string", "description": topic.key}}},
             }
             refs[message_id] = {"$ref": f"#/components/messages/{message_id}"}
-        channels[channel_id] = {"address": topic.name, "description": topic.description,
-                                "messages": refs,
-                                "bindings": {"kafka": {"partitions": topic.partitions}}}
+        channels[channel_id] = {
+            "address": topic.name,
+            "description": topic.description,
+            "messages": refs,
+            "bindings": {"kafka": {"partitions": topic.partitions}},
+        }
         channels[f"{channel_id}-dlq"] = {
             "address": topic.dlq,
             "description": f"Dead letters of {topic.name}: the original message with "
-                           "dlq-reason, dlq-consumer and dlq-original-* headers.",
+            "dlq-reason, dlq-consumer and dlq-original-* headers.",
         }
         operations[f"publish-{channel_id}"] = {
-            "action": "send", "channel": {"$ref": f"#/channels/{channel_id}"},
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{channel_id}"},
             "summary": f"Written by {topic.writer} only.",
             "messages": [{"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in refs],
         }
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "traintrack events", "version": "1",
-                 "description": "Every topic of the platform. CloudEvents 1.0, Kafka binary "
-                                "mode: the value is the JSON data, attributes are ce_* "
-                                "headers, the key is the partitionkey extension."},
+        "info": {
+            "title": "traintrack events",
+            "version": "1",
+            "description": "Every topic of the platform. CloudEvents 1.0, Kafka binary "
+            "mode: the value is the JSON data, attributes are ce_* "
+            "headers, the key is the partitionkey extension.",
+        },
         "defaultContentType": "application/json",
         "channels": channels,
         "operations": operations,
@@ -136,8 +141,7 @@ def expected_files() -> dict[Path, str]:
 
 
 def stale_files() -> list[Path]:
-    return [p for p, text in expected_files().items()
-            if not p.exists() or p.read_text() != text]
+    return [p for p, text in expected_files().items() if not p.exists() or p.read_text() != text]
 
 
 def incompatible_contracts() -> dict[str, list[str]]:
@@ -145,8 +149,7 @@ def incompatible_contracts() -> dict[str, list[str]]:
     for contract in REGISTRY.values():
         published = EVENTS_DIR / f"{contract.type}.json"
         if published.exists():
-            problems = breaking_changes(json.loads(published.read_text()),
-                                        event_schema(contract))
+            problems = breaking_changes(json.loads(published.read_text()), event_schema(contract))
             if problems:
                 found[contract.type] = problems
     return found
@@ -156,8 +159,9 @@ def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
     incompatible = incompatible_contracts()
     for event_type, problems in incompatible.items():
-        sys.stderr.write(f"{event_type}: breaking change, publish a new version instead: "
-                         f"{'; '.join(problems)}\n")
+        sys.stderr.write(
+            f"{event_type}: breaking change, publish a new version instead: {'; '.join(problems)}\n"
+        )
     if incompatible:
         return 1
     if command == "write":

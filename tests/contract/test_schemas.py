@@ -44,6 +44,7 @@ def test_adding_an_optional_field_or_rewording_a_description_is_compatible():
     def edit(schema):
         schema["properties"]["cohort_hint"] = {"type": "string"}
         schema["properties"]["birth_year"]["description"] = "reworded"
+
     assert changed(edit) == []
 
 
@@ -51,16 +52,19 @@ def test_removing_a_required_field_breaks_older_consumers():
     def edit(schema):
         del schema["properties"]["region_code"]
         schema["required"].remove("region_code")
+
     assert any("region_code" in p for p in changed(edit))
 
 
 def test_changing_a_field_type_breaks_older_consumers():
     def edit(schema):
         schema["properties"]["birth_year"] = {"type": "string"}
+
     assert changed(edit) == ["field 'birth_year' changed its type or constraints"]
 
 
 def test_making_a_required_field_optional_breaks_older_consumers():
     def edit(schema):
         schema["required"].remove("status")
+
     assert changed(edit) == ["required field 'status' is no longer always sent"]

@@ -26,9 +26,11 @@ def keys(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 async def app(platform, keys):
-    settings = EnrollmentSettings(database_url=await platform.fresh_database("enrollment"),
-                                  kafka_bootstrap=platform.kafka_bootstrap,
-                                  keyring_file=keys["file"])
+    settings = EnrollmentSettings(
+        database_url=await platform.fresh_database("enrollment"),
+        kafka_bootstrap=platform.kafka_bootstrap,
+        keyring_file=keys["file"],
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         yield app
@@ -36,8 +38,9 @@ async def app(platform, keys):
 
 @pytest.fixture
 async def client(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://enrollment") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://enrollment"
+    ) as client:
         yield client
 
 
@@ -46,17 +49,18 @@ def as_(keys, who):
 
 
 async def register(client, keys, who="institute", **overrides):
-    return await client.post("/v1/trainees", json=factories.trainee_body(**overrides),
-                             headers=as_(keys, who))
+    return await client.post(
+        "/v1/trainees", json=factories.trainee_body(**overrides), headers=as_(keys, who)
+    )
 
 
 async def outbox_rows(app, event_type):
-    return await app.state.pool.fetch("SELECT * FROM outbox WHERE event_type = $1",
-                                      event_type)
+    return await app.state.pool.fetch("SELECT * FROM outbox WHERE event_type = $1", event_type)
 
 
 async def test_an_institute_registers_a_trainee_and_the_event_carries_no_personal_details(
-        app, client, keys):
+    app, client, keys
+):
     response = await register(client, keys)
     assert response.status_code == 201
     trainee = response.json()
@@ -86,8 +90,7 @@ async def test_an_institute_enrolls_its_trainee_once_per_cohort(app, client, key
 
 async def test_calls_without_a_valid_key_are_refused_with_401(client, keys):
     for headers in ({}, {"X-API-Key": "tt_000000000000_forged"}):
-        response = await client.post("/v1/trainees", json=factories.trainee_body(),
-                                     headers=headers)
+        response = await client.post("/v1/trainees", json=factories.trainee_body(), headers=headers)
         assert response.status_code == 401
         assert response.headers["content-type"] == "application/problem+json"
 
@@ -103,30 +106,39 @@ async def test_an_institute_cannot_see_or_enroll_another_institutes_trainee(clie
     trainee_id = (await register(client, keys)).json()["trainee_id"]
     read = await client.get(f"/v1/trainees/{trainee_id}", headers=as_(keys, "other_institute"))
     assert read.status_code == 404
-    enroll = await client.post("/v1/enrollments", headers=as_(keys, "other_institute"), json={
-        "trainee_id": trainee_id, "cohort_id": "c-1", "enrolled_on": "2026-03-02"})
+    enroll = await client.post(
+        "/v1/enrollments",
+        headers=as_(keys, "other_institute"),
+        json={"trainee_id": trainee_id, "cohort_id": "c-1", "enrolled_on": "2026-03-02"},
+    )
     assert enroll.status_code == 404
 
 
 async def test_operators_read_any_trainee_and_firms_read_none(client, keys):
     trainee_id = (await register(client, keys)).json()["trainee_id"]
-    assert (await client.get(f"/v1/trainees/{trainee_id}",
-                             headers=as_(keys, "operator"))).status_code == 200
-    assert (await client.get(f"/v1/trainees/{trainee_id}",
-                             headers=as_(keys, "firm"))).status_code == 403
+    assert (
+        await client.get(f"/v1/trainees/{trainee_id}", headers=as_(keys, "operator"))
+    ).status_code == 200
+    assert (
+        await client.get(f"/v1/trainees/{trainee_id}", headers=as_(keys, "firm"))
+    ).status_code == 403
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"birth_year": "nineteen"}, "birth_year"),
-    ({"birth_year": 2020}, "birth_year"),
-    ({"region_code": "99"}, "region_code"),
-    ({"status": "retired"}, "status"),
-    ({"email": "not-an-email"}, "email"),
-    ({"name": ""}, "name"),
-    ({"nickname": "x"}, "nickname"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"birth_year": "nineteen"}, "birth_year"),
+        ({"birth_year": 2020}, "birth_year"),
+        ({"region_code": "99"}, "region_code"),
+        ({"status": "retired"}, "status"),
+        ({"email": "not-an-email"}, "email"),
+        ({"name": ""}, "name"),
+        ({"nickname": "x"}, "nickname"),
+    ],
+)
 async def test_bad_input_gets_a_problem_naming_the_field_and_writes_nothing(
-        app, client, keys, overrides, field):
+    app, client, keys, overrides, field
+):
     before = await app.state.pool.fetchval("SELECT count(*) FROM trainees")
     response = await register(client, keys, **overrides)
     assert response.status_code == 422

@@ -38,13 +38,20 @@ async def dlq(platform):
 def make_consumer(pool, producer, handler, name="test-consumer"):
     async def publish(topic, key, value, headers):
         await producer.send_and_wait(topic, value, key=key, headers=headers)
-    return EventConsumer(name=name, pool=pool, handlers={TraineeEnrolled.type: handler},
-                         publish=publish, max_backoff=0.05)
+
+    return EventConsumer(
+        name=name,
+        pool=pool,
+        handlers={TraineeEnrolled.type: handler},
+        publish=publish,
+        max_backoff=0.05,
+    )
 
 
 def delivery(record=None, offset=1):
-    record = record or codec.encode(codec.to_cloudevent(factories.trainee_enrolled(),
-                                                        source="/test"))
+    record = record or codec.encode(
+        codec.to_cloudevent(factories.trainee_enrolled(), source="/test")
+    )
     return Delivery(TOPIC, 0, offset, record)
 
 
@@ -68,8 +75,10 @@ async def test_a_redelivered_event_changes_nothing(effects, producer):
 async def test_two_consumers_each_apply_the_same_event_once(effects, producer):
     message = delivery()
     for name in ("consumer-a", "consumer-b"):
-        assert await make_consumer(effects, producer, record_effect, name).process(message) \
+        assert (
+            await make_consumer(effects, producer, record_effect, name).process(message)
             is Outcome.APPLIED
+        )
     assert await count_effects(effects, codec.decode(message.record).id) == 2
 
 
@@ -103,7 +112,8 @@ async def test_a_transient_failure_is_retried_until_it_passes(effects, producer)
 
 
 async def test_a_rejected_event_is_dead_lettered_at_once_and_its_effects_rolled_back(
-        effects, producer, dlq):
+    effects, producer, dlq
+):
     attempts = []
 
     async def refuse(event, conn):
@@ -124,8 +134,7 @@ async def test_a_rejected_event_is_dead_lettered_at_once_and_its_effects_rolled_
     assert await consumer_fixed.process(message) is Outcome.APPLIED
 
 
-async def test_an_unexpected_error_is_tried_three_times_then_dead_lettered(effects, producer,
-                                                                           dlq):
+async def test_an_unexpected_error_is_tried_three_times_then_dead_lettered(effects, producer, dlq):
     attempts = []
 
     async def buggy(event, conn):
@@ -134,15 +143,13 @@ async def test_an_unexpected_error_is_tried_three_times_then_dead_lettered(effec
 
     message = delivery()
     event_id = codec.decode(message.record).id
-    assert await make_consumer(effects, producer, buggy).process(message) \
-        is Outcome.DEAD_LETTERED
+    assert await make_consumer(effects, producer, buggy).process(message) is Outcome.DEAD_LETTERED
     assert len(attempts) == 3
     dead = await dlq.wait_for(lambda r: header(r, "ce_id") == event_id.encode())
     assert header(dead, "dlq-error-class") == b"KeyError"
 
 
 async def test_events_no_handler_wants_are_skipped(effects, producer):
-    registered = codec.encode(codec.to_cloudevent(factories.trainee_registered(),
-                                                  source="/test"))
+    registered = codec.encode(codec.to_cloudevent(factories.trainee_registered(), source="/test"))
     consumer = make_consumer(effects, producer, record_effect)
     assert await consumer.process(delivery(registered)) is Outcome.IGNORED

@@ -33,10 +33,10 @@ async def write(pool, *events):
 
 
 async def test_committed_events_reach_kafka_in_order_per_key_as_cloudevents(
-        shared_pool, relay, tail):
+    shared_pool, relay, tail
+):
     trainee = factories.trainee_id()
-    events = [factories.trainee_enrolled(trainee_id=trainee, cohort_id=f"c-{n}")
-              for n in range(20)]
+    events = [factories.trainee_enrolled(trainee_id=trainee, cohort_id=f"c-{n}") for n in range(20)]
     ids = await write(shared_pool, *events)
     records = await tail.collect(lambda r: r.key == trainee.encode(), 20)
     assert [header(r, "ce_id").decode() for r in records] == ids
@@ -50,12 +50,15 @@ async def test_a_rolled_back_transaction_publishes_nothing(shared_pool, relay, t
     trainee = factories.trainee_id()
     with pytest.raises(RuntimeError):
         async with shared_pool.acquire() as conn, conn.transaction():
-            await outbox.add_event(conn, factories.trainee_enrolled(trainee_id=trainee,
-                                                                    cohort_id="rolled-back"),
-                                   source="/test")
+            await outbox.add_event(
+                conn,
+                factories.trainee_enrolled(trainee_id=trainee, cohort_id="rolled-back"),
+                source="/test",
+            )
             raise RuntimeError("the state change failed")
-    [marker] = await write(shared_pool, factories.trainee_enrolled(trainee_id=trainee,
-                                                                   cohort_id="kept"))
+    [marker] = await write(
+        shared_pool, factories.trainee_enrolled(trainee_id=trainee, cohort_id="kept")
+    )
     seen = await tail.collect(lambda r: r.key == trainee.encode(), 1)
     assert [header(r, "ce_id").decode() for r in seen] == [marker]
 
@@ -63,13 +66,17 @@ async def test_a_rolled_back_transaction_publishes_nothing(shared_pool, relay, t
 async def test_published_rows_are_marked_sent(shared_pool, relay, tail):
     [event_id] = await write(shared_pool, factories.trainee_registered())
     await tail.wait_for(lambda r: header(r, "ce_id") == event_id.encode())
-    sent_at = await eventually(lambda: shared_pool.fetchval(
-        "SELECT sent_at FROM outbox WHERE event_id = $1", uuid.UUID(event_id)))
+    sent_at = await eventually(
+        lambda: shared_pool.fetchval(
+            "SELECT sent_at FROM outbox WHERE event_id = $1", uuid.UUID(event_id)
+        )
+    )
     assert sent_at is not None
 
 
 async def test_the_message_carries_the_trace_of_the_request_that_wrote_the_row(
-        shared_pool, relay, tail, spans):
+    shared_pool, relay, tail, spans
+):
     tracer = trace.get_tracer("test")
     with tracer.start_as_current_span("institute request") as request_span:
         [event_id] = await write(shared_pool, factories.trainee_registered())
@@ -77,7 +84,10 @@ async def test_the_message_carries_the_trace_of_the_request_that_wrote_the_row(
     traceparent = header(record, "traceparent").decode()
     trace_id = format(request_span.get_span_context().trace_id, "032x")
     assert traceparent.split("-")[1] == trace_id
-    publish = [s for s in spans.get_finished_spans()
-               if s.name == f"{ENROLLMENT_EVENTS.name} publish"
-               and s.attributes.get("messaging.message.id") == event_id]
+    publish = [
+        s
+        for s in spans.get_finished_spans()
+        if s.name == f"{ENROLLMENT_EVENTS.name} publish"
+        and s.attributes.get("messaging.message.id") == event_id
+    ]
     assert publish and publish[0].parent.span_id == request_span.get_span_context().span_id

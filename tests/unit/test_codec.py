@@ -38,14 +38,18 @@ def test_binary_mode_puts_attributes_in_ce_headers_data_in_value_and_partitionke
 
 def test_the_official_sdk_reads_what_we_write_with_both_of_its_apis():
     data, record = encoded()
-    message = ce_kafka.KafkaMessage(headers=dict(record.headers), key=record.key,
-                                    value=record.value)
+    message = ce_kafka.KafkaMessage(
+        headers=dict(record.headers), key=record.key, value=record.value
+    )
     event = ce_kafka.from_binary(message, JSONFormat())
     assert event.get_type() == data.type
     assert event.get_extension("partitionkey") == data.trainee_id
     assert event.get_data() == data.model_dump(mode="json")
-    legacy = ce_legacy_kafka.from_binary(ce_legacy_kafka.KafkaMessage(
-        headers=dict(record.headers), key=record.key, value=record.value))
+    legacy = ce_legacy_kafka.from_binary(
+        ce_legacy_kafka.KafkaMessage(
+            headers=dict(record.headers), key=record.key, value=record.value
+        )
+    )
     assert legacy["type"] == data.type
     assert legacy["partitionkey"] == data.trainee_id.encode()  # the legacy API keeps bytes
 
@@ -64,18 +68,35 @@ def test_extra_headers_such_as_trace_context_travel_alongside():
         (lambda r: codec.KafkaRecord(r.key, r.value, []), "not a CloudEvent"),
         (lambda r: codec.KafkaRecord(r.key, b"{not json", r.headers), "not a JSON object"),
         (lambda r: codec.KafkaRecord(r.key, b"", r.headers), "not a JSON object"),
-        (lambda r: codec.KafkaRecord(r.key, r.value, [
-            (k, b"traintrack.unknown.v9" if k == "ce_type" else v) for k, v in r.headers]),
-         "unknown event type"),
-        (lambda r: codec.KafkaRecord(r.key, json.dumps({"trainee_id": "x"}).encode(),
-                                     r.headers), "data invalid"),
+        (
+            lambda r: codec.KafkaRecord(
+                r.key,
+                r.value,
+                [(k, b"traintrack.unknown.v9" if k == "ce_type" else v) for k, v in r.headers],
+            ),
+            "unknown event type",
+        ),
+        (
+            lambda r: codec.KafkaRecord(r.key, json.dumps({"trainee_id": "x"}).encode(), r.headers),
+            "data invalid",
+        ),
         (lambda r: codec.KafkaRecord(b"someone-else", r.value, r.headers), "partition key"),
-        (lambda r: codec.KafkaRecord(r.key, r.value, [
-            (k, b"\xff\xfe" if k == "ce_id" else v) for k, v in r.headers]),
-         "not a CloudEvent"),
+        (
+            lambda r: codec.KafkaRecord(
+                r.key, r.value, [(k, b"\xff\xfe" if k == "ce_id" else v) for k, v in r.headers]
+            ),
+            "not a CloudEvent",
+        ),
     ],
-    ids=["no-headers", "bad-json", "empty", "unknown-type", "invalid-data", "wrong-key",
-         "undecodable-header"],
+    ids=[
+        "no-headers",
+        "bad-json",
+        "empty",
+        "unknown-type",
+        "invalid-data",
+        "wrong-key",
+        "undecodable-header",
+    ],
 )
 def test_a_message_that_can_never_be_processed_is_poison_with_a_reason(mutate, reason):
     _, record = encoded()

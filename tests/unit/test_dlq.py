@@ -4,10 +4,15 @@ from traintrack_shared.errors import PoisonMessage
 
 
 def test_dead_letter_headers_name_the_error_consumer_and_origin_and_keep_the_original():
-    delivery = Delivery("enrollment.events.v1", 3, 42,
-                        KafkaRecord(b"k", b"v", [("ce_id", b"e1"), ("dlq-reason", b"old")]))
-    headers = dead_letter_headers(delivery, consumer="outcomes",
-                                  error=PoisonMessage("unknown event type 'x'"))
+    delivery = Delivery(
+        "enrollment.events.v1",
+        3,
+        42,
+        KafkaRecord(b"k", b"v", [("ce_id", b"e1"), ("dlq-reason", b"old")]),
+    )
+    headers = dead_letter_headers(
+        delivery, consumer="outcomes", error=PoisonMessage("unknown event type 'x'")
+    )
     values = dict(headers)
     assert values["dlq-reason"] == b"unknown event type 'x'"
     assert values["dlq-error-class"] == b"PoisonMessage"

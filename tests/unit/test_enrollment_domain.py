@@ -10,8 +10,16 @@ PERSON = domain.PersonalDetails("김민준", "minjun@example.org", None)
 
 
 def register(**overrides):
-    values = dict(trainee_id="tr-1", institute_id="inst-a", birth_year=1999, region_code="30",
-                  status="job_seeker", consent_share_with_firms=True, personal=PERSON, now=NOW)
+    values = dict(
+        trainee_id="tr-1",
+        institute_id="inst-a",
+        birth_year=1999,
+        region_code="30",
+        status="job_seeker",
+        consent_share_with_firms=True,
+        personal=PERSON,
+        now=NOW,
+    )
     return domain.register_trainee(**{**values, **overrides})
 
 
@@ -21,12 +29,15 @@ def test_a_valid_trainee_is_registered_at_the_given_time():
     assert trainee.personal == PERSON
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"birth_year": 1929}, "birth_year"),
-    ({"birth_year": 2012}, "birth_year"),
-    ({"region_code": "99"}, "region_code"),
-    ({"personal": domain.PersonalDetails("  ", None, None)}, "name"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"birth_year": 1929}, "birth_year"),
+        ({"birth_year": 2012}, "birth_year"),
+        ({"region_code": "99"}, "region_code"),
+        ({"personal": domain.PersonalDetails("  ", None, None)}, "name"),
+    ],
+)
 def test_registration_refuses_impossible_facts_naming_the_field(overrides, field):
     with pytest.raises(Rejected) as refused:
         register(**overrides)
@@ -38,20 +49,35 @@ def test_the_youngest_allowed_trainee_is_fifteen_this_year():
 
 
 def test_an_enrollment_starts_enrolled_in_the_named_cohort():
-    enrollment = domain.enroll(register(), enrollment_id="en-1", institute_id="inst-a",
-                               cohort_id="kdt-ai-2026-1", enrolled_on=date(2026, 3, 2))
+    enrollment = domain.enroll(
+        register(),
+        enrollment_id="en-1",
+        institute_id="inst-a",
+        cohort_id="kdt-ai-2026-1",
+        enrolled_on=date(2026, 3, 2),
+    )
     assert enrollment.status is domain.EnrollmentStatus.ENROLLED
     assert enrollment.cohort_id == "kdt-ai-2026-1"
 
 
 def test_an_institute_cannot_enroll_another_institutes_trainee():
     with pytest.raises(Rejected) as refused:
-        domain.enroll(register(), enrollment_id="en-1", institute_id="inst-b",
-                      cohort_id="c-1", enrolled_on=date(2026, 3, 2))
+        domain.enroll(
+            register(),
+            enrollment_id="en-1",
+            institute_id="inst-b",
+            cohort_id="c-1",
+            enrolled_on=date(2026, 3, 2),
+        )
     assert refused.value.field == "trainee_id"
 
 
 def test_a_cohort_id_with_spaces_or_symbols_is_refused():
     with pytest.raises(Rejected):
-        domain.enroll(register(), enrollment_id="en-1", institute_id="inst-a",
-                      cohort_id="cohort; drop table", enrolled_on=date(2026, 3, 2))
+        domain.enroll(
+            register(),
+            enrollment_id="en-1",
+            institute_id="inst-a",
+            cohort_id="cohort; drop table",
+            enrolled_on=date(2026, 3, 2),
+        )

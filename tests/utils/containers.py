@@ -19,10 +19,13 @@ def containers() -> Iterator[Platform]:
     from testcontainers.kafka import KafkaContainer
     from testcontainers.postgres import PostgresContainer
 
-    with KafkaContainer("apache/kafka:4.1.0").with_kraft() as kafka, \
-            PostgresContainer("postgres:16", username="traintrack", password="traintrack",
-                              driver=None) as pg, \
-            DockerContainer("openzipkin/zipkin:3").with_exposed_ports(9411) as zipkin:
+    with (
+        KafkaContainer("apache/kafka:4.1.0").with_kraft() as kafka,
+        PostgresContainer(
+            "postgres:16", username="traintrack", password="traintrack", driver=None
+        ) as pg,
+        DockerContainer("openzipkin/zipkin:3").with_exposed_ports(9411) as zipkin,
+    ):
         wait_for_logs(zipkin, "Started ZipkinServer", timeout=120)
         host, port = pg.get_container_host_ip(), pg.get_exposed_port(5432)
         platform = Platform(

@@ -58,8 +58,9 @@ class KafkaTail:
     async def stop(self) -> None:
         await self._consumer.stop()
 
-    async def wait_for(self, matches: Callable[[ConsumerRecord], bool],
-                       timeout: float = 30.0) -> ConsumerRecord:
+    async def wait_for(
+        self, matches: Callable[[ConsumerRecord], bool], timeout: float = 30.0
+    ) -> ConsumerRecord:
         async with asyncio.timeout(timeout):
             while True:
                 batches = await self._consumer.getmany(timeout_ms=500)
@@ -68,8 +69,9 @@ class KafkaTail:
                         if matches(record):
                             return record
 
-    async def collect(self, matches: Callable[[ConsumerRecord], bool], count: int,
-                      timeout: float = 30.0) -> list[ConsumerRecord]:
+    async def collect(
+        self, matches: Callable[[ConsumerRecord], bool], count: int, timeout: float = 30.0
+    ) -> list[ConsumerRecord]:
         found: list[ConsumerRecord] = []
         async with asyncio.timeout(timeout):
             while len(found) < count:
@@ -86,8 +88,9 @@ def header(record: ConsumerRecord, name: str) -> bytes | None:
     return None
 
 
-async def eventually(probe: Callable[[], Awaitable[T]], *, timeout: float = 30.0,
-                     interval: float = 0.2) -> T:
+async def eventually(
+    probe: Callable[[], Awaitable[T]], *, timeout: float = 30.0, interval: float = 0.2
+) -> T:
     """Poll `probe` until it returns something truthy; that value."""
     async with asyncio.timeout(timeout):
         while True:

@@ -281,6 +281,11 @@ def start_postgres() -> None:
     if _alive("postgres") and _port_open(PG_PORT):
         log(f"postgres already running on {PG_PORT}")
         return
+    if _port_open(PG_PORT):
+        raise SetupError(
+            f"port {PG_PORT} is taken by a process this runner did not start; "
+            "stop it, set TRAINTRACK_PG_PORT, or set TRAINTRACK_PG_URL to use it"
+        )
     bin_dir = _pg_bin()
     user = _pg_user()
     as_user = ["runuser", "-u", user, "--"] if user else []

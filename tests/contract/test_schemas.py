@@ -68,3 +68,19 @@ def test_making_a_required_field_optional_breaks_older_consumers():
         schema["required"].remove("status")
 
     assert changed(edit) == ["required field 'status' is no longer always sent"]
+
+
+def test_published_schemas_are_valid_and_accept_what_producers_send():
+    from jsonschema import Draft202012Validator
+
+    from tests.utils import factories
+
+    samples = {
+        "traintrack.enrollment.trainee-registered.v1": factories.trainee_registered(),
+        "traintrack.enrollment.trainee-enrolled.v1": factories.trainee_enrolled(),
+    }
+    assert set(samples) == set(REGISTRY), "add a sample for every new contract"
+    for event_type, sample in samples.items():
+        schema = json.loads((schemagen.EVENTS_DIR / f"{event_type}.json").read_text())
+        Draft202012Validator.check_schema(schema)
+        Draft202012Validator(schema).validate(sample.model_dump(mode="json"))

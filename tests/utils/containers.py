@@ -20,7 +20,7 @@ def containers() -> Iterator[Platform]:
     from testcontainers.postgres import PostgresContainer
 
     with (
-        KafkaContainer("apache/kafka:4.1.0").with_kraft() as kafka,
+        KafkaContainer("apache/kafka:4.4.0").with_kraft() as kafka,
         PostgresContainer(
             "postgres:16", username="traintrack", password="traintrack", driver=None
         ) as pg,

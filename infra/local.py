@@ -123,6 +123,13 @@ def _stop(name: str, timeout: float = 20.0) -> None:
     _pid_file(name).unlink(missing_ok=True)
 
 
+def _run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    """Run a set-up step; its output goes to stderr, keeping stdout for our own answers."""
+    kwargs.setdefault("stdout", sys.stderr)
+    kwargs.setdefault("check", True)
+    return subprocess.run(argv, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
 def _port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -163,9 +170,8 @@ def ensure_jars() -> None:
     if not shutil.which("mvn") or not shutil.which("java"):
         raise SetupError("Java 17 and Maven are needed to fetch Kafka and Zipkin.")
     log("fetching Kafka and Zipkin from Maven Central (once)")
-    subprocess.run(
+    _run(
         ["mvn", "-q", "-B", "-f", str(ROOT / "infra/maven/pom.xml"), "generate-resources"],
-        check=True,
     )
 
 
@@ -214,7 +220,7 @@ log.retention.hours=-1
     ]
     if not (data / "meta.properties").exists():
         log("formatting Kafka storage (KRaft, standalone)")
-        subprocess.run(
+        _run(
             [
                 *java,
                 "kafka.tools.StorageTool",
@@ -225,7 +231,6 @@ log.retention.hours=-1
                 "-c",
                 str(props),
             ],
-            check=True,
             stdout=subprocess.DEVNULL,
         )
     log(f"starting kafka on {KAFKA_PORT}")
@@ -261,8 +266,8 @@ def _pg_bin() -> Path:
         log("PostgreSQL server not found: installing Debian's postgresql package")
         sudo = [] if os.geteuid() == 0 else ["sudo"]
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run([*sudo, "apt-get", "update", "-q"], check=True, env=env)
-        subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "postgresql"], check=True, env=env)
+        _run([*sudo, "apt-get", "update", "-q"], env=env)
+        _run([*sudo, "apt-get", "install", "-y", "-q", "postgresql"], env=env)
         found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not found:
         raise SetupError("could not find initdb after installing postgresql")
@@ -300,7 +305,7 @@ def start_postgres() -> None:
         pwfile.write_text(PG_PASSWORD + "\n")
         if user:
             shutil.chown(pwfile, user)
-        subprocess.run(
+        _run(
             [
                 *as_user,
                 str(bin_dir / "initdb"),
@@ -316,7 +321,6 @@ def start_postgres() -> None:
                 "UTF8",
                 "--locale=C.UTF-8",
             ],
-            check=True,
             stdout=subprocess.DEVNULL,
         )
         pwfile.unlink()
@@ -341,12 +345,12 @@ def start_postgres() -> None:
         user=user,
     )
     ready = [str(bin_dir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(PG_PORT)]
-    _wait("PostgreSQL", lambda: subprocess.run(ready).returncode == 0, 60, LOGS / "postgres.log")
+    _wait("PostgreSQL", lambda: _run(ready, check=False).returncode == 0, 60, LOGS / "postgres.log")
 
 
 def ensure_databases(endpoints: Endpoints, names: list[str]) -> None:
     """Create each service's database if missing (needs the venv's asyncpg)."""
-    subprocess.run(
+    _run(
         [
             str(VENV_PY),
             "-m",
@@ -355,12 +359,11 @@ def ensure_databases(endpoints: Endpoints, names: list[str]) -> None:
             endpoints.pg_url,
             *names,
         ],
-        check=True,
     )
 
 
 def ensure_topics(endpoints: Endpoints) -> None:
-    subprocess.run(
+    _run(
         [
             str(VENV_PY),
             "-m",
@@ -368,7 +371,6 @@ def ensure_topics(endpoints: Endpoints) -> None:
             "create-topics",
             endpoints.kafka_bootstrap,
         ],
-        check=True,
     )
 
 
@@ -437,7 +439,7 @@ def write_credentials() -> None:
     creds_file = RUN / "credentials.json"
     if creds_file.exists() and (RUN / "keyring.json").exists():
         return
-    subprocess.run(
+    _run(
         [
             str(VENV_PY),
             "-m",
@@ -446,7 +448,6 @@ def write_credentials() -> None:
             str(creds_file),
             str(RUN / "keyring.json"),
         ],
-        check=True,
     )
 
 
@@ -482,7 +483,7 @@ def main(argv: list[str]) -> int:
         elif command in ("up", "run"):
             endpoints = infra_up()
             start_services(endpoints)
-            subprocess.run(
+            _run(
                 [
                     str(VENV_PY),
                     "-m",
@@ -490,7 +491,6 @@ def main(argv: list[str]) -> int:
                     "demo-data",
                     str(RUN / "credentials.json"),
                 ],
-                check=True,
             )
             print_urls(endpoints)
             if command == "run":

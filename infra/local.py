@@ -76,8 +76,17 @@ def _pid_file(name: str) -> Path:
 def _alive(name: str) -> int | None:
     try:
         pid = int(_pid_file(name).read_text())
-        os.kill(pid, 0)
     except (OSError, ValueError):
+        return None
+    try:
+        # Reap it if it is our own child that exited; a zombie still answers kill(pid, 0).
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return None
+    except ChildProcessError:
+        pass  # started by an earlier run of this file
+    try:
+        os.kill(pid, 0)
+    except OSError:
         return None
     return pid
 
@@ -494,6 +503,9 @@ def main(argv: list[str]) -> int:
             )
             print_urls(endpoints)
             if command == "run":
+                # Ctrl-C and a polite kill both stop everything (even where the shell
+                # started us with SIGINT ignored).
+                signal.signal(signal.SIGINT, signal.default_int_handler)
                 signal.signal(signal.SIGTERM, signal.default_int_handler)
                 log("running; press Ctrl-C to stop everything")
                 try:

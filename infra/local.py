@@ -103,7 +103,7 @@ def _spawn(
     PIDS.mkdir(parents=True, exist_ok=True)
     if user:
         argv = ["runuser", "-u", user, "--", *argv]
-    with open(LOGS / f"{name}.log", "ab") as out:
+    with open(LOGS / f"{name}.log", "wb") as out:
         proc = subprocess.Popen(
             argv,
             stdout=out,
@@ -441,6 +441,22 @@ def start_services(endpoints: Endpoints) -> None:
             90,
             LOGS / f"{name}-api.log",
         )
+    for name in WORKERS:
+        log_file = LOGS / f"{name}-worker.log"
+        _wait(
+            f"{name} worker",
+            lambda n=name, f=log_file: (
+                _alive(f"{n}-worker") is not None
+                and "[^Worker]: Ready" in f.read_text(errors="replace")
+            ),
+            90,
+            log_file,
+        )
+
+
+def dead_processes() -> list[str]:
+    """Pieces this runner started that are no longer running."""
+    return [p.stem for p in PIDS.glob("*.pid") if _alive(p.stem) is None]
 
 
 def write_credentials() -> None:
@@ -509,8 +525,12 @@ def main(argv: list[str]) -> int:
                 signal.signal(signal.SIGTERM, signal.default_int_handler)
                 log("running; press Ctrl-C to stop everything")
                 try:
+                    reported: set[str] = set()
                     while True:
-                        time.sleep(3600)
+                        time.sleep(5)
+                        for name in set(dead_processes()) - reported:
+                            log(f"error: {name} stopped; see {LOGS / name}.log")
+                            reported.add(name)
                 except KeyboardInterrupt:
                     pass
                 finally:

@@ -19,6 +19,7 @@ from traintrack_shared.tracing import LOG_FORMAT, TraceIdsFilter
 
 
 def create_stream_app(app_id: str, *, bootstrap: str, state_dir: Path) -> faust.App:
+    (state_dir / app_id).mkdir(parents=True, exist_ok=True)
     app = faust.App(
         app_id,
         broker=f"kafka://{bootstrap}",

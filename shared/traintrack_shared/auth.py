@@ -110,4 +110,5 @@ def requires(*roles: Role) -> Callable[..., Principal]:
         return principal
 
     dependency.__name__ = f"requires_{'_or_'.join(sorted(allowed))}"
+    dependency.roles = allowed  # type: ignore[attr-defined]  # read by the authorization tests
     return dependency

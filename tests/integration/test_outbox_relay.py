@@ -91,3 +91,28 @@ async def test_the_message_carries_the_trace_of_the_request_that_wrote_the_row(
         and s.attributes.get("messaging.message.id") == event_id
     ]
     assert publish and publish[0].parent.span_id == request_span.get_span_context().span_id
+
+
+async def test_two_relays_on_one_database_publish_each_event_once_and_in_order(
+    shared_pool, platform, tail
+):
+    relays = [
+        outbox.OutboxRelay(pool=shared_pool, bootstrap=platform.kafka_bootstrap, batch_size=7)
+        for _ in range(2)
+    ]
+    for relay in relays:
+        await relay.start()
+    try:
+        trainee = factories.trainee_id()
+        ids = []
+        for n in range(40):
+            ids += await write(
+                shared_pool, factories.trainee_enrolled(trainee_id=trainee, cohort_id=f"c-{n}")
+            )
+        records = await tail.collect(lambda r: r.key == trainee.encode(), 40)
+        more = await tail.drain(lambda r: r.key == trainee.encode(), seconds=2)
+    finally:
+        for relay in relays:
+            await relay.stop()
+    assert [header(r, "ce_id").decode() for r in records] == ids
+    assert more == []

@@ -80,6 +80,18 @@ class KafkaTail:
                     found.extend(r for r in records if matches(r))
         return found
 
+    async def drain(
+        self, matches: Callable[[ConsumerRecord], bool], seconds: float
+    ) -> list[ConsumerRecord]:
+        """Whatever matching arrives within `seconds`."""
+        found: list[ConsumerRecord] = []
+        deadline = asyncio.get_running_loop().time() + seconds
+        while asyncio.get_running_loop().time() < deadline:
+            batches = await self._consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                found.extend(r for r in records if matches(r))
+        return found
+
 
 def header(record: ConsumerRecord, name: str) -> bytes | None:
     for key, value in record.headers or ():

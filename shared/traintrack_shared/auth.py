@@ -70,6 +70,10 @@ class Keyring:
             self._entries = {e.key_id: e for e in entries}
             self._mtime = mtime
 
+    def entry(self, key_id: str) -> KeyEntry | None:
+        self._reload_if_changed()
+        return self._entries.get(key_id)
+
     def authenticate(self, key: str) -> Principal | None:
         parts = key.split("_", 2)
         if len(parts) != 3 or parts[0] != "tt":

@@ -20,6 +20,19 @@ from traintrack_shared.contracts import REGISTRY, EventData
 from traintrack_shared.errors import PoisonMessage
 
 JSON = JSONFormat()
+STANDARD_ATTRIBUTES = frozenset(
+    {
+        "id",
+        "source",
+        "type",
+        "specversion",
+        "time",
+        "subject",
+        "datacontenttype",
+        "dataschema",
+        "partitionkey",
+    }
+)
 Headers = list[tuple[str, bytes]]
 
 
@@ -34,6 +47,8 @@ class Envelope:
     subject: str | None
     key: str
     data: EventData
+    extensions: dict[str, str]
+    value: bytes  # the data exactly as received, for signatures
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,8 @@ def decode(record: KafkaRecord) -> Envelope:
         subject=event.get_subject(),
         key=key,
         data=data,
+        extensions={k: str(v) for k, v in attributes.items() if k not in STANDARD_ATTRIBUTES},
+        value=record.value,
     )
 
 

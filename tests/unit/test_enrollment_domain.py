@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -46,38 +46,3 @@ def test_registration_refuses_impossible_facts_naming_the_field(overrides, field
 
 def test_the_youngest_allowed_trainee_is_fifteen_this_year():
     assert register(birth_year=2011).birth_year == 2011
-
-
-def test_an_enrollment_starts_enrolled_in_the_named_cohort():
-    enrollment = domain.enroll(
-        register(),
-        enrollment_id="en-1",
-        institute_id="inst-a",
-        cohort_id="kdt-ai-2026-1",
-        enrolled_on=date(2026, 3, 2),
-    )
-    assert enrollment.status is domain.EnrollmentStatus.ENROLLED
-    assert enrollment.cohort_id == "kdt-ai-2026-1"
-
-
-def test_an_institute_cannot_enroll_another_institutes_trainee():
-    with pytest.raises(Rejected) as refused:
-        domain.enroll(
-            register(),
-            enrollment_id="en-1",
-            institute_id="inst-b",
-            cohort_id="c-1",
-            enrolled_on=date(2026, 3, 2),
-        )
-    assert refused.value.field == "trainee_id"
-
-
-def test_a_cohort_id_with_spaces_or_symbols_is_refused():
-    with pytest.raises(Rejected):
-        domain.enroll(
-            register(),
-            enrollment_id="en-1",
-            institute_id="inst-a",
-            cohort_id="cohort; drop table",
-            enrolled_on=date(2026, 3, 2),
-        )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
+from traintrack_shared.contracts.base import EventData
 from traintrack_shared.contracts.enrollment import TraineeEnrolled, TraineeRegistered
 
 
@@ -47,3 +48,71 @@ def trainee_body(**overrides: Any) -> dict[str, Any]:
         "email": "seoyeon@example.org",
     }
     return {**body, **overrides}
+
+
+def samples() -> dict[str, EventData]:
+    """One valid instance of every contract, by event type."""
+    from traintrack_shared.contracts import enrollment as e
+    from traintrack_shared.contracts import submissions as s
+
+    trainee, enrollment_id = trainee_id(), "en-1"
+    ids = {"trainee_id": trainee, "enrollment_id": enrollment_id}
+    made: list[EventData] = [
+        trainee_registered(trainee_id=trainee),
+        trainee_enrolled(trainee_id=trainee),
+        e.CohortOpened(
+            cohort_id="c-1",
+            programme_id="p-1",
+            programme_name="AI",
+            institute_id="inst",
+            region_code="30",
+            track="k_digital_training",
+            field="AI",
+            hours=960,
+            project_work_share=0.4,
+            capacity=30,
+            starts_on=date(2026, 3, 2),
+            ends_on=date(2026, 8, 28),
+        ),
+        e.ConsentChanged(
+            trainee_id=trainee, share_with_firms=False, changed_at=datetime(2026, 4, 1, tzinfo=UTC)
+        ),
+        e.AttendanceRecorded(
+            **ids,
+            cohort_id="c-1",
+            day=date(2026, 3, 3),
+            status="late",
+            rate_to_date=0.95,
+            month_rate=1.0,
+        ),
+        e.AttendanceAtRisk(
+            **ids,
+            cohort_id="c-1",
+            scope="month",
+            period="2026-03",
+            best_possible_rate=0.77,
+            detected_on=date(2026, 3, 20),
+        ),
+        e.EnrollmentCompleted(
+            **ids,
+            cohort_id="c-1",
+            completed_on=date(2026, 8, 28),
+            attendance_rate=0.91,
+            early_employment=False,
+        ),
+        e.EnrollmentDropped(**ids, cohort_id="c-1", dropped_on=date(2026, 5, 2), reason="health"),
+        e.SurveySubmitted(**ids, cohort_id="c-1", score=93, submitted_on=date(2026, 8, 28)),
+        e.TraineeErased(trainee_id=trainee, erased_at=datetime(2026, 9, 1, tzinfo=UTC)),
+        s.RecordAttendance(
+            **ids,
+            day=date(2026, 3, 3),
+            status="present",
+            check_in=time(8, 58),
+            check_out=time(18, 2),
+        ),
+        s.SubmitSurvey(**ids, score=88, submitted_on=date(2026, 8, 28)),
+        s.CompleteEnrollment(**ids, completed_on=date(2026, 8, 28)),
+        s.DropEnrollment(**ids, dropped_on=date(2026, 5, 2), reason="personal"),
+        s.ChangeConsent(trainee_id=trainee, share_with_firms=True),
+    ]
+    return {event.type: event for event in made}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from enrollment.api import trainees
+from enrollment.api import catalogue, enrollments, trainees
 from enrollment.settings import EnrollmentSettings
 from traintrack_shared.http import create_service_app
 from traintrack_shared.settings import ServiceSettings
@@ -21,5 +21,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         "trainees' personal details; events carry pseudonymous ids only.",
         settings=settings or EnrollmentSettings(),
         migrations=MIGRATIONS,
-        routers=[trainees.router],
+        routers=[catalogue.router, trainees.router, enrollments.router],
     )

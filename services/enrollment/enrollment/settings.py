@@ -10,3 +10,4 @@ class EnrollmentSettings(ServiceSettings):
 
     database_url: str = dev_database_url("enrollment")
     http_port: int = 8001
+    consumer_name: str = "enrollment"

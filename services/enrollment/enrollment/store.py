@@ -1,13 +1,153 @@
-"""SQL for trainees and enrollments (asyncpg). Rows in, domain objects out."""
+"""SQL for the enrollment store (asyncpg). Rows in, domain objects out."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 import asyncpg
 
-from enrollment.domain.trainees import Enrollment, EnrollmentStatus, PersonalDetails, Trainee
+from enrollment.domain.attendance import AttendanceDay, AttendanceStatus
+from enrollment.domain.catalogue import Cohort, Institute, Programme, Track
+from enrollment.domain.enrollments import DropReason, Enrollment, EnrollmentStatus
+from enrollment.domain.trainees import PersonalDetails, Trainee
+
+# ---------------------------------------------------------------- catalogue
 
 
-async def add_trainee(conn: asyncpg.Connection, trainee: Trainee) -> None:
+async def add_institute(conn: asyncpg.Connection, institute: Institute) -> bool:
+    done = await conn.fetchval(
+        "INSERT INTO institutes (institute_id, name, region_code) VALUES ($1, $2, $3) "
+        "ON CONFLICT DO NOTHING RETURNING 1",
+        institute.institute_id,
+        institute.name,
+        institute.region_code,
+    )
+    return done is not None
+
+
+async def get_institute(conn: asyncpg.Connection, institute_id: str) -> Institute | None:
+    row = await conn.fetchrow("SELECT * FROM institutes WHERE institute_id = $1", institute_id)
+    return Institute(row["institute_id"], row["name"], row["region_code"]) if row else None
+
+
+async def list_institutes(conn: asyncpg.Connection, only: str | None) -> list[Institute]:
+    rows = await conn.fetch(
+        "SELECT * FROM institutes WHERE $1::text IS NULL OR "
+        "institute_id = $1 ORDER BY institute_id",
+        only,
+    )
+    return [Institute(r["institute_id"], r["name"], r["region_code"]) for r in rows]
+
+
+def _programme(row: asyncpg.Record) -> Programme:
+    return Programme(
+        row["programme_id"],
+        row["institute_id"],
+        row["name"],
+        Track(row["track"]),
+        row["field"],
+        row["hours"],
+        row["capacity"],
+        float(row["project_work_share"]),
+        row["training_site"],
+    )
+
+
+async def add_programme(conn: asyncpg.Connection, p: Programme) -> bool:
+    done = await conn.fetchval(
+        """INSERT INTO programmes (programme_id, institute_id, name, track, field, hours,
+                                   capacity, project_work_share, training_site)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING 1""",
+        p.programme_id,
+        p.institute_id,
+        p.name,
+        p.track.value,
+        p.field,
+        p.hours,
+        p.capacity,
+        p.project_work_share,
+        p.training_site,
+    )
+    return done is not None
+
+
+async def get_programme(conn: asyncpg.Connection, programme_id: str) -> Programme | None:
+    row = await conn.fetchrow("SELECT * FROM programmes WHERE programme_id = $1", programme_id)
+    return _programme(row) if row else None
+
+
+async def list_programmes(conn: asyncpg.Connection, only: str | None) -> list[Programme]:
+    rows = await conn.fetch(
+        "SELECT * FROM programmes WHERE $1::text IS NULL OR "
+        "institute_id = $1 ORDER BY programme_id",
+        only,
+    )
+    return [_programme(r) for r in rows]
+
+
+def _cohort(row: asyncpg.Record) -> Cohort:
+    return Cohort(
+        row["cohort_id"],
+        row["programme_id"],
+        row["institute_id"],
+        row["starts_on"],
+        row["ends_on"],
+        row["capacity"],
+    )
+
+
+async def add_cohort(conn: asyncpg.Connection, c: Cohort) -> bool:
+    done = await conn.fetchval(
+        """INSERT INTO cohorts (cohort_id, programme_id, institute_id, starts_on, ends_on,
+                                capacity)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1""",
+        c.cohort_id,
+        c.programme_id,
+        c.institute_id,
+        c.starts_on,
+        c.ends_on,
+        c.capacity,
+    )
+    return done is not None
+
+
+async def get_cohort(
+    conn: asyncpg.Connection, cohort_id: str, *, lock: bool = False
+) -> Cohort | None:
+    # FOR UPDATE serialises admissions to one cohort, so two cannot take its last seat.
+    sql = "SELECT * FROM cohorts WHERE cohort_id = $1" + (" FOR UPDATE" if lock else "")
+    row = await conn.fetchrow(sql, cohort_id)
+    return _cohort(row) if row else None
+
+
+async def cohorts_by_id(conn: asyncpg.Connection, ids: list[str]) -> dict[str, Cohort]:
+    rows = await conn.fetch("SELECT * FROM cohorts WHERE cohort_id = ANY($1)", ids)
+    return {r["cohort_id"]: _cohort(r) for r in rows}
+
+
+async def list_cohorts(conn: asyncpg.Connection, only: str | None) -> list[Cohort]:
+    rows = await conn.fetch(
+        "SELECT * FROM cohorts WHERE $1::text IS NULL OR "
+        "institute_id = $1 ORDER BY starts_on, cohort_id",
+        only,
+    )
+    return [_cohort(r) for r in rows]
+
+
+async def seats_taken(conn: asyncpg.Connection, cohort_id: str) -> int:
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM enrollments WHERE cohort_id = $1 AND status = ANY($2)",
+        cohort_id,
+        ["enrolled", "completed", "completed_early_employment"],
+    )
+    return count
+
+
+# ---------------------------------------------------------------- trainees
+
+
+async def add_trainee(conn: asyncpg.Connection, trainee: Trainee, *, by: str) -> None:
     await conn.execute(
         """INSERT INTO trainees (trainee_id, institute_id, birth_year, region_code, status,
                                  consent_share_with_firms, registered_at)
@@ -27,6 +167,9 @@ async def add_trainee(conn: asyncpg.Connection, trainee: Trainee) -> None:
         trainee.personal.name,
         trainee.personal.email,
         trainee.personal.phone,
+    )
+    await add_consent(
+        conn, trainee.trainee_id, trainee.consent_share_with_firms, trainee.registered_at, by=by
     )
 
 
@@ -51,36 +194,177 @@ async def get_trainee(conn: asyncpg.Connection, trainee_id: str) -> Trainee | No
     )
 
 
-async def add_enrollment(conn: asyncpg.Connection, enrollment: Enrollment) -> bool:
-    """False when the trainee is already enrolled in that cohort."""
+async def add_consent(
+    conn: asyncpg.Connection, trainee_id: str, share: bool, at: datetime, *, by: str
+) -> None:
+    await conn.execute(
+        "UPDATE trainees SET consent_share_with_firms = $2 WHERE trainee_id = $1", trainee_id, share
+    )
+    await conn.execute(
+        "INSERT INTO consent_history (trainee_id, share_with_firms, "
+        "changed_at, changed_by) VALUES ($1, $2, $3, $4)",
+        trainee_id,
+        share,
+        at,
+        by,
+    )
+
+
+async def consent_history(conn: asyncpg.Connection, trainee_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT share_with_firms, changed_at, changed_by FROM "
+        "consent_history WHERE trainee_id = $1 ORDER BY id",
+        trainee_id,
+    )
+    return [dict(r) for r in rows]
+
+
+async def erase_personal_details(conn: asyncpg.Connection, trainee_id: str, at: datetime) -> bool:
+    await conn.execute("DELETE FROM trainee_personal_details WHERE trainee_id = $1", trainee_id)
     done = await conn.fetchval(
-        """INSERT INTO enrollments (enrollment_id, trainee_id, institute_id, cohort_id,
-                                    enrolled_on, status)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (trainee_id, cohort_id) DO NOTHING RETURNING 1""",
-        enrollment.enrollment_id,
-        enrollment.trainee_id,
-        enrollment.institute_id,
-        enrollment.cohort_id,
-        enrollment.enrolled_on,
-        enrollment.status.value,
+        "UPDATE trainees SET erased_at = $2 WHERE trainee_id = $1 "
+        "AND erased_at IS NULL RETURNING 1",
+        trainee_id,
+        at,
     )
     return done is not None
 
 
+# ---------------------------------------------------------------- enrollments
+
+
+def _enrollment(r: asyncpg.Record) -> Enrollment:
+    return Enrollment(
+        r["enrollment_id"],
+        r["trainee_id"],
+        r["institute_id"],
+        r["cohort_id"],
+        r["applied_on"],
+        EnrollmentStatus(r["status"]),
+        r["enrolled_on"],
+        r["ended_on"],
+        DropReason(r["drop_reason"]) if r["drop_reason"] else None,
+        r["hired_on"],
+    )
+
+
+async def add_enrollment(conn: asyncpg.Connection, e: Enrollment) -> bool:
+    """False when the trainee already has an enrollment in that cohort."""
+    done = await conn.fetchval(
+        """INSERT INTO enrollments (enrollment_id, trainee_id, institute_id, cohort_id,
+                                    applied_on, status, enrolled_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (trainee_id, cohort_id) DO NOTHING RETURNING 1""",
+        e.enrollment_id,
+        e.trainee_id,
+        e.institute_id,
+        e.cohort_id,
+        e.applied_on,
+        e.status.value,
+        e.enrolled_on,
+    )
+    return done is not None
+
+
+async def save_enrollment(conn: asyncpg.Connection, e: Enrollment) -> None:
+    await conn.execute(
+        """UPDATE enrollments SET status = $2, enrolled_on = $3, ended_on = $4,
+                  drop_reason = $5, hired_on = $6 WHERE enrollment_id = $1""",
+        e.enrollment_id,
+        e.status.value,
+        e.enrolled_on,
+        e.ended_on,
+        e.drop_reason.value if e.drop_reason else None,
+        e.hired_on,
+    )
+
+
+async def get_enrollment(
+    conn: asyncpg.Connection, enrollment_id: str, *, lock: bool = False
+) -> Enrollment | None:
+    sql = "SELECT * FROM enrollments WHERE enrollment_id = $1" + (" FOR UPDATE" if lock else "")
+    row = await conn.fetchrow(sql, enrollment_id)
+    return _enrollment(row) if row else None
+
+
+async def enrollments_by_id(conn: asyncpg.Connection, ids: list[str]) -> dict[str, Enrollment]:
+    rows = await conn.fetch("SELECT * FROM enrollments WHERE enrollment_id = ANY($1)", ids)
+    return {r["enrollment_id"]: _enrollment(r) for r in rows}
+
+
 async def enrollments_of(conn: asyncpg.Connection, trainee_id: str) -> list[Enrollment]:
     rows = await conn.fetch(
-        "SELECT * FROM enrollments WHERE trainee_id = $1 ORDER BY enrolled_on, enrollment_id",
+        "SELECT * FROM enrollments WHERE trainee_id = $1 ORDER BY applied_on, enrollment_id",
         trainee_id,
     )
-    return [
-        Enrollment(
-            r["enrollment_id"],
-            r["trainee_id"],
-            r["institute_id"],
-            r["cohort_id"],
-            r["enrolled_on"],
-            EnrollmentStatus(r["status"]),
-        )
-        for r in rows
-    ]
+    return [_enrollment(r) for r in rows]
+
+
+# ---------------------------------------------------------------- attendance and surveys
+
+
+async def attendance_of(
+    conn: asyncpg.Connection, enrollment_ids: list[str]
+) -> dict[str, dict[date, AttendanceStatus]]:
+    rows = await conn.fetch(
+        "SELECT enrollment_id, day, status FROM attendance WHERE enrollment_id = ANY($1)",
+        enrollment_ids,
+    )
+    found: dict[str, dict[date, AttendanceStatus]] = {e: {} for e in enrollment_ids}
+    for r in rows:
+        found[r["enrollment_id"]][r["day"]] = AttendanceStatus(r["status"])
+    return found
+
+
+async def upsert_attendance(
+    conn: asyncpg.Connection, rows: list[tuple[str, AttendanceDay]]
+) -> None:
+    await conn.executemany(
+        """INSERT INTO attendance (enrollment_id, day, status, check_in, check_out)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (enrollment_id, day) DO UPDATE SET status = excluded.status,
+               check_in = excluded.check_in, check_out = excluded.check_out,
+               recorded_at = now()""",
+        [(e, d.day, d.status.value, d.check_in, d.check_out) for e, d in rows],
+    )
+
+
+async def alerts_of(
+    conn: asyncpg.Connection, enrollment_ids: list[str]
+) -> set[tuple[str, str, str]]:
+    rows = await conn.fetch(
+        "SELECT enrollment_id, scope, period FROM at_risk_alerts WHERE enrollment_id = ANY($1)",
+        enrollment_ids,
+    )
+    return {(r["enrollment_id"], r["scope"], r["period"]) for r in rows}
+
+
+async def add_alerts(conn: asyncpg.Connection, alerts: list[tuple[str, str, str, date]]) -> None:
+    await conn.executemany(
+        "INSERT INTO at_risk_alerts (enrollment_id, scope, period, "
+        "detected_on) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        alerts,
+    )
+
+
+async def upsert_survey(
+    conn: asyncpg.Connection, enrollment_id: str, score: int, submitted_on: date
+) -> None:
+    await conn.execute(
+        """INSERT INTO surveys (enrollment_id, score, submitted_on) VALUES ($1, $2, $3)
+           ON CONFLICT (enrollment_id) DO UPDATE SET score = excluded.score,
+               submitted_on = excluded.submitted_on""",
+        enrollment_id,
+        score,
+        submitted_on,
+    )
+
+
+async def cohort_survey_mean(conn: asyncpg.Connection, cohort_id: str) -> tuple[int, float | None]:
+    row = await conn.fetchrow(
+        "SELECT count(*) AS n, avg(s.score)::float AS mean FROM surveys s "
+        "JOIN enrollments e USING (enrollment_id) WHERE e.cohort_id = $1",
+        cohort_id,
+    )
+    assert row is not None
+    return int(row["n"]), row["mean"]

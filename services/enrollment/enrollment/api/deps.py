@@ -7,6 +7,7 @@ from typing import Annotated
 import asyncpg
 from fastapi import Depends, Request
 
+from enrollment.commands import Actor
 from traintrack_shared.auth import Principal, Role, requires
 
 
@@ -15,6 +16,27 @@ def _pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
+def actor_of(principal: Principal) -> Actor:
+    if principal.role is Role.OPERATOR:
+        return Actor(f"operator:{principal.key_id}", None)
+    return Actor(f"institute:{principal.tenant}", principal.tenant)
+
+
+def _institute(principal: Annotated[Principal, Depends(requires(Role.INSTITUTE))]) -> Actor:
+    return actor_of(principal)
+
+
+def _institute_or_operator(
+    principal: Annotated[Principal, Depends(requires(Role.INSTITUTE, Role.OPERATOR))],
+) -> Actor:
+    return actor_of(principal)
+
+
+def _operator(principal: Annotated[Principal, Depends(requires(Role.OPERATOR))]) -> Actor:
+    return actor_of(principal)
+
+
 PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
-InstituteKey = Annotated[Principal, Depends(requires(Role.INSTITUTE))]
-InstituteOrOperatorKey = Annotated[Principal, Depends(requires(Role.INSTITUTE, Role.OPERATOR))]
+InstituteActor = Annotated[Actor, Depends(_institute)]
+ReaderActor = Annotated[Actor, Depends(_institute_or_operator)]
+OperatorActor = Annotated[Actor, Depends(_operator)]

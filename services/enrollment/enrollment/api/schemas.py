@@ -1,17 +1,75 @@
-"""The API's own shapes: what callers send and what they get back."""
+"""The API's own shapes: what callers send and what they get back.
+
+Commands about an existing trainee take the submission contracts themselves as bodies
+(see commands.py), so they validate exactly as on Kafka.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from enrollment.domain.catalogue import Track
 from traintrack_shared.vocabulary import RegionCode, TraineeStatus
 
+Slug = Annotated[
+    str, StringConstraints(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]+$")
+]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 
-class TraineeCreate(BaseModel):
+
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+
+class InstituteCreate(Strict):
+    institute_id: Slug
+    name: str = Field(min_length=1, max_length=200)
+    region_code: RegionCode
+
+
+class InstitutePublic(BaseModel):
+    institute_id: str
+    name: str
+    region_code: str
+
+
+class ProgrammeCreate(Strict):
+    programme_id: Slug
+    name: str = Field(min_length=1, max_length=200)
+    track: Track
+    field: str = Field(min_length=1, max_length=100)
+    hours: int = Field(ge=1, le=3000)
+    capacity: int = Field(ge=1, le=2000)
+    project_work_share: float = Field(ge=0, le=1)
+    training_site: str | None = Field(default=None, max_length=200)
+
+
+class ProgrammePublic(ProgrammeCreate):
+    institute_id: str
+
+
+class CohortCreate(Strict):
+    cohort_id: Slug
+    programme_id: Slug
+    starts_on: date
+    ends_on: date
+    capacity: int | None = Field(default=None, ge=1, le=2000)
+
+
+class CohortPublic(BaseModel):
+    cohort_id: str
+    programme_id: str
+    institute_id: str
+    starts_on: date
+    ends_on: date
+    capacity: int
+    training_days: int
+
+
+class TraineeCreate(Strict):
     birth_year: int = Field(ge=1900, le=2100, examples=[1998])
     region_code: RegionCode = Field(
         description="Two-digit province code of the national training portal.", examples=["11"]
@@ -31,16 +89,32 @@ class TraineePublic(BaseModel):
     status: str
     consent_share_with_firms: bool
     registered_at: datetime
-    name: str
+    name: str | None
     email: str | None
     phone: str | None
 
 
-class EnrollmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ConsentUpdate(Strict):
+    share_with_firms: bool
 
-    trainee_id: str = Field(min_length=1, max_length=64)
-    cohort_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+class ConsentChange(BaseModel):
+    share_with_firms: bool
+    changed_at: datetime
+    changed_by: str
+
+
+class EnrollmentCreate(Strict):
+    trainee_id: Id
+    cohort_id: Id
+    applied_on: date
+    admit: bool = Field(
+        default=True,
+        description="Admit at once (takes a seat); false leaves the application pending.",
+    )
+
+
+class AdmitBody(Strict):
     enrolled_on: date
 
 
@@ -49,5 +123,40 @@ class EnrollmentPublic(BaseModel):
     trainee_id: str
     institute_id: str
     cohort_id: str
-    enrolled_on: date
+    applied_on: date
     status: str
+    enrolled_on: date | None
+    ended_on: date | None
+    drop_reason: str | None
+    hired_on: date | None
+
+
+class PeriodRate(BaseModel):
+    period: str
+    training_days: int
+    excused: int
+    attended: int
+    unrecorded: int
+    rate: float
+    best_possible: float
+    at_risk: bool
+
+
+class AttendanceReport(BaseModel):
+    enrollment_id: str
+    to_date: PeriodRate
+    course: PeriodRate
+    months: list[PeriodRate]
+
+
+class RowErrorPublic(BaseModel):
+    row: int
+    field: str | None
+    message: str
+
+
+class ImportReport(BaseModel):
+    rows: int
+    accepted: int
+    rejected: int
+    errors: list[RowErrorPublic]

@@ -1,62 +1,69 @@
-"""Trainees and their enrollments, for the institute that registered them."""
+"""Trainees: registration (HTTP only: personal details), consent, erasure."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from enrollment import handlers, store
-from enrollment.api.deps import InstituteKey, InstituteOrOperatorKey, PoolDep
-from enrollment.api.schemas import EnrollmentCreate, EnrollmentPublic, TraineeCreate, TraineePublic
-from enrollment.commands import EnrollTrainee, RegisterTrainee
-from enrollment.domain.trainees import Enrollment, Trainee
-from traintrack_shared.auth import Role
-from traintrack_shared.errors import NotFound
+from enrollment.api.deps import InstituteActor, OperatorActor, PoolDep, ReaderActor
+from enrollment.api.schemas import ConsentChange, ConsentUpdate, TraineeCreate, TraineePublic
+from enrollment.commands import RegisterTrainee
+from enrollment.domain.trainees import Trainee
+from traintrack_shared.contracts.submissions import ChangeConsent
 
 router = APIRouter(prefix="/v1", tags=["trainees"])
 
 
 def _public(trainee: Trainee) -> TraineePublic:
     fields = {k: v for k, v in asdict(trainee).items() if k != "personal"}
-    return TraineePublic(**fields, **asdict(trainee.personal))
-
-
-def _enrollment(enrollment: Enrollment) -> EnrollmentPublic:
-    return EnrollmentPublic(**asdict(enrollment))
+    personal = asdict(trainee.personal)
+    personal["name"] = personal["name"] or None  # erased
+    return TraineePublic(**fields, **personal)
 
 
 @router.post("/trainees", status_code=status.HTTP_201_CREATED)
 async def register_trainee(
-    body: TraineeCreate, pool: PoolDep, principal: InstituteKey
+    body: TraineeCreate, pool: PoolDep, actor: InstituteActor
 ) -> TraineePublic:
-    """Register a trainee of the calling institute (institute keys only)."""
-    trainee = await handlers.register_trainee(
-        RegisterTrainee(institute_id=principal.tenant, **body.model_dump()), pool
-    )
+    """Register a trainee of the calling institute; the platform issues the pseudonymous id."""
+    async with pool.acquire() as conn, conn.transaction():
+        trainee = await handlers.register_trainee(RegisterTrainee(**body.model_dump()), actor, conn)
     return _public(trainee)
 
 
 @router.get("/trainees/{trainee_id}")
-async def read_trainee(
-    trainee_id: str, pool: PoolDep, principal: InstituteOrOperatorKey
-) -> TraineePublic:
-    """One trainee (their institute, or an operator)."""
+async def read_trainee(trainee_id: str, pool: PoolDep, actor: ReaderActor) -> TraineePublic:
+    """One trainee with personal details (their institute, or an operator)."""
     async with pool.acquire() as conn:
-        trainee = await store.get_trainee(conn, trainee_id)
-    if trainee is None or (
-        principal.role is Role.INSTITUTE and trainee.institute_id != principal.tenant
-    ):
-        raise NotFound(f"trainee {trainee_id}")
-    return _public(trainee)
+        return _public(await handlers.trainee_of(actor, trainee_id, conn))
 
 
-@router.post("/enrollments", status_code=status.HTTP_201_CREATED)
-async def enroll_trainee(
-    body: EnrollmentCreate, pool: PoolDep, principal: InstituteKey
-) -> EnrollmentPublic:
-    """Enroll one of the calling institute's trainees in a cohort (institute keys only)."""
-    enrollment = await handlers.enroll_trainee(
-        EnrollTrainee(institute_id=principal.tenant, **body.model_dump()), pool
-    )
-    return _enrollment(enrollment)
+@router.put("/trainees/{trainee_id}/consent")
+async def change_consent(
+    trainee_id: str, body: ConsentUpdate, pool: PoolDep, actor: InstituteActor
+) -> TraineePublic:
+    """Record the trainee's consent to be shown to partner firms (their institute)."""
+    command = ChangeConsent(trainee_id=trainee_id, share_with_firms=body.share_with_firms)
+    async with pool.acquire() as conn, conn.transaction():
+        await handlers.change_consent(command, actor, conn)
+        return _public(await handlers.trainee_of(actor, trainee_id, conn))
+
+
+@router.get("/trainees/{trainee_id}/consent-history")
+async def consent_history(
+    trainee_id: str, pool: PoolDep, actor: ReaderActor
+) -> list[ConsentChange]:
+    """Every consent given or withdrawn, oldest first (their institute, or an operator)."""
+    async with pool.acquire() as conn:
+        await handlers.trainee_of(actor, trainee_id, conn)
+        return [ConsentChange(**c) for c in await store.consent_history(conn, trainee_id)]
+
+
+@router.delete("/trainees/{trainee_id}/personal-details", status_code=status.HTTP_204_NO_CONTENT)
+async def erase_trainee(trainee_id: str, pool: PoolDep, _: OperatorActor) -> Response:
+    """Erase a trainee's personal details; the pseudonymous id remains (operators only)."""
+    async with pool.acquire() as conn, conn.transaction():
+        await handlers.erase_trainee(trainee_id, conn)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

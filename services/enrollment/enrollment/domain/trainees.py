@@ -1,26 +1,15 @@
-"""Trainees and enrollments: what may be registered, and how an enrollment starts."""
+"""Trainees: what may be registered, and their consent to be shown to partner firms."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from traintrack_shared.errors import Rejected
 from traintrack_shared.vocabulary import REGIONS
 
-COHORT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 YOUNGEST_TRAINEE_AGE = 15
 OLDEST_BIRTH_YEAR = 1930
-
-
-class EnrollmentStatus(StrEnum):
-    APPLIED = "applied"
-    ENROLLED = "enrolled"
-    COMPLETED = "completed"
-    COMPLETED_EARLY_EMPLOYMENT = "completed_early_employment"
-    DROPPED = "dropped"
 
 
 @dataclass(frozen=True)
@@ -42,16 +31,6 @@ class Trainee:
     consent_share_with_firms: bool
     registered_at: datetime
     personal: PersonalDetails
-
-
-@dataclass(frozen=True)
-class Enrollment:
-    enrollment_id: str
-    trainee_id: str
-    institute_id: str
-    cohort_id: str
-    enrolled_on: date
-    status: EnrollmentStatus
 
 
 def register_trainee(
@@ -87,18 +66,8 @@ def register_trainee(
     )
 
 
-def enroll(
-    trainee: Trainee, *, enrollment_id: str, institute_id: str, cohort_id: str, enrolled_on: date
-) -> Enrollment:
-    if trainee.institute_id != institute_id:
-        raise Rejected("the trainee belongs to another institute", field="trainee_id")
-    if not COHORT_ID.match(cohort_id):
-        raise Rejected("cohort id must be 1-64 letters, digits, '.', '_' or '-'", field="cohort_id")
-    return Enrollment(
-        enrollment_id,
-        trainee.trainee_id,
-        institute_id,
-        cohort_id,
-        enrolled_on,
-        EnrollmentStatus.ENROLLED,
-    )
+def change_consent(trainee: Trainee, *, share_with_firms: bool) -> Trainee | None:
+    """The trainee with the new consent, or None when nothing changes."""
+    if trainee.consent_share_with_firms == share_with_firms:
+        return None
+    return replace(trainee, consent_share_with_firms=share_with_firms)

@@ -1,0 +1,91 @@
+"""The catalogue: institutes (operators create them), their programmes and cohorts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, status
+
+from enrollment import handlers, store
+from enrollment.api.deps import InstituteActor, OperatorActor, PoolDep, ReaderActor
+from enrollment.api.schemas import (
+    CohortCreate,
+    CohortPublic,
+    InstituteCreate,
+    InstitutePublic,
+    ProgrammeCreate,
+    ProgrammePublic,
+)
+from enrollment.commands import CreateInstitute, DefineProgramme, OpenCohort
+from enrollment.domain.catalogue import Cohort
+from traintrack_shared.errors import NotFound
+
+router = APIRouter(prefix="/v1", tags=["catalogue"])
+
+
+def _cohort(cohort: Cohort) -> CohortPublic:
+    return CohortPublic(**asdict(cohort), training_days=len(cohort.training_days()))
+
+
+@router.post("/institutes", status_code=status.HTTP_201_CREATED)
+async def create_institute(
+    body: InstituteCreate, pool: PoolDep, _: OperatorActor
+) -> InstitutePublic:
+    """Add a training institute to the catalogue (operators only)."""
+    async with pool.acquire() as conn, conn.transaction():
+        institute = await handlers.create_institute(CreateInstitute(**body.model_dump()), conn)
+    return InstitutePublic(**asdict(institute))
+
+
+@router.get("/institutes")
+async def list_institutes(pool: PoolDep, actor: ReaderActor) -> list[InstitutePublic]:
+    """Institutes: all for operators, its own for an institute."""
+    async with pool.acquire() as conn:
+        found = await store.list_institutes(conn, actor.institute_id)
+    return [InstitutePublic(**asdict(i)) for i in found]
+
+
+@router.post("/programmes", status_code=status.HTTP_201_CREATED)
+async def define_programme(
+    body: ProgrammeCreate, pool: PoolDep, actor: InstituteActor
+) -> ProgrammePublic:
+    """Define a programme (course) of the calling institute."""
+    async with pool.acquire() as conn, conn.transaction():
+        programme = await handlers.define_programme(
+            DefineProgramme(**body.model_dump()), actor, conn
+        )
+    return ProgrammePublic(**asdict(programme))
+
+
+@router.get("/programmes")
+async def list_programmes(pool: PoolDep, actor: ReaderActor) -> list[ProgrammePublic]:
+    """Programmes: all for operators, its own for an institute."""
+    async with pool.acquire() as conn:
+        found = await store.list_programmes(conn, actor.institute_id)
+    return [ProgrammePublic(**asdict(p)) for p in found]
+
+
+@router.post("/cohorts", status_code=status.HTTP_201_CREATED)
+async def open_cohort(body: CohortCreate, pool: PoolDep, actor: InstituteActor) -> CohortPublic:
+    """Open a cohort (one run of a programme) of the calling institute."""
+    async with pool.acquire() as conn, conn.transaction():
+        cohort = await handlers.open_cohort(OpenCohort(**body.model_dump()), actor, conn)
+    return _cohort(cohort)
+
+
+@router.get("/cohorts")
+async def list_cohorts(pool: PoolDep, actor: ReaderActor) -> list[CohortPublic]:
+    """Cohorts: all for operators, its own for an institute."""
+    async with pool.acquire() as conn:
+        found = await store.list_cohorts(conn, actor.institute_id)
+    return [_cohort(c) for c in found]
+
+
+@router.get("/cohorts/{cohort_id}")
+async def read_cohort(cohort_id: str, pool: PoolDep, actor: ReaderActor) -> CohortPublic:
+    """One cohort (its institute, or an operator)."""
+    async with pool.acquire() as conn:
+        cohort = await store.get_cohort(conn, cohort_id)
+    if cohort is None or not actor.may_touch(cohort.institute_id):
+        raise NotFound(f"cohort {cohort_id}")
+    return _cohort(cohort)

@@ -1,0 +1,182 @@
+"""Enrollments and what happens during a course: admission, attendance, surveys, the end."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from fastapi import APIRouter, Request, status
+
+from enrollment import attendance, handlers, store
+from enrollment.api.deps import InstituteActor, PoolDep, ReaderActor
+from enrollment.api.schemas import (
+    AdmitBody,
+    AttendanceReport,
+    EnrollmentCreate,
+    EnrollmentPublic,
+    ImportReport,
+    PeriodRate,
+    RowErrorPublic,
+)
+from enrollment.commands import AdmitEnrollment, ApplyEnrollment
+from enrollment.domain import attendance as rules
+from enrollment.domain.enrollments import Enrollment
+from traintrack_shared import attendance_csv
+from traintrack_shared.contracts.submissions import (
+    CompleteEnrollment,
+    DropEnrollment,
+    RecordAttendance,
+    SubmitSurvey,
+)
+from traintrack_shared.errors import Rejected
+
+router = APIRouter(prefix="/v1", tags=["enrollments"])
+MAX_IMPORT_BYTES = 32 * 1024 * 1024
+IMPORT_CHUNK = 5000
+
+
+def _public(enrollment: Enrollment) -> EnrollmentPublic:
+    return EnrollmentPublic(**asdict(enrollment))
+
+
+@router.post("/enrollments", status_code=status.HTTP_201_CREATED)
+async def apply_enrollment(
+    body: EnrollmentCreate, pool: PoolDep, actor: InstituteActor
+) -> EnrollmentPublic:
+    """Apply a trainee to a cohort and, by default, admit them (takes a seat)."""
+    async with pool.acquire() as conn, conn.transaction():
+        return _public(
+            await handlers.apply_enrollment(ApplyEnrollment(**body.model_dump()), actor, conn)
+        )
+
+
+@router.get("/enrollments/{enrollment_id}")
+async def read_enrollment(
+    enrollment_id: str, pool: PoolDep, actor: ReaderActor
+) -> EnrollmentPublic:
+    """One enrollment (its institute, or an operator)."""
+    async with pool.acquire() as conn:
+        return _public(await handlers.enrollment_of(actor, enrollment_id, conn))
+
+
+@router.post("/enrollments/{enrollment_id}/admit")
+async def admit_enrollment(
+    enrollment_id: str, body: AdmitBody, pool: PoolDep, actor: InstituteActor
+) -> EnrollmentPublic:
+    """Admit a pending application, if the cohort has a seat left."""
+    async with pool.acquire() as conn, conn.transaction():
+        return _public(
+            await handlers.admit_enrollment(
+                AdmitEnrollment(enrollment_id, body.enrolled_on), actor, conn
+            )
+        )
+
+
+@router.post("/completions")
+async def complete_enrollment(
+    body: CompleteEnrollment, pool: PoolDep, actor: InstituteActor
+) -> EnrollmentPublic:
+    """Complete an enrollment (>= 80 % attendance), or through early employment."""
+    async with pool.acquire() as conn, conn.transaction():
+        return _public(await handlers.complete_enrollment(body, actor, conn))
+
+
+@router.post("/drop-outs")
+async def drop_enrollment(
+    body: DropEnrollment, pool: PoolDep, actor: InstituteActor
+) -> EnrollmentPublic:
+    """Record that a trainee left the course, with the reason."""
+    async with pool.acquire() as conn, conn.transaction():
+        return _public(await handlers.drop_enrollment(body, actor, conn))
+
+
+@router.post("/surveys", status_code=status.HTTP_201_CREATED)
+async def submit_survey(body: SubmitSurvey, pool: PoolDep, actor: InstituteActor) -> SubmitSurvey:
+    """A trainee's satisfaction score (0-100) for their cohort."""
+    async with pool.acquire() as conn, conn.transaction():
+        await handlers.submit_survey(body, actor, conn)
+    return body
+
+
+@router.post("/attendance", status_code=status.HTTP_201_CREATED)
+async def record_attendance(
+    body: RecordAttendance, pool: PoolDep, actor: InstituteActor
+) -> RecordAttendance:
+    """Record (or correct) one training day."""
+    async with pool.acquire() as conn, conn.transaction():
+        await attendance.record_one(body, actor, conn)
+    return body
+
+
+@router.post(
+    "/imports/attendance",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+    },
+)
+async def import_attendance(request: Request, pool: PoolDep, actor: InstituteActor) -> ImportReport:
+    """Import attendance rows from CSV (columns: trainee_id, enrollment_id, day, status,
+    check_in, check_out). Good rows are kept, bad rows reported with their number."""
+    body = await request.body()
+    if len(body) > MAX_IMPORT_BYTES:
+        raise Rejected(f"at most {MAX_IMPORT_BYTES} bytes per import", field="body", status=413)
+    try:
+        lines = body.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as error:
+        raise Rejected("the CSV is not UTF-8", field="body") from error
+    report = ImportReport(rows=0, accepted=0, rejected=0, errors=[])
+    good: list[tuple[int, RecordAttendance]] = []
+    for number, parsed in attendance_csv.parse(lines):
+        if isinstance(parsed, attendance_csv.BadRow):
+            report.errors.append(RowErrorPublic(**asdict(parsed)))
+        else:
+            good.append((number, parsed))
+    if report.errors and report.errors[0].row == 0:
+        raise Rejected(report.errors[0].message, field=report.errors[0].field)
+    async with pool.acquire() as conn, conn.transaction():
+        for start in range(0, len(good), IMPORT_CHUNK):
+            chunk = good[start : start + IMPORT_CHUNK]
+            result = await attendance.record_attendance([c for _, c in chunk], actor, conn)
+            numbers = [n for n, _ in chunk]
+            report.errors += [
+                RowErrorPublic(row=numbers[e.row - 1], field=e.field, message=e.message)
+                for e in result.errors
+            ]
+            report.accepted += result.accepted
+    report.errors.sort(key=lambda e: e.row)
+    report.rows = report.accepted + len(report.errors)
+    report.rejected = len(report.errors)
+    return report
+
+
+@router.get("/enrollments/{enrollment_id}/attendance")
+async def attendance_report(
+    enrollment_id: str, pool: PoolDep, actor: ReaderActor, as_of: date | None = None
+) -> AttendanceReport:
+    """Attendance rates: to date, per month and over the course, with the 80 % risk."""
+    async with pool.acquire() as conn:
+        enrollment = await handlers.enrollment_of(actor, enrollment_id, conn)
+        cohort = await store.get_cohort(conn, enrollment.cohort_id)
+        records = (await store.attendance_of(conn, [enrollment_id]))[enrollment_id]
+    assert cohort is not None
+    as_of = as_of or handlers.today()
+    months = sorted({rules.month_of(d) for d in cohort.training_days()})
+    return AttendanceReport(
+        enrollment_id=enrollment_id,
+        to_date=_rate(f"until {as_of}", rules.to_date_summary(cohort, records, as_of)),
+        course=_rate(cohort.cohort_id, rules.course_summary(cohort, records)),
+        months=[_rate(m, rules.month_summary(cohort, records, m)) for m in months],
+    )
+
+
+def _rate(period: str, summary: rules.PeriodSummary) -> PeriodRate:
+    return PeriodRate(
+        period=period,
+        training_days=summary.training_days,
+        excused=summary.excused,
+        attended=summary.attended,
+        unrecorded=summary.unrecorded,
+        rate=round(float(summary.rate), 4),
+        best_possible=round(float(summary.best_possible), 4),
+        at_risk=summary.at_risk,
+    )

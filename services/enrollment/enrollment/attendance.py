@@ -1,0 +1,152 @@
+"""Recording attendance, one day or tens of thousands at once, with the at-risk alerts.
+
+The same function serves a single HTTP call, a Kafka submission and a bulk import: rows
+are checked one by one (a bad row is reported, the good ones are kept), but the store is
+read and written set-wise, a few round trips per batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import asyncpg
+
+from enrollment import events, store
+from enrollment.commands import Actor, RecordAttendance
+from enrollment.domain import attendance as rules
+from enrollment.domain.catalogue import Cohort
+from enrollment.domain.enrollments import Enrollment, EnrollmentStatus
+from traintrack_shared import outbox
+from traintrack_shared.contracts.base import EventData
+from traintrack_shared.errors import NotFound, Rejected
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str | None
+    message: str
+
+
+@dataclass
+class BatchResult:
+    accepted: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    enrollments: dict[str, Enrollment]
+    cohorts: dict[str, Cohort]
+    records: dict[str, dict[date, rules.AttendanceStatus]]
+    alerted: set[tuple[str, str, str]]
+
+
+async def _load(conn: asyncpg.Connection, rows: Sequence[RecordAttendance]) -> _Batch:
+    ids = sorted({r.enrollment_id for r in rows})
+    enrollments = await store.enrollments_by_id(conn, ids)
+    cohorts = await store.cohorts_by_id(conn, sorted({e.cohort_id for e in enrollments.values()}))
+    return _Batch(
+        enrollments, cohorts, await store.attendance_of(conn, ids), await store.alerts_of(conn, ids)
+    )
+
+
+def _check(row: RecordAttendance, actor: Actor, batch: _Batch) -> rules.AttendanceDay:
+    enrollment = batch.enrollments.get(row.enrollment_id)
+    if (
+        enrollment is None
+        or not actor.may_touch(enrollment.institute_id)
+        or (enrollment.trainee_id != row.trainee_id)
+    ):
+        raise NotFound(f"enrollment {row.enrollment_id} of trainee {row.trainee_id}")
+    if enrollment.status is not EnrollmentStatus.ENROLLED:
+        raise Rejected(
+            f"the enrollment is {enrollment.status}; attendance is recorded while enrolled",
+            field="enrollment_id",
+            status=409,
+        )
+    day = rules.AttendanceDay(
+        row.day, rules.AttendanceStatus(row.status), row.check_in, row.check_out
+    )
+    rules.check_day(batch.cohorts[enrollment.cohort_id], day)
+    return day
+
+
+async def record_attendance(
+    rows: Sequence[RecordAttendance], actor: Actor, conn: asyncpg.Connection, *, first_row: int = 1
+) -> BatchResult:
+    batch = await _load(conn, rows)
+    result = BatchResult()
+    accepted: list[tuple[str, rules.AttendanceDay]] = []
+    for number, row in enumerate(rows, start=first_row):
+        try:
+            accepted.append((row.enrollment_id, _check(row, actor, batch)))
+        except Rejected as refused:
+            result.errors.append(RowError(number, refused.field or "enrollment_id", refused.detail))
+    for enrollment_id, day in accepted:
+        batch.records[enrollment_id][day.day] = day.status
+    await store.upsert_attendance(conn, accepted)
+    emitted = [*_recorded_events(accepted, batch), *await _new_risks(conn, accepted, batch)]
+    await outbox.add_events(conn, emitted, source=events.SOURCE)
+    result.accepted = len(accepted)
+    return result
+
+
+async def record_one(row: RecordAttendance, actor: Actor, conn: asyncpg.Connection) -> None:
+    """A single day: its error, if any, is raised rather than reported."""
+    result = await record_attendance([row], actor, conn)
+    if result.errors:
+        error = result.errors[0]
+        status = 404 if error.message.endswith("not found") else 422
+        raise Rejected(error.message, field=error.field, status=status)
+
+
+def _recorded_events(
+    accepted: list[tuple[str, rules.AttendanceDay]], batch: _Batch
+) -> list[EventData]:
+    emitted: list[EventData] = []
+    for enrollment_id, day in accepted:
+        enrollment = batch.enrollments[enrollment_id]
+        cohort, records = batch.cohorts[enrollment.cohort_id], batch.records[enrollment_id]
+        month = rules.month_of(day.day)
+        month_days = (
+            d for d in cohort.training_days() if rules.month_of(d) == month and d <= day.day
+        )
+        emitted.append(
+            events.attendance_recorded(
+                enrollment,
+                day.day,
+                day.status.value,
+                rules.to_date_summary(cohort, records, day.day),
+                rules.summarize(month_days, records),
+            )
+        )
+    return emitted
+
+
+async def _new_risks(
+    conn: asyncpg.Connection, accepted: list[tuple[str, rules.AttendanceDay]], batch: _Batch
+) -> list[EventData]:
+    latest: dict[str, date] = {}
+    touched: dict[str, set[date]] = {}
+    for enrollment_id, day in accepted:
+        latest[enrollment_id] = max(day.day, latest.get(enrollment_id, day.day))
+        touched.setdefault(enrollment_id, set()).add(day.day)
+    emitted: list[EventData] = []
+    alerts: list[tuple[str, str, str, date]] = []
+    for enrollment_id, days in touched.items():
+        enrollment = batch.enrollments[enrollment_id]
+        cohort, records = batch.cohorts[enrollment.cohort_id], batch.records[enrollment_id]
+        risks = {
+            (r.scope, r.period): r for d in days for r in rules.risks_after(cohort, records, d)
+        }
+        for (scope, period), risk in sorted(risks.items()):
+            if (enrollment_id, scope, period) in batch.alerted:
+                continue
+            batch.alerted.add((enrollment_id, scope, period))
+            alerts.append((enrollment_id, scope, period, latest[enrollment_id]))
+            emitted.append(events.attendance_at_risk(enrollment, risk, latest[enrollment_id]))
+    await store.add_alerts(conn, alerts)
+    return emitted

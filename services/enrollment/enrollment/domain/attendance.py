@@ -1,0 +1,139 @@
+"""Attendance rates and the 80 % rules (DOMAIN.md).
+
+- The monthly training incentive is paid for a calendar month whose rate is >= 80 %;
+  a course counts as completed at >= 80 % over all its training days.
+- Rate = attended days / (training days - excused days). Excused days (official leave)
+  count neither for nor against the trainee.
+- A late arrival counts as attended, but every third late arrival in a period costs one
+  day, as the national portal counts them.
+- A trainee is *at risk* for a period as soon as even perfect attendance on every
+  training day not yet recorded could no longer lift the period to 80 %.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, time
+from enum import StrEnum
+from fractions import Fraction
+
+from enrollment.domain.catalogue import Cohort
+from traintrack_shared.errors import Rejected
+
+THRESHOLD = Fraction(4, 5)
+LATES_PER_LOST_DAY = 3
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+@dataclass(frozen=True)
+class AttendanceDay:
+    day: date
+    status: AttendanceStatus
+    check_in: time | None = None
+    check_out: time | None = None
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    training_days: int
+    excused: int
+    attended: int
+    unrecorded: int
+
+    @property
+    def countable(self) -> int:
+        return self.training_days - self.excused
+
+    @property
+    def rate(self) -> Fraction:
+        """Attendance over the period, unrecorded days counting as missed."""
+        return Fraction(self.attended, self.countable) if self.countable else Fraction(1)
+
+    @property
+    def best_possible(self) -> Fraction:
+        """The rate if every unrecorded training day is attended from here on."""
+        if not self.countable:
+            return Fraction(1)
+        return Fraction(self.attended + self.unrecorded, self.countable)
+
+    @property
+    def at_risk(self) -> bool:
+        return self.best_possible < THRESHOLD
+
+
+def check_day(cohort: Cohort, record: AttendanceDay) -> None:
+    if not cohort.runs_on(record.day):
+        raise Rejected(
+            f"{record.day} is not a training day of cohort {cohort.cohort_id}", field="day"
+        )
+    if record.status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
+        if record.check_in or record.check_out:
+            raise Rejected(f"an {record.status} day has no check-in or check-out", field="check_in")
+    elif record.check_in is None:
+        raise Rejected(f"a {record.status} day needs a check-in time", field="check_in")
+    if record.check_in and record.check_out and record.check_out <= record.check_in:
+        raise Rejected("must come after check_in", field="check_out")
+
+
+def summarize(days: Iterable[date], records: Mapping[date, AttendanceStatus]) -> PeriodSummary:
+    training = excused = present = late = unrecorded = 0
+    for day in days:
+        training += 1
+        status = records.get(day)
+        if status is None:
+            unrecorded += 1
+        elif status is AttendanceStatus.EXCUSED:
+            excused += 1
+        elif status is AttendanceStatus.PRESENT:
+            present += 1
+        elif status is AttendanceStatus.LATE:
+            late += 1
+    attended = present + late - late // LATES_PER_LOST_DAY
+    return PeriodSummary(training, excused, attended, unrecorded)
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_summary(
+    cohort: Cohort, records: Mapping[date, AttendanceStatus], month: str
+) -> PeriodSummary:
+    return summarize((d for d in cohort.training_days() if month_of(d) == month), records)
+
+
+def course_summary(cohort: Cohort, records: Mapping[date, AttendanceStatus]) -> PeriodSummary:
+    return summarize(cohort.training_days(), records)
+
+
+def to_date_summary(
+    cohort: Cohort, records: Mapping[date, AttendanceStatus], as_of: date
+) -> PeriodSummary:
+    """Training days up to `as_of` only: the rate so far."""
+    return summarize((d for d in cohort.training_days() if d <= as_of), records)
+
+
+@dataclass(frozen=True)
+class Risk:
+    scope: str  # "month" or "course"
+    period: str  # "2026-05" or the cohort id
+    summary: PeriodSummary
+
+
+def risks_after(cohort: Cohort, records: Mapping[date, AttendanceStatus], day: date) -> list[Risk]:
+    """The periods touched by a record on `day` that can no longer reach 80 %."""
+    found = []
+    month = month_summary(cohort, records, month_of(day))
+    if month.at_risk:
+        found.append(Risk("month", month_of(day), month))
+    course = course_summary(cohort, records)
+    if course.at_risk:
+        found.append(Risk("course", cohort.cohort_id, course))
+    return found

@@ -1,0 +1,136 @@
+"""Institutes, programmes and cohorts: what may be offered, and on which days it runs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from traintrack_shared.errors import Rejected
+from traintrack_shared.vocabulary import REGIONS
+
+ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+# Intensive K-Digital Training courses spend at least 30 % of their hours on projects.
+MIN_PROJECT_SHARE_INTENSIVE = 0.30
+
+
+class Track(StrEnum):
+    K_DIGITAL_TRAINING = "k_digital_training"
+    K_DIGITAL_CREDIT = "k_digital_credit"
+    EMPLOYED_UPSKILLING = "employed_upskilling"
+    LEARNING_FACTORY = "learning_factory"
+
+
+@dataclass(frozen=True)
+class Institute:
+    institute_id: str
+    name: str
+    region_code: str
+
+
+@dataclass(frozen=True)
+class Programme:
+    programme_id: str
+    institute_id: str
+    name: str
+    track: Track
+    field: str
+    hours: int
+    capacity: int
+    project_work_share: float
+    training_site: str | None
+
+
+@dataclass(frozen=True)
+class Cohort:
+    cohort_id: str
+    programme_id: str
+    institute_id: str
+    starts_on: date
+    ends_on: date
+    capacity: int
+
+    def training_days(self) -> list[date]:
+        """Scheduled days: every weekday from the first to the last day."""
+        span = (self.ends_on - self.starts_on).days + 1
+        days = (self.starts_on + timedelta(days=n) for n in range(span))
+        return [d for d in days if d.weekday() < 5]
+
+    def runs_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on and day.weekday() < 5
+
+
+def _check_id(value: str, field: str) -> None:
+    if not ID.match(value):
+        raise Rejected("must be 2-64 lower-case letters, digits, '.', '_' or '-'", field=field)
+
+
+def define_institute(*, institute_id: str, name: str, region_code: str) -> Institute:
+    _check_id(institute_id, "institute_id")
+    if region_code not in REGIONS:
+        raise Rejected(f"unknown region code {region_code!r}", field="region_code")
+    if not name.strip():
+        raise Rejected("must not be blank", field="name")
+    return Institute(institute_id, name.strip(), region_code)
+
+
+def define_programme(
+    *,
+    programme_id: str,
+    institute_id: str,
+    name: str,
+    track: Track,
+    field: str,
+    hours: int,
+    capacity: int,
+    project_work_share: float,
+    training_site: str | None = None,
+) -> Programme:
+    _check_id(programme_id, "programme_id")
+    if not 1 <= hours <= 3000:
+        raise Rejected("must lie between 1 and 3000", field="hours")
+    if not 1 <= capacity <= 2000:
+        raise Rejected("must lie between 1 and 2000", field="capacity")
+    if not 0 <= project_work_share <= 1:
+        raise Rejected("must lie between 0 and 1", field="project_work_share")
+    if track is Track.K_DIGITAL_TRAINING and project_work_share < MIN_PROJECT_SHARE_INTENSIVE:
+        raise Rejected(
+            "K-Digital Training courses spend at least 30 % of their hours on project work",
+            field="project_work_share",
+        )
+    return Programme(
+        programme_id,
+        institute_id,
+        name.strip(),
+        track,
+        field.strip(),
+        hours,
+        capacity,
+        project_work_share,
+        training_site,
+    )
+
+
+def open_cohort(
+    programme: Programme,
+    *,
+    cohort_id: str,
+    starts_on: date,
+    ends_on: date,
+    capacity: int | None = None,
+) -> Cohort:
+    _check_id(cohort_id, "cohort_id")
+    if ends_on <= starts_on:
+        raise Rejected("must come after starts_on", field="ends_on")
+    seats = programme.capacity if capacity is None else capacity
+    if not 1 <= seats <= programme.capacity:
+        raise Rejected(
+            f"must lie between 1 and the programme's {programme.capacity}", field="capacity"
+        )
+    cohort = Cohort(
+        cohort_id, programme.programme_id, programme.institute_id, starts_on, ends_on, seats
+    )
+    if not cohort.training_days():
+        raise Rejected("the cohort has no weekday to train on", field="ends_on")
+    return cohort

@@ -1,0 +1,48 @@
+"""Institute submissions from Kafka, handed to the same handlers as the HTTP API.
+
+Each submission must be signed by an institute key (see traintrack_shared.institute.
+signing); its tenant decides which records it may touch, exactly as over HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+
+from enrollment import attendance, handlers
+from enrollment.commands import Actor
+from traintrack_shared.auth import Keyring
+from traintrack_shared.codec import Envelope
+from traintrack_shared.consumer import Handler
+from traintrack_shared.contracts.submissions import (
+    ChangeConsent,
+    CompleteEnrollment,
+    DropEnrollment,
+    RecordAttendance,
+    SubmitSurvey,
+)
+from traintrack_shared.institute import signing
+
+Command = Callable[[Any, Actor, asyncpg.Connection], Awaitable[object]]
+
+COMMANDS: dict[str, Command] = {
+    RecordAttendance.type: attendance.record_one,
+    SubmitSurvey.type: handlers.submit_survey,
+    CompleteEnrollment.type: handlers.complete_enrollment,
+    DropEnrollment.type: handlers.drop_enrollment,
+    ChangeConsent.type: handlers.change_consent,
+}
+
+
+def submission_handlers(keyring: Keyring) -> dict[str, Handler]:
+    def adapt(command: Command) -> Handler:
+        async def handle(envelope: Envelope, conn: asyncpg.Connection) -> None:
+            institute = signing.verify(envelope, keyring)
+            actor = Actor(f"institute:{institute.tenant}", institute.tenant)
+            await command(envelope.data, actor, conn)
+
+        return handle
+
+    return {event_type: adapt(command) for event_type, command in COMMANDS.items()}

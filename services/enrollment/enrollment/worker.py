@@ -1,0 +1,38 @@
+"""The enrollment worker: institute submissions from Kafka into the enrollment store."""
+
+from __future__ import annotations
+
+import faust
+
+from enrollment.bootstrap import MIGRATIONS
+from enrollment.settings import EnrollmentSettings
+from enrollment.submissions import submission_handlers
+from traintrack_shared.auth import Keyring
+from traintrack_shared.consumer import EventConsumer
+from traintrack_shared.db import create_pool
+from traintrack_shared.settings import ServiceSettings
+from traintrack_shared.streams import consume, create_stream_app, publisher
+from traintrack_shared.topics import INSTITUTE_SUBMISSIONS
+
+
+def create_worker(settings: ServiceSettings) -> faust.App:
+    assert isinstance(settings, EnrollmentSettings)
+    app = create_stream_app(
+        settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
+    )
+
+    async def build_consumer() -> EventConsumer:
+        pool = await create_pool(
+            settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
+        )
+        return EventConsumer(
+            name=settings.consumer_name,
+            pool=pool,
+            handlers=submission_handlers(Keyring(settings.keyring_file)),
+            publish=publisher(app),
+        )
+
+    consume(
+        app, INSTITUTE_SUBMISSIONS, agent_name="apply_institute_submissions", build=build_consumer
+    )
+    return app

@@ -1,0 +1,1 @@
+"""The institute side: an SDK and a command line that put submissions onto Kafka."""

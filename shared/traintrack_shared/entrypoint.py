@@ -33,7 +33,14 @@ def run(
         )
     elif kind == "worker" and worker is not None:
         app = worker(settings)
-        sys.argv = [sys.argv[0], "worker", "--loglevel", settings.log_level.lower()]
+        # faust's CLI would otherwise re-enable its web server (port 6066) whatever the app says.
+        sys.argv = [
+            sys.argv[0],
+            "worker",
+            "--loglevel",
+            settings.log_level.lower(),
+            "--without-web",
+        ]
         app.main()
     else:
         sys.exit(f"usage: python -m {service}.main api" + (" | worker" if worker else ""))

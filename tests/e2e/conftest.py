@@ -5,8 +5,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
+from tests.utils import catalogue
 from tests.utils.platform import Platform
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port
 from traintrack_shared.auth import Role, issue_key
@@ -14,6 +16,9 @@ from traintrack_shared.auth import Role, issue_key
 pytestmark = pytest.mark.e2e
 
 OUTCOMES_CONSUMER = "outcomes-e2e"
+ENROLLMENT_CONSUMER = "enrollment-e2e"
+INSTITUTE = "inst-e2e"
+COHORT = "kdt-e2e-2026-1"
 
 
 @dataclass(frozen=True)
@@ -24,15 +29,18 @@ class RunningPlatform:
     institute_key: str
     operator_key: str
     outcomes_database: str
+    enrollment_database: str
+    other_institute_key: str
 
 
 @pytest.fixture(scope="session")
 def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
     """Enrollment API, outcomes API and outcomes worker as processes on the real platform."""
-    institute_key, institute = issue_key(Role.INSTITUTE, "inst-e2e")
+    institute_key, institute = issue_key(Role.INSTITUTE, INSTITUTE)
     operator_key, operator = issue_key(Role.OPERATOR, "platform")
+    other_key, other = issue_key(Role.INSTITUTE, "inst-e2e-other")
     keyring = tmp_path_factory.mktemp("keys") / "keyring.json"
-    keyring.write_text(json.dumps([institute.model_dump(), operator.model_dump()]))
+    keyring.write_text(json.dumps([e.model_dump() for e in (institute, operator, other)]))
     databases = {
         name: asyncio.run(platform.fresh_database(name)) for name in ("enrollment", "outcomes")
     }
@@ -49,6 +57,7 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
             f"{prefix}_KEYRING_FILE": str(keyring),
             f"{prefix}_STATE_DIR": str(tmp_path_factory.mktemp("state")),
             "OUTCOMES_CONSUMER_NAME": OUTCOMES_CONSUMER,
+            "ENROLLMENT_CONSUMER_NAME": ENROLLMENT_CONSUMER,
         }
 
     processes = ServiceProcesses(ARTIFACTS / "e2e-logs")
@@ -56,15 +65,31 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
         processes.start("enrollment-api", "enrollment.main", "api", env("enrollment"))
         processes.start("outcomes-api", "outcomes.main", "api", env("outcomes"))
         processes.start("outcomes-worker", "outcomes.main", "worker", env("outcomes"))
+        processes.start("enrollment-worker", "enrollment.main", "worker", env("enrollment"))
         for name, service in (("enrollment-api", "enrollment"), ("outcomes-api", "outcomes")):
             processes.wait_ready(name, f"http://127.0.0.1:{ports[service]}/readyz")
-        yield RunningPlatform(
+        running = RunningPlatform(
             platform,
             f"http://127.0.0.1:{ports['enrollment']}",
             f"http://127.0.0.1:{ports['outcomes']}",
             institute_key,
             operator_key,
             databases["outcomes"],
+            databases["enrollment"],
+            other_key,
         )
+        asyncio.run(_seed(running))
+        yield running
     finally:
         processes.stop_all()
+
+
+async def _seed(running: RunningPlatform) -> None:
+    async with httpx.AsyncClient(base_url=running.enrollment_url) as client:
+        await catalogue.seed(
+            client,
+            operator_key=running.operator_key,
+            institute_key=running.institute_key,
+            institute_id=INSTITUTE,
+            cohort_id=COHORT,
+        )

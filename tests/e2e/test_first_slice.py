@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaProducer
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.formats.json import JSONFormat
 
+from tests.e2e.conftest import COHORT
 from tests.utils import factories
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack_shared import codec
@@ -33,8 +34,8 @@ async def journey(running):
             "/v1/enrollments",
             json={
                 "trainee_id": trainee["trainee_id"],
-                "cohort_id": "kdt-e2e-2026-1",
-                "enrolled_on": "2026-03-02",
+                "cohort_id": COHORT,
+                "applied_on": "2026-02-20",
             },
         )
         assert enrollment.status_code == 201
@@ -91,7 +92,7 @@ async def test_the_outcomes_service_records_the_enrollment(running, journey):
     view = await enrollments_seen(running, journey["trainee_id"], 1)
     [enrollment] = view["enrollments"]
     assert enrollment["enrollment_id"] == journey["enrollment"]["enrollment_id"]
-    assert enrollment["cohort_id"] == "kdt-e2e-2026-1"
+    assert enrollment["cohort_id"] == COHORT
     assert enrollment["source_event_id"] == header(journey["record"], "ce_id").decode()
     assert view["institute_id"] == "inst-e2e"
 

@@ -57,10 +57,14 @@ async def service(request, platform, keys):
 
 
 def allowed_roles(route):
-    for dependency in route.dependant.dependencies:
+    """The roles of the `requires(...)` dependency, however deep it sits."""
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
         roles = getattr(dependency.call, "roles", None)
         if roles is not None:
             return roles
+        pending.extend(dependency.dependencies)
     return None
 
 

@@ -28,6 +28,7 @@ class RowError:
     row: int
     field: str | None
     message: str
+    status: int = 422
 
 
 @dataclass
@@ -84,7 +85,9 @@ async def record_attendance(
         try:
             accepted.append((row.enrollment_id, _check(row, actor, batch)))
         except Rejected as refused:
-            result.errors.append(RowError(number, refused.field or "enrollment_id", refused.detail))
+            result.errors.append(
+                RowError(number, refused.field or "enrollment_id", refused.detail, refused.status)
+            )
     for enrollment_id, day in accepted:
         batch.records[enrollment_id][day.day] = day.status
     await store.upsert_attendance(conn, accepted)
@@ -99,8 +102,7 @@ async def record_one(row: RecordAttendance, actor: Actor, conn: asyncpg.Connecti
     result = await record_attendance([row], actor, conn)
     if result.errors:
         error = result.errors[0]
-        status = 404 if error.message.endswith("not found") else 422
-        raise Rejected(error.message, field=error.field, status=status)
+        raise Rejected(error.message, field=error.field, status=error.status)
 
 
 def _recorded_events(

@@ -15,6 +15,10 @@ import pytest
 
 from tests.utils.platform import Platform
 
+# The suite's events live in their own topics, apart from any platform running beside it
+# on the same broker (processes started by the tests inherit this).
+os.environ.setdefault("TRAINTRACK_TOPIC_PREFIX", "test.")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -51,6 +55,7 @@ def _local_processes() -> Platform:
 def platform() -> Iterator[Platform]:
     found = _from_environment()
     if found:
+        found.ensure_topics()
         yield found
     elif os.environ.get("TRAINTRACK_TEST_INFRA") != "local" and _docker_answers():
         from tests.utils.containers import containers

@@ -67,26 +67,26 @@ def _admin(bootstrap: str, timeout: float) -> KafkaAdminClient:
 
 @cli.command("demo-keys")
 def demo_keys(credentials_file: Path, keyring_file: Path) -> None:
-    """Issue one operator, one institute and one partner-firm key for the demo."""
+    """Issue the demo keys: an operator, a partner firm and one key per demo institute."""
     from traintrack_shared.auth import Role, issue_key
+    from traintrack_shared.demo import demo_institute_ids
 
+    institutes = {i: issue_key(Role.INSTITUTE, i) for i in demo_institute_ids()}
+    first = next(iter(institutes))
     issued = {
         "operator": issue_key(Role.OPERATOR, "platform"),
-        "institute": issue_key(Role.INSTITUTE, "inst-seoul-ict"),
+        "institute": institutes[first],
         "firm": issue_key(Role.FIRM, "firm-cloudnine"),
     }
-    keyring_file.write_text(
-        json.dumps([entry.model_dump() for _, entry in issued.values()], indent=2)
-    )
-    credentials_file.write_text(
-        json.dumps(
-            {
-                name: {"key": key, "role": entry.role, "tenant": entry.tenant}
-                for name, (key, entry) in issued.items()
-            },
-            indent=2,
-        )
-    )
+    entries = [entry for _, entry in (*issued.values(), *institutes.values())]
+    unique = {e.key_id: e for e in entries}.values()
+    keyring_file.write_text(json.dumps([e.model_dump() for e in unique], indent=2))
+    credentials: dict[str, object] = {
+        name: {"key": key, "role": entry.role, "tenant": entry.tenant}
+        for name, (key, entry) in issued.items()
+    }
+    credentials["institutes"] = {i: key for i, (key, _) in institutes.items()}
+    credentials_file.write_text(json.dumps(credentials, indent=2, ensure_ascii=False))
     credentials_file.chmod(0o600)
 
 

@@ -45,7 +45,7 @@ def event_schema(contract: type[EventData]) -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://traintrack.dev/schemas/events/{contract.type}.json"
     schema["title"] = contract.type
-    schema["x-topic"] = contract.topic.name
+    schema["x-topic"] = contract.topic.base
     schema["x-partition-key"] = contract.key_field
     return schema
 
@@ -55,7 +55,7 @@ def asyncapi() -> dict[str, Any]:
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
     for topic in ALL_TOPICS:
-        channel_id = topic.name.replace(".", "-")
+        channel_id = topic.base.replace(".", "-")
         contracts = sorted((c for c in REGISTRY.values() if c.topic == topic), key=lambda c: c.type)
         refs = {}
         for contract in contracts:
@@ -71,14 +71,14 @@ def asyncapi() -> dict[str, Any]:
             }
             refs[message_id] = {"$ref": f"#/components/messages/{message_id}"}
         channels[channel_id] = {
-            "address": topic.name,
+            "address": topic.base,
             "description": topic.description,
             "messages": refs,
             "bindings": {"kafka": {"partitions": topic.partitions}},
         }
         channels[f"{channel_id}-dlq"] = {
-            "address": topic.dlq,
-            "description": f"Dead letters of {topic.name}: the original message with "
+            "address": f"{topic.base}.dlq",
+            "description": f"Dead letters of {topic.base}: the original message with "
             "dlq-reason, dlq-consumer and dlq-original-* headers.",
         }
         operations[f"publish-{channel_id}"] = {

@@ -1,17 +1,29 @@
-"""Every Kafka topic of the platform, declared once: name, single writer, key, partitions."""
+"""Every Kafka topic of the platform, declared once: name, single writer, key, partitions.
+
+TRAINTRACK_TOPIC_PREFIX (read when a name is used) puts the whole platform into its own
+namespace on a shared cluster; the test suite uses it so that its events never reach a
+platform running beside it.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+
+PREFIX_VARIABLE = "TRAINTRACK_TOPIC_PREFIX"
 
 
 @dataclass(frozen=True)
 class Topic:
-    name: str
+    base: str  # the name in the contracts and the AsyncAPI document
     writer: str
     key: str
     description: str
     partitions: int = 6
+
+    @property
+    def name(self) -> str:
+        return os.environ.get(PREFIX_VARIABLE, "") + self.base
 
     @property
     def dlq(self) -> str:

@@ -18,14 +18,14 @@ def test_no_contract_breaks_its_published_schema():
 def test_every_contract_has_a_published_schema_naming_its_topic_and_key():
     for event_type, contract in REGISTRY.items():
         published = json.loads((schemagen.EVENTS_DIR / f"{event_type}.json").read_text())
-        assert published["x-topic"] == contract.topic.name
+        assert published["x-topic"] == contract.topic.base
         assert published["x-partition-key"] in published["required"]
 
 
 def test_asyncapi_lists_every_topic_and_its_dlq_and_every_event_type():
     document = json.loads(schemagen.ASYNCAPI_FILE.read_text())
     addresses = {c["address"] for c in document["channels"].values()}
-    assert addresses == {n for t in ALL_TOPICS for n in (t.name, t.dlq)}
+    assert addresses == {n for t in ALL_TOPICS for n in (t.base, f"{t.base}.dlq")}
     names = {m["name"] for m in document["components"]["messages"].values()}
     assert names == set(REGISTRY)
     assert document["asyncapi"].startswith("3.")

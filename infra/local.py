@@ -255,8 +255,8 @@ def start_zipkin() -> None:
     log(f"starting zipkin on {ZIPKIN_PORT}")
     _spawn(
         "zipkin",
-        ["java", "-Xmx384m", "-jar", str(RUN / "lib" / "zipkin" / "zipkin-server-exec.jar")],
-        env={"QUERY_PORT": str(ZIPKIN_PORT), "STORAGE_TYPE": "mem", "MEM_MAX_SPANS": "2000000"},
+        ["java", "-Xmx1g", "-jar", str(RUN / "lib" / "zipkin" / "zipkin-server-exec.jar")],
+        env={"QUERY_PORT": str(ZIPKIN_PORT), "STORAGE_TYPE": "mem", "MEM_MAX_SPANS": "300000"},
     )
     _wait(
         "Zipkin",

@@ -9,12 +9,15 @@ returns only after one of those happened, so the offset moves on only then.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import StrEnum
+from typing import Any
 
 import asyncpg
-from opentelemetry import trace
+from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 from pydantic import ValidationError
 from tenacity import (
     AsyncRetrying,
@@ -32,6 +35,11 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 Handler = Callable[[Envelope, asyncpg.Connection], Awaitable[None]]
+# Applies many events of one type in the caller's transaction; returns the errors of those
+# it refused, by position (their effects must not have been applied).
+BatchHandler = Callable[
+    [Sequence[Envelope], asyncpg.Connection], Awaitable[Mapping[int, Exception]]
+]
 
 # Failures of the world, not of the message: wait and try again, however long it takes.
 TRANSIENT: tuple[type[BaseException], ...] = (
@@ -71,10 +79,12 @@ class EventConsumer:
         handlers: Mapping[str, Handler],
         publish: Publish,
         max_backoff: float = 30.0,
+        batch_handlers: Mapping[str, BatchHandler] | None = None,
     ) -> None:
         self.name = name
         self._pool = pool
         self._handlers = handlers
+        self._batch_handlers = batch_handlers or {}
         self._publish = publish
         self._max_backoff = max_backoff
 
@@ -83,10 +93,10 @@ class EventConsumer:
             envelope = codec.decode(delivery.record)
         except PoisonMessage as error:
             return await self._dead_letter(delivery, error)
-        handler = self._handlers.get(envelope.type)
-        if handler is None:
-            return Outcome.IGNORED  # a known event this consumer has no interest in
-        with tracer.start_as_current_span(
+        return await self._process_decoded(delivery, envelope)
+
+    def _span(self, envelope: Envelope, delivery: Delivery, **kwargs: Any) -> Any:
+        return tracer.start_as_current_span(
             f"handle {envelope.type}",
             attributes={
                 "cloudevents.event_id": envelope.id,
@@ -97,7 +107,14 @@ class EventConsumer:
                 "messaging.destination.partition.id": str(delivery.partition),
                 "messaging.kafka.offset": delivery.offset,
             },
-        ) as span:
+            **kwargs,
+        )
+
+    async def _process_decoded(self, delivery: Delivery, envelope: Envelope) -> Outcome:
+        handler = self._handlers.get(envelope.type)
+        if handler is None:
+            return Outcome.IGNORED  # a known event this consumer has no interest in
+        with self._span(envelope, delivery) as span:
             try:
                 outcome = await self._apply_with_retries(envelope, handler, delivery)
             except Exception as error:
@@ -137,6 +154,101 @@ class EventConsumer:
             await handler(envelope, conn)
         return Outcome.APPLIED
 
+    # ------------------------------------------------------------ batches
+
+    async def process_batch(self, deliveries: Sequence[Delivery]) -> list[Outcome]:
+        """Process records in order; consecutive records of a type with a batch handler
+        are applied together in one transaction. Never raises."""
+        outcomes: list[Outcome] = []
+        run: list[tuple[Delivery, Envelope]] = []
+        for delivery in deliveries:
+            try:
+                envelope = codec.decode(delivery.record)
+            except PoisonMessage as error:
+                outcomes += await self._apply_run(run)
+                run = []
+                outcomes.append(await self._dead_letter(delivery, error))
+                continue
+            if run and run[0][1].type != envelope.type:
+                outcomes += await self._apply_run(run)
+                run = []
+            if envelope.type in self._batch_handlers:
+                run.append((delivery, envelope))
+            else:
+                outcomes.append(await self._process_decoded(delivery, envelope))
+        outcomes += await self._apply_run(run)
+        return outcomes
+
+    async def _apply_run(self, run: list[tuple[Delivery, Envelope]]) -> list[Outcome]:
+        if len(run) <= 1:
+            return [await self._process_one_of_batch(d, e) for d, e in run]
+        handler = self._batch_handlers[run[0][1].type]
+        with contextlib.ExitStack() as spans:
+            for delivery, envelope in run:  # one span per message, in the trace of its cause
+                spans.enter_context(self._span(envelope, delivery, context=_context_of(delivery)))
+            retrying = AsyncRetrying(
+                stop=self._give_up,
+                reraise=True,
+                wait=wait_exponential_jitter(initial=0.1, max=self._max_backoff),
+                before_sleep=self._log_retry,
+            )
+            try:
+                async for attempt in retrying:
+                    with attempt:
+                        outcomes, refused = await self._apply_batch(run, handler)
+            except Exception:
+                log.exception("%s: batch of %d failed; processing one by one", self.name, len(run))
+                return [await self._process_one_of_batch(d, e) for d, e in run]
+        for index, error in refused.items():
+            outcomes[index] = await self._dead_letter(run[index][0], error)
+        return outcomes
+
+    async def _process_one_of_batch(self, delivery: Delivery, envelope: Envelope) -> Outcome:
+        handler = self._batch_handlers.get(envelope.type)
+        if handler is None or envelope.type in self._handlers:
+            return await self._process_decoded(delivery, envelope)
+
+        async def single(event: Envelope, conn: asyncpg.Connection) -> None:
+            refused = await handler([event], conn)
+            if refused:
+                raise refused[0]
+
+        with self._span(envelope, delivery, context=_context_of(delivery)) as span:
+            try:
+                outcome = await self._apply_with_retries(envelope, single, delivery)
+            except Exception as error:
+                span.record_exception(error)
+                outcome = await self._dead_letter(delivery, error)
+            return outcome
+
+    async def _apply_batch(
+        self,
+        run: list[tuple[Delivery, Envelope]],
+        handler: BatchHandler,
+    ) -> tuple[list[Outcome], Mapping[int, Exception]]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            fresh_ids = await inbox.claim_many(
+                conn,
+                consumer=self.name,
+                events=[(e.id, e.type, d.topic, d.partition, d.offset) for d, e in run],
+            )
+            fresh: list[int] = []
+            for index, (_, envelope) in enumerate(run):
+                if envelope.id in fresh_ids:
+                    fresh.append(index)
+                    fresh_ids.discard(envelope.id)  # a second copy in the batch is a duplicate
+            refused_fresh = await handler([run[i][1] for i in fresh], conn)
+            refused = {fresh[i]: error for i, error in refused_fresh.items()}
+            if refused:
+                await inbox.release(
+                    conn, consumer=self.name, event_ids=[run[i][1].id for i in refused]
+                )
+        fresh_set = set(fresh)
+        outcomes = [
+            Outcome.APPLIED if i in fresh_set else Outcome.DUPLICATE for i in range(len(run))
+        ]
+        return outcomes, refused
+
     @staticmethod
     def _give_up(state: RetryCallState) -> bool:
         error = state.outcome.exception() if state.outcome else None
@@ -166,3 +278,12 @@ class EventConsumer:
                 log.exception("%s: DLQ write failed; retrying in %.1fs", self.name, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
+
+
+def _context_of(delivery: Delivery) -> Context:
+    carrier = {
+        k: v.decode(errors="replace")
+        for k, v in delivery.record.headers
+        if k in ("traceparent", "tracestate")
+    }
+    return propagate.extract(carrier)

@@ -98,5 +98,78 @@ def demo_data(credentials_file: Path) -> None:
     load_demo(json.loads(credentials_file.read_text()))
 
 
+@cli.command("attendance-csv")
+def attendance_csv(
+    credentials_file: Path,
+    out: Path,
+    trainees: int = 400,
+    days: int = 125,
+    institute: str = "seoul-ai-academy",
+    enrollment_url: str = "http://127.0.0.1:8001",
+) -> None:
+    """Enroll TRAINEES new trainees in a new cohort and write DAYS of attendance each to OUT
+    (400 x 125 = 50,000 rows): the input of the bulk-import measurement."""
+    import random
+    import uuid
+    from datetime import date, timedelta
+
+    import httpx
+
+    key = json.loads(credentials_file.read_text())["institutes"][institute]
+    rng, tag = random.Random(7), uuid.uuid4().hex[:6]
+    start = date(2027, 3, 1)
+    weekdays = [d for d in (start + timedelta(n) for n in range(days * 2)) if d.weekday() < 5]
+    weekdays = weekdays[:days]
+    with httpx.Client(base_url=enrollment_url, headers={"X-API-Key": key}, timeout=30) as api:
+
+        def post(path: str, body: dict[str, object]) -> dict[str, str]:
+            response = api.post(path, json=body)
+            response.raise_for_status()
+            result: dict[str, str] = response.json()
+            return result
+
+        post(
+            "/v1/programmes",
+            {
+                "programme_id": f"bench-{tag}",
+                "name": "bench",
+                "track": "k_digital_credit",
+                "field": "AI",
+                "hours": 1000,
+                "capacity": 2000,
+                "project_work_share": 0.3,
+            },
+        )
+        post(
+            "/v1/cohorts",
+            {
+                "cohort_id": f"bench-{tag}",
+                "programme_id": f"bench-{tag}",
+                "starts_on": start.isoformat(),
+                "ends_on": weekdays[-1].isoformat(),
+            },
+        )
+        lines = ["trainee_id,enrollment_id,day,status,check_in,check_out"]
+        for _ in range(trainees):
+            trainee = post(
+                "/v1/trainees",
+                {"birth_year": 1999, "region_code": "11", "status": "job_seeker", "name": "벤치"},
+            )
+            enrollment = post(
+                "/v1/enrollments",
+                {
+                    "trainee_id": trainee["trainee_id"],
+                    "cohort_id": f"bench-{tag}",
+                    "applied_on": "2027-02-01",
+                },
+            )
+            for day in weekdays:
+                status = "absent,," if rng.random() < 0.05 else "present,09:00,18:00"
+                lines.append(
+                    f"{trainee['trainee_id']},{enrollment['enrollment_id']},{day},{status}"
+                )
+    out.write_text("\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     cli()

@@ -153,3 +153,100 @@ async def test_events_no_handler_wants_are_skipped(effects, producer):
     registered = codec.encode(codec.to_cloudevent(factories.trainee_registered(), source="/test"))
     consumer = make_consumer(effects, producer, record_effect)
     assert await consumer.process(delivery(registered)) is Outcome.IGNORED
+
+
+def batch_consumer(pool, producer, batch_handler, name="batch-consumer"):
+    async def publish(topic, key, value, headers):
+        await producer.send_and_wait(topic, value, key=key, headers=headers)
+
+    return EventConsumer(
+        name=name,
+        pool=pool,
+        handlers={},
+        publish=publish,
+        max_backoff=0.05,
+        batch_handlers={TraineeEnrolled.type: batch_handler},
+    )
+
+
+async def record_all_but_closed_cohorts(envelopes, conn):
+    refused = {}
+    for index, event in enumerate(envelopes):
+        if event.data.cohort_id.startswith("closed"):
+            refused[index] = Rejected("cohort is closed", field="cohort_id")
+        else:
+            await record_effect(event, conn)
+    return refused
+
+
+async def test_a_batch_applies_each_new_event_once_and_dead_letters_only_the_refused(
+    effects, producer, dlq
+):
+    good = [delivery(offset=n) for n in range(5)]
+    closed = delivery(
+        codec.encode(
+            codec.to_cloudevent(factories.trainee_enrolled(cohort_id="closed-1"), source="/test")
+        ),
+        offset=9,
+    )
+    consumer = batch_consumer(effects, producer, record_all_but_closed_cohorts)
+    batch = [good[0], good[1], closed, good[1], good[2], good[3], good[4]]
+    outcomes = await consumer.process_batch(batch)
+    assert outcomes == [
+        Outcome.APPLIED,
+        Outcome.APPLIED,
+        Outcome.DEAD_LETTERED,
+        Outcome.DUPLICATE,
+        Outcome.APPLIED,
+        Outcome.APPLIED,
+        Outcome.APPLIED,
+    ]
+    for message in good:
+        assert await count_effects(effects, codec.decode(message.record).id) == 1
+    closed_id = codec.decode(closed.record).id
+    dead = await dlq.wait_for(lambda r: header(r, "ce_id") == closed_id.encode())
+    assert header(dead, "dlq-reason") == b"cohort is closed"
+    # Redelivered, the good ones are duplicates; the refused one was released, so a replay
+    # after a fix is applied.
+    again = await consumer.process_batch(good[:2])
+    assert again == [Outcome.DUPLICATE, Outcome.DUPLICATE]
+    fixed = batch_consumer(effects, producer, lambda envs, conn: _apply_all(envs, conn))
+    assert await fixed.process_batch([closed, good[0]]) == [Outcome.APPLIED, Outcome.DUPLICATE]
+
+
+async def _apply_all(envelopes, conn):
+    for event in envelopes:
+        await record_effect(event, conn)
+    return {}
+
+
+async def test_a_batch_keeps_order_around_poison_and_other_types(effects, producer, dlq):
+    first, last = delivery(offset=1), delivery(offset=3)
+    poison = Delivery(TOPIC, 0, 2, codec.KafkaRecord(first.record.key, b"{", first.record.headers))
+    seen = []
+
+    async def remember(envelopes, conn):
+        seen.extend(e.id for e in envelopes)
+        return {}
+
+    outcomes = await batch_consumer(effects, producer, remember).process_batch(
+        [first, poison, last]
+    )
+    assert outcomes == [Outcome.APPLIED, Outcome.DEAD_LETTERED, Outcome.APPLIED]
+    assert seen == [codec.decode(first.record).id, codec.decode(last.record).id]
+
+
+async def test_a_batch_that_keeps_failing_falls_back_to_one_by_one(effects, producer, dlq):
+    messages = [delivery(offset=n) for n in range(3)]
+    bad_id = codec.decode(messages[1].record).id
+
+    async def breaks_on_one(envelopes, conn):
+        for event in envelopes:
+            if event.id == bad_id:
+                raise KeyError("bug triggered by one event")
+            await record_effect(event, conn)
+        return {}
+
+    outcomes = await batch_consumer(effects, producer, breaks_on_one).process_batch(messages)
+    assert outcomes == [Outcome.APPLIED, Outcome.DEAD_LETTERED, Outcome.APPLIED]
+    assert await count_effects(effects, bad_id) == 0

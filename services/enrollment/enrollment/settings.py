@@ -11,3 +11,4 @@ class EnrollmentSettings(ServiceSettings):
     database_url: str = dev_database_url("enrollment")
     http_port: int = 8001
     consumer_name: str = "enrollment"
+    batch_size: int = 500  # submissions applied per transaction (attendance set-wise)

@@ -6,8 +6,8 @@ signing); its tenant decides which records it may touch, exactly as over HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, cast
 
 import asyncpg
 
@@ -15,7 +15,7 @@ from enrollment import attendance, handlers
 from enrollment.commands import Actor
 from traintrack_shared.auth import Keyring
 from traintrack_shared.codec import Envelope
-from traintrack_shared.consumer import Handler
+from traintrack_shared.consumer import BatchHandler, Handler
 from traintrack_shared.contracts.submissions import (
     ChangeConsent,
     CompleteEnrollment,
@@ -23,6 +23,7 @@ from traintrack_shared.contracts.submissions import (
     RecordAttendance,
     SubmitSurvey,
 )
+from traintrack_shared.errors import PoisonMessage, Rejected
 from traintrack_shared.institute import signing
 
 Command = Callable[[Any, Actor, asyncpg.Connection], Awaitable[object]]
@@ -46,3 +47,31 @@ def submission_handlers(keyring: Keyring) -> dict[str, Handler]:
         return handle
 
     return {event_type: adapt(command) for event_type, command in COMMANDS.items()}
+
+
+def submission_batch_handlers(keyring: Keyring) -> dict[str, BatchHandler]:
+    """Attendance arrives by the ten thousand: apply a batch set-wise, per institute."""
+
+    async def record_attendance(
+        envelopes: Sequence[Envelope], conn: asyncpg.Connection
+    ) -> dict[int, Exception]:
+        refused: dict[int, Exception] = {}
+        by_institute: dict[str, list[int]] = {}
+        for index, envelope in enumerate(envelopes):
+            try:
+                institute = signing.verify(envelope, keyring)
+            except PoisonMessage as error:
+                refused[index] = error
+                continue
+            by_institute.setdefault(institute.tenant, []).append(index)
+        for tenant, indexes in by_institute.items():
+            rows = [cast(RecordAttendance, envelopes[i].data) for i in indexes]
+            actor = Actor(f"institute:{tenant}", tenant)
+            result = await attendance.record_attendance(rows, actor, conn)
+            for problem in result.errors:
+                refused[indexes[problem.row - 1]] = Rejected(
+                    problem.message, field=problem.field, status=problem.status
+                )
+        return refused
+
+    return {RecordAttendance.type: record_attendance}

@@ -6,7 +6,7 @@ import faust
 
 from enrollment.bootstrap import MIGRATIONS
 from enrollment.settings import EnrollmentSettings
-from enrollment.submissions import submission_handlers
+from enrollment.submissions import submission_batch_handlers, submission_handlers
 from traintrack_shared.auth import Keyring
 from traintrack_shared.consumer import EventConsumer
 from traintrack_shared.db import create_pool
@@ -25,14 +25,20 @@ def create_worker(settings: ServiceSettings) -> faust.App:
         pool = await create_pool(
             settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
         )
+        keyring = Keyring(settings.keyring_file)
         return EventConsumer(
             name=settings.consumer_name,
             pool=pool,
-            handlers=submission_handlers(Keyring(settings.keyring_file)),
+            handlers=submission_handlers(keyring),
+            batch_handlers=submission_batch_handlers(keyring),
             publish=publisher(app),
         )
 
     consume(
-        app, INSTITUTE_SUBMISSIONS, agent_name="apply_institute_submissions", build=build_consumer
+        app,
+        INSTITUTE_SUBMISSIONS,
+        agent_name="apply_institute_submissions",
+        build=build_consumer,
+        batch=settings.batch_size,
     )
     return app

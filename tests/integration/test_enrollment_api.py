@@ -500,27 +500,51 @@ async def test_health_readiness_and_metrics_answer(client):
     assert "outbox_unsent_events" in metrics
 
 
-@pytest.mark.parametrize(("method", "path", "who", "body", "field"), [
-    ("post", "/v1/institutes", "operator",
-     {"institute_id": "x-inst", "name": "X", "region_code": "00"}, "region_code"),
-    ("post", "/v1/institutes", "operator",
-     {"institute_id": "Bad Id!", "name": "X", "region_code": "11"}, "institute_id"),
-    ("put", "/v1/trainees/{trainee_id}/consent", "institute",
-     {"share_with_firms": "perhaps"}, "share_with_firms"),
-    ("post", "/v1/completions", "institute",
-     {"completed_on": "someday"}, "completed_on"),
-    ("post", "/v1/enrollments/{enrollment_id}/admit", "institute",
-     {"enrolled_on": "2026-13-01"}, "enrolled_on"),
-])
-async def test_other_endpoints_name_the_bad_field_too(app, client, keys, method, path, who,
-                                                      body, field):
+@pytest.mark.parametrize(
+    ("method", "path", "who", "body", "field"),
+    [
+        (
+            "post",
+            "/v1/institutes",
+            "operator",
+            {"institute_id": "x-inst", "name": "X", "region_code": "00"},
+            "region_code",
+        ),
+        (
+            "post",
+            "/v1/institutes",
+            "operator",
+            {"institute_id": "Bad Id!", "name": "X", "region_code": "11"},
+            "institute_id",
+        ),
+        (
+            "put",
+            "/v1/trainees/{trainee_id}/consent",
+            "institute",
+            {"share_with_firms": "perhaps"},
+            "share_with_firms",
+        ),
+        ("post", "/v1/completions", "institute", {"completed_on": "someday"}, "completed_on"),
+        (
+            "post",
+            "/v1/enrollments/{enrollment_id}/admit",
+            "institute",
+            {"enrolled_on": "2026-13-01"},
+            "enrolled_on",
+        ),
+    ],
+)
+async def test_other_endpoints_name_the_bad_field_too(
+    app, client, keys, method, path, who, body, field
+):
     enrollment = await enrolled(client, keys)
     ids = {"trainee_id": enrollment["trainee_id"], "enrollment_id": enrollment["enrollment_id"]}
     if path == "/v1/completions":
         body = {**ids, **body}
     before = await app.state.pool.fetchval("SELECT count(*) FROM outbox")
-    response = await client.request(method.upper(), path.format(**ids), json=body,
-                                    headers=as_(keys, who))
+    response = await client.request(
+        method.upper(), path.format(**ids), json=body, headers=as_(keys, who)
+    )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert field in [e["field"] for e in response.json()["errors"]]

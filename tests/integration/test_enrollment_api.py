@@ -12,6 +12,7 @@ from traintrack_shared.auth import Role, issue_key
 pytestmark = pytest.mark.integration
 
 COHORT, OTHER_COHORT, SMALL_COHORT = "a-2026-1", "b-2026-1", "a-small-2026-1"
+SURVEY_COHORT = "a-survey-2026-1"
 MARCH = [
     d
     for d in (catalogue.STARTS + timedelta(n) for n in range(30))
@@ -47,6 +48,7 @@ async def app(platform, keys):
             for institute, cohort, capacity in (
                 ("inst-a", COHORT, 30),
                 ("inst-a", SMALL_COHORT, 2),
+                ("inst-a", SURVEY_COHORT, 30),
                 ("inst-b", OTHER_COHORT, 30),
             ):
                 who = "institute" if institute == "inst-a" else "other_institute"
@@ -407,6 +409,29 @@ async def test_a_survey_score_is_recorded_and_announced(app, client, keys):
     assert [
         e["score"] for e in await emitted(app, "survey-submitted", enrollment["trainee_id"])
     ] == [94]
+
+
+async def test_cohort_satisfaction_is_the_mean_of_its_surveys(client, keys):
+    for score in (90, 81):
+        enrollment = await enrolled(client, keys, SURVEY_COHORT)
+        await client.post(
+            "/v1/surveys",
+            headers=as_(keys, "institute"),
+            json={
+                "trainee_id": enrollment["trainee_id"],
+                "enrollment_id": enrollment["enrollment_id"],
+                "score": score,
+                "submitted_on": "2026-04-10",
+            },
+        )
+    satisfaction = await client.get(
+        f"/v1/cohorts/{SURVEY_COHORT}/satisfaction", headers=as_(keys, "operator")
+    )
+    assert satisfaction.json() == {"cohort_id": SURVEY_COHORT, "responses": 2, "mean_score": 85.5}
+    refused = await client.get(
+        f"/v1/cohorts/{SURVEY_COHORT}/satisfaction", headers=as_(keys, "other_institute")
+    )
+    assert refused.status_code == 404
 
 
 # ---------------------------------------------------------------- bad input

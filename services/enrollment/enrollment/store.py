@@ -292,14 +292,6 @@ async def enrollments_by_id(conn: asyncpg.Connection, ids: list[str]) -> dict[st
     return {r["enrollment_id"]: _enrollment(r) for r in rows}
 
 
-async def enrollments_of(conn: asyncpg.Connection, trainee_id: str) -> list[Enrollment]:
-    rows = await conn.fetch(
-        "SELECT * FROM enrollments WHERE trainee_id = $1 ORDER BY applied_on, enrollment_id",
-        trainee_id,
-    )
-    return [_enrollment(r) for r in rows]
-
-
 # ---------------------------------------------------------------- attendance and surveys
 
 

@@ -15,6 +15,7 @@ from enrollment.api.schemas import (
     InstitutePublic,
     ProgrammeCreate,
     ProgrammePublic,
+    Satisfaction,
 )
 from enrollment.commands import CreateInstitute, DefineProgramme, OpenCohort
 from enrollment.domain.catalogue import Cohort
@@ -89,3 +90,18 @@ async def read_cohort(cohort_id: str, pool: PoolDep, actor: ReaderActor) -> Coho
     if cohort is None or not actor.may_touch(cohort.institute_id):
         raise NotFound(f"cohort {cohort_id}")
     return _cohort(cohort)
+
+
+@router.get("/cohorts/{cohort_id}/satisfaction")
+async def cohort_satisfaction(cohort_id: str, pool: PoolDep, actor: ReaderActor) -> Satisfaction:
+    """Satisfaction survey responses and their mean (0-100) for one cohort."""
+    async with pool.acquire() as conn:
+        cohort = await store.get_cohort(conn, cohort_id)
+        if cohort is None or not actor.may_touch(cohort.institute_id):
+            raise NotFound(f"cohort {cohort_id}")
+        responses, mean = await store.cohort_survey_mean(conn, cohort_id)
+    return Satisfaction(
+        cohort_id=cohort_id,
+        responses=responses,
+        mean_score=round(mean, 1) if mean is not None else None,
+    )

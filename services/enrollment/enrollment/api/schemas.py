@@ -69,6 +69,12 @@ class CohortPublic(BaseModel):
     training_days: int
 
 
+class Satisfaction(BaseModel):
+    cohort_id: str
+    responses: int
+    mean_score: float | None
+
+
 class TraineeCreate(Strict):
     birth_year: int = Field(ge=1900, le=2100, examples=[1998])
     region_code: RegionCode = Field(

@@ -1,0 +1,1 @@
+"""Pure certification rules: no I/O, standard library only."""

@@ -1,4 +1,4 @@
-from itertools import count
+from itertools import count, pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -127,6 +127,10 @@ def test_a_scheme_with_gaps_unknown_evidence_or_bad_minimums_is_refused():
 
 # ---------------------------------------------------------------- properties
 
+STANDING = [
+    Observation(10**7, "attendance", 0, 0, 0.9),
+    Observation(10**7 + 1, "course_completed", 0, 0, 1),
+]
 EVIDENCE = st.sampled_from(
     ["baseline_test", "module_test", "mini_project", "participation", "presentation", "interview"]
 )
@@ -141,15 +145,7 @@ observations = st.lists(
     ),
     max_size=30,
     unique_by=lambda o: o.seq,
-).map(
-    lambda log: (
-        log
-        + [
-            Observation(10**7, "attendance", 0, 0, 0.9),
-            Observation(10**7 + 1, "course_completed", 0, 0, 1),
-        ]
-    )
-)
+).map(lambda log: [*log, *STANDING])
 assessments = st.lists(
     st.builds(
         lambda side, a, who, score, n: Assessment(
@@ -170,7 +166,7 @@ assessments = st.lists(
 @given(observations, assessments)
 def test_no_stage_is_passed_before_the_one_before_it(log, rubrics):
     decisions = decide(DEFAULT_SCHEME, log, rubrics)
-    for before, after in zip(decisions, decisions[1:], strict=False):
+    for before, after in pairwise(decisions):
         if after.status is not Status.LOCKED:
             assert before.status is Status.PASSED
 

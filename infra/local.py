@@ -44,7 +44,7 @@ PG_PASSWORD = "traintrack-dev"  # local development cluster only, bound to 127.0
 
 SERVICES = {"enrollment": 8001, "evaluation": 8002, "matching": 8003, "outcomes": 8004}
 # Services whose faust worker has agents to run.
-WORKERS = ("enrollment", "outcomes")
+WORKERS = ("enrollment", "evaluation", "outcomes")
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import asyncpg
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -58,12 +59,15 @@ def create_service_app(
     settings: ServiceSettings,
     migrations: Path | None,
     routers: Sequence[APIRouter],
+    on_startup: Callable[[asyncpg.Pool], Awaitable[None]] | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(
             settings.database_url, migrations=migrations, max_size=settings.db_pool_max
         )
+        if on_startup is not None:
+            await on_startup(pool)
         relay = outbox.OutboxRelay(pool=pool, bootstrap=settings.kafka_bootstrap)
         await relay.start()
         app.state.pool, app.state.relay = pool, relay

@@ -114,5 +114,53 @@ def samples() -> dict[str, EventData]:
         s.CompleteEnrollment(**ids, completed_on=date(2026, 8, 28)),
         s.DropEnrollment(**ids, dropped_on=date(2026, 5, 2), reason="personal"),
         s.ChangeConsent(trainee_id=trainee, share_with_firms=True),
+        *evaluation_samples(trainee),
     ]
     return {event.type: event for event in made}
+
+
+def evaluation_samples(trainee: str) -> list[EventData]:
+    from traintrack_shared.contracts import evaluation as v
+
+    at = datetime(2026, 9, 1, tzinfo=UTC)
+    scheme = {"scheme_id": "kdt-4-stage", "scheme_version": 1}
+    return [
+        v.AssessmentRecorded(
+            trainee_id=trainee,
+            stage=3,
+            attempt=1,
+            evidence="rubric",
+            value=81.5,
+            side="firm",
+            recorded_at=at,
+        ),
+        v.StagePassed(
+            trainee_id=trainee,
+            stage=1,
+            stage_name="Foundation",
+            attempt=1,
+            unlocks=["cloud_onboarding"],
+            decided_at=at,
+            **scheme,
+        ),
+        v.StageFailed(
+            trainee_id=trainee,
+            stage=2,
+            attempt=1,
+            attempts_left=1,
+            shortfalls=["module_test"],
+            decided_at=at,
+            **scheme,
+        ),
+        v.StagePassWithdrawn(trainee_id=trainee, stage=2, decided_at=at, **scheme),
+        v.Certified(
+            trainee_id=trainee,
+            credential_id="c-1",
+            issued_at=at,
+            valid_until=datetime(2029, 9, 1, tzinfo=UTC),
+            **scheme,
+        ),
+        v.CertificationRevoked(
+            trainee_id=trainee, credential_id="c-1", reason="corrected", revoked_at=at
+        ),
+    ]

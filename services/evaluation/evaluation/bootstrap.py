@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import asyncpg
 from fastapi import FastAPI
 
+from evaluation import store
+from evaluation.api import credentials, evidence, schemes
+from evaluation.credentials import Signer, load_or_create_key
 from evaluation.settings import EvaluationSettings
 from traintrack_shared.http import create_service_app
 from traintrack_shared.settings import ServiceSettings
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_signer(settings: EvaluationSettings) -> Signer:
+    return Signer(load_or_create_key(settings.signing_key_file), settings.public_url)
+
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    # Only the shared tables (outbox, inbox) so far; its own schema comes with its issue.
-    return create_service_app(
+    settings = settings or EvaluationSettings()
+    assert isinstance(settings, EvaluationSettings)
+
+    async def ship_default_scheme(pool: asyncpg.Pool) -> None:
+        async with pool.acquire() as conn:
+            await store.ensure_default_scheme(conn)
+
+    app = create_service_app(
         service="evaluation",
-        description="Evaluation service: the 4-stage project certification and credentials.",
-        settings=settings or EvaluationSettings(),
-        migrations=None,
-        routers=[],
+        description="The 4-stage project certification: schemes as versioned data, stage "
+        "decisions, and credentials anyone can verify.",
+        settings=settings,
+        migrations=MIGRATIONS,
+        routers=[schemes.router, evidence.router, credentials.router],
+        on_startup=ship_default_scheme,
     )
+    app.state.signer = create_signer(settings)
+    return app

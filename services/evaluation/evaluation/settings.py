@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
-from traintrack_shared.settings import ServiceSettings, dev_database_url
+from traintrack_shared.settings import RUN_DIR, ServiceSettings, dev_database_url
 
 
 class EvaluationSettings(ServiceSettings):
@@ -10,3 +12,7 @@ class EvaluationSettings(ServiceSettings):
 
     database_url: str = dev_database_url("evaluation")
     http_port: int = 8002
+    consumer_name: str = "evaluation"
+    # Ed25519 key that signs credentials; created on first start when missing.
+    signing_key_file: Path = RUN_DIR / "evaluation-signing-key.pem"
+    public_url: str = "http://127.0.0.1:8002"

@@ -1,0 +1,114 @@
+"""The evaluation API's own shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RequirementIn(Strict):
+    evidence: str = Field(max_length=40)
+    minimum: float | None = None
+
+
+class RubricIn(Strict):
+    weights: dict[str, float] = Field(min_length=1, max_length=20)
+    minimum: float
+    sides: list[Literal["institute", "firm"]] = ["institute", "firm"]
+
+
+class StageIn(Strict):
+    number: int = Field(ge=1, le=10)
+    name: str = Field(min_length=1, max_length=100)
+    requirements: list[RequirementIn] = Field(max_length=10)
+    rubric: RubricIn | None = None
+    max_attempts: int = Field(ge=1, le=10)
+    unlocks: list[str] = Field(default=[], max_length=10)
+
+
+class SchemeIn(Strict):
+    scheme_id: Id
+    stages: list[StageIn] = Field(min_length=1, max_length=10)
+
+
+class SchemeOut(BaseModel):
+    scheme_id: str
+    version: int
+    stages: list[StageIn]
+
+
+class SchemeAssignment(Strict):
+    scheme_id: Id
+    version: int = Field(ge=1)
+
+
+class EvidenceIn(Strict):
+    trainee_id: Id
+    evidence: str = Field(max_length=40)
+    stage: int = Field(ge=1, le=10)
+    attempt: int = Field(default=1, ge=1, le=10)
+    value: float = Field(description="A score 0-100, or 1/0 for a yes/no fact.")
+
+
+class ProjectIn(Strict):
+    project_id: Id
+    programme_id: Id
+    firm_id: Id = Field(description="The partner firm that gave the task on its real data.")
+    title: str = Field(min_length=1, max_length=200)
+    team: list[Id] = Field(min_length=1, max_length=12)
+
+
+class ProjectOut(ProjectIn):
+    institute_id: str
+
+
+class AssessmentIn(Strict):
+    trainee_id: Id
+    attempt: int = Field(default=1, ge=1, le=10)
+    scores: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(min_length=1, max_length=20)
+
+
+class DecisionOut(BaseModel):
+    stage: int
+    status: str
+    attempt: int
+    attempts_left: int
+    scheme_id: str
+    scheme_version: int
+    rubric_score: float | None
+    missing: list[str]
+    shortfalls: list[str]
+    decided_at: datetime | None = None
+
+
+class CredentialOut(BaseModel):
+    credential_id: str
+    trainee_id: str
+    credential: str = Field(description="The VC-JWT (compact JWS, EdDSA).")
+    issued_at: datetime
+    valid_until: datetime
+    revoked_at: datetime | None
+    revocation_reason: str | None
+
+
+class VerifyIn(Strict):
+    credential: str = Field(min_length=10, max_length=20000)
+
+
+class VerifyOut(BaseModel):
+    valid: bool
+    credential_id: str | None = None
+    trainee_id: str | None = None
+    reason: str | None = None
+
+
+class RevokeIn(Strict):
+    reason: str = Field(min_length=3, max_length=300)

@@ -1,0 +1,49 @@
+"""Certification schemes: operators publish versions and assign them to programmes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from evaluation import store
+from evaluation.api.deps import OperatorKey, PoolDep, ReaderKey
+from evaluation.api.schemas import SchemeAssignment, SchemeIn, SchemeOut
+from evaluation.domain.schemes_io import scheme_from_data, scheme_to_data
+from traintrack_shared.errors import NotFound
+
+router = APIRouter(prefix="/v1", tags=["schemes"])
+
+
+@router.post("/schemes", status_code=status.HTTP_201_CREATED)
+async def publish_scheme(body: SchemeIn, pool: PoolDep, principal: OperatorKey) -> SchemeOut:
+    """Publish the next version of a scheme (operators only); earlier versions stay."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", body.scheme_id)
+        version = await store.next_version(conn, body.scheme_id)
+        scheme = scheme_from_data({**body.model_dump(), "version": version})
+        await store.add_scheme(conn, scheme, by=f"operator:{principal.key_id}")
+    return SchemeOut(**scheme_to_data(scheme))
+
+
+@router.get("/schemes/{scheme_id}")
+async def read_scheme(
+    scheme_id: str, pool: PoolDep, _: ReaderKey, version: int | None = None
+) -> SchemeOut:
+    """A scheme version (the latest unless `version` is given)."""
+    async with pool.acquire() as conn:
+        scheme = await store.get_scheme(conn, scheme_id, version)
+    if scheme is None:
+        raise NotFound(f"scheme {scheme_id}")
+    return SchemeOut(**scheme_to_data(scheme))
+
+
+@router.put("/programmes/{programme_id}/scheme")
+async def assign_scheme(
+    programme_id: str, body: SchemeAssignment, pool: PoolDep, _: OperatorKey
+) -> SchemeAssignment:
+    """Decide which scheme version a programme's trainees are certified by (operators)."""
+    async with pool.acquire() as conn, conn.transaction():
+        scheme = await store.get_scheme(conn, body.scheme_id, body.version)
+        if scheme is None or scheme.version != body.version:
+            raise NotFound(f"scheme {body.scheme_id} v{body.version}")
+        await store.assign_scheme(conn, programme_id, scheme)
+    return body

@@ -231,7 +231,8 @@ class Loader:
         for institute_id, programme in learning_factory_programmes():
             self.post("/v1/programmes", institute_id, json=programme)
 
-    def cohort(self, plan: CohortPlan) -> None:
+    def cohort(self, plan: CohortPlan) -> list[dict[str, Any]]:
+        """Open the cohort and play it until TODAY; the enrollments still running or done."""
         if not plan.programme["programme_id"].startswith("kopo-lf-"):
             self.post("/v1/programmes", plan.institute, json=plan.programme)
         self.post(
@@ -246,8 +247,10 @@ class Loader:
         )
         enrollments = [self.enroll(plan) for _ in range(plan.trainees)]
         left = self.attendance(plan, enrollments)
+        staying = [e for e in enrollments if e["enrollment_id"] not in left]
         if plan.ends_on <= TODAY:
-            self.finish(plan, [e for e in enrollments if e["enrollment_id"] not in left])
+            self.finish(plan, staying)
+        return staying
 
     def enroll(self, plan: CohortPlan) -> dict[str, Any]:
         rng = self.rng
@@ -361,8 +364,7 @@ def load_demo(credentials: dict[str, Any], *, seed: int = 2026) -> None:
         log.info("demo data already loaded")
         return
     loader.catalogue()
-    for plan in plans():
-        loader.cohort(plan)
+    played = {plan.cohort_id: (plan, loader.cohort(plan)) for plan in plans()}
     lf_cohorts = [
         CohortPlan(
             institute,
@@ -382,3 +384,6 @@ def load_demo(credentials: dict[str, Any], *, seed: int = 2026) -> None:
         len(INSTITUTES),
         len(plans()) + len(lf_cohorts),
     )
+    from traintrack_shared.demo_evaluation import play_evaluation
+
+    play_evaluation(credentials, played, loader.rng)

@@ -1,5 +1,5 @@
 """Credentials: Open Badges 3.0 achievements as W3C Verifiable Credentials, secured as
-VC-JWT (compact JWS, EdDSA over Ed25519).
+VC-JWT (compact JWS; `alg` "Ed25519", the fully-specified name of RFC 9864).
 
 The signing key lives in a PEM file (created on first start in development); its public
 half is served as a JWKS, so anyone can verify a credential with any JOSE library.
@@ -73,7 +73,7 @@ class Signer:
                     "crv": "Ed25519",
                     "x": _b64(self.public_raw),
                     "kid": self.kid,
-                    "alg": "EdDSA",
+                    "alg": "Ed25519",
                     "use": "sig",
                 }
             ]
@@ -127,7 +127,7 @@ class Signer:
             "exp": int(valid_until.timestamp()),
             "vc": vc,
         }
-        header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": self.kid}
+        header = {"alg": "Ed25519", "typ": "vc+jwt", "kid": self.kid}
         signing_input = ".".join(
             _b64(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims)
         )
@@ -141,7 +141,7 @@ class Signer:
             signature = _unb64(signature_b64)
         except (ValueError, UnicodeDecodeError) as error:
             raise InvalidCredential("not a compact JWS") from error
-        if header.get("alg") != "EdDSA" or header.get("kid") != self.kid:
+        if header.get("alg") not in ("Ed25519", "EdDSA") or header.get("kid") != self.kid:
             raise InvalidCredential("not signed with this issuer's key")
         try:
             self.key.public_key().verify(signature, f"{header_b64}.{claims_b64}".encode())

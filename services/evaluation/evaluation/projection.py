@@ -28,7 +28,10 @@ def projection_handlers(signer: Signer) -> dict[str, Handler]:
     async def attendance(event: Envelope, conn: asyncpg.Connection) -> None:
         data = event.data
         assert isinstance(data, facts.AttendanceRecorded)
-        if await store.update_trainee(conn, data.trainee_id, attendance_rate=data.rate_to_date):
+        known = await store.update_trainee(conn, data.trainee_id, attendance_rate=data.rate_to_date)
+        # Attendance arrives daily for every trainee; it can only change a decision once
+        # the trainee has evidence (stage 1 needs its test too).
+        if known and await store.has_evidence(conn, data.trainee_id):
             await handlers.re_decide(conn, data.trainee_id, signer)
 
     async def completed(event: Envelope, conn: asyncpg.Connection) -> None:

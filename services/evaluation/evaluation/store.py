@@ -233,6 +233,15 @@ async def evidence_of(
     return observations, assessments
 
 
+async def has_evidence(conn: asyncpg.Connection, trainee_id: str) -> bool:
+    found = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM observations WHERE trainee_id = $1) "
+        "OR EXISTS (SELECT 1 FROM assessments WHERE trainee_id = $1)",
+        trainee_id,
+    )
+    return bool(found)
+
+
 # ---------------------------------------------------------------- decisions and credentials
 
 

@@ -92,7 +92,7 @@ class DecisionOut(BaseModel):
 class CredentialOut(BaseModel):
     credential_id: str
     trainee_id: str
-    credential: str = Field(description="The VC-JWT (compact JWS, EdDSA).")
+    credential: str = Field(description="The VC-JWT (compact JWS, Ed25519).")
     issued_at: datetime
     valid_until: datetime
     revoked_at: datetime | None

@@ -132,25 +132,32 @@ class Evaluator:
                     },
                 )
 
-    def revoke_one_by_correction(self, institute: str, trainees: list[str]) -> None:
-        """A module-test score corrected downwards: that credential's basis is gone."""
-        for trainee in trainees:
-            stages = self.http.get(
-                f"/v1/trainees/{trainee}/stages", headers=self.key("operator")
-            ).json()
-            if stages[-1]["status"] == "passed":
-                self.post(
-                    "/v1/evidence",
-                    institute,
-                    {
-                        "trainee_id": trainee,
-                        "evidence": "module_test",
-                        "stage": 2,
-                        "attempt": stages[1]["attempt"],
-                        "value": 52.0,
-                    },
-                )
-                return
+    def revoke_one_by_correction(
+        self, institute: str, trainees: list[str], timeout: float = 120
+    ) -> None:
+        """A module-test score corrected downwards: that credential's basis is gone. Waits
+        for a first certification (the worker may still be reading completions)."""
+        deadline = time.monotonic() + timeout
+        while trainees and time.monotonic() < deadline:
+            for trainee in trainees:
+                stages = self.http.get(
+                    f"/v1/trainees/{trainee}/stages", headers=self.key("operator")
+                ).json()
+                if stages[-1]["status"] == "passed":
+                    self.post(
+                        "/v1/evidence",
+                        institute,
+                        {
+                            "trainee_id": trainee,
+                            "evidence": "module_test",
+                            "stage": 2,
+                            "attempt": stages[1]["attempt"],
+                            "value": 52.0,
+                        },
+                    )
+                    return
+            time.sleep(1)
+        log.warning("demo: nobody was certified, so no credential was revoked")
 
 
 def play_evaluation(

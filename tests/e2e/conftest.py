@@ -17,6 +17,7 @@ pytestmark = pytest.mark.e2e
 
 OUTCOMES_CONSUMER = "outcomes-e2e"
 ENROLLMENT_CONSUMER = "enrollment-e2e"
+EVALUATION_CONSUMER = "evaluation-e2e"
 INSTITUTE = "inst-e2e"
 COHORT = "kdt-e2e-2026-1"
 
@@ -31,6 +32,7 @@ class RunningPlatform:
     outcomes_database: str
     enrollment_database: str
     other_institute_key: str
+    evaluation_url: str
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +44,8 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
     keyring = tmp_path_factory.mktemp("keys") / "keyring.json"
     keyring.write_text(json.dumps([e.model_dump() for e in (institute, operator, other)]))
     databases = {
-        name: asyncio.run(platform.fresh_database(name)) for name in ("enrollment", "outcomes")
+        name: asyncio.run(platform.fresh_database(name))
+        for name in ("enrollment", "evaluation", "outcomes")
     }
     ports = {name: free_port() for name in databases}
     common = {"OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"{platform.zipkin_url}/api/v2/spans"}
@@ -58,6 +61,8 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
             f"{prefix}_STATE_DIR": str(tmp_path_factory.mktemp("state")),
             "OUTCOMES_CONSUMER_NAME": OUTCOMES_CONSUMER,
             "ENROLLMENT_CONSUMER_NAME": ENROLLMENT_CONSUMER,
+            "EVALUATION_CONSUMER_NAME": EVALUATION_CONSUMER,
+            "EVALUATION_SIGNING_KEY_FILE": str(tmp_path_factory.mktemp("signing") / "key.pem"),
         }
 
     processes = ServiceProcesses(ARTIFACTS / "e2e-logs")
@@ -66,7 +71,13 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
         processes.start("outcomes-api", "outcomes.main", "api", env("outcomes"))
         processes.start("outcomes-worker", "outcomes.main", "worker", env("outcomes"))
         processes.start("enrollment-worker", "enrollment.main", "worker", env("enrollment"))
-        for name, service in (("enrollment-api", "enrollment"), ("outcomes-api", "outcomes")):
+        processes.start("evaluation-api", "evaluation.main", "api", env("evaluation"))
+        processes.start("evaluation-worker", "evaluation.main", "worker", env("evaluation"))
+        for name, service in (
+            ("enrollment-api", "enrollment"),
+            ("outcomes-api", "outcomes"),
+            ("evaluation-api", "evaluation"),
+        ):
             processes.wait_ready(name, f"http://127.0.0.1:{ports[service]}/readyz")
         running = RunningPlatform(
             platform,
@@ -77,6 +88,7 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
             databases["outcomes"],
             databases["enrollment"],
             other_key,
+            f"http://127.0.0.1:{ports['evaluation']}",
         )
         asyncio.run(_seed(running))
         yield running

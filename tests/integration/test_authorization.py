@@ -1,6 +1,5 @@
 """Every /v1 endpoint of every service declares who may call it; everyone else is refused."""
 
-import json
 import re
 
 import httpx
@@ -14,7 +13,8 @@ from matching.bootstrap import create_app as matching_app
 from matching.settings import MatchingSettings
 from outcomes.bootstrap import create_app as outcomes_app
 from outcomes.settings import OutcomesSettings
-from traintrack_shared.auth import Role, issue_key
+from tests.utils.keys import write_keyring
+from traintrack_shared.auth import Role
 
 pytestmark = pytest.mark.integration
 
@@ -37,10 +37,9 @@ PUBLIC = {
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory):
-    issued = {role: issue_key(role, f"tenant-{role.value}") for role in Role}
     path = tmp_path_factory.mktemp("keys") / "keyring.json"
-    path.write_text(json.dumps([entry.model_dump() for _, entry in issued.values()]))
-    return {role: key for role, (key, _) in issued.items()}, path
+    issued = write_keyring(path, {role.value: (role, f"tenant-{role.value}") for role in Role})
+    return {role: issued[role.value] for role in Role}, path
 
 
 @pytest.fixture(scope="module", params=sorted(SERVICES))

@@ -7,7 +7,7 @@ import pytest
 from enrollment.bootstrap import create_app
 from enrollment.settings import EnrollmentSettings
 from tests.utils import catalogue, factories
-from traintrack_shared.auth import Role, issue_key
+from tests.utils.keys import STANDARD, write_keyring
 
 pytestmark = pytest.mark.integration
 
@@ -22,15 +22,8 @@ MARCH = [
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory):
-    issued = {
-        "institute": issue_key(Role.INSTITUTE, "inst-a"),
-        "other_institute": issue_key(Role.INSTITUTE, "inst-b"),
-        "firm": issue_key(Role.FIRM, "firm-a"),
-        "operator": issue_key(Role.OPERATOR, "platform"),
-    }
     path = tmp_path_factory.mktemp("keys") / "keyring.json"
-    path.write_text(json.dumps([entry.model_dump() for _, entry in issued.values()]))
-    return {name: key for name, (key, _) in issued.items()} | {"file": path}
+    return write_keyring(path, STANDARD) | {"file": path}
 
 
 @pytest.fixture(scope="module")

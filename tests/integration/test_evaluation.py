@@ -14,8 +14,8 @@ from evaluation.domain.scheme import RUBRIC_CRITERIA
 from evaluation.projection import projection_handlers
 from evaluation.settings import EvaluationSettings
 from tests.utils import factories
+from tests.utils.keys import STANDARD, write_keyring
 from traintrack_shared import codec
-from traintrack_shared.auth import Role, issue_key
 from traintrack_shared.consumer import EventConsumer, Outcome
 from traintrack_shared.contracts import enrollment as facts
 from traintrack_shared.dlq import Delivery
@@ -26,16 +26,9 @@ PROGRAMME, COHORT = "kdt-ai", "kdt-ai-2026-2"
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory):
-    issued = {
-        "institute": issue_key(Role.INSTITUTE, "inst-a"),
-        "other_institute": issue_key(Role.INSTITUTE, "inst-b"),
-        "firm": issue_key(Role.FIRM, "firm-a"),
-        "other_firm": issue_key(Role.FIRM, "firm-b"),
-        "operator": issue_key(Role.OPERATOR, "platform"),
-    }
     path = tmp_path_factory.mktemp("keys") / "keyring.json"
-    path.write_text(json.dumps([entry.model_dump() for _, entry in issued.values()]))
-    return {name: {"X-API-Key": key} for name, (key, _) in issued.items()} | {"file": path}
+    issued = write_keyring(path, STANDARD)
+    return {name: {"X-API-Key": key} for name, key in issued.items()} | {"file": path}
 
 
 @pytest.fixture(scope="module")

@@ -156,6 +156,13 @@ async def _certify_or_revoke(
     return []
 
 
+async def revoke_and_announce(
+    conn: asyncpg.Connection, credential_id: str, trainee_id: str, reason: str, now: datetime
+) -> None:
+    """Operator action: revoke and announce in the caller's transaction."""
+    await _emit(conn, [await revoke(conn, credential_id, trainee_id, reason, now)])
+
+
 async def revoke(
     conn: asyncpg.Connection, credential_id: str, trainee_id: str, reason: str, now: datetime
 ) -> EventData:
@@ -168,7 +175,7 @@ async def revoke(
 # ---------------------------------------------------------------- commands
 
 
-async def _facts_for(
+async def visible_trainee(
     conn: asyncpg.Connection, principal: Principal, trainee_id: str
 ) -> store.TraineeFacts:
     facts = await store.trainee_facts(conn, trainee_id)
@@ -201,7 +208,7 @@ async def record_evidence(
         raise Rejected(
             f"a {principal.role} key does not record {evidence!r}", field="evidence", status=403
         )
-    facts = await _facts_for(conn, principal, trainee_id)
+    facts = await visible_trainee(conn, principal, trainee_id)
     scheme = await store.scheme_for_programme(conn, facts.programme_id or "")
     scheme_stage = scheme.stage(stage)
     if evidence not in {r.evidence for r in scheme_stage.requirements}:
@@ -240,7 +247,7 @@ async def create_project(
     conn: asyncpg.Connection, principal: Principal, project: dict[str, Any]
 ) -> dict[str, Any]:
     for trainee_id in project["team"]:
-        facts = await _facts_for(conn, principal, trainee_id)
+        facts = await visible_trainee(conn, principal, trainee_id)
         if facts.programme_id != project["programme_id"]:
             raise Rejected(
                 f"trainee {trainee_id} is not in programme {project['programme_id']}", field="team"
@@ -271,7 +278,7 @@ async def record_assessment(
         raise NotFound(f"project {project_id}")
     if trainee_id not in project["team"]:
         raise Rejected(f"trainee {trainee_id} is not on the project's team", field="trainee_id")
-    facts = await _facts_for(conn, Principal("", Role.OPERATOR, ""), trainee_id)
+    facts = await visible_trainee(conn, Principal("", Role.OPERATOR, ""), trainee_id)
     scheme = await store.scheme_for_programme(conn, facts.programme_id or "")
     rubric_stage = next((s for s in scheme.stages if s.rubric is not None), None)
     if rubric_stage is None or rubric_stage.rubric is None:

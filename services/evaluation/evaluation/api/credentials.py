@@ -64,7 +64,7 @@ async def read_credential(credential_id: str, pool: PoolDep, principal: ReaderKe
         stored = await store.get_credential(conn, credential_id)
         if stored is None:
             raise NotFound(f"credential {credential_id}")
-        await handlers._facts_for(conn, principal, stored["trainee_id"])
+        await handlers.visible_trainee(conn, principal, stored["trainee_id"])
     return CredentialOut(**{**stored, "credential": stored["jwt"]})
 
 
@@ -78,10 +78,9 @@ async def revoke(
         if stored is None:
             raise NotFound(f"credential {credential_id}")
         if stored["revoked_at"] is None:
-            event = await handlers.revoke(
+            await handlers.revoke_and_announce(
                 conn, credential_id, stored["trainee_id"], body.reason, datetime.now(UTC)
             )
-            await handlers._emit(conn, [event])
             stored = await store.get_credential(conn, credential_id)
     assert stored is not None
     return CredentialOut(**{**stored, "credential": stored["jwt"]})

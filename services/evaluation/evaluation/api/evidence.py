@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+import asyncpg
+from fastapi import APIRouter, status
 
 from evaluation import handlers, store
 from evaluation.api.deps import AssessorKey, InstituteKey, PoolDep, ReaderKey, SignerDep
@@ -11,8 +12,8 @@ from evaluation.api.schemas import AssessmentIn, DecisionOut, EvidenceIn, Projec
 router = APIRouter(prefix="/v1", tags=["evaluation"])
 
 
-async def _decisions(pool_conn, trainee_id: str) -> list[DecisionOut]:  # type: ignore[no-untyped-def]
-    return [DecisionOut(**row) for row in await store.decision_rows(pool_conn, trainee_id)]
+async def _decisions(conn: asyncpg.Connection, trainee_id: str) -> list[DecisionOut]:
+    return [DecisionOut(**row) for row in await store.decision_rows(conn, trainee_id)]
 
 
 @router.post("/evidence", status_code=status.HTTP_201_CREATED)
@@ -49,9 +50,9 @@ async def record_assessment(
 
 @router.get("/trainees/{trainee_id}/stages")
 async def stage_decisions(
-    trainee_id: str, pool: PoolDep, principal: ReaderKey, request: Request
+    trainee_id: str, pool: PoolDep, principal: ReaderKey
 ) -> list[DecisionOut]:
     """Where the trainee stands on each stage, with the scheme version used."""
     async with pool.acquire() as conn:
-        await handlers._facts_for(conn, principal, trainee_id)
+        await handlers.visible_trainee(conn, principal, trainee_id)
         return await _decisions(conn, trainee_id)

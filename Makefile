@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 PACKAGES := -e shared -e services/enrollment -e services/evaluation -e services/matching \
             -e services/outcomes
 
-.PHONY: help setup run up down status test lint format schemas unit clean
+.PHONY: help setup run up down status test lint format schemas unit bench clean
 
 help:
 	@echo "make run     set up and run the whole platform with demo data (Ctrl-C stops it)"
 	@echo "make test    set up and run lint, types, contracts and every test"
 	@echo "make up      the same platform in the background; make down stops it"
 	@echo "make schemas regenerate JSON Schema and AsyncAPI files from the contracts"
+	@echo "make bench   benchmarks, each beside a baseline measured in the same run"
 
 $(STAMP): requirements-dev.txt shared/pyproject.toml services/*/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,9 @@ unit: setup
 
 test: lint
 	$(PY) -m pytest
+
+bench: setup
+	$(PY) bench/matching_round.py
 
 clean: down
 	rm -rf .run $(VENV)

@@ -43,6 +43,9 @@ PG_USER = "traintrack"
 PG_PASSWORD = "traintrack-dev"  # local development cluster only, bound to 127.0.0.1
 
 SERVICES = {"enrollment": 8001, "evaluation": 8002, "matching": 8003, "outcomes": 8004}
+# Python packages of the services (the matching service's package must not shadow the
+# `matching` library it uses).
+PACKAGES = {"matching": "matching_service"}
 # Services whose faust worker has agents to run.
 WORKERS = ("enrollment", "evaluation", "outcomes")
 
@@ -430,10 +433,18 @@ def start_services(endpoints: Endpoints) -> None:
         env = service_env(name, endpoints)
         if not (_alive(f"{name}-api") and _port_open(port)):
             log(f"starting {name} API on {port}")
-            _spawn(f"{name}-api", [str(VENV_PY), "-m", f"{name}.main", "api"], env=env)
+            _spawn(
+                f"{name}-api",
+                [str(VENV_PY), "-m", f"{PACKAGES.get(name, name)}.main", "api"],
+                env=env,
+            )
         if name in WORKERS and not _alive(f"{name}-worker"):
             log(f"starting {name} worker")
-            _spawn(f"{name}-worker", [str(VENV_PY), "-m", f"{name}.main", "worker"], env=env)
+            _spawn(
+                f"{name}-worker",
+                [str(VENV_PY), "-m", f"{PACKAGES.get(name, name)}.main", "worker"],
+                env=env,
+            )
     for name, port in SERVICES.items():
         _wait(
             f"{name} service",

@@ -9,8 +9,8 @@ from enrollment.bootstrap import create_app as enrollment_app
 from enrollment.settings import EnrollmentSettings
 from evaluation.bootstrap import create_app as evaluation_app
 from evaluation.settings import EvaluationSettings
-from matching.bootstrap import create_app as matching_app
-from matching.settings import MatchingSettings
+from matching_service.bootstrap import create_app as matching_app
+from matching_service.settings import MatchingSettings
 from outcomes.bootstrap import create_app as outcomes_app
 from outcomes.settings import OutcomesSettings
 from tests.utils.keys import write_keyring

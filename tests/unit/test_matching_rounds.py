@@ -3,8 +3,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.domain.candidates import Candidate, Opening, rank, visible
-from matching.domain.rounds import Round, blocking_pairs, explain, solve
+from matching_service.domain.candidates import Candidate, Opening, rank, visible
+from matching_service.domain.rounds import Round, blocking_pairs, explain, solve
 
 
 def candidate(

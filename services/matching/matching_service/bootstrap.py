@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from matching.settings import MatchingSettings
+from matching_service.settings import MatchingSettings
 from traintrack_shared.http import create_service_app
 from traintrack_shared.settings import ServiceSettings
 

@@ -204,10 +204,5 @@ def play_evaluation(
                     "value": 1.0 if rng.random() < 0.9 else 0.0,
                 },
             )
-        if passed_two:  # a module test score corrected downwards: its credential is revoked
-            evaluator.post(
-                "/v1/evidence",
-                plan.institute,
-                {"trainee_id": passed_two[0], "evidence": "module_test", "stage": 2, "value": 52.0},
-            )
+        evaluator.revoke_one_by_correction(plan.institute, passed_two)
     log.info("demo certification played")

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from traintrack_shared.errors import Rejected
@@ -75,7 +76,20 @@ def _title(status: int) -> str:
         return "Error"
 
 
+async def _invalid_model(_: Request, error: Exception) -> JSONResponse:
+    """A model built from request data inside a route (a path value checked by a contract,
+    say) failed: the caller's input, so 422, naming the field."""
+    assert isinstance(error, ValidationError)
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"]) or "(request)", "message": e["msg"]}
+        for e in error.errors()
+    ]
+    fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
+    return problem(422, "Invalid request", f"invalid field(s): {fields}", errors=errors)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Rejected, _rejected)
+    app.add_exception_handler(ValidationError, _invalid_model)

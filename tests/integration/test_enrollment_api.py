@@ -567,3 +567,19 @@ async def test_other_endpoints_name_the_bad_field_too(
     assert response.headers["content-type"] == "application/problem+json"
     assert field in [e["field"] for e in response.json()["errors"]]
     assert await app.state.pool.fetchval("SELECT count(*) FROM outbox") == before
+
+
+async def test_nul_characters_and_malformed_path_ids_get_a_problem_not_a_server_error(
+    app, client, keys
+):
+    nul = await register(client, keys, name="김\x00서연")
+    assert nul.status_code == 422
+    assert nul.json()["errors"][0]["field"] == "name"
+    odd_id = await client.put(
+        "/v1/trainees/%C2%A1%C2%AF(NV/consent",
+        headers=as_(keys, "institute"),
+        json={"share_with_firms": True},
+    )
+    assert odd_id.status_code == 422
+    assert odd_id.headers["content-type"] == "application/problem+json"
+    assert odd_id.json()["errors"][0]["field"] == "trainee_id"

@@ -360,3 +360,18 @@ async def test_assessors_score_only_their_own_projects_and_trainees(app, client,
     assert firm_test.status_code == 403
     outsider = await client.get(f"/v1/trainees/{trainee}/stages", headers=keys["other_firm"])
     assert outsider.status_code == 404
+
+
+async def test_out_of_range_numbers_are_refused_not_a_server_error(client, keys):
+    # Found by schemathesis: an int beyond PostgreSQL's integer used to reach the query.
+    response = await client.get(
+        "/v1/schemes/kdt-4-stage?version=99999999999", headers=keys["operator"]
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "version"
+    assigned = await client.put(
+        "/v1/programmes/p/scheme",
+        headers=keys["operator"],
+        json={"scheme_id": "kdt-4-stage", "version": 36964482321939},
+    )
+    assert assigned.status_code == 422

@@ -20,6 +20,8 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A
 
 
 class Submission(EventData):
+    """Commands from institutes: unknown fields refused (ids are patterned, so no NUL)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     topic: ClassVar[Topic] = INSTITUTE_SUBMISSIONS
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
 from enrollment.domain.catalogue import Track
+from traintrack_shared.api_models import RequestModel
 from traintrack_shared.vocabulary import RegionCode, TraineeStatus
 
 Slug = Annotated[
@@ -20,8 +21,8 @@ Slug = Annotated[
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(RequestModel):
+    """Request bodies: unknown fields and NUL characters are refused."""
 
 
 class InstituteCreate(Strict):

@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
+
+from traintrack_shared.api_models import RequestModel
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Side = Literal["institute", "firm"]
+BOTH_SIDES: tuple[Side, ...] = ("institute", "firm")
+
+
+class Strict(RequestModel):
+    """Request bodies: unknown fields and NUL characters are refused."""
 
 
 class RequirementIn(Strict):
@@ -22,7 +28,7 @@ class RequirementIn(Strict):
 class RubricIn(Strict):
     weights: dict[str, float] = Field(min_length=1, max_length=20)
     minimum: float
-    sides: list[Literal["institute", "firm"]] = ["institute", "firm"]
+    sides: list[Side] = Field(default_factory=lambda: list(BOTH_SIDES))
 
 
 class StageIn(Strict):
@@ -47,7 +53,7 @@ class SchemeOut(BaseModel):
 
 class SchemeAssignment(Strict):
     scheme_id: Id
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=100_000)
 
 
 class EvidenceIn(Strict):

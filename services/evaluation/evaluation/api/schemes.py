@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from evaluation import store
 from evaluation.api.deps import OperatorKey, PoolDep, ReaderKey
@@ -26,7 +28,10 @@ async def publish_scheme(body: SchemeIn, pool: PoolDep, principal: OperatorKey) 
 
 @router.get("/schemes/{scheme_id}")
 async def read_scheme(
-    scheme_id: str, pool: PoolDep, _: ReaderKey, version: int | None = None
+    scheme_id: str,
+    pool: PoolDep,
+    _: ReaderKey,
+    version: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> SchemeOut:
     """A scheme version (the latest unless `version` is given)."""
     async with pool.acquire() as conn:

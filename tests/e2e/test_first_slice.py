@@ -151,25 +151,26 @@ async def test_one_trace_in_zipkin_spans_every_service_it_reaches(running, journ
     trace_id = header(journey["record"], "traceparent").decode().split("-")[1]
     await enrollments_seen(running, journey["trainee_id"], 1)
 
+    def applied_handlers(spans):
+        return {
+            s["localEndpoint"]["serviceName"]
+            for s in spans
+            if s["name"] == f"handle {ENROLLED}"
+            and s["tags"].get("traintrack.outcome") == "applied"
+        }
+
     async def complete_trace():
+        """The trace once both consumers' spans and every parent of every span arrived
+        (each process exports on its own schedule)."""
         async with httpx.AsyncClient(base_url=running.platform.zipkin_url) as zipkin:
             response = await zipkin.get(f"/api/v2/trace/{trace_id}")
         if response.status_code != 200:
             return None
         spans = response.json()
-        services = {s["localEndpoint"]["serviceName"] for s in spans}
-        return (
-            spans
-            if {"enrollment", "outcomes", "evaluation"} <= services
-            and {"outcomes", "evaluation"}
-            <= {
-                s["localEndpoint"]["serviceName"]
-                for s in spans
-                if s["name"] == f"handle {ENROLLED}"
-                and s["tags"].get("traintrack.outcome") == "applied"
-            }
-            else None
-        )
+        ids = {s["id"] for s in spans}
+        connected = all(s["parentId"] in ids for s in spans if "parentId" in s)
+        complete = {"outcomes", "evaluation"} <= applied_handlers(spans)
+        return spans if connected and complete else None
 
     spans = await eventually(complete_trace, timeout=60, interval=1)
     by_id = {s["id"]: s for s in spans}

@@ -29,7 +29,7 @@ from traintrack_shared.settings import ServiceSettings
 
 
 class HttpMetrics:
-    def __init__(self, service: str) -> None:
+    def __init__(self) -> None:
         self.registry = CollectorRegistry()
         labels = ["method", "route", "status"]
         self.requests = Counter(
@@ -49,7 +49,6 @@ class HttpMetrics:
             "Age of the oldest unpublished outbox row",
             registry=self.registry,
         )
-        self.service = service
 
 
 def create_service_app(
@@ -82,7 +81,7 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.keyring = Keyring(settings.keyring_file)
-    metrics = HttpMetrics(service)
+    metrics = HttpMetrics()
     problems.install(app)
     _add_operational_routes(app, metrics)
     _add_request_metrics(app, metrics)

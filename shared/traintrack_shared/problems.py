@@ -35,14 +35,19 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 async def _validation(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    errors = [
-        {
-            "field": _field(tuple(e["loc"])),
-            "in": str(e["loc"][0]) if e["loc"] else "body",
-            "message": e["msg"],
-        }
-        for e in error.errors()
-    ]
+    return _invalid(
+        [
+            {
+                "field": _field(tuple(e["loc"])),
+                "in": str(e["loc"][0]) if e["loc"] else "body",
+                "message": e["msg"],
+            }
+            for e in error.errors()
+        ]
+    )
+
+
+def _invalid(errors: list[dict[str, str]]) -> JSONResponse:
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
     return problem(422, "Invalid request", f"invalid field(s): {fields}", errors=errors)
 
@@ -80,12 +85,12 @@ async def _invalid_model(_: Request, error: Exception) -> JSONResponse:
     """A model built from request data inside a route (a path value checked by a contract,
     say) failed: the caller's input, so 422, naming the field."""
     assert isinstance(error, ValidationError)
-    errors = [
-        {"field": ".".join(str(p) for p in e["loc"]) or "(request)", "message": e["msg"]}
-        for e in error.errors()
-    ]
-    fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-    return problem(422, "Invalid request", f"invalid field(s): {fields}", errors=errors)
+    return _invalid(
+        [
+            {"field": ".".join(str(p) for p in e["loc"]) or "(request)", "message": e["msg"]}
+            for e in error.errors()
+        ]
+    )
 
 
 def install(app: FastAPI) -> None:

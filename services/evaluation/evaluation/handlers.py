@@ -12,7 +12,13 @@ from opentelemetry import trace
 
 from evaluation import store
 from evaluation.credentials import Signer
-from evaluation.domain.decisions import Observation, StageDecision, Status, decide
+from evaluation.domain.decisions import (
+    Observation,
+    StageDecision,
+    Status,
+    decide,
+    weighted_mean,
+)
 from evaluation.domain.scheme import EVIDENCE_KINDS, STANDING_EVIDENCE, Scheme
 from traintrack_shared import outbox
 from traintrack_shared.auth import Principal, Role
@@ -294,9 +300,7 @@ async def record_assessment(
     at = await store.add_assessment(
         conn, trainee_id, project_id, attempt, f"{side}:{principal.key_id}", side, scores
     )
-    mean = sum(rubric_stage.rubric.weights[c] * v for c, v in scores.items()) / sum(
-        rubric_stage.rubric.weights.values()
-    )
+    mean = weighted_mean(rubric_stage.rubric, scores)
     await _emit(
         conn,
         [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -51,14 +52,19 @@ class Cohort:
     ends_on: date
     capacity: int
 
-    def training_days(self) -> list[date]:
+    def training_days(self) -> tuple[date, ...]:
         """Scheduled days: every weekday from the first to the last day."""
-        span = (self.ends_on - self.starts_on).days + 1
-        days = (self.starts_on + timedelta(days=n) for n in range(span))
-        return [d for d in days if d.weekday() < 5]
+        return _weekdays(self.starts_on, self.ends_on)
 
     def runs_on(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on and day.weekday() < 5
+
+
+@functools.lru_cache(maxsize=4096)
+def _weekdays(first: date, last: date) -> tuple[date, ...]:
+    # Cached: a bulk import asks for a cohort's days once per row.
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return tuple(d for d in days if d.weekday() < 5)
 
 
 def _check_id(value: str, field: str) -> None:

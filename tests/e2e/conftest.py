@@ -105,3 +105,23 @@ async def _seed(running: RunningPlatform) -> None:
             institute_id=INSTITUTE,
             cohort_id=COHORT,
         )
+
+
+async def enroll_over_http(running: RunningPlatform) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    """Register a trainee and enroll them in the e2e cohort: (trainee, enrollment)."""
+    from tests.utils import factories
+
+    async with httpx.AsyncClient(
+        base_url=running.enrollment_url, headers={"X-API-Key": running.institute_key}
+    ) as api:
+        trainee = (await api.post("/v1/trainees", json=factories.trainee_body())).json()
+        enrollment = await api.post(
+            "/v1/enrollments",
+            json={
+                "trainee_id": trainee["trainee_id"],
+                "cohort_id": COHORT,
+                "applied_on": "2026-02-20",
+            },
+        )
+    assert enrollment.status_code == 201, enrollment.text
+    return trainee, enrollment.json()

@@ -9,8 +9,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from tests.e2e.conftest import COHORT
-from tests.utils import catalogue, factories
+from tests.e2e.conftest import enroll_over_http
+from tests.utils import catalogue
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack_shared.topics import EVALUATION_EVENTS
 
@@ -19,18 +19,8 @@ pytestmark = pytest.mark.e2e
 
 async def test_attendance_from_enrollment_and_a_test_score_pass_stage_1(running):
     institute = {"X-API-Key": running.institute_key}
+    trainee, enrollment = await enroll_over_http(running)
     async with httpx.AsyncClient(base_url=running.enrollment_url, headers=institute) as api:
-        trainee = (await api.post("/v1/trainees", json=factories.trainee_body())).json()
-        enrollment = (
-            await api.post(
-                "/v1/enrollments",
-                json={
-                    "trainee_id": trainee["trainee_id"],
-                    "cohort_id": COHORT,
-                    "applied_on": "2026-02-20",
-                },
-            )
-        ).json()
         for n in range(3):
             day = catalogue.STARTS + timedelta(days=n)
             recorded = await api.post(

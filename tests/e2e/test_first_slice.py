@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.formats.json import JSONFormat
 
-from tests.e2e.conftest import COHORT
+from tests.e2e.conftest import COHORT, enroll_over_http
 from tests.utils import factories
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack_shared import codec
@@ -27,25 +27,14 @@ ENROLLED = TraineeEnrolled.type
 async def journey(running):
     """One trainee registered and enrolled over HTTP, and the enrolled message on Kafka."""
     tail = await KafkaTail(running.platform.kafka_bootstrap, ENROLLMENT_EVENTS.name).start()
-    institute = {"X-API-Key": running.institute_key}
-    async with httpx.AsyncClient(base_url=running.enrollment_url, headers=institute) as api:
-        trainee = (await api.post("/v1/trainees", json=factories.trainee_body())).json()
-        enrollment = await api.post(
-            "/v1/enrollments",
-            json={
-                "trainee_id": trainee["trainee_id"],
-                "cohort_id": COHORT,
-                "applied_on": "2026-02-20",
-            },
-        )
-        assert enrollment.status_code == 201
+    trainee, enrollment = await enroll_over_http(running)
     record = await tail.wait_for(
         lambda r: (
             r.key == trainee["trainee_id"].encode() and header(r, "ce_type") == ENROLLED.encode()
         )
     )
     await tail.stop()
-    return {"trainee_id": trainee["trainee_id"], "enrollment": enrollment.json(), "record": record}
+    return {"trainee_id": trainee["trainee_id"], "enrollment": enrollment, "record": record}
 
 
 async def outcomes_view(running, trainee_id):

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from kafka import KafkaProducer
 
-from tests.e2e.conftest import COHORT
-from tests.utils import catalogue, factories
+from tests.e2e.conftest import enroll_over_http
+from tests.utils import catalogue
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack_shared import codec
 from traintrack_shared.contracts.submissions import RecordAttendance
@@ -29,18 +29,8 @@ MARCH = [
 
 @pytest.fixture
 async def enrollment(running):
-    institute = {"X-API-Key": running.institute_key}
-    async with httpx.AsyncClient(base_url=running.enrollment_url, headers=institute) as api:
-        trainee = (await api.post("/v1/trainees", json=factories.trainee_body())).json()
-        response = await api.post(
-            "/v1/enrollments",
-            json={
-                "trainee_id": trainee["trainee_id"],
-                "cohort_id": COHORT,
-                "applied_on": "2026-02-20",
-            },
-        )
-    return response.json()
+    _, enrollment = await enroll_over_http(running)
+    return enrollment
 
 
 def day_of(enrollment, day: date, status="present") -> RecordAttendance:

@@ -75,17 +75,10 @@ async def enrolled_trainee(app, attendance=0.92):
     trainee = factories.trainee_id()
     await feed(
         app,
-        facts.CohortOpened(
+        factories.cohort_opened(
             cohort_id=COHORT,
             programme_id=PROGRAMME,
             institute_id="inst-a",
-            programme_name="AI",
-            region_code="30",
-            track="k_digital_training",
-            field="AI",
-            hours=960,
-            project_work_share=0.4,
-            capacity=30,
             starts_on=date(2026, 8, 31),
             ends_on=date(2027, 2, 26),
         ),

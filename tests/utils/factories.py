@@ -7,7 +7,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from traintrack_shared.contracts.base import EventData
-from traintrack_shared.contracts.enrollment import TraineeEnrolled, TraineeRegistered
+from traintrack_shared.contracts.enrollment import (
+    CohortOpened,
+    TraineeEnrolled,
+    TraineeRegistered,
+)
 
 
 def trainee_id() -> str:
@@ -38,6 +42,24 @@ def trainee_enrolled(**overrides: Any) -> TraineeEnrolled:
     return TraineeEnrolled(**{**values, **overrides})
 
 
+def cohort_opened(**overrides: Any) -> CohortOpened:
+    values: dict[str, Any] = {
+        "cohort_id": "c-1",
+        "programme_id": "p-1",
+        "programme_name": "AI",
+        "institute_id": "inst",
+        "region_code": "30",
+        "track": "k_digital_training",
+        "field": "AI",
+        "hours": 960,
+        "project_work_share": 0.4,
+        "capacity": 30,
+        "starts_on": date(2026, 3, 2),
+        "ends_on": date(2026, 8, 28),
+    }
+    return CohortOpened(**{**values, **overrides})
+
+
 def trainee_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "birth_year": 1998,
@@ -60,20 +82,7 @@ def samples() -> dict[str, EventData]:
     made: list[EventData] = [
         trainee_registered(trainee_id=trainee),
         trainee_enrolled(trainee_id=trainee),
-        e.CohortOpened(
-            cohort_id="c-1",
-            programme_id="p-1",
-            programme_name="AI",
-            institute_id="inst",
-            region_code="30",
-            track="k_digital_training",
-            field="AI",
-            hours=960,
-            project_work_share=0.4,
-            capacity=30,
-            starts_on=date(2026, 3, 2),
-            ends_on=date(2026, 8, 28),
-        ),
+        cohort_opened(),
         e.ConsentChanged(
             trainee_id=trainee, share_with_firms=False, changed_at=datetime(2026, 4, 1, tzinfo=UTC)
         ),

@@ -4,6 +4,7 @@ import asyncio
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -107,7 +108,7 @@ async def _seed(running: RunningPlatform) -> None:
         )
 
 
-async def enroll_over_http(running: RunningPlatform) -> tuple[dict, dict]:  # type: ignore[type-arg]
+async def enroll_over_http(running: RunningPlatform) -> tuple[dict[str, Any], dict[str, Any]]:
     """Register a trainee and enroll them in the e2e cohort: (trainee, enrollment)."""
     from tests.utils import factories
 

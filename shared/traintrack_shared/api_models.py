@@ -3,9 +3,14 @@ which PostgreSQL cannot store (found by schemathesis as 500s)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+
+# Identifiers callers choose (institutes, programmes, firms, openings ...).
+Slug = Annotated[
+    str, StringConstraints(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]+$")
+]
 
 
 def _has_nul(value: Any) -> bool:

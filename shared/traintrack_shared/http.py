@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -59,7 +60,11 @@ def create_service_app(
     migrations: Path | None,
     routers: Sequence[APIRouter],
     on_startup: Callable[[asyncpg.Pool], Awaitable[None]] | None = None,
+    background: Sequence[Callable[[asyncpg.Pool], Coroutine[Any, Any, None]]] = (),
 ) -> FastAPI:
+    """`background` coroutines run beside the relay for the app's lifetime (they must
+    survive their own errors); they are cancelled at shutdown."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(
@@ -70,9 +75,13 @@ def create_service_app(
         relay = outbox.OutboxRelay(pool=pool, bootstrap=settings.kafka_bootstrap)
         await relay.start()
         app.state.pool, app.state.relay = pool, relay
+        tasks = [asyncio.create_task(work(pool)) for work in background]
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await relay.stop()
             await pool.close()
 

@@ -38,6 +38,7 @@ def cohort_opened(
         starts_on=cohort.starts_on,
         ends_on=cohort.ends_on,
         training_site=programme.training_site,
+        skills=list(programme.skills),
     )
 
 

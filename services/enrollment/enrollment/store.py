@@ -51,14 +51,16 @@ def _programme(row: asyncpg.Record) -> Programme:
         row["capacity"],
         float(row["project_work_share"]),
         row["training_site"],
+        tuple(row["skills"]),
     )
 
 
 async def add_programme(conn: asyncpg.Connection, p: Programme) -> bool:
     done = await conn.fetchval(
         """INSERT INTO programmes (programme_id, institute_id, name, track, field, hours,
-                                   capacity, project_work_share, training_site)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING 1""",
+                                   capacity, project_work_share, training_site, skills)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT DO NOTHING RETURNING 1""",
         p.programme_id,
         p.institute_id,
         p.name,
@@ -68,6 +70,7 @@ async def add_programme(conn: asyncpg.Connection, p: Programme) -> bool:
         p.capacity,
         p.project_work_share,
         p.training_site,
+        list(p.skills),
     )
     return done is not None
 

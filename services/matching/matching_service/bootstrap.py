@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from pathlib import Path
+
+import asyncpg
 from fastapi import FastAPI
 
+from matching_service import offers, webhooks
+from matching_service.api import feed, firms, rounds
+from matching_service.api import offers as offers_api
 from matching_service.settings import MatchingSettings
 from traintrack_shared.http import create_service_app
 from traintrack_shared.settings import ServiceSettings
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
+
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    # Only the shared tables (outbox, inbox) so far; its own schema comes with its issue.
+    settings = settings or MatchingSettings()
+    assert isinstance(settings, MatchingSettings)
+
+    async def deliver_webhooks(pool: asyncpg.Pool) -> None:
+        await webhooks.run_dispatcher(pool, settings)
+
+    async def expire_offers(pool: asyncpg.Pool) -> None:
+        while True:
+            try:
+                async with pool.acquire() as conn, conn.transaction():
+                    await offers.expire_due(conn)
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("expiring offers failed, trying again: %s", exc)
+            await asyncio.sleep(settings.expiry_interval_seconds)
+
     return create_service_app(
         service="matching",
-        description="Matching service: firms, openings, subscriptions, rounds, internships.",
-        settings=settings or MatchingSettings(),
-        migrations=None,
-        routers=[],
+        description="What partner firms use: openings, subscriptions delivering certified "
+        "candidates (feed, webhooks, live stream), stable-matching rounds, offers and "
+        "internships. Firms see pseudonymous profiles only, and only with consent.",
+        settings=settings,
+        migrations=MIGRATIONS,
+        routers=[firms.router, feed.router, rounds.router, offers_api.router],
+        background=[deliver_webhooks, expire_offers],
     )

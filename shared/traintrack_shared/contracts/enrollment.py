@@ -67,6 +67,7 @@ class CohortOpened(EventData):
     starts_on: date
     ends_on: date
     training_site: str | None = None
+    skills: list[str] = Field(default_factory=list, description="What the programme teaches.")
 
 
 class ConsentChanged(EventData):

@@ -12,12 +12,9 @@ from typing import Annotated
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
 from enrollment.domain.catalogue import Track
-from traintrack_shared.api_models import RequestModel
+from traintrack_shared.api_models import RequestModel, Slug
 from traintrack_shared.vocabulary import RegionCode, TraineeStatus
 
-Slug = Annotated[
-    str, StringConstraints(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]+$")
-]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
@@ -46,6 +43,11 @@ class ProgrammeCreate(Strict):
     capacity: int = Field(ge=1, le=2000)
     project_work_share: float = Field(ge=0, le=1)
     training_site: str | None = Field(default=None, max_length=200)
+    skills: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=list,
+        max_length=30,
+        description="What the programme teaches; partner firms filter candidates on these.",
+    )
 
 
 class ProgrammePublic(ProgrammeCreate):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -41,6 +42,7 @@ class Programme:
     capacity: int
     project_work_share: float
     training_site: str | None
+    skills: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def define_programme(
     capacity: int,
     project_work_share: float,
     training_site: str | None = None,
+    skills: Sequence[str] = (),
 ) -> Programme:
     _check_id(programme_id, "programme_id")
     if not 1 <= hours <= 3000:
@@ -115,6 +118,7 @@ def define_programme(
         capacity,
         project_work_share,
         training_site,
+        tuple(sorted({s.strip().lower() for s in skills if s.strip()})),
     )
 
 

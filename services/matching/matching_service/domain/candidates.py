@@ -1,9 +1,15 @@
-"""Who a partner firm may see, and how the platform ranks candidates for an opening."""
+"""Who a partner firm may see, which subscriptions a candidate meets, and how the platform
+ranks candidates for an opening."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+# The default scheme (DOMAIN.md): stage 2 lists the profile in the talent pool, stage 3
+# makes the trainee eligible for internship matching. Firms may ask for more, never less.
+TALENT_POOL_STAGE = 2
+MATCHING_STAGE = 3
 
 
 @dataclass(frozen=True)
@@ -15,6 +21,8 @@ class Candidate:
     skills: frozenset[str]
     region_code: str
     score: float = 0.0  # e.g. the applied-project rubric score, 0-100
+    fields: frozenset[str] = frozenset()
+    erased: bool = False
 
 
 @dataclass(frozen=True)
@@ -27,13 +35,58 @@ class Opening:
     region_code: str | None = None
 
 
+@dataclass(frozen=True)
+class Subscription:
+    """A firm's standing query. Empty filters match everything."""
+
+    subscription_id: str
+    firm_id: str
+    minimum_stage: int
+    skills: frozenset[str] = frozenset()  # any of
+    fields: frozenset[str] = frozenset()  # any of
+    region_codes: frozenset[str] = frozenset()  # any of
+
+
+def stage_reached(passed: Iterable[int]) -> int:
+    """Stages are passed in order: the highest stage with every stage below it passed."""
+    held = set(passed)
+    stage = 0
+    while stage + 1 in held:
+        stage += 1
+    return stage
+
+
 def visible(candidate: Candidate, minimum_stage: int) -> bool:
     """DOMAIN.md: only while consent is given and only at or above the stage required."""
     return (
         candidate.consent
+        and not candidate.erased
         and not candidate.certification_revoked
-        and candidate.stage_reached >= minimum_stage
+        and candidate.stage_reached >= max(minimum_stage, TALENT_POOL_STAGE)
     )
+
+
+def meets(subscription: Subscription, candidate: Candidate) -> bool:
+    """The candidate may be shown to the firm under this subscription."""
+    return (
+        visible(candidate, subscription.minimum_stage)
+        and (not subscription.skills or bool(subscription.skills & candidate.skills))
+        and (not subscription.fields or bool(subscription.fields & candidate.fields))
+        and (not subscription.region_codes or candidate.region_code in subscription.region_codes)
+    )
+
+
+def withdrawal_reason(candidate: Candidate, minimum_stage: int) -> str | None:
+    """Why a candidate a firm received may no longer be shown to it, or None."""
+    if candidate.erased:
+        return "erased"
+    if not candidate.consent:
+        return "consent_withdrawn"
+    if candidate.certification_revoked:
+        return "certification_revoked"
+    if candidate.stage_reached < max(minimum_stage, TALENT_POOL_STAGE):
+        return "stage_withdrawn"
+    return None
 
 
 def fit(opening: Opening, candidate: Candidate) -> float:

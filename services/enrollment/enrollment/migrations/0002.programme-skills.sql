@@ -1,0 +1,2 @@
+-- depends: 0001.enrollment-trainees
+ALTER TABLE programmes ADD COLUMN skills text[] NOT NULL DEFAULT '{}';

@@ -1,0 +1,31 @@
+"""Dependency aliases the routers share, and who may call what."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+
+from matching_service.settings import MatchingSettings
+from traintrack_shared.auth import Principal, Role, requires
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
+
+
+def _settings(request: Request) -> MatchingSettings:
+    settings: MatchingSettings = request.app.state.settings
+    return settings
+
+
+PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
+SettingsDep = Annotated[MatchingSettings, Depends(_settings)]
+OperatorKey = Annotated[Principal, Depends(requires(Role.OPERATOR))]
+FirmKey = Annotated[Principal, Depends(requires(Role.FIRM))]
+InstituteKey = Annotated[Principal, Depends(requires(Role.INSTITUTE))]
+FirmOrOperatorKey = Annotated[Principal, Depends(requires(Role.FIRM, Role.OPERATOR))]
+InstituteOrOperatorKey = Annotated[Principal, Depends(requires(Role.INSTITUTE, Role.OPERATOR))]
+AnyKey = Annotated[Principal, Depends(requires(Role.FIRM, Role.INSTITUTE, Role.OPERATOR))]

@@ -1,0 +1,138 @@
+"""Who has been shown whom: delivering candidates to firms, keeping what they were shown
+current, and withdrawing candidates who may no longer be shown, everywhere at once.
+
+Every change lands in the firm's feed (pull cursor, SSE and webhooks read it) and on
+matching.events.v1, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+import asyncpg
+
+from matching_service import offers
+from matching_service.domain.candidates import meets, withdrawal_reason
+from matching_service.store import candidates, feed, firms
+from matching_service.store.candidates import as_candidate, profile
+from traintrack_shared.contracts import matching as events
+from traintrack_shared.outbox import add_event
+
+SOURCE = "/traintrack/matching"
+Reason = Literal["subscription", "round", "offer"]
+
+
+async def deliver(
+    conn: asyncpg.Connection,
+    firm_id: str,
+    row: asyncpg.Record,
+    *,
+    reason: Reason,
+    minimum_stage: int,
+    subscription_id: str | None = None,
+) -> bool:
+    """Show the candidate to the firm (again, after a withdrawal); False if already shown."""
+    shown = profile(row)
+    if not await feed.show(
+        conn,
+        firm_id=firm_id,
+        trainee_id=row["trainee_id"],
+        minimum_stage=minimum_stage,
+        reason=reason,
+        subscription_id=subscription_id,
+        stage=shown["stage_reached"],
+        certified=shown["certified"],
+    ):
+        return False
+    body = {"reason": reason, "subscription_id": subscription_id, "candidate": shown}
+    await feed.append(conn, firm_id, "candidate-delivered", row["trainee_id"], body)
+    await add_event(
+        conn,
+        events.CandidateDelivered(
+            trainee_id=row["trainee_id"],
+            firm_id=firm_id,
+            reason=reason,
+            subscription_id=subscription_id,
+            stage_reached=shown["stage_reached"],
+            delivered_at=datetime.now(UTC),
+        ),
+        source=SOURCE,
+    )
+    return True
+
+
+async def withdraw(conn: asyncpg.Connection, firm_id: str, trainee_id: str, reason: str) -> None:
+    await feed.hide(conn, firm_id, trainee_id)
+    await feed.append(conn, firm_id, "candidate-withdrawn", trainee_id, {"reason": reason})
+    await add_event(
+        conn,
+        events.CandidateWithdrawn(
+            trainee_id=trainee_id,
+            firm_id=firm_id,
+            reason=reason,  # type: ignore[arg-type]
+            withdrawn_at=datetime.now(UTC),
+        ),
+        source=SOURCE,
+    )
+
+
+async def reconsider(conn: asyncpg.Connection, trainee_id: str) -> None:
+    """After the candidate's facts changed: withdraw, update or newly deliver them."""
+    row = await candidates.get(conn, trainee_id, lock=True)
+    if row is None:
+        return
+    candidate = as_candidate(row)
+    shown = profile(row)
+    holding: set[str] = set()
+    for d in await feed.disclosures_of(conn, trainee_id):
+        if not d["shown"]:
+            continue
+        reason = withdrawal_reason(candidate, d["minimum_stage"])
+        if reason is not None:
+            await withdraw(conn, d["firm_id"], trainee_id, reason)
+            continue
+        holding.add(d["firm_id"])
+        if (d["stage_shown"], d["certified_shown"]) != (shown["stage_reached"], shown["certified"]):
+            await feed.update_shown(
+                conn,
+                d["firm_id"],
+                trainee_id,
+                stage=shown["stage_reached"],
+                certified=shown["certified"],
+            )
+            await feed.append(
+                conn, d["firm_id"], "candidate-updated", trainee_id, {"candidate": shown}
+            )
+    await offers.expire_unshowable(conn, trainee_id, keep_firms=holding)
+    for subscription in await firms.subscriptions(conn):
+        if subscription.firm_id not in holding and meets(subscription, candidate):
+            await deliver(
+                conn,
+                subscription.firm_id,
+                row,
+                reason="subscription",
+                minimum_stage=subscription.minimum_stage,
+                subscription_id=subscription.subscription_id,
+            )
+            holding.add(subscription.firm_id)
+
+
+async def deliver_matching(conn: asyncpg.Connection, subscription_id: str) -> int:
+    """A new subscription: deliver everyone already in the pool who meets it."""
+    subscription = await firms.get_subscription(conn, subscription_id)
+    if subscription is None:
+        return 0
+    delivered = 0
+    for row in await candidates.pool_at(conn, subscription.minimum_stage):
+        if not meets(subscription, as_candidate(row)):
+            continue
+        delivered += await deliver(
+            conn,
+            subscription.firm_id,
+            row,
+            reason="subscription",
+            minimum_stage=subscription.minimum_stage,
+            subscription_id=subscription.subscription_id,
+        )
+    return delivered

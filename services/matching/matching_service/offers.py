@@ -1,0 +1,225 @@
+"""Offers and internships: making, answering and expiring offers; running internships.
+
+Firms hear of every change to their offers in their feed. The candidate answers through
+their institute (trainees hold no keys); contact details never pass through this service:
+on acceptance the institute, which holds them, puts the firm in touch with the trainee.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from matching_service.domain.offers import (
+    InternshipStatus,
+    OfferStatus,
+    free_seats,
+    move_internship,
+    settle_offer,
+)
+from matching_service.store import candidates, feed, firms
+from matching_service.store import offers as store
+from traintrack_shared.auth import Principal, Role
+from traintrack_shared.contracts import matching as events
+from traintrack_shared.errors import Conflict, NotFound
+from traintrack_shared.outbox import add_event
+
+SOURCE = "/traintrack/matching"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def offer_view(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        k: row[k]
+        for k in (
+            "offer_id",
+            "opening_id",
+            "firm_id",
+            "trainee_id",
+            "round_id",
+            "status",
+            "expires_at",
+            "made_at",
+            "settled_at",
+        )
+    }
+
+
+async def _tell_firm(conn: asyncpg.Connection, offer: asyncpg.Record, kind: str) -> None:
+    body = {
+        k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in offer_view(offer).items()
+    }
+    await feed.append(conn, offer["firm_id"], kind, offer["trainee_id"], body)
+
+
+async def make_offer(
+    conn: asyncpg.Connection,
+    *,
+    opening_id: str,
+    trainee_id: str,
+    round_id: str | None,
+    valid_days: int,
+) -> asyncpg.Record:
+    """Offer a seat of the opening, if one is free, to a candidate the firm was shown."""
+    opening = await firms.get_opening(conn, opening_id, lock=True)
+    if opening is None:
+        raise NotFound(f"opening {opening_id}")
+    if free_seats(opening["seats"], opening["pending"], opening["accepted"]) == 0:
+        raise Conflict("every seat of the opening is offered or taken", field="opening_id")
+    shown = await feed.disclosure(conn, opening["firm_id"], trainee_id)
+    if shown is None or not shown["shown"]:
+        raise NotFound(f"candidate {trainee_id}")
+    row = await candidates.get(conn, trainee_id)
+    if row is None or row["stage_reached"] < opening["minimum_stage"]:
+        raise Conflict(
+            f"the candidate has not reached stage {opening['minimum_stage']}", field="trainee_id"
+        )
+    now = _now()
+    offer = await store.add_offer(
+        conn,
+        offer_id=f"offer-{uuid.uuid4().hex[:12]}",
+        opening_id=opening_id,
+        firm_id=opening["firm_id"],
+        trainee_id=trainee_id,
+        round_id=round_id,
+        expires_at=now + timedelta(days=valid_days),
+    )
+    await _tell_firm(conn, offer, "offer-made")
+    await add_event(
+        conn,
+        events.OfferMade(
+            offer_id=offer["offer_id"],
+            trainee_id=trainee_id,
+            opening_id=opening_id,
+            firm_id=opening["firm_id"],
+            round_id=round_id,
+            expires_at=offer["expires_at"],
+            made_at=now,
+        ),
+        source=SOURCE,
+    )
+    return offer
+
+
+async def _settled(
+    conn: asyncpg.Connection, offer: asyncpg.Record, to: OfferStatus, now: datetime
+) -> asyncpg.Record:
+    updated = await store.set_status(conn, offer["offer_id"], to.value, now)
+    await _tell_firm(conn, updated, f"offer-{to.value}")
+    common = {k: offer[k] for k in ("offer_id", "trainee_id", "opening_id", "firm_id")}
+    if to is OfferStatus.DECLINED:
+        await add_event(conn, events.OfferDeclined(**common, settled_at=now), source=SOURCE)
+    elif to is OfferStatus.EXPIRED:
+        await add_event(conn, events.OfferExpired(**common, settled_at=now), source=SOURCE)
+    return updated
+
+
+async def answer(
+    conn: asyncpg.Connection, principal: Principal, offer_id: str, to: OfferStatus
+) -> asyncpg.Record:
+    """The candidate's institute accepts or declines on the candidate's behalf."""
+    offer = await store.get_offer(conn, offer_id, lock=True)
+    candidate = await candidates.get(conn, offer["trainee_id"]) if offer else None
+    if offer is None or candidate is None or candidate["institute_id"] != principal.tenant:
+        raise NotFound(f"offer {offer_id}")
+    now = _now()
+    settle_offer(OfferStatus(offer["status"]), to, expires_at=offer["expires_at"], now=now)
+    if to is not OfferStatus.ACCEPTED:
+        return await _settled(conn, offer, to, now)
+    updated = await store.set_status(conn, offer_id, to.value, now)
+    await store.add_internship(conn, f"intern-{uuid.uuid4().hex[:12]}", updated)
+    await _tell_firm(conn, updated, "offer-accepted")
+    common = {k: offer[k] for k in ("offer_id", "trainee_id", "opening_id", "firm_id")}
+    await add_event(
+        conn,
+        events.OfferAccepted(**common, settled_at=now, institute_id=principal.tenant),
+        source=SOURCE,
+    )
+    return updated
+
+
+async def expire_due(conn: asyncpg.Connection, now: datetime | None = None) -> int:
+    """Expire every pending offer past its time; the seats are free for the next round."""
+    now = now or _now()
+    due = await store.pending_due(conn, now)
+    for offer in due:
+        await _settled(conn, offer, OfferStatus.EXPIRED, now)
+    return len(due)
+
+
+async def expire_unshowable(
+    conn: asyncpg.Connection, trainee_id: str, *, keep_firms: set[str]
+) -> None:
+    """Pending offers from firms that may no longer see the candidate lapse at once."""
+    for offer in await store.pending_of(conn, trainee_id):
+        if offer["firm_id"] not in keep_firms:
+            await _settled(conn, offer, OfferStatus.EXPIRED, _now())
+
+
+async def _own_internship(
+    conn: asyncpg.Connection, principal: Principal, internship_id: str
+) -> asyncpg.Record:
+    row = await store.get_internship(conn, internship_id, lock=True)
+    if row is None or (principal.role is Role.FIRM and row["firm_id"] != principal.tenant):
+        raise NotFound(f"internship {internship_id}")
+    return row
+
+
+async def start_internship(
+    conn: asyncpg.Connection, principal: Principal, internship_id: str, started_on: date
+) -> asyncpg.Record:
+    row = await _own_internship(conn, principal, internship_id)
+    move_internship(InternshipStatus(row["status"]), InternshipStatus.STARTED)
+    updated = await store.update_internship(
+        conn, internship_id, status=InternshipStatus.STARTED.value, started_on=started_on
+    )
+    await add_event(
+        conn,
+        events.InternshipStarted(
+            internship_id=internship_id,
+            trainee_id=row["trainee_id"],
+            firm_id=row["firm_id"],
+            opening_id=row["opening_id"],
+            started_on=started_on,
+        ),
+        source=SOURCE,
+    )
+    return updated
+
+
+async def complete_internship(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    internship_id: str,
+    *,
+    completed_on: date,
+    hire: dict[str, Any] | None,
+) -> asyncpg.Record:
+    """The internship ended; with `hire`, the firm hires the intern."""
+    row = await _own_internship(conn, principal, internship_id)
+    move_internship(InternshipStatus(row["status"]), InternshipStatus.COMPLETED)
+    if row["started_on"] and completed_on < row["started_on"]:
+        raise Conflict("an internship cannot end before it started", field="completed_on")
+    updated = await store.update_internship(
+        conn,
+        internship_id,
+        status=InternshipStatus.COMPLETED.value,
+        completed_on=completed_on,
+        converted=hire is not None,
+    )
+    ids = {k: row[k] for k in ("trainee_id", "firm_id")}
+    completed = events.InternshipCompleted(
+        internship_id=internship_id, **ids, completed_on=completed_on, converted=hire is not None
+    )
+    await add_event(conn, completed, source=SOURCE)
+    if hire is not None:
+        await add_event(
+            conn, events.Hired(internship_id=internship_id, **ids, **hire), source=SOURCE
+        )
+    return updated

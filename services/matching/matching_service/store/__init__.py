@@ -1,0 +1,1 @@
+"""SQL through asyncpg, one module per part of the store. Callers own the transaction."""

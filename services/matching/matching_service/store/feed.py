@@ -1,0 +1,125 @@
+"""What each firm was shown (disclosures) and its ordered feed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+
+async def disclosures_of(conn: asyncpg.Connection, trainee_id: str) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT * FROM disclosures WHERE trainee_id = $1 ORDER BY firm_id FOR UPDATE", trainee_id
+    )
+    return rows
+
+
+async def disclosure(
+    conn: asyncpg.Connection, firm_id: str, trainee_id: str
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT * FROM disclosures WHERE firm_id = $1 AND trainee_id = $2", firm_id, trainee_id
+    )
+    return row
+
+
+async def show(
+    conn: asyncpg.Connection,
+    *,
+    firm_id: str,
+    trainee_id: str,
+    minimum_stage: int,
+    reason: str,
+    subscription_id: str | None,
+    stage: int,
+    certified: bool,
+) -> bool:
+    """Mark the candidate shown to the firm; False when they already were (a concurrent
+    delivery won: the conflict waits for its row lock, then sees it shown)."""
+    done = await conn.fetchval(
+        """INSERT INTO disclosures (firm_id, trainee_id, shown, minimum_stage, reason,
+                                    subscription_id, stage_shown, certified_shown)
+           VALUES ($1, $2, true, $3, $4, $5, $6, $7)
+           ON CONFLICT (firm_id, trainee_id) DO UPDATE SET shown = true,
+               minimum_stage = EXCLUDED.minimum_stage, reason = EXCLUDED.reason,
+               subscription_id = EXCLUDED.subscription_id, stage_shown = EXCLUDED.stage_shown,
+               certified_shown = EXCLUDED.certified_shown, changed_at = now()
+           WHERE NOT disclosures.shown
+           RETURNING 1""",
+        firm_id,
+        trainee_id,
+        minimum_stage,
+        reason,
+        subscription_id,
+        stage,
+        certified,
+    )
+    return done is not None
+
+
+async def update_shown(
+    conn: asyncpg.Connection, firm_id: str, trainee_id: str, *, stage: int, certified: bool
+) -> None:
+    await conn.execute(
+        """UPDATE disclosures SET stage_shown = $3, certified_shown = $4, changed_at = now()
+           WHERE firm_id = $1 AND trainee_id = $2""",
+        firm_id,
+        trainee_id,
+        stage,
+        certified,
+    )
+
+
+async def hide(conn: asyncpg.Connection, firm_id: str, trainee_id: str) -> None:
+    await conn.execute(
+        """UPDATE disclosures SET shown = false, changed_at = now()
+           WHERE firm_id = $1 AND trainee_id = $2""",
+        firm_id,
+        trainee_id,
+    )
+
+
+async def append(
+    conn: asyncpg.Connection, firm_id: str, kind: str, trainee_id: str | None, body: Any
+) -> int:
+    """Add an entry to the firm's feed; numbered under the firm row's lock (no gaps seen)."""
+    seq: int = await conn.fetchval(
+        "UPDATE firms SET feed_seq = feed_seq + 1 WHERE firm_id = $1 RETURNING feed_seq", firm_id
+    )
+    await conn.execute(
+        "INSERT INTO feed (firm_id, seq, kind, trainee_id, body) VALUES ($1, $2, $3, $4, $5)",
+        firm_id,
+        seq,
+        kind,
+        trainee_id,
+        body,
+    )
+    await conn.execute("SELECT pg_notify('matching_feed', $1)", firm_id)
+    return seq
+
+
+async def entries(
+    conn: asyncpg.Connection | asyncpg.Pool, firm_id: str, after: int, limit: int
+) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT seq, kind, trainee_id, body, created_at FROM feed
+           WHERE firm_id = $1 AND seq > $2 ORDER BY seq LIMIT $3""",
+        firm_id,
+        after,
+        limit,
+    )
+    return [
+        {
+            "seq": r["seq"],
+            "kind": r["kind"],
+            "trainee_id": r["trainee_id"],
+            "at": r["created_at"].isoformat(),
+            "data": r["body"],
+        }
+        for r in rows
+    ]
+
+
+async def head(conn: asyncpg.Connection | asyncpg.Pool, firm_id: str) -> int:
+    value = await conn.fetchval("SELECT feed_seq FROM firms WHERE firm_id = $1", firm_id)
+    return int(value or 0)

@@ -1,0 +1,147 @@
+"""Offers and internships."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import asyncpg
+
+
+async def add_offer(
+    conn: asyncpg.Connection,
+    *,
+    offer_id: str,
+    opening_id: str,
+    firm_id: str,
+    trainee_id: str,
+    round_id: str | None,
+    expires_at: datetime,
+) -> asyncpg.Record:
+    row: asyncpg.Record = await conn.fetchrow(
+        """INSERT INTO offers (offer_id, opening_id, firm_id, trainee_id, round_id, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""",
+        offer_id,
+        opening_id,
+        firm_id,
+        trainee_id,
+        round_id,
+        expires_at,
+    )
+    return row
+
+
+async def get_offer(
+    conn: asyncpg.Connection, offer_id: str, *, lock: bool = False
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        f"SELECT * FROM offers WHERE offer_id = $1{' FOR UPDATE' if lock else ''}", offer_id
+    )
+    return row
+
+
+async def list_offers(
+    conn: asyncpg.Connection,
+    *,
+    firm_id: str | None = None,
+    institute_id: str | None = None,
+    status: str | None = None,
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT o.* FROM offers o LEFT JOIN candidates c USING (trainee_id)
+           WHERE ($1::text IS NULL OR o.firm_id = $1)
+             AND ($2::text IS NULL OR c.institute_id = $2)
+             AND ($3::text IS NULL OR o.status = $3)
+           ORDER BY o.made_at, o.offer_id""",
+        firm_id,
+        institute_id,
+        status,
+    )
+    return rows
+
+
+async def set_status(
+    conn: asyncpg.Connection, offer_id: str, status: str, at: datetime
+) -> asyncpg.Record:
+    row: asyncpg.Record = await conn.fetchrow(
+        "UPDATE offers SET status = $2, settled_at = $3 WHERE offer_id = $1 RETURNING *",
+        offer_id,
+        status,
+        at,
+    )
+    return row
+
+
+async def pending_due(conn: asyncpg.Connection, now: datetime) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT * FROM offers WHERE status = 'pending' AND expires_at <= $1
+           ORDER BY expires_at FOR UPDATE SKIP LOCKED""",
+        now,
+    )
+    return rows
+
+
+async def pending_of(conn: asyncpg.Connection, trainee_id: str) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT * FROM offers WHERE trainee_id = $1 AND status = 'pending' FOR UPDATE",
+        trainee_id,
+    )
+    return rows
+
+
+async def add_internship(
+    conn: asyncpg.Connection, internship_id: str, offer: asyncpg.Record
+) -> None:
+    await conn.execute(
+        """INSERT INTO internships (internship_id, offer_id, trainee_id, firm_id, opening_id)
+           VALUES ($1, $2, $3, $4, $5)""",
+        internship_id,
+        offer["offer_id"],
+        offer["trainee_id"],
+        offer["firm_id"],
+        offer["opening_id"],
+    )
+
+
+async def get_internship(
+    conn: asyncpg.Connection, internship_id: str, *, lock: bool = False
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        f"SELECT * FROM internships WHERE internship_id = $1{' FOR UPDATE' if lock else ''}",
+        internship_id,
+    )
+    return row
+
+
+async def list_internships(
+    conn: asyncpg.Connection, *, firm_id: str | None, institute_id: str | None
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT i.* FROM internships i LEFT JOIN candidates c USING (trainee_id)
+           WHERE ($1::text IS NULL OR i.firm_id = $1) AND ($2::text IS NULL OR c.institute_id = $2)
+           ORDER BY i.internship_id""",
+        firm_id,
+        institute_id,
+    )
+    return rows
+
+
+async def update_internship(
+    conn: asyncpg.Connection,
+    internship_id: str,
+    *,
+    status: str,
+    started_on: date | None = None,
+    completed_on: date | None = None,
+    converted: bool | None = None,
+) -> asyncpg.Record:
+    row: asyncpg.Record = await conn.fetchrow(
+        """UPDATE internships SET status = $2, started_on = coalesce($3, started_on),
+               completed_on = coalesce($4, completed_on), converted = coalesce($5, converted)
+           WHERE internship_id = $1 RETURNING *""",
+        internship_id,
+        status,
+        started_on,
+        completed_on,
+        converted,
+    )
+    return row

@@ -1,0 +1,47 @@
+"""The matching worker: enrollment and evaluation facts into the candidate pool, and from
+there to the firms whose subscriptions they meet."""
+
+from __future__ import annotations
+
+import asyncio
+
+import faust
+
+from matching_service.bootstrap import MIGRATIONS
+from matching_service.projection import HANDLERS
+from matching_service.settings import MatchingSettings
+from traintrack_shared.consumer import EventConsumer
+from traintrack_shared.db import create_pool
+from traintrack_shared.settings import ServiceSettings
+from traintrack_shared.streams import consume, create_stream_app, publisher
+from traintrack_shared.topics import ENROLLMENT_EVENTS, EVALUATION_EVENTS
+
+
+def create_worker(settings: ServiceSettings) -> faust.App:
+    assert isinstance(settings, MatchingSettings)
+    app = create_stream_app(
+        settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
+    )
+    lock = asyncio.Lock()
+    built: list[EventConsumer] = []
+
+    async def build_consumer() -> EventConsumer:
+        # Both agents share one consumer (one pool, one inbox name).
+        async with lock:
+            if not built:
+                pool = await create_pool(
+                    settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
+                )
+                built.append(
+                    EventConsumer(
+                        name=settings.consumer_name,
+                        pool=pool,
+                        handlers=HANDLERS,
+                        publish=publisher(app),
+                    )
+                )
+        return built[0]
+
+    consume(app, ENROLLMENT_EVENTS, agent_name="follow_enrollment_facts", build=build_consumer)
+    consume(app, EVALUATION_EVENTS, agent_name="follow_stage_decisions", build=build_consumer)
+    return app

@@ -124,6 +124,7 @@ def samples() -> dict[str, EventData]:
         s.DropEnrollment(**ids, dropped_on=date(2026, 5, 2), reason="personal"),
         s.ChangeConsent(trainee_id=trainee, share_with_firms=True),
         *evaluation_samples(trainee),
+        *matching_samples(trainee),
     ]
     return {event.type: event for event in made}
 
@@ -171,5 +172,56 @@ def evaluation_samples(trainee: str) -> list[EventData]:
         ),
         v.CertificationRevoked(
             trainee_id=trainee, credential_id="c-1", reason="corrected", revoked_at=at
+        ),
+    ]
+
+
+def matching_samples(trainee: str) -> list[EventData]:
+    from traintrack_shared.contracts import matching as m
+
+    at = datetime(2026, 10, 1, tzinfo=UTC)
+    offer = {"offer_id": "offer-1", "trainee_id": trainee, "opening_id": "op-1", "firm_id": "f"}
+    internship = {"internship_id": "intern-1", "trainee_id": trainee, "firm_id": "f"}
+    return [
+        m.OpeningPublished(
+            opening_id="op-1",
+            firm_id="f",
+            title="Data intern",
+            skills=["python"],
+            region_code="30",
+            seats=2,
+            minimum_stage=3,
+            starts_on=date(2026, 12, 1),
+            ends_on=date(2027, 2, 26),
+            published_at=at,
+        ),
+        m.CandidateDelivered(
+            trainee_id=trainee,
+            firm_id="f",
+            reason="subscription",
+            subscription_id="s-1",
+            stage_reached=3,
+            delivered_at=at,
+        ),
+        m.CandidateWithdrawn(
+            trainee_id=trainee, firm_id="f", reason="consent_withdrawn", withdrawn_at=at
+        ),
+        m.RoundCompleted(
+            round_id="r-1",
+            candidates=10,
+            openings=2,
+            matched=3,
+            seats=3,
+            blocking_pairs=0,
+            completed_at=at,
+        ),
+        m.OfferMade(**offer, round_id="r-1", expires_at=at, made_at=at),
+        m.OfferAccepted(**offer, settled_at=at, institute_id="inst"),
+        m.OfferDeclined(**offer, settled_at=at),
+        m.OfferExpired(**offer, settled_at=at),
+        m.InternshipStarted(**internship, opening_id="op-1", started_on=date(2026, 12, 1)),
+        m.InternshipCompleted(**internship, completed_on=date(2027, 2, 26), converted=True),
+        m.Hired(
+            **internship, starts_on=date(2027, 3, 2), employment_type="permanent", insured=True
         ),
     ]

@@ -1,0 +1,558 @@
+"""The matching service on a real database, served over real HTTP: the candidate pool
+projected from enrollment and evaluation events, delivery to firms (feed, webhooks,
+server-sent events), consent and revocation, rounds, offers and internships."""
+
+import asyncio
+import json
+from datetime import UTC, date, datetime
+
+import httpx
+import pytest
+
+from matching_service.bootstrap import create_app
+from matching_service.projection import HANDLERS
+from matching_service.settings import MatchingSettings
+from tests.utils import factories
+from tests.utils.keys import STANDARD, write_keyring
+from tests.utils.platform import eventually
+from tests.utils.servers import WebhookReceiver, serve
+from traintrack_shared import codec
+from traintrack_shared.auth import Role
+from traintrack_shared.consumer import EventConsumer, Outcome
+from traintrack_shared.contracts import enrollment as enr
+from traintrack_shared.contracts import evaluation as ev
+from traintrack_shared.dlq import Delivery
+
+pytestmark = pytest.mark.integration
+AT = datetime(2026, 9, 1, tzinfo=UTC)
+SCHEME = {"scheme_id": "kdt-4-stage", "scheme_version": 1}
+PROFILE_KEYS = {
+    "trainee_id",
+    "institute_id",
+    "stage_reached",
+    "certified",
+    "skills",
+    "field",
+    "region_code",
+    "score",
+    "status",
+    "available_from",
+}
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    path = tmp_path_factory.mktemp("keys") / "keyring.json"
+    issued = write_keyring(path, {**STANDARD, "third_firm": (Role.FIRM, "firm-c")})
+    return {name: {"X-API-Key": key} for name, key in issued.items()} | {"file": path}
+
+
+@pytest.fixture(scope="module")
+async def service(platform, keys):
+    settings = MatchingSettings(
+        database_url=await platform.fresh_database("matching"),
+        kafka_bootstrap=platform.kafka_bootstrap,
+        keyring_file=keys["file"],
+        dispatch_interval_seconds=0.1,
+    )
+    app = create_app(settings)
+    async with serve(app) as url:
+        yield app, url
+
+
+@pytest.fixture(scope="module")
+async def client(service, keys):
+    app, url = service
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        for firm_id in ("firm-a", "firm-b", "firm-c"):
+            body = {"firm_id": firm_id, "name": firm_id.upper(), "region_code": "30"}
+            made = await client.post("/v1/firms", json=body, headers=keys["operator"])
+            assert made.status_code == 201, made.text
+        yield client
+
+
+async def feed_events(app, *events):
+    consumer = EventConsumer(
+        name="matching-test", pool=app.state.pool, publish=_no_dead_letters, handlers=HANDLERS
+    )
+    for n, event in enumerate(events):
+        record = codec.encode(codec.to_cloudevent(event, source="/traintrack/test"))
+        outcome = await consumer.process(Delivery(event.topic.name, 0, n, record))
+        assert outcome is Outcome.APPLIED
+
+
+async def _no_dead_letters(*_):
+    raise AssertionError("nothing here is poison")
+
+
+def passed(trainee, stage):
+    return ev.StagePassed(
+        trainee_id=trainee,
+        stage=stage,
+        stage_name=f"s{stage}",
+        attempt=1,
+        unlocks=[],
+        decided_at=AT,
+        **SCHEME,
+    )
+
+
+async def candidate(
+    app,
+    *,
+    stage=2,
+    cohort="kdt-ai-1",
+    skills=("python", "ml"),
+    institute="inst-a",
+    consent=True,
+    field="AI",
+):
+    """A trainee of a cohort who reached `stage`; their id."""
+    trainee = factories.trainee_id()
+    await feed_events(
+        app,
+        factories.cohort_opened(
+            cohort_id=cohort, institute_id=institute, skills=list(skills), field=field
+        ),
+        factories.trainee_registered(
+            trainee_id=trainee, institute_id=institute, consent_share_with_firms=consent
+        ),
+        factories.trainee_enrolled(trainee_id=trainee, institute_id=institute, cohort_id=cohort),
+        *(passed(trainee, s) for s in range(1, stage + 1)),
+    )
+    return trainee
+
+
+async def whole_feed(client, headers, after=0):
+    entries = []
+    while True:
+        page = (
+            await client.get("/v1/feed", params={"after": after, "limit": 3}, headers=headers)
+        ).json()
+        entries += page["entries"]
+        if page["next_cursor"] == after:
+            return entries
+        after = page["next_cursor"]
+
+
+def delivered(entries, kind="candidate-delivered"):
+    return [e["trainee_id"] for e in entries if e["kind"] == kind]
+
+
+async def test_a_subscription_delivers_each_matching_candidate_once_in_order_without_gaps(
+    service, client, keys
+):
+    app, _ = service
+    early = await candidate(app, stage=2, cohort="sub-1")
+    made = await client.post(
+        "/v1/subscriptions",
+        json={"subscription_id": "a-python", "skills": ["Python"], "minimum_stage": 2},
+        headers=keys["firm"],
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["delivered_now"] >= 1
+    later = await candidate(app, stage=2, cohort="sub-1")
+    java = await candidate(app, stage=4, cohort="sub-java", skills=("java",))
+    too_early = await candidate(app, stage=1, cohort="sub-1")
+    await feed_events(app, passed(later, 3))  # an update, not a second delivery
+
+    entries = await whole_feed(client, keys["firm"])
+    assert [e["seq"] for e in entries] == list(range(1, len(entries) + 1))
+    ids = delivered(entries)
+    assert ids.count(early) == 1 and ids.count(later) == 1
+    assert java not in ids and too_early not in ids
+    [update] = [e for e in entries if e["kind"] == "candidate-updated" and e["trainee_id"] == later]
+    assert update["data"]["candidate"]["stage_reached"] == 3
+    shown = next(e for e in entries if e["trainee_id"] == early)["data"]["candidate"]
+    assert set(shown) == PROFILE_KEYS  # pseudonymous: nothing personal reaches the firm
+    assert shown["skills"] == ["ml", "python"] and shown["field"] == "AI"
+    others = await whole_feed(client, keys["other_firm"])
+    assert early not in delivered(others)
+
+
+async def test_consent_withdrawal_removes_a_candidate_from_every_firm_at_once(
+    service, client, keys
+):
+    app, _ = service
+    for name, sub in (("firm", "a-consent"), ("other_firm", "b-consent")):
+        body = {"subscription_id": sub, "fields": ["AI"], "minimum_stage": 3}
+        assert (await client.post("/v1/subscriptions", json=body, headers=keys[name])).is_success
+    trainee = await candidate(app, stage=3, cohort="consent-1")
+    assert (await client.get(f"/v1/candidates/{trainee}", headers=keys["firm"])).status_code == 200
+    await _opening(client, keys["firm"], "consent-op", seats=1)
+    offer = await client.post(
+        "/v1/offers",
+        json={"opening_id": "consent-op", "trainee_id": trainee},
+        headers=keys["firm"],
+    )
+    assert offer.status_code == 201, offer.text
+
+    changed = enr.ConsentChanged(trainee_id=trainee, share_with_firms=False, changed_at=AT)
+    await feed_events(app, changed)
+
+    for name in ("firm", "other_firm"):
+        entries = await whole_feed(client, keys[name])
+        [gone] = [
+            e for e in entries if e["kind"] == "candidate-withdrawn" and e["trainee_id"] == trainee
+        ]
+        assert gone["data"] == {"reason": "consent_withdrawn"}
+        refused = await client.get(f"/v1/candidates/{trainee}", headers=keys[name])
+        assert refused.status_code == 404
+    offers = (await client.get("/v1/offers", headers=keys["firm"])).json()
+    assert [o["status"] for o in offers if o["trainee_id"] == trainee] == ["expired"]
+    withdrawn = await app.state.pool.fetchval(
+        """SELECT count(*) FROM outbox WHERE event_type = $1 AND data->>'trainee_id' = $2""",
+        "traintrack.matching.candidate-withdrawn.v1",
+        trainee,
+    )
+    assert withdrawn == 2
+
+    await feed_events(
+        app, enr.ConsentChanged(trainee_id=trainee, share_with_firms=True, changed_at=AT)
+    )
+    assert delivered(await whole_feed(client, keys["firm"])).count(trainee) == 2  # shown again
+
+
+async def test_certification_revocation_withdraws_the_candidate_from_firms_that_received_them(
+    service, client, keys
+):
+    app, _ = service
+    body = {"subscription_id": "c-certified", "minimum_stage": 4}
+    assert (
+        await client.post("/v1/subscriptions", json=body, headers=keys["third_firm"])
+    ).is_success
+    trainee = await candidate(app, stage=4, cohort="revoke-1")
+    certified = ev.Certified(
+        trainee_id=trainee,
+        credential_id="cred-1",
+        issued_at=AT,
+        valid_until=datetime(2029, 9, 1, tzinfo=UTC),
+        **SCHEME,
+    )
+    await feed_events(app, certified)
+    entries = await whole_feed(client, keys["third_firm"])
+    assert trainee in delivered(entries)
+
+    revoked = ev.CertificationRevoked(
+        trainee_id=trainee, credential_id="cred-1", reason="score corrected", revoked_at=AT
+    )
+    await feed_events(app, revoked)
+    entries = await whole_feed(client, keys["third_firm"])
+    assert [
+        e["data"]["reason"]
+        for e in entries
+        if e["kind"] == "candidate-withdrawn" and e["trainee_id"] == trainee
+    ] == ["certification_revoked"]
+    assert (
+        await client.get(f"/v1/candidates/{trainee}", headers=keys["third_firm"])
+    ).status_code == 404
+
+
+async def test_webhooks_are_signed_retried_with_backoff_and_bring_each_candidate_once(
+    service, client, keys
+):
+    app, _ = service
+    with WebhookReceiver(fail_first=2) as receiver:
+        made = await client.post(
+            "/v1/webhooks", json={"url": receiver.url}, headers=keys["other_firm"]
+        )
+        assert made.status_code == 201, made.text
+        receiver.secret = made.json()["secret"]
+        hook = made.json()["webhook_id"]
+        body = {"subscription_id": "b-hooks", "skills": ["rust"], "minimum_stage": 2}
+        assert (
+            await client.post("/v1/subscriptions", json=body, headers=keys["other_firm"])
+        ).is_success
+        trainees = [
+            await candidate(app, stage=2, cohort="hooks-1", skills=("rust",)) for _ in range(5)
+        ]
+
+        head = (await client.get("/v1/feed", headers=keys["other_firm"])).json()["head"]
+        await eventually(
+            lambda: asyncio.sleep(0, [e["seq"] for e in receiver.accepted][-1:] == [head]),
+            timeout=60,
+        )
+
+    seqs = [e["seq"] for e in receiver.accepted]
+    assert seqs == list(range(1, head + 1))  # in order, no gap, no duplicate
+    got = delivered(receiver.accepted)
+    assert all(got.count(t) == 1 for t in trainees)
+    assert receiver.bad_signatures == 0
+    status = (await client.get("/v1/webhooks", headers=keys["other_firm"])).json()
+    assert status == [status[0]] and status[0]["pending"] == 0 and status[0]["failures"] == 0
+    attempts = (
+        await client.get(f"/v1/webhooks/{hook}/attempts", headers=keys["other_firm"])
+    ).json()
+    assert [a["status_code"] for a in reversed(attempts)][:3] == [500, 500, 204]
+    foreign = await client.get(f"/v1/webhooks/{hook}/attempts", headers=keys["firm"])
+    assert foreign.status_code == 404
+
+
+async def test_a_rotated_webhook_secret_keeps_deliveries_verifiable_with_the_old_one(
+    service, client, keys
+):
+    app, _ = service
+    with WebhookReceiver() as receiver:
+        made = await client.post(
+            "/v1/webhooks", json={"url": receiver.url}, headers=keys["third_firm"]
+        )
+        receiver.secret = made.json()["secret"]  # the receiver has not switched yet
+        rotated = await client.post(
+            f"/v1/webhooks/{made.json()['webhook_id']}/rotate-secret", headers=keys["third_firm"]
+        )
+        assert rotated.json()["secret"] != receiver.secret
+        body = {"subscription_id": "c-rotation", "skills": ["go"], "minimum_stage": 2}
+        await client.post("/v1/subscriptions", json=body, headers=keys["third_firm"])
+        trainee = await candidate(app, stage=2, cohort="rotation-1", skills=("go",))
+        await eventually(lambda: asyncio.sleep(0, trainee in delivered(receiver.accepted)))
+    assert receiver.bad_signatures == 0
+
+
+async def test_the_live_stream_sends_the_feed_as_server_sent_events_and_resumes(
+    service, client, keys
+):
+    app, _ = service
+    body = {"subscription_id": "c-stream", "skills": ["kotlin"], "minimum_stage": 2}
+    await client.post("/v1/subscriptions", json=body, headers=keys["third_firm"])
+    head = (await client.get("/v1/feed", headers=keys["third_firm"])).json()["head"]
+
+    async def read(headers, count):
+        got = []
+        async with client.stream("GET", "/v1/feed/stream", headers=headers) as response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            event = {}
+            async for line in response.aiter_lines():
+                if line.startswith(("id:", "event:", "data:")):
+                    name, _, value = line.partition(": ")
+                    event[name.rstrip(":")] = value
+                elif not line and "id" in event:
+                    got.append(event)
+                    event = {}
+                    if len(got) == count:
+                        return got
+        return got
+
+    reader = asyncio.create_task(read(keys["third_firm"] | {"Last-Event-ID": str(head)}, 2))
+    first, second = [
+        await candidate(app, stage=2, cohort="stream-1", skills=("kotlin",)) for _ in range(2)
+    ]
+    got = await asyncio.wait_for(reader, 30)
+    assert [int(e["id"]) for e in got] == [head + 1, head + 2]
+    assert [json.loads(e["data"])["trainee_id"] for e in got] == [first, second]
+    assert {e["event"] for e in got} == {"candidate-delivered"}
+
+    resumed = await asyncio.wait_for(
+        read(keys["third_firm"] | {"Last-Event-ID": str(head + 1)}, 1), 30
+    )
+    assert [int(e["id"]) for e in resumed] == [head + 2]
+
+
+async def _opening(client, headers, opening_id, seats, skills=("python",), minimum_stage=3):
+    made = await client.post(
+        "/v1/openings",
+        json={
+            "opening_id": opening_id,
+            "title": "Data intern",
+            "skills": list(skills),
+            "seats": seats,
+            "minimum_stage": minimum_stage,
+            "starts_on": "2026-12-01",
+            "ends_on": "2027-02-26",
+        },
+        headers=headers,
+    )
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+async def test_a_round_fills_seats_stably_explains_itself_and_declined_seats_refill(
+    service, client, keys
+):
+    app, _ = service
+    await _opening(client, keys["firm"], "round-a", seats=1)
+    await _opening(client, keys["other_firm"], "round-b", seats=1)
+    ana, bo, cy = [await candidate(app, stage=3, cohort="round-1") for _ in range(3)]
+    opened = await client.post(
+        "/v1/rounds",
+        json={"round_id": "r-1", "opening_ids": ["round-a", "round-b"]},
+        headers=keys["operator"],
+    )
+    assert opened.status_code == 201, opened.text
+    for trainee, ranking in (
+        (ana, ["round-a", "round-b"]),
+        (bo, ["round-a"]),
+        (cy, ["round-b", "round-a"]),
+    ):
+        put = await client.put(
+            f"/v1/rounds/r-1/candidates/{trainee}/ranking",
+            json={"opening_ids": ranking},
+            headers=keys["institute"],
+        )
+        assert put.status_code == 204, put.text
+    applicants = await client.get(
+        "/v1/rounds/r-1/openings/round-a/applicants", headers=keys["firm"]
+    )
+    assert {a["trainee_id"] for a in applicants.json()} == {ana, bo, cy}
+    ranked = await client.put(
+        "/v1/rounds/r-1/openings/round-a/ranking",
+        json={"trainee_ids": [bo, ana, cy]},
+        headers=keys["firm"],
+    )
+    assert ranked.status_code == 204
+
+    result = await client.post("/v1/rounds/r-1/solve", headers=keys["operator"])
+    assert result.status_code == 200, result.text
+    assert result.json() | {"solve_seconds": 0} == {
+        "round_id": "r-1",
+        "candidates": 3,
+        "openings": 2,
+        "matched": 2,
+        "seats": 2,
+        "blocking_pairs": 0,
+        "solve_seconds": 0,
+    }
+    offers = {
+        o["trainee_id"]: o
+        for o in (
+            await client.get("/v1/offers", params={"status": "pending"}, headers=keys["operator"])
+        ).json()
+    }
+    assert offers[bo]["opening_id"] == "round-a"
+    assert {ana, cy} & set(offers) and len({ana, cy} & set(offers)) == 1
+    unplaced = ({ana, cy} - set(offers)).pop()
+    why = await client.get(
+        f"/v1/rounds/r-1/candidates/{unplaced}/explanation", headers=keys["institute"]
+    )
+    assert why.json()["reasons"][-1].startswith("no seat in this round")
+
+    placed_b = ({ana, cy} & set(offers)).pop()
+    declined = await client.post(
+        f"/v1/offers/{offers[placed_b]['offer_id']}/decline", headers=keys["institute"]
+    )
+    assert declined.json()["status"] == "declined"
+    assert (await client.get("/v1/openings/round-b", headers=keys["other_firm"])).json()[
+        "seats_offered"
+    ] == 0
+
+    await client.post(
+        "/v1/rounds", json={"round_id": "r-2", "opening_ids": ["round-b"]}, headers=keys["operator"]
+    )
+    await client.put(
+        f"/v1/rounds/r-2/candidates/{unplaced}/ranking",
+        json={"opening_ids": ["round-b"]},
+        headers=keys["institute"],
+    )
+    second = await client.post("/v1/rounds/r-2/solve", headers=keys["operator"])
+    assert second.json()["matched"] == 1
+
+
+async def test_an_accepted_offer_becomes_an_internship_that_converts_to_a_hire(
+    service, client, keys
+):
+    app, _ = service
+    body = {"subscription_id": "a-direct", "skills": ["scala"], "minimum_stage": 3}
+    await client.post("/v1/subscriptions", json=body, headers=keys["firm"])
+    trainee = await candidate(app, stage=3, cohort="direct-1", skills=("scala",))
+    await _opening(client, keys["firm"], "direct-op", seats=1)
+    offer = (
+        await client.post(
+            "/v1/offers",
+            json={"opening_id": "direct-op", "trainee_id": trainee},
+            headers=keys["firm"],
+        )
+    ).json()
+    full = await client.post(
+        "/v1/offers", json={"opening_id": "direct-op", "trainee_id": trainee}, headers=keys["firm"]
+    )
+    assert full.status_code == 409  # the one seat is held by the pending offer
+    other_institute = await client.post(
+        f"/v1/offers/{offer['offer_id']}/accept", headers=keys["other_institute"]
+    )
+    assert other_institute.status_code == 404
+    accepted = await client.post(
+        f"/v1/offers/{offer['offer_id']}/accept", headers=keys["institute"]
+    )
+    assert accepted.json()["status"] == "accepted"
+    again = await client.post(f"/v1/offers/{offer['offer_id']}/decline", headers=keys["institute"])
+    assert again.status_code == 409
+
+    [internship] = [
+        i
+        for i in (await client.get("/v1/internships", headers=keys["firm"])).json()
+        if i["trainee_id"] == trainee
+    ]
+    path = f"/v1/internships/{internship['internship_id']}"
+    early = await client.post(
+        f"{path}/complete", json={"completed_on": "2027-02-26"}, headers=keys["firm"]
+    )
+    assert early.status_code == 409
+    foreign = await client.post(
+        f"{path}/start", json={"started_on": "2026-12-01"}, headers=keys["other_firm"]
+    )
+    assert foreign.status_code == 404
+    assert (
+        await client.post(f"{path}/start", json={"started_on": "2026-12-01"}, headers=keys["firm"])
+    ).is_success
+    done = await client.post(
+        f"{path}/complete",
+        json={
+            "completed_on": "2027-02-26",
+            "hire": {"starts_on": "2027-03-02", "employment_type": "permanent", "insured": True},
+        },
+        headers=keys["firm"],
+    )
+    assert done.json()["converted"] is True
+    kinds = await app.state.pool.fetch(
+        "SELECT event_type FROM outbox WHERE data->>'trainee_id' = $1 ORDER BY id", trainee
+    )
+    assert [k["event_type"].split(".")[2] for k in kinds][-5:] == [
+        "offer-made",
+        "offer-accepted",
+        "internship-started",
+        "internship-completed",
+        "hired",
+    ]
+
+
+async def test_firms_see_only_their_own_and_bad_input_names_the_field(service, client, keys):
+    app, _ = service
+    await _opening(client, keys["firm"], "mine-op", seats=2)
+    assert (await client.get("/v1/openings/mine-op", headers=keys["other_firm"])).status_code == 404
+    assert "mine-op" not in {
+        o["opening_id"]
+        for o in (await client.get("/v1/openings", headers=keys["other_firm"])).json()
+    }
+    assert "mine-op" in {
+        o["opening_id"]
+        for o in (await client.get("/v1/openings", headers=keys["institute"])).json()
+    }
+    # Nothing firm-a subscribes to (python, AI, scala) matches this candidate.
+    stranger = await candidate(
+        app, stage=3, cohort="own-1", institute="inst-b", skills=("cobol",), field="Robotics"
+    )
+    refused = await client.post(
+        "/v1/offers", json={"opening_id": "mine-op", "trainee_id": stranger}, headers=keys["firm"]
+    )
+    assert refused.status_code == 404  # never shown to this firm
+    subs = (await client.get("/v1/subscriptions", headers=keys["other_firm"])).json()
+    assert all(s["firm_id"] == "firm-b" for s in subs)
+    cancel = await client.delete("/v1/subscriptions/a-python", headers=keys["other_firm"])
+    assert cancel.status_code == 404
+
+    too_low = await client.post(
+        "/v1/openings",
+        json={
+            "opening_id": "low-op",
+            "title": "x",
+            "seats": 1,
+            "minimum_stage": 2,
+            "starts_on": "2026-12-01",
+            "ends_on": "2027-01-01",
+        },
+        headers=keys["firm"],
+    )
+    assert too_low.status_code == 422
+    assert too_low.headers["content-type"] == "application/problem+json"
+    assert "minimum_stage" in json.dumps(too_low.json())
+    http_hook = await client.post("/v1/webhooks", json={"url": "not a url"}, headers=keys["firm"])
+    assert http_hook.status_code == 422 and "url" in json.dumps(http_hook.json())

@@ -1,0 +1,89 @@
+"""Real HTTP servers for tests: an app under uvicorn, and a firm's webhook receiver."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import uvicorn
+
+from matching_service.domain import signatures
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@asynccontextmanager
+async def serve(app: Any) -> AsyncIterator[str]:
+    """Run the ASGI app (with its lifespan) on a free port; its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(30):
+        while not server.started:
+            await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+class WebhookReceiver:
+    """What a firm runs: checks each delivery's signature, answers 500 to the first
+    `fail_first` deliveries, and keeps the entries it accepted."""
+
+    def __init__(self, secret: str = "", fail_first: int = 0) -> None:
+        self.secret = secret
+        self.fail_first = fail_first
+        self.calls: list[dict[str, Any]] = []
+        self.accepted: list[dict[str, Any]] = []
+        self.bad_signatures = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.handle(self, body)
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/traintrack"
+        self.lock = threading.Lock()
+
+    def handle(self, request: BaseHTTPRequestHandler, body: bytes) -> None:
+        signed = signatures.verify(
+            self.secret, request.headers[signatures.HEADER], body, now=int(time.time())
+        )
+        with self.lock:
+            self.calls.append({"signed": signed, "delivery": request.headers["Traintrack-Delivery"]})
+            if not signed:
+                self.bad_signatures += 1
+                status = 401
+            elif len(self.calls) <= self.fail_first:
+                status = 500
+            else:
+                self.accepted.extend(json.loads(body)["entries"])
+                status = 204
+        request.send_response(status)
+        request.end_headers()
+
+    def __enter__(self) -> WebhookReceiver:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

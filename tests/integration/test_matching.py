@@ -4,7 +4,7 @@ server-sent events), consent and revocation, rounds, offers and internships."""
 
 import asyncio
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -62,7 +62,7 @@ async def service(platform, keys):
 
 @pytest.fixture(scope="module")
 async def client(service, keys):
-    app, url = service
+    _, url = service
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         for firm_id in ("firm-a", "firm-b", "firm-c"):
             body = {"firm_id": firm_id, "name": firm_id.upper(), "region_code": "30"}

@@ -15,6 +15,7 @@ from typing import Any
 import uvicorn
 
 from matching_service.domain import signatures
+from tests.utils.platform import eventually
 
 
 def free_port() -> int:
@@ -29,9 +30,7 @@ async def serve(app: Any) -> AsyncIterator[str]:
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(30):
-        while not server.started:
-            await asyncio.sleep(0.05)
+    await eventually(lambda: asyncio.sleep(0, server.started), timeout=30, interval=0.05)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -52,7 +51,7 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.handle(self, body)
 
@@ -68,7 +67,9 @@ class WebhookReceiver:
             self.secret, request.headers[signatures.HEADER], body, now=int(time.time())
         )
         with self.lock:
-            self.calls.append({"signed": signed, "delivery": request.headers["Traintrack-Delivery"]})
+            self.calls.append(
+                {"signed": signed, "delivery": request.headers["Traintrack-Delivery"]}
+            )
             if not signed:
                 self.bad_signatures += 1
                 status = 401

@@ -47,7 +47,7 @@ SERVICES = {"enrollment": 8001, "evaluation": 8002, "matching": 8003, "outcomes"
 # `matching` library it uses).
 PACKAGES = {"matching": "matching_service"}
 # Services whose faust worker has agents to run.
-WORKERS = ("enrollment", "evaluation", "outcomes")
+WORKERS = ("enrollment", "evaluation", "matching", "outcomes")
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ def plans() -> list[CohortPlan]:
                 "name": "AI 서비스 개발자 과정",
                 "field": "AI",
                 "training_site": "충남대학교 K-Digital Platform",
+                "skills": ["python", "machine learning", "deep learning"],
             },
             "cnu-ai-2026-2",
             *AUTUMN,
@@ -137,6 +138,7 @@ def plans() -> list[CohortPlan]:
                 "hours": 40,
                 "capacity": 60,
                 "project_work_share": 0.1,
+                "skills": ["cloud", "aws", "linux"],
             },
             "cnu-cloud-2026-10",
             date(2026, 10, 5),
@@ -153,6 +155,7 @@ def plans() -> list[CohortPlan]:
                 "field": "데이터",
                 "capacity": 25,
                 "project_work_share": 0.35,
+                "skills": ["python", "sql", "data analysis"],
             },
             "dis-data-2026-2",
             *AUTUMN,
@@ -168,6 +171,7 @@ def plans() -> list[CohortPlan]:
                 "hours": 120,
                 "capacity": 20,
                 "project_work_share": 0.3,
+                "skills": ["mlops", "kubernetes", "python"],
             },
             "saa-mlops-2026-2",
             date(2026, 9, 7),
@@ -387,3 +391,6 @@ def load_demo(credentials: dict[str, Any], *, seed: int = 2026) -> None:
     from traintrack_shared.demo_evaluation import play_evaluation
 
     play_evaluation(credentials, played, loader.rng)
+    from traintrack_shared.demo_matching import play_matching
+
+    play_matching(credentials, loader.rng)

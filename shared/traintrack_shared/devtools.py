@@ -67,18 +67,19 @@ def _admin(bootstrap: str, timeout: float) -> KafkaAdminClient:
 
 @cli.command("demo-keys")
 def demo_keys(credentials_file: Path, keyring_file: Path) -> None:
-    """Issue the demo keys: an operator, a partner firm and one key per demo institute."""
+    """Issue the demo keys: an operator, one key per demo institute and partner firm."""
     from traintrack_shared.auth import Role, issue_key
     from traintrack_shared.demo import demo_institute_ids
+    from traintrack_shared.demo_matching import FIRMS
 
     institutes = {i: issue_key(Role.INSTITUTE, i) for i in demo_institute_ids()}
-    first = next(iter(institutes))
+    firms = {f: issue_key(Role.FIRM, f) for f in FIRMS}
     issued = {
         "operator": issue_key(Role.OPERATOR, "platform"),
-        "institute": institutes[first],
-        "firm": issue_key(Role.FIRM, "firm-cloudnine"),
+        "institute": institutes[next(iter(institutes))],
+        "firm": firms[next(iter(firms))],
     }
-    entries = [entry for _, entry in (*issued.values(), *institutes.values())]
+    entries = [e for _, e in (*issued.values(), *institutes.values(), *firms.values())]
     unique = {e.key_id: e for e in entries}.values()
     keyring_file.write_text(json.dumps([e.model_dump() for e in unique], indent=2))
     credentials: dict[str, object] = {
@@ -86,6 +87,7 @@ def demo_keys(credentials_file: Path, keyring_file: Path) -> None:
         for name, (key, entry) in issued.items()
     }
     credentials["institutes"] = {i: key for i, (key, _) in institutes.items()}
+    credentials["firms"] = {f: key for f, (key, _) in firms.items()}
     credentials_file.write_text(json.dumps(credentials, indent=2, ensure_ascii=False))
     credentials_file.chmod(0o600)
 

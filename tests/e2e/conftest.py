@@ -19,6 +19,8 @@ pytestmark = pytest.mark.e2e
 OUTCOMES_CONSUMER = "outcomes-e2e"
 ENROLLMENT_CONSUMER = "enrollment-e2e"
 EVALUATION_CONSUMER = "evaluation-e2e"
+MATCHING_CONSUMER = "matching-e2e"
+FIRM = "firm-e2e"
 INSTITUTE = "inst-e2e"
 COHORT = "kdt-e2e-2026-1"
 
@@ -34,6 +36,8 @@ class RunningPlatform:
     enrollment_database: str
     other_institute_key: str
     evaluation_url: str
+    matching_url: str
+    firm_key: str
 
 
 @pytest.fixture(scope="session")
@@ -42,11 +46,12 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
     institute_key, institute = issue_key(Role.INSTITUTE, INSTITUTE)
     operator_key, operator = issue_key(Role.OPERATOR, "platform")
     other_key, other = issue_key(Role.INSTITUTE, "inst-e2e-other")
+    firm_key, firm = issue_key(Role.FIRM, FIRM)
     keyring = tmp_path_factory.mktemp("keys") / "keyring.json"
-    keyring.write_text(json.dumps([e.model_dump() for e in (institute, operator, other)]))
+    keyring.write_text(json.dumps([e.model_dump() for e in (institute, operator, other, firm)]))
     databases = {
         name: asyncio.run(platform.fresh_database(name))
-        for name in ("enrollment", "evaluation", "outcomes")
+        for name in ("enrollment", "evaluation", "matching", "outcomes")
     }
     ports = {name: free_port() for name in databases}
     common = {"OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"{platform.zipkin_url}/api/v2/spans"}
@@ -63,6 +68,7 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
             "OUTCOMES_CONSUMER_NAME": OUTCOMES_CONSUMER,
             "ENROLLMENT_CONSUMER_NAME": ENROLLMENT_CONSUMER,
             "EVALUATION_CONSUMER_NAME": EVALUATION_CONSUMER,
+            "MATCHING_CONSUMER_NAME": MATCHING_CONSUMER,
             "EVALUATION_SIGNING_KEY_FILE": str(tmp_path_factory.mktemp("signing") / "key.pem"),
         }
 
@@ -74,7 +80,10 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
         processes.start("enrollment-worker", "enrollment.main", "worker", env("enrollment"))
         processes.start("evaluation-api", "evaluation.main", "api", env("evaluation"))
         processes.start("evaluation-worker", "evaluation.main", "worker", env("evaluation"))
+        processes.start("matching-api", "matching_service.main", "api", env("matching"))
+        processes.start("matching-worker", "matching_service.main", "worker", env("matching"))
         for name, service in (
+            ("matching-api", "matching"),
             ("enrollment-api", "enrollment"),
             ("outcomes-api", "outcomes"),
             ("evaluation-api", "evaluation"),
@@ -90,6 +99,8 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
             databases["enrollment"],
             other_key,
             f"http://127.0.0.1:{ports['evaluation']}",
+            f"http://127.0.0.1:{ports['matching']}",
+            firm_key,
         )
         asyncio.run(_seed(running))
         yield running
@@ -106,6 +117,12 @@ async def _seed(running: RunningPlatform) -> None:
             institute_id=INSTITUTE,
             cohort_id=COHORT,
         )
+    async with httpx.AsyncClient(base_url=running.matching_url) as client:
+        firm = {"firm_id": FIRM, "name": "E2E 파트너", "region_code": "30"}
+        made = await client.post(
+            "/v1/firms", json=firm, headers={"X-API-Key": running.operator_key}
+        )
+        assert made.status_code == 201, made.text
 
 
 async def enroll_over_http(running: RunningPlatform) -> tuple[dict[str, Any], dict[str, Any]]:

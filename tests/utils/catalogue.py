@@ -45,6 +45,7 @@ async def seed(
             "capacity": capacity,
             "project_work_share": 0.4,
             "training_site": "대전 ICT 이노베이션 스퀘어",
+            "skills": ["Python", "machine learning", "SQL"],
         },
     )
     assert response.status_code == 201, response.text

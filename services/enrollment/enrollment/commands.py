@@ -64,6 +64,7 @@ class DefineProgramme:
     capacity: int
     project_work_share: float
     training_site: str | None = None
+    skills: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

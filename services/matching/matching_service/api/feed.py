@@ -12,7 +12,13 @@ from fastapi import APIRouter, Header, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from matching_service import webhooks
-from matching_service.api.deps import AnyKey, FirmKey, PoolDep, SettingsDep
+from matching_service.api.deps import (
+    AnyKey,
+    FirmKey,
+    InstituteOrOperatorKey,
+    PoolDep,
+    SettingsDep,
+)
 from matching_service.api.schemas import (
     CandidateProfile,
     FeedPage,
@@ -145,6 +151,25 @@ async def remove_webhook(webhook_id: str, pool: PoolDep, principal: FirmKey) -> 
     await _own(pool, principal, webhook_id)
     async with pool.acquire() as conn:
         await store.deactivate(conn, webhook_id)
+
+
+@router.get("/candidates")
+async def list_candidates(
+    pool: PoolDep,
+    principal: InstituteOrOperatorKey,
+    minimum_stage: Annotated[int, Query(ge=0, le=4)] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> list[CandidateProfile]:
+    """The pool as this service knows it: an institute's own trainees (to apply to rounds
+    for them), or everyone (operators). Firms receive candidates through their feed."""
+    async with pool.acquire() as conn:
+        rows = await candidates.listing(
+            conn,
+            institute_id=principal.tenant if principal.role is Role.INSTITUTE else None,
+            minimum_stage=minimum_stage,
+            limit=limit,
+        )
+    return [CandidateProfile(**candidates.profile(r)) for r in rows]
 
 
 @router.get("/candidates/{trainee_id}")

@@ -71,6 +71,20 @@ async def pool_at(conn: asyncpg.Connection, minimum_stage: int) -> list[asyncpg.
     return rows
 
 
+async def listing(
+    conn: asyncpg.Connection, *, institute_id: str | None, minimum_stage: int, limit: int
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        f"""{_SELECT} WHERE ($1::text IS NULL OR c.institute_id = $1) AND c.stage_reached >= $2
+                          AND NOT c.erased
+            ORDER BY c.stage_reached DESC, c.trainee_id LIMIT $3""",
+        institute_id,
+        minimum_stage,
+        limit,
+    )
+    return rows
+
+
 async def in_cohort(conn: asyncpg.Connection, cohort_id: str) -> list[str]:
     rows = await conn.fetch("SELECT trainee_id FROM candidates WHERE cohort_id = $1", cohort_id)
     return [r["trainee_id"] for r in rows]

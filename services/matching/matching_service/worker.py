@@ -42,6 +42,14 @@ def create_worker(settings: ServiceSettings) -> faust.App:
                 )
         return built[0]
 
-    consume(app, ENROLLMENT_EVENTS, agent_name="follow_enrollment_facts", build=build_consumer)
+    # Most enrollment events (daily attendance) are of no interest here: take them in
+    # batches so skipping them is cheap.
+    consume(
+        app,
+        ENROLLMENT_EVENTS,
+        agent_name="follow_enrollment_facts",
+        build=build_consumer,
+        batch=100,
+    )
     consume(app, EVALUATION_EVENTS, agent_name="follow_stage_decisions", build=build_consumer)
     return app

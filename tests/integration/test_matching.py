@@ -556,3 +556,36 @@ async def test_firms_see_only_their_own_and_bad_input_names_the_field(service, c
     assert "minimum_stage" in json.dumps(too_low.json())
     http_hook = await client.post("/v1/webhooks", json={"url": "not a url"}, headers=keys["firm"])
     assert http_hook.status_code == 422 and "url" in json.dumps(http_hook.json())
+
+
+async def test_an_unanswered_offer_expires_and_frees_its_seat(service, client, keys):
+    app, _ = service
+    body = {"subscription_id": "b-expiry", "skills": ["haskell"], "minimum_stage": 3}
+    await client.post("/v1/subscriptions", json=body, headers=keys["other_firm"])
+    trainee = await candidate(app, stage=3, cohort="expiry-1", skills=("haskell",))
+    await _opening(client, keys["other_firm"], "expiry-op", seats=1)
+    made = await client.post(
+        "/v1/offers",
+        json={"opening_id": "expiry-op", "trainee_id": trainee, "valid_days": 1},
+        headers=keys["other_firm"],
+    )
+    offer = made.json()
+    await app.state.pool.execute(  # a day passes
+        "UPDATE offers SET expires_at = now() - interval '1 second' WHERE offer_id = $1",
+        offer["offer_id"],
+    )
+    late = await client.post(f"/v1/offers/{offer['offer_id']}/accept", headers=keys["institute"])
+    assert late.status_code == 409 and "expired" in late.json()["detail"]
+
+    swept = await client.post("/v1/offers/expire-due", headers=keys["operator"])
+    assert swept.json() == {"expired": 1}
+    opening = (await client.get("/v1/openings/expiry-op", headers=keys["other_firm"])).json()
+    assert opening["seats_offered"] == 0 and opening["seats_taken"] == 0
+    entries = await whole_feed(client, keys["other_firm"])
+    assert [e["kind"] for e in entries if e["trainee_id"] == trainee][-1] == "offer-expired"
+    again = await client.post(
+        "/v1/offers",
+        json={"opening_id": "expiry-op", "trainee_id": trainee},
+        headers=keys["other_firm"],
+    )
+    assert again.status_code == 201

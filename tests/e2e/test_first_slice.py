@@ -122,10 +122,11 @@ async def test_a_malformed_message_goes_to_the_dlq_and_the_next_one_is_processed
         view = await eventually(lambda: _has_cohort(running, trainee_id, marker), timeout=90)
         assert marker in [e["cohort_id"] for e in view["enrollments"]]
         # Every consumer of the topic dead-letters it for itself.
-        copies = await dlq.collect(lambda r: header(r, "ce_id") == poison_id.encode(), 2)
+        copies = await dlq.collect(lambda r: header(r, "ce_id") == poison_id.encode(), 3)
     finally:
         await dlq.stop()
-    assert {header(d, "dlq-consumer") for d in copies} == {b"outcomes-e2e", b"evaluation-e2e"}
+    consumers = {header(d, "dlq-consumer") for d in copies}
+    assert consumers == {b"outcomes-e2e", b"evaluation-e2e", b"matching-e2e"}
     for dead in copies:
         assert b"not a JSON object" in header(dead, "dlq-reason")
         assert header(dead, "dlq-original-topic") == ENROLLMENT_EVENTS.name.encode()

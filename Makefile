@@ -57,6 +57,7 @@ test: lint
 
 bench: setup
 	$(PY) bench/matching_round.py
+	$(PY) bench/matching_service_round.py
 
 clean: down
 	rm -rf .run $(VENV)

@@ -8,6 +8,7 @@ on acceptance the institute, which holds them, puts the firm in touch with the t
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ from matching_service.store import offers as store
 from traintrack_shared.auth import Principal, Role
 from traintrack_shared.contracts import matching as events
 from traintrack_shared.errors import Conflict, NotFound
-from traintrack_shared.outbox import add_event
+from traintrack_shared.outbox import add_event, add_events
 
 SOURCE = "/traintrack/matching"
 
@@ -34,7 +35,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def offer_view(row: asyncpg.Record) -> dict[str, Any]:
+def offer_view(row: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
     return {
         k: row[k]
         for k in (
@@ -51,11 +52,14 @@ def offer_view(row: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-async def _tell_firm(conn: asyncpg.Connection, offer: asyncpg.Record, kind: str) -> None:
-    body = {
+def _feed_body(offer: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
+    return {
         k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in offer_view(offer).items()
     }
-    await feed.append(conn, offer["firm_id"], kind, offer["trainee_id"], body)
+
+
+async def _tell_firm(conn: asyncpg.Connection, offer: asyncpg.Record, kind: str) -> None:
+    await feed.append(conn, offer["firm_id"], kind, offer["trainee_id"], _feed_body(offer))
 
 
 async def make_offer(
@@ -105,6 +109,43 @@ async def make_offer(
         source=SOURCE,
     )
     return offer
+
+
+async def make_round_offers(
+    conn: asyncpg.Connection,
+    round_id: str,
+    placements: list[tuple[str, str, str]],
+    valid_days: int,
+) -> None:
+    """An offer per (opening, firm, trainee) a round placed, in bulk. The round checked
+    seats and visibility under the openings' locks."""
+    now = _now()
+    made: list[dict[str, Any]] = [
+        {
+            "offer_id": f"offer-{uuid.uuid4().hex[:12]}",
+            "opening_id": opening_id,
+            "firm_id": firm_id,
+            "trainee_id": trainee_id,
+            "round_id": round_id,
+            "status": OfferStatus.PENDING.value,
+            "expires_at": now + timedelta(days=valid_days),
+            "made_at": now,
+            "settled_at": None,
+        }
+        for opening_id, firm_id, trainee_id in placements
+    ]
+    await store.add_offers(conn, made)
+    by_firm: dict[str, list[tuple[str, str | None, Any]]] = defaultdict(list)
+    for offer in made:
+        by_firm[offer["firm_id"]].append(("offer-made", offer["trainee_id"], _feed_body(offer)))
+    for firm_id, items in sorted(by_firm.items()):
+        await feed.append_many(conn, firm_id, items)
+    fields = ("offer_id", "trainee_id", "opening_id", "firm_id", "round_id", "expires_at")
+    await add_events(
+        conn,
+        [events.OfferMade(**{k: o[k] for k in fields}, made_at=now) for o in made],
+        source=SOURCE,
+    )
 
 
 async def _settled(

@@ -11,7 +11,7 @@ import asyncpg
 
 from matching_service import disclosure, offers
 from matching_service.domain import rounds as game
-from matching_service.domain.candidates import rank, visible
+from matching_service.domain.candidates import Candidate, rank, visible
 from matching_service.domain.offers import free_seats
 from matching_service.store import candidates, firms
 from matching_service.store import rounds as store
@@ -142,15 +142,13 @@ async def rank_candidates(
     await store.set_opening_preferences(conn, round_id, opening_id, trainee_ids)
 
 
-async def build_game(conn: asyncpg.Connection, round_: asyncpg.Record) -> game.Round:
+async def build_game(
+    conn: asyncpg.Connection, round_: asyncpg.Record
+) -> tuple[game.Round, dict[str, asyncpg.Record]]:
     """The round as it stands now: free seats, who may still be shown, firms' rankings or
-    the platform's."""
+    the platform's; and its openings, locked."""
     placed = await store.placed_trainees(conn)
-    openings = {}
-    for opening_id in round_["opening_ids"]:
-        row = await firms.get_opening(conn, opening_id, lock=True)
-        assert row is not None
-        openings[opening_id] = row
+    openings = {r["opening_id"]: r for r in await firms.lock_openings(conn, round_["opening_ids"])}
     wishes = await store.candidate_preferences(conn, round_["round_id"])
     pool = {r["trainee_id"]: as_candidate(r) for r in await candidates.many(conn, list(wishes))}
     candidate_prefs = {
@@ -159,16 +157,19 @@ async def build_game(conn: asyncpg.Connection, round_: asyncpg.Record) -> game.R
         if t in pool and t not in placed
     }
     ranked = await store.opening_preferences(conn, round_["round_id"])
+    applied: dict[str, list[Candidate]] = {o: [] for o in openings}
+    for trainee_id, prefs in candidate_prefs.items():
+        for opening_id in prefs:
+            applied[opening_id].append(pool[trainee_id])
     opening_prefs = {}
     for opening_id, row in openings.items():
-        applied = [pool[t] for t, prefs in candidate_prefs.items() if opening_id in prefs]
-        platform = rank(firms.as_opening(row), applied)
+        platform = rank(firms.as_opening(row), applied[opening_id])
         chosen = set(platform)
         opening_prefs[opening_id] = (
             [t for t in ranked[opening_id] if t in chosen] if opening_id in ranked else platform
         )
     seats = {o: free_seats(r["seats"], r["pending"], r["accepted"]) for o, r in openings.items()}
-    return game.Round(candidate_prefs, opening_prefs, seats)
+    return game.Round(candidate_prefs, opening_prefs, seats), openings
 
 
 async def solve(conn: asyncpg.Connection, round_id: str) -> dict[str, Any]:
@@ -178,7 +179,7 @@ async def solve(conn: asyncpg.Connection, round_id: str) -> dict[str, Any]:
         raise NotFound(f"round {round_id}")
     if round_["status"] != "open":
         raise Conflict(f"round {round_id} is {round_['status']}")
-    the_game = await build_game(conn, round_)
+    the_game, openings = await build_game(conn, round_)
     optimal = "resident" if round_["proposing"] == "candidates" else "hospital"
     started = time.perf_counter()
     # CPU work: off the event loop, so the API keeps answering during a large round.
@@ -187,15 +188,12 @@ async def solve(conn: asyncpg.Connection, round_id: str) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     if blocking:  # the algorithm guarantees none; never hand out an unstable result
         raise RuntimeError(f"round {round_id}: {len(blocking)} blocking pairs")
-    for opening_id, placed in assignment.items():
-        for trainee_id in placed:
-            await offers.make_offer(
-                conn,
-                opening_id=opening_id,
-                trainee_id=trainee_id,
-                round_id=round_id,
-                valid_days=round_["offer_days"],
-            )
+    placements = [
+        (opening_id, openings[opening_id]["firm_id"], trainee_id)
+        for opening_id, placed in assignment.items()
+        for trainee_id in placed
+    ]
+    await offers.make_round_offers(conn, round_id, placements, round_["offer_days"])
     stored_game = {
         "candidate_prefs": the_game.candidate_prefs,
         "opening_prefs": the_game.opening_prefs,

@@ -98,6 +98,23 @@ async def append(
     return seq
 
 
+async def append_many(
+    conn: asyncpg.Connection, firm_id: str, items: list[tuple[str, str | None, Any]]
+) -> None:
+    """`append` for many entries of one firm: one numbering, one round trip."""
+    last: int = await conn.fetchval(
+        "UPDATE firms SET feed_seq = feed_seq + $2 WHERE firm_id = $1 RETURNING feed_seq",
+        firm_id,
+        len(items),
+    )
+    first = last - len(items) + 1
+    await conn.executemany(
+        "INSERT INTO feed (firm_id, seq, kind, trainee_id, body) VALUES ($1, $2, $3, $4, $5)",
+        [(firm_id, first + n, kind, t, body) for n, (kind, t, body) in enumerate(items)],
+    )
+    await conn.execute("SELECT pg_notify('matching_feed', $1)", firm_id)
+
+
 async def entries(
     conn: asyncpg.Connection | asyncpg.Pool, firm_id: str, after: int, limit: int
 ) -> list[dict[str, Any]]:

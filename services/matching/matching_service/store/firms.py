@@ -71,6 +71,18 @@ async def get_opening(
     return row
 
 
+async def lock_openings(conn: asyncpg.Connection, opening_ids: list[str]) -> list[asyncpg.Record]:
+    """The openings, locked (seats are counted under their locks), with seats in use."""
+    await conn.execute(
+        "SELECT 1 FROM openings WHERE opening_id = ANY($1::text[]) ORDER BY opening_id FOR UPDATE",
+        opening_ids,
+    )
+    rows: list[asyncpg.Record] = await conn.fetch(
+        f"{_OPENING} WHERE o.opening_id = ANY($1::text[])", opening_ids
+    )
+    return rows
+
+
 async def list_openings(
     conn: asyncpg.Connection, *, firm_id: str | None, only_open: bool
 ) -> list[asyncpg.Record]:

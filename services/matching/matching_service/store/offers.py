@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import asyncpg
 
@@ -28,6 +29,26 @@ async def add_offer(
         expires_at,
     )
     return row
+
+
+async def add_offers(conn: asyncpg.Connection, offers: list[dict[str, Any]]) -> None:
+    await conn.executemany(
+        """INSERT INTO offers (offer_id, opening_id, firm_id, trainee_id, round_id, expires_at,
+                               made_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+        [
+            (
+                o["offer_id"],
+                o["opening_id"],
+                o["firm_id"],
+                o["trainee_id"],
+                o["round_id"],
+                o["expires_at"],
+                o["made_at"],
+            )
+            for o in offers
+        ],
+    )
 
 
 async def get_offer(

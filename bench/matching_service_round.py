@@ -1,0 +1,157 @@
+"""Benchmark: a whole match round through the matching service's store on the real
+PostgreSQL (build the game from the pool and free seats, solve, check stability, make an
+offer per seat filled, feed entries and events), at 50,000 candidates x 2,000 openings,
+beside a round ten times smaller in the same run.
+
+    make bench        (writes test-artifacts/bench-matching-service.json)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+import asyncpg
+from matching_round import make_round
+
+from matching_service import rounds
+from matching_service.bootstrap import MIGRATIONS
+from traintrack_shared.db import create_pool
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRMS = 100
+STARTS, ENDS = date(2027, 1, 4), date(2027, 3, 26)
+
+
+def pg_server_url() -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return str(json.loads(done.stdout.strip().splitlines()[-1])["pg_url"])
+
+
+async def fresh_pool(server: str) -> asyncpg.Pool:
+    name = f"bench_matching_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(f"{server}/postgres")
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    return await create_pool(f"{server}/{name}", migrations=MIGRATIONS)
+
+
+async def seed(conn: asyncpg.Connection, candidates: int, openings: int) -> None:
+    game = make_round(candidates, openings, 5, seed=candidates)
+    firm_of = {o: f"firm-{n % FIRMS}" for n, o in enumerate(game.opening_prefs)}
+    await conn.copy_records_to_table(
+        "firms",
+        records=[(f"firm-{n}", f"Firm {n}", "30") for n in range(FIRMS)],
+        columns=["firm_id", "name", "region_code"],
+    )
+    await conn.copy_records_to_table(
+        "openings",
+        records=[
+            (o, firm_of[o], "intern", ["python"], "30", game.seats[o], 3, STARTS, ENDS)
+            for o in game.opening_prefs
+        ],
+        columns=[
+            "opening_id",
+            "firm_id",
+            "title",
+            "skills",
+            "region_code",
+            "seats",
+            "minimum_stage",
+            "starts_on",
+            "ends_on",
+        ],
+    )
+    await conn.copy_records_to_table(
+        "candidates",
+        records=[(c, "inst-bench", "30", True, [1, 2, 3], 3, 70.0) for c in game.candidate_prefs],
+        columns=[
+            "trainee_id",
+            "institute_id",
+            "region_code",
+            "consent",
+            "passed_stages",
+            "stage_reached",
+            "score",
+        ],
+    )
+    shown = {(firm_of[o], c) for c, prefs in game.candidate_prefs.items() for o in prefs}
+    await conn.copy_records_to_table(
+        "disclosures",
+        records=[(f, c, True, 3, "round", 3, False) for f, c in shown],
+        columns=[
+            "firm_id",
+            "trainee_id",
+            "shown",
+            "minimum_stage",
+            "reason",
+            "stage_shown",
+            "certified_shown",
+        ],
+    )
+    await conn.execute(
+        "INSERT INTO rounds (round_id, proposing, offer_days, opening_ids) "
+        "VALUES ('bench', 'candidates', 7, $1)",
+        list(game.opening_prefs),
+    )
+    await conn.copy_records_to_table(
+        "candidate_preferences",
+        records=[("bench", c, prefs) for c, prefs in game.candidate_prefs.items()],
+        columns=["round_id", "trainee_id", "opening_ids"],
+    )
+    await conn.execute("ANALYZE")
+
+
+async def measure(server: str, candidates: int, openings: int) -> dict[str, float]:
+    pool = await fresh_pool(server)
+    try:
+        async with pool.acquire() as conn:
+            await seed(conn, candidates, openings)
+            started = time.perf_counter()
+            async with conn.transaction():
+                result = await rounds.solve(conn, "bench")
+            total = time.perf_counter() - started
+    finally:
+        await pool.close()
+    return {
+        "candidates": candidates,
+        "openings": openings,
+        "total_s": round(total, 2),
+        "solve_and_check_s": result["solve_seconds"],
+        "store_s": round(total - result["solve_seconds"], 2),
+        "offers": result["matched"],
+        "blocking_pairs": result["blocking_pairs"],
+    }
+
+
+async def run() -> int:
+    server = pg_server_url()
+    baseline = await measure(server, 5_000, 200)
+    full = await measure(server, 50_000, 2_000)
+    ratio = round(full["total_s"] / baseline["total_s"], 1)
+    print(f"{'service round':<24}{'total s':>9}{'solve s':>9}{'store s':>9}{'offers':>8}")
+    for name, r in (("baseline 5,000 x 200", baseline), ("round 50,000 x 2,000", full)):
+        print(
+            f"{name:<24}{r['total_s']:>9}{r['solve_and_check_s']:>9}{r['store_s']:>9}"
+            f"{r['offers']:>8}"
+        )
+    print(f"full / baseline total time: {ratio}x for 10x the candidates and openings")
+    out = ROOT / "test-artifacts/bench-matching-service.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"baseline": baseline, "full": full, "ratio": ratio}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(run()))

@@ -589,3 +589,40 @@ async def test_an_unanswered_offer_expires_and_frees_its_seat(service, client, k
         headers=keys["other_firm"],
     )
     assert again.status_code == 201
+
+
+async def test_rounds_refuse_other_tenants_at_every_step(service, client, keys):
+    app, _ = service
+    await _opening(client, keys["firm"], "tenant-op", seats=1)
+    trainee = await candidate(app, stage=3, cohort="tenant-1")  # of inst-a
+    opened = await client.post(
+        "/v1/rounds",
+        json={"round_id": "r-tenant", "opening_ids": ["tenant-op"]},
+        headers=keys["operator"],
+    )
+    assert opened.status_code == 201
+    ranking = {"opening_ids": ["tenant-op"]}
+    path = f"/v1/rounds/r-tenant/candidates/{trainee}/ranking"
+    assert (
+        await client.put(path, json=ranking, headers=keys["other_institute"])
+    ).status_code == 404
+    assert (await client.put(path, json=ranking, headers=keys["institute"])).status_code == 204
+    outside = await client.put(path, json={"opening_ids": ["round-a"]}, headers=keys["institute"])
+    assert outside.status_code == 422 and outside.json()["errors"][0]["field"] == "opening_ids"
+
+    applicants = "/v1/rounds/r-tenant/openings/tenant-op/applicants"
+    assert (await client.get(applicants, headers=keys["other_firm"])).status_code == 404
+    stranger = await client.put(
+        "/v1/rounds/r-tenant/openings/tenant-op/ranking",
+        json={"trainee_ids": ["tr-nobody"]},
+        headers=keys["firm"],
+    )
+    assert stranger.status_code == 422 and stranger.json()["errors"][0]["field"] == "trainee_ids"
+    assert (await client.post("/v1/rounds/r-tenant/solve", headers=keys["operator"])).is_success
+    why = f"/v1/rounds/r-tenant/candidates/{trainee}/explanation"
+    assert (await client.get(why, headers=keys["other_institute"])).status_code == 404
+    assert (await client.get(why, headers=keys["institute"])).json()["reasons"] == [
+        "placed at tenant-op, your choice 1"
+    ]
+    again = await client.post("/v1/rounds/r-tenant/solve", headers=keys["operator"])
+    assert again.status_code == 409

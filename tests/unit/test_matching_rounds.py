@@ -67,6 +67,13 @@ def test_each_candidate_learns_why_they_got_their_seat_or_none():
     assert explain(ROUND, assignment, "di")[0] == "y did not rank you"
 
 
+def test_an_opening_without_free_seats_takes_nobody_and_says_so():
+    full = Round(ROUND.candidate_prefs, ROUND.opening_prefs, {"x": 0, "y": 1})
+    assignment = solve(full)
+    assert assignment["x"] == [] and blocking_pairs(full, assignment) == []
+    assert explain(full, assignment, "cy")[0] == "x had no seat left in this round"
+
+
 @st.composite
 def rounds(draw):
     rng = random.Random(draw(st.integers(0, 10**6)))
@@ -74,13 +81,14 @@ def rounds(draw):
     openings = [f"o{j}" for j in range(draw(st.integers(1, 8)))]
     prefs = {c: rng.sample(openings, rng.randint(0, len(openings))) for c in candidates}
     opening_prefs = {o: rng.sample(candidates, rng.randint(0, len(candidates))) for o in openings}
-    return Round(prefs, opening_prefs, {o: rng.randint(1, 4) for o in openings})
+    # 0 seats: every seat of the opening is already offered or taken.
+    return Round(prefs, opening_prefs, {o: rng.randint(0, 4) for o in openings})
 
 
 @settings(max_examples=300, deadline=None)
-@given(rounds())
-def test_every_round_result_has_no_blocking_pair_and_no_overfull_opening(round_):
-    assignment = solve(round_)
+@given(rounds(), st.sampled_from(["resident", "hospital"]))
+def test_every_round_result_has_no_blocking_pair_and_no_overfull_opening(round_, optimal):
+    assignment = solve(round_, optimal=optimal)
     assert blocking_pairs(round_, assignment) == []
     placed = [c for cs in assignment.values() for c in cs]
     assert len(placed) == len(set(placed))

@@ -23,7 +23,10 @@ class Round:
     seats: Mapping[str, int]
 
     def acceptable(self) -> dict[str, list[str]]:
-        ranked_by = {o: set(prefs) for o, prefs in self.opening_prefs.items()}
+        """Each candidate's openings that rank them back and still have a seat to give."""
+        ranked_by = {
+            o: set(prefs) for o, prefs in self.opening_prefs.items() if self.seats.get(o, 0) > 0
+        }
         return {
             c: [o for o in prefs if c in ranked_by.get(o, ())]
             for c, prefs in self.candidate_prefs.items()
@@ -87,7 +90,9 @@ def explain(round_: Round, assignment: Assignment, candidate: str) -> list[str]:
         if opening == current:
             reasons.append(f"placed at {opening}, your choice {listed.index(opening) + 1}")
             break
-        if opening not in acceptable:
+        if round_.seats.get(opening, 0) == 0:
+            reasons.append(f"{opening} had no seat left in this round")
+        elif opening not in acceptable:
             reasons.append(f"{opening} did not rank you")
         else:
             holders = assignment.get(opening, [])

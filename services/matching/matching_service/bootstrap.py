@@ -32,8 +32,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             try:
                 async with pool.acquire() as conn, conn.transaction():
                     await offers.expire_due(conn)
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("expiring offers failed, trying again: %s", exc)
+            except Exception:  # a background loop: it must outlive any one failure
+                log.exception("expiring offers failed; trying again")
             await asyncio.sleep(settings.expiry_interval_seconds)
 
     return create_service_app(

@@ -89,7 +89,7 @@ async def deliver_one(
             response = await client.post(hook["url"], content=body, headers=headers)
             status = response.status_code
             span.set_attribute("http.response.status_code", status)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
     delivered = status is not None and 200 <= status < 300
     if status is not None and not delivered:
@@ -121,8 +121,8 @@ async def run_dispatcher(pool: asyncpg.Pool, settings: MatchingSettings) -> None
         while True:
             try:
                 busy = await dispatch_once(pool, client, settings)
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("webhook dispatch failed, trying again: %s", exc)
+            except Exception:  # a background loop: it must outlive any one failure
+                log.exception("webhook dispatch failed; trying again")
                 busy = 0
             if not busy:
                 await asyncio.sleep(settings.dispatch_interval_seconds)

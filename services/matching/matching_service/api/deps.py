@@ -8,7 +8,9 @@ import asyncpg
 from fastapi import Depends, Request
 
 from matching_service.settings import MatchingSettings
+from matching_service.store import firms
 from traintrack_shared.auth import Principal, Role, requires
+from traintrack_shared.errors import Conflict
 
 
 def _pool(request: Request) -> asyncpg.Pool:
@@ -19,6 +21,12 @@ def _pool(request: Request) -> asyncpg.Pool:
 def _settings(request: Request) -> MatchingSettings:
     settings: MatchingSettings = request.app.state.settings
     return settings
+
+
+async def registered_firm(conn: asyncpg.Connection, principal: Principal) -> None:
+    """A firm key whose firm an operator has not registered yet may read, not publish."""
+    if await firms.get_firm(conn, principal.tenant) is None:
+        raise Conflict(f"firm {principal.tenant} is not registered; ask an operator")
 
 
 PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]

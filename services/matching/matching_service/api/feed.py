@@ -18,6 +18,7 @@ from matching_service.api.deps import (
     InstituteOrOperatorKey,
     PoolDep,
     SettingsDep,
+    registered_firm,
 )
 from matching_service.api.schemas import (
     CandidateProfile,
@@ -35,13 +36,14 @@ from traintrack_shared.errors import NotFound, Rejected
 router = APIRouter(prefix="/v1", tags=["delivery"])
 KEEP_ALIVE_SECONDS = 15.0
 STREAM_POLL_SECONDS = 0.5
+MAX_SEQ = 2**63 - 1  # feed numbers are PostgreSQL bigints
 
 
 @router.get("/feed")
 async def read_feed(
     pool: PoolDep,
     principal: FirmKey,
-    after: Annotated[int, Query(ge=0, description="The last `seq` you processed.")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="The last `seq` you processed.")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> FeedPage:
     """Candidates delivered, updated and withdrawn, and your offers' changes, in order.
@@ -59,8 +61,8 @@ async def stream_feed(
     request: Request,
     pool: PoolDep,
     principal: FirmKey,
-    after: Annotated[int, Query(ge=0)] = 0,
-    last_event_id: Annotated[int | None, Header(ge=0)] = None,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+    last_event_id: Annotated[int | None, Header(ge=0, le=MAX_SEQ)] = None,
 ) -> StreamingResponse:
     """The feed as server-sent events (`id` = seq); reconnect with `Last-Event-ID` to
     resume exactly where you stopped."""
@@ -103,6 +105,7 @@ async def register_webhook(
     if body.url.scheme != "https" and settings.environment != "development":
         raise Rejected("webhooks must use https", field="url")
     async with pool.acquire() as conn:
+        await registered_firm(conn, principal)
         created = await webhooks.register(conn, principal.tenant, str(body.url), body.after)
     return WebhookSecret(**created)
 

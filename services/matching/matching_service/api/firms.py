@@ -8,7 +8,14 @@ import asyncpg
 from fastapi import APIRouter, status
 
 from matching_service import disclosure
-from matching_service.api.deps import AnyKey, FirmKey, FirmOrOperatorKey, OperatorKey, PoolDep
+from matching_service.api.deps import (
+    AnyKey,
+    FirmKey,
+    FirmOrOperatorKey,
+    OperatorKey,
+    PoolDep,
+    registered_firm,
+)
 from matching_service.api.schemas import (
     FirmCreate,
     FirmPublic,
@@ -19,7 +26,7 @@ from matching_service.api.schemas import (
 )
 from matching_service.domain.candidates import Subscription
 from matching_service.store import firms as store
-from traintrack_shared.auth import Principal, Role
+from traintrack_shared.auth import Role
 from traintrack_shared.contracts import matching as events
 from traintrack_shared.errors import Conflict, NotFound
 from traintrack_shared.outbox import add_event
@@ -36,11 +43,6 @@ def _opening(row: asyncpg.Record) -> OpeningPublic:
         seats_offered=row["pending"],
         seats_taken=row["accepted"],
     )
-
-
-async def _registered_firm(conn: asyncpg.Connection, principal: Principal) -> None:
-    if await store.get_firm(conn, principal.tenant) is None:
-        raise Conflict(f"firm {principal.tenant} is not registered; ask an operator")
 
 
 @router.post("/firms", status_code=status.HTTP_201_CREATED)
@@ -72,7 +74,7 @@ async def publish_opening(body: OpeningCreate, pool: PoolDep, principal: FirmKey
     values = {**body.model_dump(), "firm_id": principal.tenant}
     values["skills"] = sorted({s.strip().lower() for s in body.skills})
     async with pool.acquire() as conn, conn.transaction():
-        await _registered_firm(conn, principal)
+        await registered_firm(conn, principal)
         if not await store.add_opening(conn, **values):
             raise Conflict(f"opening {body.opening_id} exists", field="opening_id")
         await add_event(
@@ -122,7 +124,7 @@ async def subscribe(
         region_codes=frozenset(body.region_codes),
     )
     async with pool.acquire() as conn, conn.transaction():
-        await _registered_firm(conn, principal)
+        await registered_firm(conn, principal)
         if not await store.add_subscription(conn, subscription):
             raise Conflict(f"subscription {body.subscription_id} exists", field="subscription_id")
         delivered = await disclosure.deliver_matching(conn, body.subscription_id)

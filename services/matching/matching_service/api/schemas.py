@@ -119,7 +119,9 @@ class FeedPage(BaseModel):
 
 class WebhookCreate(RequestModel):
     url: HttpUrl
-    after: int = Field(default=0, ge=0, description="Deliver feed entries after this cursor.")
+    after: int = Field(
+        default=0, ge=0, le=2**63 - 1, description="Deliver feed entries after this cursor."
+    )
 
 
 class WebhookSecret(BaseModel):

@@ -13,13 +13,12 @@ from typing import Literal
 import asyncpg
 
 from matching_service import offers
-from matching_service.domain.candidates import meets, withdrawal_reason
+from matching_service.domain.candidates import Subscription, meets, withdrawal_reason
+from matching_service.events import announce
 from matching_service.store import candidates, feed, firms
 from matching_service.store.candidates import as_candidate, profile
 from traintrack_shared.contracts import matching as events
-from traintrack_shared.outbox import add_event
 
-SOURCE = "/traintrack/matching"
 Reason = Literal["subscription", "round", "offer"]
 
 
@@ -47,7 +46,7 @@ async def deliver(
         return False
     body = {"reason": reason, "subscription_id": subscription_id, "candidate": shown}
     await feed.append(conn, firm_id, "candidate-delivered", row["trainee_id"], body)
-    await add_event(
+    await announce(
         conn,
         events.CandidateDelivered(
             trainee_id=row["trainee_id"],
@@ -57,7 +56,6 @@ async def deliver(
             stage_reached=shown["stage_reached"],
             delivered_at=datetime.now(UTC),
         ),
-        source=SOURCE,
     )
     return True
 
@@ -65,7 +63,7 @@ async def deliver(
 async def withdraw(conn: asyncpg.Connection, firm_id: str, trainee_id: str, reason: str) -> None:
     await feed.hide(conn, firm_id, trainee_id)
     await feed.append(conn, firm_id, "candidate-withdrawn", trainee_id, {"reason": reason})
-    await add_event(
+    await announce(
         conn,
         events.CandidateWithdrawn(
             trainee_id=trainee_id,
@@ -73,7 +71,6 @@ async def withdraw(conn: asyncpg.Connection, firm_id: str, trainee_id: str, reas
             reason=reason,  # type: ignore[arg-type]
             withdrawn_at=datetime.now(UTC),
         ),
-        source=SOURCE,
     )
 
 
@@ -107,14 +104,7 @@ async def reconsider(conn: asyncpg.Connection, trainee_id: str) -> None:
     await offers.expire_unshowable(conn, trainee_id, keep_firms=holding)
     for subscription in await firms.subscriptions(conn):
         if subscription.firm_id not in holding and meets(subscription, candidate):
-            await deliver(
-                conn,
-                subscription.firm_id,
-                row,
-                reason="subscription",
-                minimum_stage=subscription.minimum_stage,
-                subscription_id=subscription.subscription_id,
-            )
+            await _deliver_under(conn, subscription, row)
             holding.add(subscription.firm_id)
 
 
@@ -125,14 +115,19 @@ async def deliver_matching(conn: asyncpg.Connection, subscription_id: str) -> in
         return 0
     delivered = 0
     for row in await candidates.pool_at(conn, subscription.minimum_stage):
-        if not meets(subscription, as_candidate(row)):
-            continue
-        delivered += await deliver(
-            conn,
-            subscription.firm_id,
-            row,
-            reason="subscription",
-            minimum_stage=subscription.minimum_stage,
-            subscription_id=subscription.subscription_id,
-        )
+        if meets(subscription, as_candidate(row)):
+            delivered += await _deliver_under(conn, subscription, row)
     return delivered
+
+
+async def _deliver_under(
+    conn: asyncpg.Connection, subscription: Subscription, row: asyncpg.Record
+) -> bool:
+    return await deliver(
+        conn,
+        subscription.firm_id,
+        row,
+        reason="subscription",
+        minimum_stage=subscription.minimum_stage,
+        subscription_id=subscription.subscription_id,
+    )

@@ -21,14 +21,12 @@ from matching_service.domain.offers import (
     move_internship,
     settle_offer,
 )
+from matching_service.events import announce
 from matching_service.store import candidates, feed, firms
 from matching_service.store import offers as store
 from traintrack_shared.auth import Principal, Role
 from traintrack_shared.contracts import matching as events
 from traintrack_shared.errors import Conflict, NotFound
-from traintrack_shared.outbox import add_event, add_events
-
-SOURCE = "/traintrack/matching"
 
 
 def _now() -> datetime:
@@ -95,7 +93,7 @@ async def make_offer(
         expires_at=now + timedelta(days=valid_days),
     )
     await _tell_firm(conn, offer, "offer-made")
-    await add_event(
+    await announce(
         conn,
         events.OfferMade(
             offer_id=offer["offer_id"],
@@ -106,7 +104,6 @@ async def make_offer(
             expires_at=offer["expires_at"],
             made_at=now,
         ),
-        source=SOURCE,
     )
     return offer
 
@@ -141,10 +138,8 @@ async def make_round_offers(
     for firm_id, items in sorted(by_firm.items()):
         await feed.append_many(conn, firm_id, items)
     fields = ("offer_id", "trainee_id", "opening_id", "firm_id", "round_id", "expires_at")
-    await add_events(
-        conn,
-        [events.OfferMade(**{k: o[k] for k in fields}, made_at=now) for o in made],
-        source=SOURCE,
+    await announce(
+        conn, *[events.OfferMade(**{k: o[k] for k in fields}, made_at=now) for o in made]
     )
 
 
@@ -155,9 +150,9 @@ async def _settled(
     await _tell_firm(conn, updated, f"offer-{to.value}")
     common = {k: offer[k] for k in ("offer_id", "trainee_id", "opening_id", "firm_id")}
     if to is OfferStatus.DECLINED:
-        await add_event(conn, events.OfferDeclined(**common, settled_at=now), source=SOURCE)
+        await announce(conn, events.OfferDeclined(**common, settled_at=now))
     elif to is OfferStatus.EXPIRED:
-        await add_event(conn, events.OfferExpired(**common, settled_at=now), source=SOURCE)
+        await announce(conn, events.OfferExpired(**common, settled_at=now))
     return updated
 
 
@@ -177,10 +172,8 @@ async def answer(
     await store.add_internship(conn, f"intern-{uuid.uuid4().hex[:12]}", updated)
     await _tell_firm(conn, updated, "offer-accepted")
     common = {k: offer[k] for k in ("offer_id", "trainee_id", "opening_id", "firm_id")}
-    await add_event(
-        conn,
-        events.OfferAccepted(**common, settled_at=now, institute_id=principal.tenant),
-        source=SOURCE,
+    await announce(
+        conn, events.OfferAccepted(**common, settled_at=now, institute_id=principal.tenant)
     )
     return updated
 
@@ -220,7 +213,7 @@ async def start_internship(
     updated = await store.update_internship(
         conn, internship_id, status=InternshipStatus.STARTED.value, started_on=started_on
     )
-    await add_event(
+    await announce(
         conn,
         events.InternshipStarted(
             internship_id=internship_id,
@@ -229,7 +222,6 @@ async def start_internship(
             opening_id=row["opening_id"],
             started_on=started_on,
         ),
-        source=SOURCE,
     )
     return updated
 
@@ -258,9 +250,7 @@ async def complete_internship(
     completed = events.InternshipCompleted(
         internship_id=internship_id, **ids, completed_on=completed_on, converted=hire is not None
     )
-    await add_event(conn, completed, source=SOURCE)
+    await announce(conn, completed)
     if hire is not None:
-        await add_event(
-            conn, events.Hired(internship_id=internship_id, **ids, **hire), source=SOURCE
-        )
+        await announce(conn, events.Hired(internship_id=internship_id, **ids, **hire))
     return updated

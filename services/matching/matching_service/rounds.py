@@ -13,15 +13,13 @@ from matching_service import disclosure, offers
 from matching_service.domain import rounds as game
 from matching_service.domain.candidates import Candidate, rank, visible
 from matching_service.domain.offers import free_seats
+from matching_service.events import announce
 from matching_service.store import candidates, firms
 from matching_service.store import rounds as store
 from matching_service.store.candidates import as_candidate, profile
 from traintrack_shared.auth import Principal
 from traintrack_shared.contracts import matching as events
 from traintrack_shared.errors import Conflict, NotFound, Rejected
-from traintrack_shared.outbox import add_event
-
-SOURCE = "/traintrack/matching"
 
 
 async def open_round(
@@ -208,9 +206,7 @@ async def solve(conn: asyncpg.Connection, round_id: str) -> dict[str, Any]:
         "seats": sum(the_game.seats.values()),
         "blocking_pairs": 0,
     }
-    await add_event(
-        conn, events.RoundCompleted(**summary, completed_at=datetime.now(UTC)), source=SOURCE
-    )
+    await announce(conn, events.RoundCompleted(**summary, completed_at=datetime.now(UTC)))
     return {**summary, "solve_seconds": round(seconds, 3)}
 
 

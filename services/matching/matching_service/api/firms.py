@@ -25,11 +25,11 @@ from matching_service.api.schemas import (
     SubscriptionPublic,
 )
 from matching_service.domain.candidates import Subscription
+from matching_service.events import announce
 from matching_service.store import firms as store
 from traintrack_shared.auth import Role
 from traintrack_shared.contracts import matching as events
 from traintrack_shared.errors import Conflict, NotFound
-from traintrack_shared.outbox import add_event
 
 router = APIRouter(prefix="/v1", tags=["firms"])
 
@@ -77,11 +77,7 @@ async def publish_opening(body: OpeningCreate, pool: PoolDep, principal: FirmKey
         await registered_firm(conn, principal)
         if not await store.add_opening(conn, **values):
             raise Conflict(f"opening {body.opening_id} exists", field="opening_id")
-        await add_event(
-            conn,
-            events.OpeningPublished(**values, published_at=datetime.now(UTC)),
-            source=disclosure.SOURCE,
-        )
+        await announce(conn, events.OpeningPublished(**values, published_at=datetime.now(UTC)))
         row = await store.get_opening(conn, body.opening_id)
         return _opening(row)
 

@@ -125,6 +125,7 @@ def samples() -> dict[str, EventData]:
         s.ChangeConsent(trainee_id=trainee, share_with_firms=True),
         *evaluation_samples(trainee),
         *matching_samples(trainee),
+        outcome_reported(trainee_id=trainee),
     ]
     return {event.type: event for event in made}
 
@@ -225,3 +226,22 @@ def matching_samples(trainee: str) -> list[EventData]:
             **internship, starts_on=date(2027, 3, 2), employment_type="permanent", insured=True
         ),
     ]
+
+
+def outcome_reported(**overrides: Any) -> EventData:
+    from traintrack_shared.contracts.outcomes import OutcomeReported
+
+    values: dict[str, Any] = {
+        "report_id": f"rep-{uuid.uuid4().hex[:12]}",
+        "trainee_id": trainee_id(),
+        "kind": "employed",
+        "starts_on": date(2026, 9, 1),
+        "employer": "클라우드나인",
+        "insured": True,
+        "employment_type": "permanent",
+        "monthly_earnings": 3_100_000,
+        "reported_by": "institute",
+        "reporter_id": "inst-test",
+        "reported_at": datetime(2026, 9, 20, tzinfo=UTC),
+    }
+    return OutcomeReported(**{**values, **overrides})

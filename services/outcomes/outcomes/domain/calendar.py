@@ -1,0 +1,20 @@
+"""Months and quarters after a date, as the indicators count them."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def quarter_after(day: date, n: int) -> tuple[date, date]:
+    """The calendar quarter `n` quarters after the one holding `day`: (first, last day)."""
+    index = (day.year * 4 + (day.month - 1) // 3) + n
+    year, q = divmod(index, 4)
+    first = date(year, 3 * q + 1, 1)
+    return first, add_months(first, 3) - timedelta(days=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -93,8 +94,18 @@ async def _invalid_model(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _contended(_: Request, error: Exception) -> JSONResponse:
+    """Two transactions wanted each other's rows and PostgreSQL gave up one: nothing was
+    changed, and the same request will very likely succeed now."""
+    response = problem(503, "Service Unavailable", "busy; nothing was changed, try again")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Rejected, _rejected)
     app.add_exception_handler(ValidationError, _invalid_model)
+    app.add_exception_handler(asyncpg.DeadlockDetectedError, _contended)
+    app.add_exception_handler(asyncpg.SerializationError, _contended)

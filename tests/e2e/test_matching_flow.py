@@ -4,6 +4,7 @@ trainee's withdrawal of consent: three services, two Kafka hops each way."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import httpx
@@ -55,7 +56,11 @@ async def test_a_firm_receives_a_stage_2_candidate_and_loses_them_on_consent_wit
     async with firm:
         subscribed = await firm.post(
             "/v1/subscriptions",
-            json={"subscription_id": "e2e-python", "skills": ["python"], "minimum_stage": 2},
+            json={
+                "subscription_id": f"e2e-python-{uuid.uuid4().hex[:8]}",
+                "skills": ["python"],
+                "minimum_stage": 2,
+            },
         )
         assert subscribed.status_code == 201, subscribed.text
         trainee, enrollment = await enroll_over_http(running)
@@ -66,13 +71,17 @@ async def test_a_firm_receives_a_stage_2_candidate_and_loses_them_on_consent_wit
                 await _pass_stages_1_and_2(ev, trainee_id)
 
             async def entries_about(kind):
-                page = (await firm.get("/v1/feed", params={"limit": 1000})).json()
-                found = [
-                    e
-                    for e in page["entries"]
-                    if e["trainee_id"] == trainee_id and e["kind"] == kind
-                ]
-                return found
+                found, after = [], 0
+                while True:
+                    page = (await firm.get("/v1/feed", params={"after": after})).json()
+                    found += [
+                        e
+                        for e in page["entries"]
+                        if e["trainee_id"] == trainee_id and e["kind"] == kind
+                    ]
+                    if page["next_cursor"] == after:
+                        return found
+                    after = page["next_cursor"]
 
             [delivered] = await eventually(lambda: entries_about("candidate-delivered"), timeout=60)
             profile = delivered["data"]["candidate"]

@@ -3,6 +3,7 @@ projected from enrollment and evaluation events, delivery to firms (feed, webhoo
 server-sent events), consent and revocation, rounds, offers and internships."""
 
 import asyncio
+import itertools
 import json
 from datetime import UTC, datetime
 
@@ -54,6 +55,7 @@ async def service(platform, keys):
         kafka_bootstrap=platform.kafka_bootstrap,
         keyring_file=keys["file"],
         dispatch_interval_seconds=0.1,
+        expiry_interval_seconds=3600,  # the tests expire offers themselves
     )
     app = create_app(settings)
     async with serve(app) as url:
@@ -198,6 +200,11 @@ async def test_consent_withdrawal_removes_a_candidate_from_every_firm_at_once(
         assert gone["data"] == {"reason": "consent_withdrawn"}
         refused = await client.get(f"/v1/candidates/{trainee}", headers=keys[name])
         assert refused.status_code == 404
+        # Reading the feed from the start again no longer shows the profile.
+        [earlier] = [
+            e for e in entries if e["kind"] == "candidate-delivered" and e["trainee_id"] == trainee
+        ]
+        assert earlier["data"] == {"redacted": "consent_withdrawn"}
     offers = (await client.get("/v1/offers", headers=keys["firm"])).json()
     assert [o["status"] for o in offers if o["trainee_id"] == trainee] == ["expired"]
     withdrawn = await app.state.pool.fetchval(
@@ -283,7 +290,16 @@ async def test_webhooks_are_signed_retried_with_backoff_and_bring_each_candidate
     attempts = (
         await client.get(f"/v1/webhooks/{hook}/attempts", headers=keys["other_firm"])
     ).json()
-    assert [a["status_code"] for a in reversed(attempts)][:3] == [500, 500, 204]
+    oldest = list(reversed(attempts))
+    assert [a["status_code"] for a in oldest][:3] == [500, 500, 204]
+    # Backoff: 1-2 s after the first failure, 2-4 s after the second.
+    gaps = [
+        (
+            datetime.fromisoformat(b["attempted_at"]) - datetime.fromisoformat(a["attempted_at"])
+        ).total_seconds()
+        for a, b in itertools.pairwise(oldest[:3])
+    ]
+    assert gaps[0] >= 0.9 and gaps[1] >= 1.9, gaps
     foreign = await client.get(f"/v1/webhooks/{hook}/attempts", headers=keys["firm"])
     assert foreign.status_code == 404
 
@@ -536,8 +552,11 @@ async def test_firms_see_only_their_own_and_bad_input_names_the_field(service, c
     assert refused.status_code == 404  # never shown to this firm
     subs = (await client.get("/v1/subscriptions", headers=keys["other_firm"])).json()
     assert all(s["firm_id"] == "firm-b" for s in subs)
-    cancel = await client.delete("/v1/subscriptions/a-python", headers=keys["other_firm"])
+    body = {"subscription_id": "a-own", "skills": ["fortran"]}
+    assert (await client.post("/v1/subscriptions", json=body, headers=keys["firm"])).is_success
+    cancel = await client.delete("/v1/subscriptions/a-own", headers=keys["other_firm"])
     assert cancel.status_code == 404
+    assert (await client.delete("/v1/subscriptions/a-own", headers=keys["firm"])).status_code == 204
 
     too_low = await client.post(
         "/v1/openings",
@@ -626,3 +645,31 @@ async def test_rounds_refuse_other_tenants_at_every_step(service, client, keys):
     ]
     again = await client.post("/v1/rounds/r-tenant/solve", headers=keys["operator"])
     assert again.status_code == 409
+
+
+async def test_losing_the_stage_an_opening_requires_lapses_its_offer_and_scores_average_sides(
+    service, client, keys
+):
+    app, _ = service
+    body = {"subscription_id": "c-stage", "skills": ["erlang"], "minimum_stage": 2}
+    await client.post("/v1/subscriptions", json=body, headers=keys["third_firm"])
+    trainee = await candidate(app, stage=3, cohort="stage-1", skills=("erlang",))
+    for side, value in (("institute", 80.0), ("firm", 70.0)):
+        await feed_events(app, ev.AssessmentRecorded(
+            trainee_id=trainee, stage=3, attempt=1, evidence="rubric", value=value, side=side,
+            recorded_at=AT,
+        ))  # fmt: skip
+    profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["third_firm"])).json()
+    assert profile["score"] == 75.0
+    await _opening(client, keys["third_firm"], "stage-op", seats=2)
+    offer = {"opening_id": "stage-op", "trainee_id": trainee}
+    assert (await client.post("/v1/offers", json=offer, headers=keys["third_firm"])).is_success
+    twice = await client.post("/v1/offers", json=offer, headers=keys["third_firm"])
+    assert twice.status_code == 409  # one seat per candidate, even with seats to spare
+
+    withdrawn = ev.StagePassWithdrawn(trainee_id=trainee, stage=3, decided_at=AT, **SCHEME)
+    await feed_events(app, withdrawn)
+    # Still shown under the stage-2 subscription, but no longer eligible for the opening.
+    assert (await client.get(f"/v1/candidates/{trainee}", headers=keys["third_firm"])).is_success
+    offers = (await client.get("/v1/offers", headers=keys["third_firm"])).json()
+    assert [o["status"] for o in offers if o["trainee_id"] == trainee] == ["expired"]

@@ -16,10 +16,12 @@ from matching_service import offers
 from matching_service.domain.candidates import Subscription, meets, withdrawal_reason
 from matching_service.events import announce
 from matching_service.store import candidates, feed, firms
+from matching_service.store import offers as offers_store
 from matching_service.store.candidates import as_candidate, profile
 from traintrack_shared.contracts import matching as events
 
 Reason = Literal["subscription", "round", "offer"]
+SUBSCRIPTIONS_LOCK = 7_300_101  # pg advisory lock key
 
 
 async def deliver(
@@ -33,6 +35,7 @@ async def deliver(
 ) -> bool:
     """Show the candidate to the firm (again, after a withdrawal); False if already shown."""
     shown = profile(row)
+    await feed.lock_firm(conn, firm_id)  # before the disclosure row: one order for everyone
     if not await feed.show(
         conn,
         firm_id=firm_id,
@@ -61,7 +64,10 @@ async def deliver(
 
 
 async def withdraw(conn: asyncpg.Connection, firm_id: str, trainee_id: str, reason: str) -> None:
+    """Hide the candidate from the firm, and their profile from its feed's history (a
+    reader starting over must not see them again)."""
     await feed.hide(conn, firm_id, trainee_id)
+    await feed.redact(conn, firm_id, trainee_id, reason)
     await feed.append(conn, firm_id, "candidate-withdrawn", trainee_id, {"reason": reason})
     await announce(
         conn,
@@ -75,10 +81,16 @@ async def withdraw(conn: asyncpg.Connection, firm_id: str, trainee_id: str, reas
 
 
 async def reconsider(conn: asyncpg.Connection, trainee_id: str) -> None:
-    """After the candidate's facts changed: withdraw, update or newly deliver them."""
+    """After the candidate's facts changed: withdraw, update or newly deliver them.
+
+    Locks, always in this order so that nothing deadlocks: subscriptions (shared; a new
+    subscription takes it exclusively while it scans the pool), the candidate, their
+    pending offers, then firm rows (the feed's numbering)."""
+    await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", SUBSCRIPTIONS_LOCK)
     row = await candidates.get(conn, trainee_id, lock=True)
     if row is None:
         return
+    pending = await offers_store.pending_of(conn, trainee_id)
     candidate = as_candidate(row)
     shown = profile(row)
     holding: set[str] = set()
@@ -101,7 +113,7 @@ async def reconsider(conn: asyncpg.Connection, trainee_id: str) -> None:
             await feed.append(
                 conn, d["firm_id"], "candidate-updated", trainee_id, {"candidate": shown}
             )
-    await offers.expire_unshowable(conn, trainee_id, keep_firms=holding)
+    await offers.expire_unshowable(conn, pending, stage=candidate.stage_reached, keep_firms=holding)
     for subscription in await firms.subscriptions(conn):
         if subscription.firm_id not in holding and meets(subscription, candidate):
             await _deliver_under(conn, subscription, row)
@@ -113,6 +125,9 @@ async def deliver_matching(conn: asyncpg.Connection, subscription_id: str) -> in
     subscription = await firms.get_subscription(conn, subscription_id)
     if subscription is None:
         return 0
+    # Until this transaction ends no worker reconsiders anyone, so nobody changes under
+    # the scan (a consent withdrawn meanwhile is applied after, to the new disclosures too).
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", SUBSCRIPTIONS_LOCK)
     delivered = 0
     for row in await candidates.pool_at(conn, subscription.minimum_stage):
         if meets(subscription, as_candidate(row)):

@@ -74,14 +74,16 @@ async def make_offer(
         raise NotFound(f"opening {opening_id}")
     if free_seats(opening["seats"], opening["pending"], opening["accepted"]) == 0:
         raise Conflict("every seat of the opening is offered or taken", field="opening_id")
+    row = await candidates.get(conn, trainee_id, lock=True)  # the worker waits for us
     shown = await feed.disclosure(conn, opening["firm_id"], trainee_id)
-    if shown is None or not shown["shown"]:
+    if row is None or shown is None or not shown["shown"]:
         raise NotFound(f"candidate {trainee_id}")
-    row = await candidates.get(conn, trainee_id)
-    if row is None or row["stage_reached"] < opening["minimum_stage"]:
+    if row["stage_reached"] < opening["minimum_stage"]:
         raise Conflict(
             f"the candidate has not reached stage {opening['minimum_stage']}", field="trainee_id"
         )
+    if await store.holds_seat(conn, opening_id, trainee_id):
+        raise Conflict("the candidate already holds an offer for this opening", field="trainee_id")
     now = _now()
     offer = await store.add_offer(
         conn,
@@ -160,10 +162,12 @@ async def answer(
     conn: asyncpg.Connection, principal: Principal, offer_id: str, to: OfferStatus
 ) -> asyncpg.Record:
     """The candidate's institute accepts or declines on the candidate's behalf."""
-    offer = await store.get_offer(conn, offer_id, lock=True)
-    candidate = await candidates.get(conn, offer["trainee_id"]) if offer else None
-    if offer is None or candidate is None or candidate["institute_id"] != principal.tenant:
+    found = await store.get_offer(conn, offer_id)
+    candidate = await candidates.get(conn, found["trainee_id"], lock=True) if found else None
+    if found is None or candidate is None or candidate["institute_id"] != principal.tenant:
         raise NotFound(f"offer {offer_id}")
+    offer = await store.get_offer(conn, offer_id, lock=True)
+    assert offer is not None
     now = _now()
     settle_offer(OfferStatus(offer["status"]), to, expires_at=offer["expires_at"], now=now)
     if to is not OfferStatus.ACCEPTED:
@@ -188,11 +192,12 @@ async def expire_due(conn: asyncpg.Connection, now: datetime | None = None) -> i
 
 
 async def expire_unshowable(
-    conn: asyncpg.Connection, trainee_id: str, *, keep_firms: set[str]
+    conn: asyncpg.Connection, pending: list[asyncpg.Record], *, stage: int, keep_firms: set[str]
 ) -> None:
-    """Pending offers from firms that may no longer see the candidate lapse at once."""
-    for offer in await store.pending_of(conn, trainee_id):
-        if offer["firm_id"] not in keep_firms:
+    """Pending offers lapse at once when their firm may no longer see the candidate, or
+    the candidate no longer holds the stage the opening requires."""
+    for offer in pending:
+        if offer["firm_id"] not in keep_firms or offer["minimum_stage"] > stage:
             await _settled(conn, offer, OfferStatus.EXPIRED, _now())
 
 

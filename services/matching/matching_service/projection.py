@@ -74,7 +74,8 @@ async def assessment(event: Envelope, conn: asyncpg.Connection) -> None:
     data = event.data
     assert isinstance(data, ev.AssessmentRecorded)
     if data.stage == APPLIED_PROJECT_STAGE and data.evidence == "rubric":
-        await candidates.upsert(conn, data.trainee_id, score=data.value)
+        # Both sides score the project; the candidate's score is the mean of their latest.
+        await candidates.record_rubric(conn, data.trainee_id, data.side, data.value)
 
 
 def _handlers() -> dict[type[EventData], Handler]:

@@ -48,7 +48,8 @@ async def open_round(
 
 
 async def _open(conn: asyncpg.Connection, round_id: str) -> asyncpg.Record:
-    row = await store.get_round(conn, round_id)
+    """The round, if still open; shared-locked, so no ranking lands while it is solved."""
+    row = await store.get_round(conn, round_id, lock="share")
     if row is None:
         raise NotFound(f"round {round_id}")
     if row["status"] != "open":
@@ -145,10 +146,13 @@ async def build_game(
 ) -> tuple[game.Round, dict[str, asyncpg.Record]]:
     """The round as it stands now: free seats, who may still be shown, firms' rankings or
     the platform's; and its openings, locked."""
-    placed = await store.placed_trainees(conn)
+    # Locks in the order every writer takes them: openings, then candidates (so no direct
+    # offer, other round or worker changes them while the game is built and solved).
     openings = {r["opening_id"]: r for r in await firms.lock_openings(conn, round_["opening_ids"])}
     wishes = await store.candidate_preferences(conn, round_["round_id"])
-    pool = {r["trainee_id"]: as_candidate(r) for r in await candidates.many(conn, list(wishes))}
+    rows = await candidates.many(conn, list(wishes), lock=True)
+    pool = {r["trainee_id"]: as_candidate(r) for r in rows}
+    placed = await store.placed_trainees(conn)
     candidate_prefs = {
         t: [o for o in prefs if visible(pool[t], openings[o]["minimum_stage"])]
         for t, prefs in wishes.items()
@@ -172,7 +176,7 @@ async def build_game(
 
 async def solve(conn: asyncpg.Connection, round_id: str) -> dict[str, Any]:
     """Solve, check stability, make an offer for every seat filled, record the result."""
-    round_ = await store.get_round(conn, round_id, lock=True)
+    round_ = await store.get_round(conn, round_id, lock="update")
     if round_ is None:
         raise NotFound(f"round {round_id}")
     if round_["status"] != "open":

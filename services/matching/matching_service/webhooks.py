@@ -86,10 +86,12 @@ async def deliver_one(
         },
     ) as span:
         try:
-            response = await client.post(hook["url"], content=body, headers=headers)
+            # A total deadline (httpx's timeout is per phase), well inside the lease.
+            async with asyncio.timeout(settings.webhook_timeout_seconds):
+                response = await client.post(hook["url"], content=body, headers=headers)
             status = response.status_code
             span.set_attribute("http.response.status_code", status)
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, TimeoutError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
     delivered = status is not None and 200 <= status < 300
     if status is not None and not delivered:
@@ -104,6 +106,7 @@ async def deliver_one(
         duration_ms=int((time.perf_counter() - started) * 1000),
         delivered=delivered,
         backoff_seconds=backoff(hook["failures"] + 1, settings.webhook_max_backoff_seconds),
+        lease=hook["lease_until"],
     )
     return delivered
 

@@ -55,9 +55,12 @@ async def get(
     return row
 
 
-async def many(conn: asyncpg.Connection, trainee_ids: Sequence[str]) -> list[asyncpg.Record]:
+async def many(
+    conn: asyncpg.Connection, trainee_ids: Sequence[str], *, lock: bool = False
+) -> list[asyncpg.Record]:
+    suffix = " ORDER BY c.trainee_id FOR UPDATE OF c" if lock else ""
     rows: list[asyncpg.Record] = await conn.fetch(
-        f"{_SELECT} WHERE c.trainee_id = ANY($1::text[])", list(trainee_ids)
+        f"{_SELECT} WHERE c.trainee_id = ANY($1::text[]){suffix}", list(trainee_ids)
     )
     return rows
 
@@ -100,6 +103,24 @@ async def upsert(conn: asyncpg.Connection, trainee_id: str, **values: Any) -> No
             ON CONFLICT (trainee_id) DO UPDATE SET {assignments}, updated_at = now()""",
         trainee_id,
         *values.values(),
+    )
+
+
+async def record_rubric(conn: asyncpg.Connection, trainee_id: str, side: str, value: float) -> None:
+    await conn.execute(
+        """INSERT INTO candidates (trainee_id, rubric)
+           VALUES ($1, jsonb_build_object($2::text, $3::float8))
+           ON CONFLICT (trainee_id) DO UPDATE
+           SET rubric = candidates.rubric || EXCLUDED.rubric, updated_at = now()""",
+        trainee_id,
+        side,
+        value,
+    )
+    await conn.execute(
+        """UPDATE candidates
+           SET score = (SELECT avg(v::float8) FROM jsonb_each_text(rubric) AS s(k, v))
+           WHERE trainee_id = $1""",
+        trainee_id,
     )
 
 

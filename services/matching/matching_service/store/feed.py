@@ -79,6 +79,21 @@ async def hide(conn: asyncpg.Connection, firm_id: str, trainee_id: str) -> None:
     )
 
 
+async def lock_firm(conn: asyncpg.Connection, firm_id: str) -> None:
+    await conn.execute("SELECT 1 FROM firms WHERE firm_id = $1 FOR UPDATE", firm_id)
+
+
+async def redact(conn: asyncpg.Connection, firm_id: str, trainee_id: str, reason: str) -> None:
+    await conn.execute(
+        """UPDATE feed SET body = jsonb_build_object('redacted', $3::text)
+           WHERE firm_id = $1 AND trainee_id = $2
+             AND kind IN ('candidate-delivered', 'candidate-updated')""",
+        firm_id,
+        trainee_id,
+        reason,
+    )
+
+
 async def append(
     conn: asyncpg.Connection, firm_id: str, kind: str, trainee_id: str | None, body: Any
 ) -> int:

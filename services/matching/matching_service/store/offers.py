@@ -92,6 +92,16 @@ async def set_status(
     return row
 
 
+async def holds_seat(conn: asyncpg.Connection, opening_id: str, trainee_id: str) -> bool:
+    found = await conn.fetchval(
+        """SELECT 1 FROM offers WHERE opening_id = $1 AND trainee_id = $2
+             AND status IN ('pending', 'accepted')""",
+        opening_id,
+        trainee_id,
+    )
+    return found is not None
+
+
 async def pending_due(conn: asyncpg.Connection, now: datetime) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(
         """SELECT * FROM offers WHERE status = 'pending' AND expires_at <= $1
@@ -103,7 +113,9 @@ async def pending_due(conn: asyncpg.Connection, now: datetime) -> list[asyncpg.R
 
 async def pending_of(conn: asyncpg.Connection, trainee_id: str) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT * FROM offers WHERE trainee_id = $1 AND status = 'pending' FOR UPDATE",
+        """SELECT f.*, o.minimum_stage FROM offers f JOIN openings o USING (opening_id)
+           WHERE f.trainee_id = $1 AND f.status = 'pending'
+           ORDER BY f.offer_id FOR UPDATE OF f""",
         trainee_id,
     )
     return rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 
@@ -27,10 +27,11 @@ async def add_round(
 
 
 async def get_round(
-    conn: asyncpg.Connection, round_id: str, *, lock: bool = False
+    conn: asyncpg.Connection, round_id: str, *, lock: Literal["share", "update"] | None = None
 ) -> asyncpg.Record | None:
+    suffix = {None: "", "share": " FOR SHARE", "update": " FOR UPDATE"}[lock]
     row: asyncpg.Record | None = await conn.fetchrow(
-        f"SELECT * FROM rounds WHERE round_id = $1{' FOR UPDATE' if lock else ''}", round_id
+        f"SELECT * FROM rounds WHERE round_id = $1{suffix}", round_id
     )
     return row
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import asyncpg
 
 _PUBLIC = """SELECT h.webhook_id, h.firm_id, h.url, h.delivered_seq, h.active, h.failures,
@@ -84,7 +86,10 @@ async def record_attempt(
     duration_ms: int,
     delivered: bool,
     backoff_seconds: float,
+    lease: datetime,
 ) -> None:
+    """Record the attempt; the webhook moves on only if this caller still holds its lease
+    (one that took too long lost it, and another caller owns the webhook now)."""
     async with pool.acquire() as c, c.transaction():
         await c.execute(
             """INSERT INTO webhook_attempts (webhook_id, first_seq, last_seq, status_code,
@@ -101,17 +106,19 @@ async def record_attempt(
             await c.execute(
                 """UPDATE webhooks SET delivered_seq = greatest(delivered_seq, $2),
                        failures = 0, next_attempt_at = now(), lease_until = NULL
-                   WHERE webhook_id = $1""",
+                   WHERE webhook_id = $1 AND lease_until = $3""",
                 webhook_id,
                 last_seq,
+                lease,
             )
         else:
             await c.execute(
                 """UPDATE webhooks SET failures = failures + 1, lease_until = NULL,
                        next_attempt_at = now() + make_interval(secs => $2)
-                   WHERE webhook_id = $1""",
+                   WHERE webhook_id = $1 AND lease_until = $3""",
                 webhook_id,
                 backoff_seconds,
+                lease,
             )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from outcomes.api import trainees
+from outcomes.api import dashboard, indicators, reports, trainees
 from outcomes.settings import OutcomesSettings
 from traintrack_shared.http import create_service_app
 from traintrack_shared.settings import ServiceSettings
@@ -17,8 +17,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return create_service_app(
         service="outcomes",
-        description="Employment outcomes and indicators, projected from every topic.",
+        description="Did training lead to work? Employment records from every source, indicators "
+        "as known on any date with their lineage, breakdowns, the funnel, CSV and a dashboard.",
         settings=settings or OutcomesSettings(),
         migrations=MIGRATIONS,
-        routers=[trainees.router],
+        routers=[trainees.router, reports.router, indicators.router, dashboard.router],
     )

@@ -1,0 +1,28 @@
+"""The outcome dashboard (public: small cells withheld)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from outcomes import reporting
+from outcomes.api.deps import PUBLIC, PoolDep
+from outcomes.dashboard.labels import Lang
+from outcomes.dashboard.page import render
+
+router = APIRouter(tags=["dashboard"])
+
+
+@router.get("/dashboard", response_class=HTMLResponse, openapi_extra=PUBLIC)
+async def dashboard(
+    pool: PoolDep,
+    lang: Lang = "ko",
+    as_of: Annotated[date | None, Query(description="As known at the end of this day.")] = None,
+) -> HTMLResponse:
+    """The funnel, employment rates over time, by region and by institute, as charts."""
+    q = reporting.Query(as_of or datetime.now(UTC).date(), public=True)
+    population = await reporting.population(pool, q)
+    return HTMLResponse(render(population, q.context, lang))

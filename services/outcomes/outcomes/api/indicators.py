@@ -1,0 +1,107 @@
+"""Indicators, their definitions, lineage and the funnel: in full for operators, with small
+cells suppressed for everyone else."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import PlainTextResponse
+
+from outcomes import reporting
+from outcomes.api.deps import PUBLIC, OperatorKey, PoolDep
+from outcomes.api.schemas import DefinitionOut, FunnelRow, IndicatorCell, Lineage
+from outcomes.domain.definitions import DEFINITIONS, EXCLUSIONS
+from outcomes.domain.reports import GroupBy
+
+router = APIRouter(prefix="/v1", tags=["indicators"])
+
+
+def _query(
+    as_of: Annotated[
+        date | None, Query(description="Figures as known at the end of this day (UTC).")
+    ] = None,
+    group_by: GroupBy = "all",
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="For skill gains.")] = None,
+    family: Literal["national", "exit"] | None = None,
+) -> reporting.Query:
+    return reporting.Query(as_of or datetime.now(UTC).date(), group_by, year, family)
+
+
+QueryDep = Annotated[reporting.Query, Depends(_query)]
+
+
+def _public(q: reporting.Query) -> reporting.Query:
+    return reporting.Query(q.as_of, q.group_by, q.year, q.family, public=True)
+
+
+@router.get("/definitions", openapi_extra=PUBLIC)
+async def definitions() -> list[DefinitionOut]:
+    """Every indicator's versioned definition: numerator, denominator, exclusions."""
+    return [
+        DefinitionOut(
+            id=d.id,
+            version=d.version,
+            family=d.family,
+            unit=d.unit,
+            title=dict(d.title),
+            numerator=d.numerator,
+            denominator=d.denominator,
+            exclusions=EXCLUSIONS,
+        )
+        for d in DEFINITIONS
+    ]
+
+
+@router.get("/indicators")
+async def indicators(q: QueryDep, pool: PoolDep, _: OperatorKey) -> list[IndicatorCell]:
+    """Every indicator per group, unsuppressed, as known on `as_of`."""
+    return [IndicatorCell(**row) for row in await reporting.indicator_table(pool, q)]
+
+
+@router.get("/indicators.csv", response_class=PlainTextResponse)
+async def indicators_csv(q: QueryDep, pool: PoolDep, _: OperatorKey) -> PlainTextResponse:
+    """The same, as CSV."""
+    return _csv(await reporting.indicator_table(pool, q), q)
+
+
+@router.get("/indicators/{indicator}/lineage")
+async def lineage(
+    indicator: str, q: QueryDep, pool: PoolDep, _: OperatorKey, group: str = "all"
+) -> Lineage:
+    """The trainees (pseudonymous) and the events behind one figure."""
+    return Lineage(**await reporting.lineage(pool, q, indicator, group))
+
+
+@router.get("/funnel")
+async def funnel(q: QueryDep, pool: PoolDep, _: OperatorKey) -> list[FunnelRow]:
+    """Enrolled → stage 1 → 2 → 3 → 4 → internship → employed, per group."""
+    return [FunnelRow(**row) for row in await reporting.funnel_table(pool, q)]
+
+
+@router.get("/public/indicators", openapi_extra=PUBLIC)
+async def public_indicators(q: QueryDep, pool: PoolDep) -> list[IndicatorCell]:
+    """Published indicators: cells about fewer than 5 people are withheld."""
+    return [IndicatorCell(**row) for row in await reporting.indicator_table(pool, _public(q))]
+
+
+@router.get("/public/indicators.csv", response_class=PlainTextResponse, openapi_extra=PUBLIC)
+async def public_indicators_csv(q: QueryDep, pool: PoolDep) -> PlainTextResponse:
+    """Published indicators as CSV."""
+    return _csv(await reporting.indicator_table(pool, _public(q)), q)
+
+
+@router.get("/public/funnel", openapi_extra=PUBLIC)
+async def public_funnel(q: QueryDep, pool: PoolDep) -> list[FunnelRow]:
+    """The published funnel: steps of fewer than 5 people are withheld."""
+    return [FunnelRow(**row) for row in await reporting.funnel_table(pool, _public(q))]
+
+
+def _csv(rows: list[dict[str, object]], q: reporting.Query) -> PlainTextResponse:
+    name = f"indicators-{q.group_by}-{q.as_of.isoformat()}.csv"
+    return PlainTextResponse(
+        reporting.as_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

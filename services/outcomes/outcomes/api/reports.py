@@ -1,0 +1,29 @@
+"""Outcome reports from institutes, firms and operators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from outcomes import handlers
+from outcomes.api.deps import PoolDep, ReporterKey
+from outcomes.api.schemas import OutcomeReportIn, OutcomeReportOut
+
+router = APIRouter(prefix="/v1", tags=["outcomes"])
+
+
+@router.post("/outcome-reports", status_code=status.HTTP_201_CREATED)
+async def report_outcome(
+    body: OutcomeReportIn, pool: PoolDep, principal: ReporterKey
+) -> OutcomeReportOut:
+    """What became of a trainee: employed (employer, start, insured, type, earnings if
+    known), a start-up, further study, not employed, or an exclusion. The trainee's
+    institute reports; a firm reports on those it hired; operators on anyone. A report
+    with `corrects` replaces an earlier one from now on (figures as known before stay)."""
+    async with pool.acquire() as conn, conn.transaction():
+        event = await handlers.report_outcome(conn, principal, body.model_dump())
+    return OutcomeReportOut(
+        report_id=event.report_id,
+        trainee_id=event.trainee_id,
+        kind=event.kind,
+        reported_by=event.reported_by,
+    )

@@ -1,0 +1,88 @@
+"""Request and response bodies of the outcomes API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from traintrack_shared.api_models import RequestModel
+from traintrack_shared.contracts.outcomes import OutcomeKind
+
+
+class OutcomeReportIn(RequestModel):
+    trainee_id: str = Field(min_length=1, max_length=64)
+    kind: OutcomeKind
+    starts_on: date = Field(description="Start of the job, start-up or study; else the date seen.")
+    ends_on: date | None = None
+    employer: str | None = Field(default=None, min_length=1, max_length=200)
+    insured: bool | None = Field(default=None, description="Covered by employment insurance.")
+    employment_type: Literal["permanent", "fixed_term", "part_time"] | None = None
+    monthly_earnings: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    exclusion_reason: Literal["deceased", "medical", "military", "other"] | None = None
+    corrects: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def _complete(self) -> OutcomeReportIn:
+        if self.kind == "employed" and (self.employer is None or self.insured is None):
+            raise ValueError("employment needs employer and insured")
+        if self.kind == "excluded" and self.exclusion_reason is None:
+            raise ValueError("an exclusion needs exclusion_reason")
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self
+
+
+class OutcomeReportOut(BaseModel):
+    report_id: str
+    trainee_id: str
+    kind: str
+    reported_by: str
+
+
+class DefinitionOut(BaseModel):
+    id: str
+    version: int
+    family: str
+    unit: str
+    title: dict[str, str]
+    numerator: str
+    denominator: str
+    exclusions: str
+
+
+class IndicatorCell(BaseModel):
+    as_of: date
+    group_by: str
+    group: str
+    indicator: str
+    version: int
+    family: str
+    unit: str
+    value: float | None
+    numerator: int
+    denominator: int
+    excluded: int
+    pending: int = Field(description="Trainees whose measurement window has not closed yet.")
+    suppressed: bool = Field(description="Fewer than 5 people: withheld in public views.")
+
+
+class LineageTrainee(BaseModel):
+    trainee_id: str
+    in_numerator: bool
+    in_denominator: bool
+    excluded: str | None
+    pending: bool
+    erased: bool
+    events: list[str]
+
+
+class Lineage(IndicatorCell):
+    trainees: list[LineageTrainee]
+
+
+class FunnelRow(BaseModel):
+    group: str
+    steps: dict[str, int | None]
+    suppressed: bool

@@ -655,10 +655,18 @@ async def test_losing_the_stage_an_opening_requires_lapses_its_offer_and_scores_
     await client.post("/v1/subscriptions", json=body, headers=keys["third_firm"])
     trainee = await candidate(app, stage=3, cohort="stage-1", skills=("erlang",))
     for side, value in (("institute", 80.0), ("firm", 70.0)):
-        await feed_events(app, ev.AssessmentRecorded(
-            trainee_id=trainee, stage=3, attempt=1, evidence="rubric", value=value, side=side,
-            recorded_at=AT,
-        ))  # fmt: skip
+        await feed_events(
+            app,
+            ev.AssessmentRecorded(
+                trainee_id=trainee,
+                stage=3,
+                attempt=1,
+                evidence="rubric",
+                value=value,
+                side=side,
+                recorded_at=AT,
+            ),
+        )
     profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["third_firm"])).json()
     assert profile["score"] == 75.0
     await _opening(client, keys["third_firm"], "stage-op", seats=2)

@@ -9,10 +9,16 @@ from outcomes.domain.records import Fact, known_on
 from outcomes.domain.reports import funnel, indicators
 
 COHORT = {
-    "cohort_id": "ai-2026-1", "programme_id": "ai", "programme_name": "AI", "institute_id": "inst",
-    "region_code": "30", "track": "k_digital_training", "field": "AI",
-    "starts_on": "2026-01-05", "ends_on": "2026-03-31",
-}  # fmt: skip
+    "cohort_id": "ai-2026-1",
+    "programme_id": "ai",
+    "programme_name": "AI",
+    "institute_id": "inst",
+    "region_code": "30",
+    "track": "k_digital_training",
+    "field": "AI",
+    "starts_on": "2026-01-05",
+    "ends_on": "2026-03-31",
+}
 ENDED = "2026-03-31"
 
 
@@ -31,16 +37,29 @@ class Log:
 
     def enrolled(self, *trainees):
         for t in trainees:
-            self.add("trainee-enrolled", t, "2026-01-05", cohort_id="ai-2026-1",
-                     enrolled_on="2026-01-05", institute_id="inst")  # fmt: skip
+            self.add(
+                "trainee-enrolled",
+                t,
+                "2026-01-05",
+                cohort_id="ai-2026-1",
+                enrolled_on="2026-01-05",
+                institute_id="inst",
+            )
 
     def completed(self, t, early_on=None):
-        self.add("enrollment-completed", t, "2026-04-01", completed_on=ENDED,
-                 early_employment=early_on is not None, hired_on=early_on)  # fmt: skip
+        self.add(
+            "enrollment-completed",
+            t,
+            "2026-04-01",
+            completed_on=ENDED,
+            early_employment=early_on is not None,
+            hired_on=early_on,
+        )
 
     def report(self, t, known, kind="employed", report_id=None, **job):
-        self.add("outcome-reported", t, known, report_id=report_id or f"r-{t}-{known}", kind=kind,
-                 **job)  # fmt: skip
+        self.add(
+            "outcome-reported", t, known, report_id=report_id or f"r-{t}-{known}", kind=kind, **job
+        )
 
 
 def figures(log, as_of, year=2026):
@@ -60,13 +79,27 @@ def log():
         log.completed(t)
     log.completed("b", early_on="2026-03-15")
     log.add("enrollment-dropped", "e", "2026-02-10", dropped_on="2026-02-10", reason="personal")
-    log.report("a", "2026-05-20", starts_on="2026-05-10", employer="X", insured=True,
-               monthly_earnings=3_000_000)  # fmt: skip
-    log.report("c", "2026-10-15", starts_on="2026-08-01", ends_on="2026-12-31", employer="Y",
-               insured=True, monthly_earnings=2_400_000)  # fmt: skip
+    log.report(
+        "a",
+        "2026-05-20",
+        starts_on="2026-05-10",
+        employer="X",
+        insured=True,
+        monthly_earnings=3_000_000,
+    )
+    log.report(
+        "c",
+        "2026-10-15",
+        starts_on="2026-08-01",
+        ends_on="2026-12-31",
+        employer="Y",
+        insured=True,
+        monthly_earnings=2_400_000,
+    )
     log.report("d", "2026-07-01", kind="self_employed", starts_on="2026-06-01")
-    log.report("f", "2026-05-01", kind="excluded", starts_on="2026-05-01",
-               exclusion_reason="medical")  # fmt: skip
+    log.report(
+        "f", "2026-05-01", kind="excluded", starts_on="2026-05-01", exclusion_reason="medical"
+    )
     for t in "ab":
         log.add("stage-passed", t, "2026-02-01", stage=1, decided_at="2026-02-01T10:00:00Z")
     log.add("certified", "a", "2026-06-01", issued_at="2026-06-01T09:00:00Z")
@@ -113,8 +146,14 @@ def test_a_correction_replaces_the_report_it_corrects_from_when_it_is_known():
     log.enrolled("g")
     log.completed("g")
     log.report("g", "2026-05-02", report_id="r-1", starts_on="2026-05-01", insured=True)
-    log.report("g", "2026-11-01", report_id="r-2", kind="not_employed", starts_on="2026-11-01",
-               corrects="r-1")  # fmt: skip
+    log.report(
+        "g",
+        "2026-11-01",
+        report_id="r-2",
+        kind="not_employed",
+        starts_on="2026-11-01",
+        corrects="r-1",
+    )
     assert figures(log, "2026-10-15")["employment_rate_6m"].value == 1.0
     assert figures(log, "2026-11-02")["employment_rate_6m"].value == 0.0
 
@@ -169,9 +208,14 @@ def test_the_funnel_counts_who_reached_each_step(log):
     population = known_on(log.facts, datetime(2026, 12, 1, tzinfo=UTC))
     steps = funnel(population, "all")["all"]
     assert {step: len(ids) for step, ids in steps.items()} == {
-        "enrolled": 7, "stage_1": 2, "stage_2": 1, "stage_3": 0, "stage_4": 0,
-        "internship": 1, "employed": 4,
-    }  # fmt: skip
+        "enrolled": 7,
+        "stage_1": 2,
+        "stage_2": 1,
+        "stage_3": 0,
+        "stage_4": 0,
+        "internship": 1,
+        "employed": 4,
+    }
 
 
 def test_every_definition_states_its_numerator_and_denominator():

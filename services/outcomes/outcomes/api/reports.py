@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from outcomes import handlers
 from outcomes.api.deps import PoolDep, ReporterKey
 from outcomes.api.schemas import OutcomeReportIn, OutcomeReportOut
+from traintrack_shared.errors import Rejected
 
 router = APIRouter(prefix="/v1", tags=["outcomes"])
 
@@ -19,6 +20,9 @@ async def report_outcome(
     known), a start-up, further study, not employed, or an exclusion. The trainee's
     institute reports; a firm reports on those it hired; operators on anyone. A report
     with `corrects` replaces an earlier one from now on (figures as known before stay)."""
+    missing = body.missing()
+    if missing:
+        raise Rejected(missing[1], field=missing[0])
     async with pool.acquire() as conn, conn.transaction():
         event = await handlers.report_outcome(conn, principal, body.model_dump())
     return OutcomeReportOut(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from traintrack_shared.api_models import RequestModel
 from traintrack_shared.contracts.outcomes import OutcomeKind
@@ -23,15 +23,17 @@ class OutcomeReportIn(RequestModel):
     exclusion_reason: Literal["deceased", "medical", "military", "other"] | None = None
     corrects: str | None = Field(default=None, max_length=64)
 
-    @model_validator(mode="after")
-    def _complete(self) -> OutcomeReportIn:
-        if self.kind == "employed" and (self.employer is None or self.insured is None):
-            raise ValueError("employment needs employer and insured")
+    def missing(self) -> tuple[str, str] | None:
+        """The field this kind of report needs and lacks, with why."""
+        if self.kind == "employed" and self.employer is None:
+            return "employer", "an employment report names the employer"
+        if self.kind == "employed" and self.insured is None:
+            return "insured", "an employment report says whether it is insured"
         if self.kind == "excluded" and self.exclusion_reason is None:
-            raise ValueError("an exclusion needs exclusion_reason")
+            return "exclusion_reason", "an exclusion says why"
         if self.ends_on is not None and self.ends_on < self.starts_on:
-            raise ValueError("ends_on must not be before starts_on")
-        return self
+            return "ends_on", "must not be before starts_on"
+        return None
 
 
 class OutcomeReportOut(BaseModel):

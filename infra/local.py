@@ -7,6 +7,7 @@ Standard library only, so it works before the virtualenv exists.
     python3 infra/local.py run          up, demo data, then wait; Ctrl-C stops everything
     python3 infra/local.py down         stop everything this file started
     python3 infra/local.py status       what runs, where
+    python3 infra/local.py browser      Chromium for the dashboard test (installed if missing)
 
 Set TRAINTRACK_KAFKA_BOOTSTRAP and/or TRAINTRACK_PG_URL to use an existing Kafka or
 PostgreSQL instead of the local one (nothing local is started for it then).
@@ -269,6 +270,36 @@ def start_zipkin() -> None:
     )
 
 
+# ---------------------------------------------------------------- Chromium (tests)
+
+
+def browser() -> Path:
+    """Debian's Chromium for the dashboard test, installed when missing."""
+    found = shutil.which("chromium")
+    if not found:
+        log("Chromium not found: installing Debian's chromium package")
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        _run([*sudo, "apt-get", "update", "-q"], env=env)
+        _run(
+            [
+                *sudo,
+                "apt-get",
+                "install",
+                "-y",
+                "-q",
+                "--no-install-recommends",
+                "chromium",
+                "fonts-noto-cjk",
+            ],
+            env=env,
+        )
+        found = shutil.which("chromium")
+    if not found:
+        raise SetupError("could not find chromium after installing it")
+    return Path(found)
+
+
 # ---------------------------------------------------------------- PostgreSQL
 
 
@@ -516,6 +547,8 @@ def main(argv: list[str]) -> int:
     try:
         if command == "infra-up":
             print(json.dumps(infra_up().__dict__))
+        elif command == "browser":
+            print(browser())
         elif command in ("up", "run"):
             endpoints = infra_up()
             start_services(endpoints)

@@ -4,26 +4,18 @@ views and the dashboard."""
 
 import csv
 import io
-import uuid
 from datetime import UTC, date, datetime
 
 import httpx
 import pytest
 
 from outcomes.bootstrap import create_app
-from outcomes.projection import BATCH_HANDLERS, HANDLERS
 from outcomes.settings import OutcomesSettings
-from tests.utils import factories
 from tests.utils.keys import STANDARD, write_keyring
-from traintrack_shared import codec
-from traintrack_shared.consumer import EventConsumer, Outcome
-from traintrack_shared.contracts import enrollment as enr
+from tests.utils.outcome_facts import cohort_of, employed, feed
 from traintrack_shared.contracts import matching as m
-from traintrack_shared.dlq import Delivery
 
 pytestmark = pytest.mark.integration
-ENDS = date(2026, 3, 31)
-ENDED = datetime(2026, 4, 1, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -51,75 +43,6 @@ async def client(app):
         transport=httpx.ASGITransport(app=app), base_url="http://outcomes"
     ) as client:
         yield client
-
-
-async def feed(app, *timed_events):
-    """(event, time the platform learnt it) pairs, through the worker's consumer."""
-    consumer = EventConsumer(
-        name="outcomes-test",
-        pool=app.state.pool,
-        publish=_no_dead_letters,
-        handlers=HANDLERS,
-        batch_handlers=BATCH_HANDLERS,
-    )
-    deliveries = [
-        Delivery(
-            event.topic.name, 0, n, codec.encode(codec.to_cloudevent(event, source="/t", time=at))
-        )
-        for n, (event, at) in enumerate(timed_events)
-    ]
-    outcomes = await consumer.process_batch(deliveries)
-    assert set(outcomes) == {Outcome.APPLIED}
-
-
-async def _no_dead_letters(*_):
-    raise AssertionError("nothing here is poison")
-
-
-async def cohort_of(app, size, *, institute="inst-a", region="30"):
-    """A cohort that ended on 2026-03-31, everyone completed; their ids."""
-    cohort = f"c-{uuid.uuid4().hex[:6]}"
-    trainees = [factories.trainee_id() for _ in range(size)]
-    events = [
-        (
-            factories.cohort_opened(
-                cohort_id=cohort, institute_id=institute, region_code=region, ends_on=ENDS
-            ),
-            ENDED,
-        )
-    ]
-    for t in trainees:
-        events += [
-            (factories.trainee_registered(trainee_id=t, institute_id=institute), ENDED),
-            (
-                factories.trainee_enrolled(trainee_id=t, institute_id=institute, cohort_id=cohort),
-                ENDED,
-            ),
-            (
-                enr.EnrollmentCompleted(
-                    trainee_id=t,
-                    enrollment_id=f"en-{t}",
-                    cohort_id=cohort,
-                    completed_on=ENDS,
-                    attendance_rate=0.9,
-                    early_employment=False,
-                ),
-                ENDED,
-            ),
-        ]
-    await feed(app, *events)
-    return cohort, trainees
-
-
-def employed(trainee, **overrides):
-    return {
-        "trainee_id": trainee,
-        "kind": "employed",
-        "starts_on": "2026-05-04",
-        "employer": "대덕AI랩",
-        "insured": True,
-        "monthly_earnings": 3_000_000,
-    } | overrides
 
 
 def cell(rows, indicator, group):

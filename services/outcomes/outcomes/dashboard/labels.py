@@ -18,6 +18,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "suppressed": {"ko": "5명 미만 비공개", "en": "fewer than 5: withheld"},
     "pending": {"ko": "집계 전", "en": "not yet measured"},
+    "no_data": {"ko": "자료 없음", "en": "no data"},
     "people": {"ko": "명", "en": "people"},
     "note": {
         "ko": "5명 미만인 항목은 공개하지 않습니다. 정의: /v1/definitions",

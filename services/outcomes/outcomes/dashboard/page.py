@@ -28,7 +28,7 @@ def _show(figure: Figure, unit: str, lang: Lang) -> str:
     if figure.suppressed:
         return t("suppressed", lang)
     if figure.value is None:
-        return t("pending", lang)
+        return t("pending", lang) if figure.pending else t("no_data", lang)
     if unit == "rate":
         return f"{figure.value:.1%}"
     if unit == "median_krw":

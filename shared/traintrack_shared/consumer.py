@@ -110,11 +110,14 @@ class EventConsumer:
             **kwargs,
         )
 
-    async def _process_decoded(self, delivery: Delivery, envelope: Envelope) -> Outcome:
+    async def _process_decoded(
+        self, delivery: Delivery, envelope: Envelope, context: Context | None = None
+    ) -> Outcome:
+        """`context`: the trace to continue (in batches, each message carries its own)."""
         handler = self._handlers.get(envelope.type)
         if handler is None:
             return Outcome.IGNORED  # a known event this consumer has no interest in
-        with self._span(envelope, delivery) as span:
+        with self._span(envelope, delivery, context=context) as span:
             try:
                 outcome = await self._apply_with_retries(envelope, handler, delivery)
             except Exception as error:
@@ -175,7 +178,9 @@ class EventConsumer:
             if envelope.type in self._batch_handlers:
                 run.append((delivery, envelope))
             else:
-                outcomes.append(await self._process_decoded(delivery, envelope))
+                outcomes.append(
+                    await self._process_decoded(delivery, envelope, _context_of(delivery))
+                )
         outcomes += await self._apply_run(run)
         return outcomes
 
@@ -206,7 +211,7 @@ class EventConsumer:
     async def _process_one_of_batch(self, delivery: Delivery, envelope: Envelope) -> Outcome:
         handler = self._batch_handlers.get(envelope.type)
         if handler is None or envelope.type in self._handlers:
-            return await self._process_decoded(delivery, envelope)
+            return await self._process_decoded(delivery, envelope, _context_of(delivery))
 
         async def single(event: Envelope, conn: asyncpg.Connection) -> None:
             refused = await handler([event], conn)

@@ -54,6 +54,16 @@ def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
         admin.close()
 
 
+def partitions(bootstrap: str, names: list[str]) -> list[tuple[str, int]]:
+    """Every (topic, partition) of the named topics, as the broker describes them."""
+    admin = _admin(bootstrap, 30.0)
+    try:
+        described = admin.describe_topics(names)
+    finally:
+        admin.close()
+    return [(t["name"], p["partition_index"]) for t in described for p in t["partitions"]]
+
+
 def _admin(bootstrap: str, timeout: float) -> KafkaAdminClient:
     deadline = time.monotonic() + timeout
     while True:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,9 @@ from traintrack_shared.auth import Role, issue_key
 
 pytestmark = pytest.mark.e2e
 
-OUTCOMES_CONSUMER = "outcomes-e2e"
+# A consumer group of its own each session: the outcomes store starts empty and reads every
+# topic from the beginning, as a replay does (the replay test compares the two).
+OUTCOMES_CONSUMER = f"outcomes-e2e-{uuid.uuid4().hex[:8]}"
 ENROLLMENT_CONSUMER = "enrollment-e2e"
 EVALUATION_CONSUMER = "evaluation-e2e"
 MATCHING_CONSUMER = "matching-e2e"

@@ -1,0 +1,150 @@
+"""Rebuild the outcomes store from the topics: `python -m outcomes.replay [--into URL]`.
+
+Reads every topic the worker follows from offset zero up to the end it finds at the
+start, through the worker's own handlers, into a fresh database (by default a new one
+beside the configured store, named on the way out), with a progress bar. Point
+`OUTCOMES_DATABASE_URL` at the result to use it. Messages the live worker dead-lettered
+are counted here and not dead-lettered twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from rich.progress import Progress
+
+from outcomes.bootstrap import MIGRATIONS
+from outcomes.projection import BATCH_HANDLERS, HANDLERS
+from outcomes.settings import OutcomesSettings
+from outcomes.worker import AGENTS
+from traintrack_shared import devtools
+from traintrack_shared.codec import KafkaRecord
+from traintrack_shared.consumer import EventConsumer, Outcome
+from traintrack_shared.db import create_pool
+from traintrack_shared.dlq import Delivery
+
+BATCH = 2000
+
+
+@dataclass
+class Replayed:
+    database_url: str
+    events: int = 0
+    applied: int = 0
+    dead: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+
+async def fresh_database(database_url: str) -> str:
+    """A new empty database on the same server as `database_url`."""
+    server, _, _ = database_url.rpartition("/")
+    name = f"outcomes_rebuilt_{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:4]}"
+    conn = await asyncpg.connect(f"{server}/postgres")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return f"{server}/{name}"
+
+
+async def replay(
+    settings: OutcomesSettings,
+    into: str,
+    *,
+    on_progress: Callable[[int, int], None] = lambda done, total: None,
+) -> Replayed:
+    pool = await create_pool(into, migrations=MIGRATIONS, max_size=4)
+    result = Replayed(into)
+
+    async def count_dead(*_: object) -> None:
+        result.dead += 1
+
+    handler = EventConsumer(
+        name=settings.consumer_name,
+        pool=pool,
+        handlers=HANDLERS,
+        batch_handlers=BATCH_HANDLERS,
+        publish=count_dead,
+    )
+    kafka = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, group_id=None
+    )
+    await kafka.start()
+    started = time.perf_counter()
+    try:
+        found = await asyncio.to_thread(
+            devtools.partitions, settings.kafka_bootstrap, [t.name for t in AGENTS]
+        )
+        partitions = [TopicPartition(topic, p) for topic, p in found]
+        kafka.assign(partitions)
+        await kafka.seek_to_beginning(*partitions)
+        ends = await kafka.end_offsets(partitions)
+        starts = await kafka.beginning_offsets(partitions)
+        total = sum(ends[tp] - starts[tp] for tp in partitions)
+        left = {tp for tp in partitions if ends[tp] > starts[tp]}
+        while left:
+            fetched = await kafka.getmany(*left, timeout_ms=1000, max_records=BATCH)
+            for tp, records in fetched.items():
+                wanted = [r for r in records if r.offset < ends[tp]]
+                outcomes = await handler.process_batch(
+                    [
+                        Delivery(
+                            r.topic,
+                            r.partition,
+                            r.offset,
+                            KafkaRecord(r.key, r.value or b"", list(r.headers or ())),
+                        )
+                        for r in wanted
+                    ]
+                )
+                result.events += len(wanted)
+                result.applied += outcomes.count(Outcome.APPLIED)
+                if not wanted or wanted[-1].offset + 1 >= ends[tp]:
+                    left.discard(tp)
+            on_progress(result.events, total)
+    finally:
+        result.seconds = time.perf_counter() - started
+        await kafka.stop()
+        await pool.close()
+    return result
+
+
+async def _main(into: str | None) -> Replayed:
+    settings = OutcomesSettings()
+    target = into or await fresh_database(settings.database_url)
+    with Progress() as progress:
+        task = progress.add_task("replaying the topics into the outcomes store", total=None)
+        return await replay(
+            settings,
+            target,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m outcomes.replay", description=__doc__)
+    parser.add_argument("--into", help="an empty database URL (default: a new one)")
+    args = parser.parse_args(argv)
+    done = asyncio.run(_main(args.into))
+    sys.stdout.write(
+        f"rebuilt {done.database_url.rpartition('@')[2]}: {done.events} events "
+        f"({done.applied} applied, {done.dead} dead-lettered earlier) in {done.seconds:.1f} s, "
+        f"{done.rate:,.0f} events/s\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

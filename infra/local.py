@@ -533,6 +533,7 @@ def print_urls(endpoints: Endpoints) -> None:
     lines = ["", "traintrack is up:"]
     lines += [f"  {n:<11} http://127.0.0.1:{p}/docs" for n, p in SERVICES.items()]
     lines += [
+        f"  dashboard   http://127.0.0.1:{SERVICES['outcomes']}/dashboard  (?lang=en)",
         f"  zipkin      {endpoints.zipkin_url}/zipkin/",
         f"  kafka       {endpoints.kafka_bootstrap}",
         f"  postgres    {endpoints.pg_url.replace(PG_PASSWORD, '***')}",
@@ -558,6 +559,15 @@ def main(argv: list[str]) -> int:
                     "-m",
                     "traintrack_shared.devtools",
                     "demo-data",
+                    str(RUN / "credentials.json"),
+                ],
+            )
+            _run(
+                [
+                    str(VENV_PY),
+                    "-m",
+                    "traintrack_shared.devtools",
+                    "outcome-report",
                     str(RUN / "credentials.json"),
                 ],
             )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,33 @@ def plans() -> list[CohortPlan]:
             16,
         ),
     ]
-    return found
+    return found + earlier_cohorts(found)
+
+
+def earlier_cohorts(current: list[CohortPlan]) -> list[CohortPlan]:
+    """The programme year before the running cohorts: these have ended, so their
+    completers' employment can be counted at 3 and 6 months, and quarters after exit."""
+    by_programme = {p.programme["programme_id"]: p for p in current}
+    return [
+        replace(
+            by_programme["dis-data"],
+            cohort_id="dis-data-2025-2",
+            starts_on=date(2025, 8, 25),
+            ends_on=date(2025, 12, 19),
+        ),
+        replace(
+            by_programme["dis-data"],
+            cohort_id="dis-data-2026-1",
+            starts_on=date(2026, 1, 5),
+            ends_on=date(2026, 5, 15),
+        ),
+        replace(
+            by_programme["cnu-ai-service"],
+            cohort_id="cnu-ai-2026-1",
+            starts_on=date(2026, 3, 2),
+            ends_on=date(2026, 7, 31),
+        ),
+    ]
 
 
 def learning_factory_programmes() -> list[tuple[str, dict[str, Any]]]:
@@ -217,6 +243,7 @@ class Loader:
         self.operator = {"X-API-Key": credentials["operator"]["key"]}
         self.keys = credentials["institutes"]
         self.http = httpx.Client(base_url=ENROLLMENT_URL, timeout=60)
+        self.programmes: set[str] = set()
 
     def post(self, path: str, institute: str | None, **kwargs: Any) -> Any:
         headers = self.operator if institute is None else {"X-API-Key": self.keys[institute]}
@@ -237,8 +264,10 @@ class Loader:
 
     def cohort(self, plan: CohortPlan) -> list[dict[str, Any]]:
         """Open the cohort and play it until TODAY; the enrollments still running or done."""
-        if not plan.programme["programme_id"].startswith("kopo-lf-"):
+        programme_id = plan.programme["programme_id"]
+        if not programme_id.startswith("kopo-lf-") and programme_id not in self.programmes:
             self.post("/v1/programmes", plan.institute, json=plan.programme)
+            self.programmes.add(programme_id)
         self.post(
             "/v1/cohorts",
             plan.institute,
@@ -392,5 +421,7 @@ def load_demo(credentials: dict[str, Any], *, seed: int = 2026) -> None:
 
     play_evaluation(credentials, played, loader.rng)
     from traintrack_shared.demo_matching import play_matching
+    from traintrack_shared.demo_outcomes import play_outcomes
 
     play_matching(credentials, loader.rng)
+    play_outcomes(credentials, played, loader.rng)

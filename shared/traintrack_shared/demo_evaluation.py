@@ -165,7 +165,10 @@ def play_evaluation(
 ) -> None:
     evaluator = Evaluator(credentials, rng)
     for cohort_id, (plan, enrollments) in played.items():
-        if cohort_id not in ("cnu-cloud-2026-10", "cnu-ai-2026-2") or not enrollments:
+        if (
+            cohort_id not in ("cnu-cloud-2026-10", "cnu-ai-2026-1", "cnu-ai-2026-2")
+            or not enrollments
+        ):
             continue
         evaluator.wait_until_known(enrollments[-1]["trainee_id"])
         ended = plan.ends_on < TODAY

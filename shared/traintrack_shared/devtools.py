@@ -110,6 +110,17 @@ def demo_data(credentials_file: Path) -> None:
     load_demo(json.loads(credentials_file.read_text()))
 
 
+@cli.command("outcome-report")
+def outcome_report(credentials_file: Path) -> None:
+    """Print the short outcome report of the running platform, as known today."""
+    from datetime import UTC, datetime
+
+    from traintrack_shared.demo_outcomes import outcome_report as report
+
+    credentials = json.loads(credentials_file.read_text())
+    typer.echo(report(credentials, datetime.now(UTC).date()))
+
+
 @cli.command("attendance-csv")
 def attendance_csv(
     credentials_file: Path,

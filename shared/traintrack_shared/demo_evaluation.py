@@ -170,11 +170,12 @@ def play_evaluation(
             or not enrollments
         ):
             continue
-        evaluator.wait_until_known(enrollments[-1]["trainee_id"])
         ended = plan.ends_on < TODAY
         passed_two = []
         for enrollment in enrollments:
             trainee = enrollment["trainee_id"]
+            # Each trainee's events travel on their own partition: wait for each.
+            evaluator.wait_until_known(trainee)
             if not evaluator.stage(plan.institute, trainee, 1, {"baseline_test": 72}, 60):
                 continue
             if evaluator.stage(

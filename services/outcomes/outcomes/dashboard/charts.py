@@ -37,9 +37,9 @@ def bars(items: list[Bar], *, scale: float, name: str) -> str:
 
 def lines(labels: list[str], series: dict[str, list[float | None]], *, name: str) -> str:
     """Shares 0-1 over the labels (oldest first), a polyline per series; gaps stay gaps."""
-    left, top, plot_h, plot_w = 50, 20, 220, WIDTH - 80
+    left, top, plot_h, plot_w = 50, 20, 220, WIDTH - 120
     step = plot_w / max(len(labels) - 1, 1)
-    out = [f'<svg class="chart" data-chart="{name}" width="{WIDTH}" height="320" role="img">']
+    out = [f'<svg class="chart" data-chart="{name}" width="{WIDTH}" height="400" role="img">']
     for pct in (0, 25, 50, 75, 100):
         y = top + plot_h * (1 - pct / 100)
         out.append(
@@ -48,9 +48,10 @@ def lines(labels: list[str], series: dict[str, list[float | None]], *, name: str
         )
     for n, label in enumerate(labels):
         x = left + n * step
+        y = top + plot_h + 14
         out.append(
-            f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
-            f'font-size="11">{escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{y}" text-anchor="end" font-size="11" '
+            f'transform="rotate(-30 {x:.1f} {y})">{escape(label)}</text>'
         )
     for colour, (series_name, values) in zip(COLOURS, series.items(), strict=False):
         points = [
@@ -70,5 +71,5 @@ def lines(labels: list[str], series: dict[str, list[float | None]], *, name: str
     legend = " ".join(
         f'<tspan fill="{c}">■ {escape(s)}</tspan>' for c, s in zip(COLOURS, series, strict=False)
     )
-    out.append(f'<text x="{left}" y="{top + plot_h + 42}">{legend}</text></svg>')
+    out.append(f'<text x="{left}" y="{top + plot_h + 150}">{legend}</text></svg>')
     return "".join(out)

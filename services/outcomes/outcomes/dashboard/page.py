@@ -69,9 +69,10 @@ def _funnel(population: Population, lang: Lang) -> str:
 
 
 def _over_time(population: Population, ctx: Context, lang: Lang) -> str:
-    cohorts = sorted(population.cohorts.values(), key=lambda c: c.ends_on)
+    cohorts = sorted(population.cohorts.values(), key=lambda c: (c.ends_on, c.cohort_id))
     members = groups(population, "cohort")
-    shown = [c for c in cohorts if c.cohort_id in members]
+    # Cohorts still in training have no employment figure yet: they would only crowd the axis.
+    shown = [c for c in cohorts if c.cohort_id in members and c.ends_on <= ctx.as_of]
     series: dict[str, list[float | None]] = {t("3m", lang): [], t("6m", lang): []}
     for cohort in shown:
         for label, key in (
@@ -80,7 +81,7 @@ def _over_time(population: Population, ctx: Context, lang: Lang) -> str:
         ):
             figure = BY_ID[key].compute(members[cohort.cohort_id], population.cohorts, ctx)
             series[label].append(_share(figure))
-    labels = [f"{c.ends_on:%y.%m} {c.programme_id}"[:22] for c in shown]
+    labels = [f"{c.ends_on:%y.%m} {c.cohort_id}"[:24] for c in shown]
     return lines(labels, series, name="over-time")
 
 
@@ -89,6 +90,8 @@ def _by(population: Population, ctx: Context, by: str, lang: Lang) -> str:
     items = []
     for group, members in groups(population, by).items():  # type: ignore[arg-type]
         figure = definition.compute(members, population.cohorts, ctx)
+        if not (figure.denominator or figure.pending or figure.excluded):
+            continue  # nobody there has finished a course yet
         label = REGION_KO.get(group, group) if by == "region" and lang == "ko" else group
         items.append(Bar(label, _share(figure), _show(figure, "rate", lang)))
     return bars(items, scale=1.0, name=f"by-{by}")

@@ -37,7 +37,7 @@ def bars(items: list[Bar], *, scale: float, name: str) -> str:
 
 def lines(labels: list[str], series: dict[str, list[float | None]], *, name: str) -> str:
     """Shares 0-1 over the labels (oldest first), a polyline per series; gaps stay gaps."""
-    left, top, plot_h, plot_w = 50, 20, 220, WIDTH - 120
+    left, top, plot_h, plot_w = 110, 20, 220, WIDTH - 150
     step = plot_w / max(len(labels) - 1, 1)
     out = [f'<svg class="chart" data-chart="{name}" width="{WIDTH}" height="400" role="img">']
     for pct in (0, 25, 50, 75, 100):
@@ -71,5 +71,5 @@ def lines(labels: list[str], series: dict[str, list[float | None]], *, name: str
     legend = " ".join(
         f'<tspan fill="{c}">■ {escape(s)}</tspan>' for c, s in zip(COLOURS, series, strict=False)
     )
-    out.append(f'<text x="{left}" y="{top + plot_h + 150}">{legend}</text></svg>')
+    out.append(f'<text x="{left}" y="{top + plot_h + 130}">{legend}</text></svg>')
     return "".join(out)

@@ -111,6 +111,7 @@ def requires(*roles: Role) -> Callable[..., Principal]:
                 f"role {principal.role} may not call this endpoint; "
                 f"allowed: {', '.join(sorted(allowed))}",
             )
+        request.state.principal = principal  # for the audit log
         return principal
 
     dependency.__name__ = f"requires_{'_or_'.join(sorted(allowed))}"

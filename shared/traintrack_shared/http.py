@@ -7,11 +7,12 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import (
@@ -23,8 +24,8 @@ from prometheus_client import (
     generate_latest,
 )
 
-from traintrack_shared import outbox, problems
-from traintrack_shared.auth import Keyring
+from traintrack_shared import audit, outbox, problems
+from traintrack_shared.auth import Keyring, Principal, Role, requires
 from traintrack_shared.db import create_pool
 from traintrack_shared.settings import ServiceSettings
 
@@ -94,6 +95,7 @@ def create_service_app(
     problems.install(app)
     _add_operational_routes(app, metrics)
     _add_request_metrics(app, metrics)
+    _add_audit(app)
     for router in routers:
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
@@ -133,6 +135,42 @@ def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(ops)
+
+
+CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _add_audit(app: FastAPI) -> None:
+    """Every changing request an operator makes is recorded, whatever its outcome."""
+
+    @app.middleware("http")
+    async def audit_operators(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        principal = getattr(request.state, "principal", None)
+        if request.method in CHANGING and principal is not None and principal.role is Role.OPERATOR:
+            route = request.scope.get("route")
+            await audit.record(
+                request.app.state.pool,
+                principal,
+                action=f"{request.method} {getattr(route, 'path', request.url.path)}",
+                target=request.url.path,
+                outcome=response.status_code,
+            )
+        return response
+
+    audit_router = APIRouter(tags=["operations"])
+
+    @audit_router.get("/v1/audit")
+    async def audit_log(
+        request: Request,
+        _: Annotated[Principal, Depends(requires(Role.OPERATOR))],
+        since: datetime | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[audit.AuditEntry]:
+        """Operator actions on this service, newest first (operators only)."""
+        return await audit.entries(request.app.state.pool, since=since, limit=limit)
+
+    app.include_router(audit_router)
 
 
 def _add_request_metrics(app: FastAPI, metrics: HttpMetrics) -> None:

@@ -1,0 +1,51 @@
+"""Every changing request an operator makes is in the service's audit log; other callers'
+requests are not, and only operators may read it."""
+
+import httpx
+import pytest
+
+from matching_service.bootstrap import create_app
+from matching_service.settings import MatchingSettings
+from tests.utils.keys import STANDARD, write_keyring
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    path = tmp_path_factory.mktemp("keys") / "keyring.json"
+    issued = write_keyring(path, STANDARD)
+    return {name: {"X-API-Key": key} for name, key in issued.items()} | {"file": path}
+
+
+@pytest.fixture(scope="module")
+async def client(platform, keys):
+    settings = MatchingSettings(
+        database_url=await platform.fresh_database("audit"),
+        kafka_bootstrap=platform.kafka_bootstrap,
+        keyring_file=keys["file"],
+    )
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as client,
+    ):
+        yield client
+
+
+async def test_operator_actions_are_recorded_with_who_what_when_and_outcome(client, keys):
+    firm = {"firm_id": "firm-audit", "name": "Audit", "region_code": "30"}
+    assert (await client.post("/v1/firms", json=firm, headers=keys["operator"])).status_code == 201
+    again = await client.post("/v1/firms", json=firm, headers=keys["operator"])
+    assert again.status_code == 409
+    await client.get("/v1/firms", headers=keys["operator"])  # reads are not actions
+    body = {"subscription_id": "s-audit"}
+    await client.post("/v1/subscriptions", json=body, headers=keys["firm"])  # not an operator
+
+    log = (await client.get("/v1/audit", headers=keys["operator"])).json()
+    assert [(e["action"], e["target"], e["outcome"]) for e in log] == [
+        ("POST /v1/firms", "/v1/firms", 409),
+        ("POST /v1/firms", "/v1/firms", 201),
+    ]
+    assert {e["role"] for e in log} == {"operator"} and all(e["key_id"] for e in log)
+    assert (await client.get("/v1/audit", headers=keys["firm"])).status_code == 403

@@ -218,6 +218,15 @@ async def test_consent_withdrawal_removes_a_candidate_from_every_firm_at_once(
         app, enr.ConsentChanged(trainee_id=trainee, share_with_firms=True, changed_at=AT)
     )
     assert delivered(await whole_feed(client, keys["firm"])).count(trainee) == 2  # shown again
+    # Every disclosure is on record for operators: who, to whom, when, how often.
+    log = await client.get(
+        "/v1/disclosures", params={"trainee_id": trainee}, headers=keys["operator"]
+    )
+    by_firm = {d["firm_id"]: d for d in log.json()}
+    assert set(by_firm) == {"firm-a", "firm-b"}
+    assert (by_firm["firm-a"]["deliveries"], by_firm["firm-a"]["withdrawals"]) == (2, 1)
+    assert by_firm["firm-a"]["shown"] and by_firm["firm-b"]["shown"]  # consent given again
+    assert (await client.get("/v1/disclosures", headers=keys["firm"])).status_code == 403
 
 
 async def test_certification_revocation_withdraws_the_candidate_from_firms_that_received_them(

@@ -10,7 +10,7 @@ import asyncpg
 from fastapi import FastAPI
 
 from matching_service import offers, webhooks
-from matching_service.api import feed, firms, rounds
+from matching_service.api import disclosures, feed, firms, rounds
 from matching_service.api import offers as offers_api
 from matching_service.settings import MatchingSettings
 from traintrack_shared.http import create_service_app
@@ -43,6 +43,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         "internships. Firms see pseudonymous profiles only, and only with consent.",
         settings=settings,
         migrations=MIGRATIONS,
-        routers=[firms.router, feed.router, rounds.router, offers_api.router],
+        routers=[firms.router, feed.router, rounds.router, offers_api.router, disclosures.router],
         background=[deliver_webhooks, expire_offers],
     )

@@ -7,7 +7,7 @@ WORKDIR /app
 COPY shared/ shared/
 COPY services/ services/
 RUN pip install ./shared ./services/enrollment ./services/evaluation ./services/matching \
-        ./services/outcomes \
+        ./services/outcomes ./services/operations \
     && useradd --system --home /app traintrack \
     && mkdir -p /var/lib/traintrack && chown traintrack /var/lib/traintrack
 USER traintrack

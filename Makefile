@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PACKAGES := -e shared -e services/enrollment -e services/evaluation -e services/matching \
-            -e services/outcomes
+            -e services/outcomes -e services/operations
 
 .PHONY: help setup run up down status test lint format schemas unit bench clean
 

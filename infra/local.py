@@ -43,7 +43,13 @@ ZIPKIN_PORT = int(os.environ.get("TRAINTRACK_ZIPKIN_PORT", "9411"))
 PG_USER = "traintrack"
 PG_PASSWORD = "traintrack-dev"  # local development cluster only, bound to 127.0.0.1
 
-SERVICES = {"enrollment": 8001, "evaluation": 8002, "matching": 8003, "outcomes": 8004}
+SERVICES = {
+    "enrollment": 8001,
+    "evaluation": 8002,
+    "matching": 8003,
+    "outcomes": 8004,
+    "operations": 8005,
+}
 # Python packages of the services (the matching service's package must not shadow the
 # `matching` library it uses).
 PACKAGES = {"matching": "matching_service"}

@@ -3,3 +3,4 @@ CREATE DATABASE enrollment;
 CREATE DATABASE evaluation;
 CREATE DATABASE matching;
 CREATE DATABASE outcomes;
+CREATE DATABASE operations;

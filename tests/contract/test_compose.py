@@ -27,7 +27,13 @@ def test_docker_compose_accepts_the_file():
 
 @pytest.mark.parametrize(
     ("service", "port"),
-    [("enrollment", 8001), ("evaluation", 8002), ("matching", 8003), ("outcomes", 8004)],
+    [
+        ("enrollment", 8001),
+        ("evaluation", 8002),
+        ("matching", 8003),
+        ("outcomes", 8004),
+        ("operations", 8005),
+    ],
 )
 def test_each_service_runs_on_its_port_with_its_own_database(service, port):
     definition = COMPOSE["services"][service]

@@ -1,0 +1,1 @@
+"""Operations: what operators use to trace, watch and repair the pipeline."""

@@ -96,9 +96,15 @@ class EventConsumer:
         return await self._process_decoded(delivery, envelope)
 
     def _span(self, envelope: Envelope, delivery: Delivery, **kwargs: Any) -> Any:
+        about = (
+            {"traintrack.trainee_id": envelope.key}
+            if envelope.data.key_field == "trainee_id"
+            else {}
+        )
         return tracer.start_as_current_span(
             f"handle {envelope.type}",
             attributes={
+                **about,
                 "cloudevents.event_id": envelope.id,
                 "cloudevents.event_type": envelope.type,
                 "traintrack.partition_key": envelope.key,

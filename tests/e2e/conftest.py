@@ -5,6 +5,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -41,6 +42,8 @@ class RunningPlatform:
     evaluation_url: str
     matching_url: str
     firm_key: str
+    operations_url: str
+    keyring: Path
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +57,7 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
     keyring.write_text(json.dumps([e.model_dump() for e in (institute, operator, other, firm)]))
     databases = {
         name: asyncio.run(platform.fresh_database(name))
-        for name in ("enrollment", "evaluation", "matching", "outcomes")
+        for name in ("enrollment", "evaluation", "matching", "outcomes", "operations")
     }
     ports = {name: free_port() for name in databases}
     common = {"OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"{platform.zipkin_url}/api/v2/spans"}
@@ -72,6 +75,18 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
             "ENROLLMENT_CONSUMER_NAME": ENROLLMENT_CONSUMER,
             "EVALUATION_CONSUMER_NAME": EVALUATION_CONSUMER,
             "MATCHING_CONSUMER_NAME": MATCHING_CONSUMER,
+            "OPERATIONS_CONSUMER_GROUPS": json.dumps(
+                {
+                    "enrollment": ENROLLMENT_CONSUMER,
+                    "evaluation": EVALUATION_CONSUMER,
+                    "matching": MATCHING_CONSUMER,
+                    "outcomes": OUTCOMES_CONSUMER,
+                }
+            ),
+            "OPERATIONS_SERVICE_URLS": json.dumps(
+                {s: f"http://127.0.0.1:{ports[s]}" for s in databases if s != "operations"}
+            ),
+            "OPERATIONS_ZIPKIN_URL": platform.zipkin_url,
             "EVALUATION_SIGNING_KEY_FILE": str(tmp_path_factory.mktemp("signing") / "key.pem"),
         }
 
@@ -85,8 +100,10 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
         processes.start("evaluation-worker", "evaluation.main", "worker", env("evaluation"))
         processes.start("matching-api", "matching_service.main", "api", env("matching"))
         processes.start("matching-worker", "matching_service.main", "worker", env("matching"))
+        processes.start("operations-api", "operations.main", "api", env("operations"))
         for name, service in (
             ("matching-api", "matching"),
+            ("operations-api", "operations"),
             ("enrollment-api", "enrollment"),
             ("outcomes-api", "outcomes"),
             ("evaluation-api", "evaluation"),
@@ -104,6 +121,8 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
             f"http://127.0.0.1:{ports['evaluation']}",
             f"http://127.0.0.1:{ports['matching']}",
             firm_key,
+            f"http://127.0.0.1:{ports['operations']}",
+            keyring,
         )
         asyncio.run(_seed(running))
         yield running

@@ -175,7 +175,13 @@ async def test_one_trace_in_zipkin_spans_every_service_it_reaches(running, journ
     }
     assert "evaluation" in handles  # the same trace reaches every consumer
     handle = handles["outcomes"]
-    assert handle["tags"]["traintrack.trainee_id"] == journey["trainee_id"]
+    tags = handle["tags"]
+    assert tags["traintrack.trainee_id"] == journey["trainee_id"]
+    assert tags["cloudevents.event_type"] == ENROLLED
+    assert tags["messaging.destination.name"] == ENROLLMENT_EVENTS.name
+    assert tags["messaging.consumer.group.name"] == OUTCOMES_CONSUMER
+    assert int(tags["messaging.destination.partition.id"]) >= 0
+    assert int(tags["messaging.kafka.offset"]) >= 0
     chain = []
     span = handle
     while "parentId" in span:

@@ -4,6 +4,8 @@ import re
 
 import httpx
 import pytest
+from operations.bootstrap import create_app as operations_app
+from operations.settings import OperationsSettings
 
 from enrollment.bootstrap import create_app as enrollment_app
 from enrollment.settings import EnrollmentSettings
@@ -23,6 +25,7 @@ SERVICES = {
     "evaluation": (evaluation_app, EvaluationSettings),
     "matching": (matching_app, MatchingSettings),
     "outcomes": (outcomes_app, OutcomesSettings),
+    "operations": (operations_app, OperationsSettings),
 }
 PUBLIC = {
     "/healthz",
@@ -67,8 +70,20 @@ def allowed_roles(route):
     return None
 
 
+def routes(app_or_router):
+    """Every route, with included routers flattened (FastAPI >= 0.16x keeps them wrapped;
+    their routes' paths already carry the router's own prefix)."""
+    for route in app_or_router.routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            assert not route.include_context.prefix, "flatten prefixes here if one is used"
+            yield from routes(included)
+        else:
+            yield route
+
+
 def operations(app):
-    for route in app.routes:
+    for route in routes(app):
         for method in sorted(set(getattr(route, "methods", None) or ()) - {"HEAD"}):
             yield method, route
 
@@ -102,3 +117,33 @@ async def test_callers_without_a_key_or_with_another_role_are_refused(service, k
                 )
                 assert refused.status_code == 403, (method, path, role)
                 assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_the_matrix_of_every_endpoint_and_role_is_written_out(tmp_path):
+    """The whole matrix, service by service, kept as test-artifacts/authorization-matrix.md;
+    what it says is what the refusal test above enforces."""
+    from tests.utils.processes import ARTIFACTS
+
+    keyring = tmp_path / "keyring.json"
+    keyring.write_text("[]")
+    roles = sorted(Role)
+    lines = [
+        "| service | method | path | " + " | ".join(roles) + " |",
+        "|---|---|---|" + "---|" * len(roles),
+    ]
+    counted = 0
+    for name, (create_app, settings_class) in sorted(SERVICES.items()):
+        app = create_app(settings_class(keyring_file=keyring))
+        for method, route in operations(app):
+            if route.path in PUBLIC:
+                continue
+            allowed = set(Role) if public(route) else allowed_roles(route)
+            assert allowed, f"{name} {method} {route.path} declares no roles"
+            cells = [
+                "public" if public(route) else ("yes" if r in allowed else "403") for r in roles
+            ]
+            lines.append(f"| {name} | {method} | `{route.path}` | " + " | ".join(cells) + " |")
+            counted += 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "authorization-matrix.md").write_text("\n".join(lines) + "\n")
+    assert counted > 80  # every service's endpoints, not a handful

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
+from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -99,7 +100,31 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    # Outside everything, the instrumentation's own middleware included (it wraps the
+    # stack when it is built, so add_middleware would land inside it).
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: FreshTraceContext(build())  # type: ignore[method-assign]
     return app
+
+
+class FreshTraceContext:
+    """Every request starts from an empty trace context. On a keep-alive connection the
+    ASGI instrumentation can leave the previous request's span current for the next one
+    (opentelemetry-python-contrib #3700, #1783): seen here as a POST /v1/enrollments span
+    parented by the POST /v1/trainees before it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = otel_context.attach(otel_context.Context())
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            otel_context.detach(token)
 
 
 def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:

@@ -1,0 +1,114 @@
+"""No secret and no personal detail in what the platform leaves behind: the services' logs,
+the traces in Zipkin, the events on every topic. A trainee with unmistakable personal
+details goes through enrollment, evaluation, matching and outcomes; then everything is
+searched for those details and for the API keys used."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from tests.e2e.conftest import COHORT
+from tests.utils.platform import eventually
+from tests.utils.processes import ARTIFACTS
+from traintrack_shared.devtools import partitions
+from traintrack_shared.topics import ALL_TOPICS
+
+pytestmark = pytest.mark.e2e
+SERVICES = ("enrollment", "evaluation", "matching", "outcomes", "operations")
+
+
+async def all_records(bootstrap: str) -> bytes:
+    names = [n for t in ALL_TOPICS for n in (t.name, t.dlq)]
+    tps = [TopicPartition(t, p) for t, p in partitions(bootstrap, names)]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    chunks: list[bytes] = []
+    try:
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        left = {tp for tp in tps if ends[tp] > await consumer.position(tp)}
+        while left:
+            for tp, records in (await consumer.getmany(*left, timeout_ms=1000)).items():
+                for r in records:
+                    chunks += [r.key or b"", r.value or b""]
+                    chunks += [v for _, v in r.headers or ()]
+                if records and records[-1].offset + 1 >= ends[tp]:
+                    left.discard(tp)
+    finally:
+        await consumer.stop()
+    return b"\n".join(chunks)
+
+
+async def test_no_secret_or_personal_detail_in_logs_traces_or_events(running):
+    marker = uuid.uuid4().hex[:10]
+    details = {
+        "name": f"개인정보{marker}",
+        "email": f"person.{marker}@example.org",
+        "phone": f"010-{marker[:4].translate(str.maketrans('abcdef', '123456'))}-5678",
+    }
+    institute = {"X-API-Key": running.institute_key}
+    async with httpx.AsyncClient(base_url=running.enrollment_url, headers=institute) as api:
+        trainee = (
+            await api.post(
+                "/v1/trainees",
+                json={
+                    "birth_year": 1999,
+                    "region_code": "30",
+                    "status": "job_seeker",
+                    "consent_share_with_firms": True,
+                    **details,
+                },
+            )
+        ).json()
+        enrolled = await api.post(
+            "/v1/enrollments",
+            json={
+                "trainee_id": trainee["trainee_id"],
+                "cohort_id": COHORT,
+                "applied_on": "2026-02-20",
+            },
+        )
+        assert enrolled.status_code == 201
+    async with httpx.AsyncClient(
+        base_url=running.outcomes_url, headers={"X-API-Key": running.operator_key}
+    ) as outcomes:
+
+        async def arrived():
+            return (await outcomes.get(f"/v1/trainees/{trainee['trainee_id']}")).status_code == 200
+
+        await eventually(arrived, timeout=90)
+
+    files = sorted((ARTIFACTS / "e2e-logs").glob("*.log"))
+    assert {f"{s}-api.log" for s in SERVICES} <= {f.name for f in files}
+    logs = b"\n".join(f.read_bytes() for f in files)
+    async with httpx.AsyncClient(base_url=running.platform.zipkin_url, timeout=60) as zipkin:
+        traces = b"\n".join(
+            [
+                (
+                    await zipkin.get(
+                        "/api/v2/traces",
+                        params={
+                            "serviceName": service,
+                            "limit": 10000,
+                            "lookback": 86_400_000,
+                        },
+                    )
+                ).content
+                for service in SERVICES
+            ]
+        )
+    events = await all_records(running.platform.kafka_bootstrap)
+    # What is searched holds this trainee's journey (by their pseudonymous id).
+    assert trainee["trainee_id"].encode() in events and trainee["trainee_id"].encode() in traces
+
+    secrets = [running.institute_key, running.operator_key, running.firm_key]
+    for where, text in (("logs", logs), ("traces", traces), ("events", events)):
+        for value in [*details.values(), *secrets]:
+            assert value.encode() not in text, f"{value!r} found in {where}"
+        for key in secrets:  # nor the secret half of a key on its own
+            assert key.rsplit("_", 1)[-1].encode() not in text, f"a key's secret in {where}"

@@ -53,6 +53,40 @@ def issue_key(role: Role, tenant: str) -> tuple[str, KeyEntry]:
     return key, KeyEntry(key_id=key_id, sha256=hash_key(key), role=role, tenant=tenant)
 
 
+def _entries_in(path: Path) -> list[KeyEntry]:
+    return [KeyEntry.model_validate(e) for e in json.loads(path.read_text())] if path.exists() else []
+
+
+def _write(path: Path, entries: list[KeyEntry]) -> None:
+    """Atomically: a service re-reading the file never sees half of it."""
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps([e.model_dump() for e in entries], indent=2))
+    temporary.chmod(0o600)
+    temporary.replace(path)
+
+
+def add_key(path: Path, role: Role, tenant: str) -> tuple[str, KeyEntry]:
+    """Issue a key into the keyring file; the key itself is returned once, never stored."""
+    key, entry = issue_key(role, tenant)
+    _write(path, [*_entries_in(path), entry])
+    return key, entry
+
+
+def revoke_key(path: Path, key_id: str) -> KeyEntry:
+    """Refused from the next request on, in every service reading the file."""
+    entries = _entries_in(path)
+    found = [e for e in entries if e.key_id == key_id]
+    if not found:
+        raise KeyError(key_id)
+    revoked = found[0].model_copy(update={"revoked": True})
+    _write(path, [revoked if e.key_id == key_id else e for e in entries])
+    return revoked
+
+
+def list_keys(path: Path) -> list[KeyEntry]:
+    return _entries_in(path)
+
+
 class Keyring:
     def __init__(self, path: Path) -> None:
         self._path = path

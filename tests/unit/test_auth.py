@@ -47,3 +47,18 @@ def test_a_revoked_key_is_refused_without_a_restart(tmp_path):
 def test_a_missing_keyring_admits_nobody(tmp_path):
     key, _ = issue_key(Role.OPERATOR, "platform")
     assert Keyring(tmp_path / "absent.json").authenticate(key) is None
+
+
+def test_a_key_is_rotated_by_issuing_a_new_one_then_revoking_the_old(tmp_path):
+    from traintrack_shared.auth import add_key, list_keys, revoke_key
+
+    path = tmp_path / "keyring.json"
+    old, old_entry = add_key(path, Role.FIRM, "firm-a")
+    keyring = Keyring(path)
+    new, _ = add_key(path, Role.FIRM, "firm-a")
+    assert keyring.authenticate(old) and keyring.authenticate(new)  # both during the switch
+    revoke_key(path, old_entry.key_id)
+    assert keyring.authenticate(old) is None
+    assert keyring.authenticate(new).tenant == "firm-a"
+    assert old not in path.read_text() and new not in path.read_text()
+    assert [e.revoked for e in list_keys(path)] == [True, False]

@@ -19,6 +19,8 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from traintrack_shared.auth import Role, add_key, list_keys, revoke_key
+
 app = typer.Typer(help=__doc__, no_args_is_help=True)
 dlq = typer.Typer(help="Dead letters: list, show, replay, discard.", no_args_is_help=True)
 app.add_typer(dlq, name="dlq")
@@ -185,4 +187,39 @@ def audit(service: Annotated[str, typer.Option()] = "operations", limit: int = 5
             [r["at"], f"{r['role']}:{r['key_id']}", r["action"], r["target"], r["outcome"]]
             for r in rows
         ],
+    )
+
+
+keys = typer.Typer(help="API keys in the keyring file the services read (no restart).")
+app.add_typer(keys, name="keys")
+KeyringOption = Annotated[Path, typer.Option(help="the keyring file")]
+
+
+@keys.command("issue")
+def keys_issue(role: Role, tenant: str, keyring: KeyringOption = Path(".run/keyring.json")) -> None:
+    """Issue a key; it is printed once and stored only as a hash. To rotate: issue the
+    new key, switch the caller over, revoke the old one."""
+    key, entry = add_key(keyring, role, tenant)
+    console.print(f"key id {entry.key_id} ({role.value} {tenant}):")
+    typer.echo(key)
+
+
+@keys.command("revoke")
+def keys_revoke(key_id: str, keyring: KeyringOption = Path(".run/keyring.json")) -> None:
+    """Refuse a key from the next request on, in every service."""
+    try:
+        revoke_key(keyring, key_id)
+    except KeyError:
+        console.print(f"[red]no key {key_id}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"revoked {key_id}")
+
+
+@keys.command("list")
+def keys_list(keyring: KeyringOption = Path(".run/keyring.json")) -> None:
+    """Key ids with their role, tenant and whether revoked (never the keys)."""
+    _table(
+        "keys",
+        ["key id", "role", "tenant", "revoked"],
+        [[e.key_id, e.role.value, e.tenant, e.revoked] for e in list_keys(keyring)],
     )

@@ -54,7 +54,9 @@ def issue_key(role: Role, tenant: str) -> tuple[str, KeyEntry]:
 
 
 def _entries_in(path: Path) -> list[KeyEntry]:
-    return [KeyEntry.model_validate(e) for e in json.loads(path.read_text())] if path.exists() else []
+    if not path.exists():
+        return []
+    return [KeyEntry.model_validate(e) for e in json.loads(path.read_text())]
 
 
 def _write(path: Path, entries: list[KeyEntry]) -> None:

@@ -10,6 +10,8 @@ import uuid
 import httpx
 import pytest
 from kafka import KafkaProducer
+from operations.cli import app
+from typer.testing import CliRunner
 
 from tests.e2e.conftest import ENROLLMENT_CONSUMER, INSTITUTE, enroll_over_http
 from tests.utils import catalogue
@@ -163,3 +165,16 @@ async def test_lag_and_health_name_every_consumer_and_catch_up(running):
         assert "Dead letters" in page.text and INSTITUTE_SUBMISSIONS.dlq in page.text
         metrics = (await api.get("/metrics/pipeline")).text
         assert "consumer_lag{" in metrics and "dlq_messages{" in metrics
+
+
+def test_the_operator_cli_reads_lag_dead_letters_and_outboxes(running):
+    env = {"TRAINTRACK_OPS_URL": running.operations_url, "TRAINTRACK_API_KEY": running.operator_key}
+    runner = CliRunner()
+    lag = runner.invoke(app, ["lag"], env=env)
+    assert lag.exit_code == 0 and "outcomes" in lag.output and "enrollment" in lag.output
+    dead = runner.invoke(app, ["dlq", "list", "--status", "discarded"], env=env)
+    assert dead.exit_code == 0 and "discarded" in dead.output
+    outbox = runner.invoke(app, ["outbox"], env=env)
+    assert outbox.exit_code == 0 and "matching" in outbox.output
+    refused = runner.invoke(app, ["lag"], env=env | {"TRAINTRACK_API_KEY": running.firm_key})
+    assert refused.exit_code == 1 and "403" in refused.output

@@ -68,10 +68,15 @@ def journey(trainee_id: str) -> None:
     """Every event about a trainee on every topic, in order, and each service's view."""
     found = _call("GET", f"/v1/journeys/{trainee_id}")
     _table(
-        f"journey of {trainee_id}",
-        ["when", "topic", "event", "trace"],
+        f"journey of {trainee_id} (traintrack-ops trace for the Zipkin links)",
+        ["when (UTC)", "where", "event", "trace id"],
         [
-            [e["at"], f"{e['topic']}[{e['partition']}]@{e['offset']}", e["event_type"], e["trace"]]
+            [
+                e["at"][:19].replace("T", " "),
+                f"{e['topic']}[{e['partition']}]@{e['offset']}",
+                (e["event_type"] or "?").split(".")[2 if e["event_type"] else 0],
+                e["trace_id"],
+            ]
             for e in found["events"]
         ],
     )

@@ -46,3 +46,34 @@ def test_registration_refuses_impossible_facts_naming_the_field(overrides, field
 
 def test_the_youngest_allowed_trainee_is_fifteen_this_year():
     assert register(birth_year=2011).birth_year == 2011
+
+
+def test_a_cohort_runs_for_at_most_three_years_within_sensible_dates():
+    from datetime import date
+
+    import pytest
+
+    from enrollment.domain.catalogue import Track, define_programme, open_cohort
+    from traintrack_shared.errors import Rejected
+
+    programme = define_programme(
+        programme_id="p-long",
+        institute_id="i",
+        name="P",
+        track=Track.K_DIGITAL_CREDIT,
+        field="AI",
+        hours=40,
+        capacity=20,
+        project_work_share=0.1,
+    )
+    assert open_cohort(
+        programme, cohort_id="c-ok", starts_on=date(2026, 1, 5), ends_on=date(2028, 12, 29)
+    ).training_days()
+    with pytest.raises(Rejected) as too_long:
+        open_cohort(
+            programme, cohort_id="c-long", starts_on=date(2026, 1, 5), ends_on=date(2030, 1, 4)
+        )
+    assert too_long.value.field == "ends_on"
+    with pytest.raises(Rejected) as ancient:
+        open_cohort(programme, cohort_id="c-old", starts_on=date(1, 1, 1), ends_on=date(1, 6, 1))
+    assert ancient.value.field == "starts_on"

@@ -62,6 +62,10 @@ class Cohort:
         return self.starts_on <= day <= self.ends_on and day.weekday() < 5
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+MAX_COHORT_DAYS = 3 * 366
+
+
 @functools.lru_cache(maxsize=4096)
 def _weekdays(first: date, last: date) -> tuple[date, ...]:
     # Cached: a bulk import asks for a cohort's days once per row.
@@ -131,8 +135,14 @@ def open_cohort(
     capacity: int | None = None,
 ) -> Cohort:
     _check_id(cohort_id, "cohort_id")
+    if not EARLIEST <= starts_on <= LATEST:
+        raise Rejected(f"must lie between {EARLIEST} and {LATEST}", field="starts_on")
     if ends_on <= starts_on:
         raise Rejected("must come after starts_on", field="ends_on")
+    if (ends_on - starts_on).days > MAX_COHORT_DAYS:
+        # Every rule walks the cohort's training days: a cohort of centuries (found by
+        # schemathesis) tied the API up for seconds per request.
+        raise Rejected("a cohort runs for at most three years", field="ends_on")
     seats = programme.capacity if capacity is None else capacity
     if not 1 <= seats <= programme.capacity:
         raise Rejected(

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import asyncpg
 import httpx
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -20,7 +21,8 @@ from operations.settings import OperationsSettings
 from traintrack_shared import audit
 from traintrack_shared.api_models import RequestModel
 from traintrack_shared.auth import Principal, Role, requires
-from traintrack_shared.errors import Conflict, NotFound
+from traintrack_shared.errors import Conflict, NotFound, Rejected
+from traintrack_shared.topics import ALL_TOPICS
 
 router = APIRouter(tags=["operations"])
 OperatorKey = Annotated[Principal, Depends(requires(Role.OPERATOR))]
@@ -47,9 +49,21 @@ SettingsDep = Annotated[OperationsSettings, Depends(_settings)]
 PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
 
 
+TraineeId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+
+
+def _dlq_topic(topic: str | None) -> list[str] | None:
+    """A DLQ topic of the platform, or none (all of them)."""
+    if topic is None:
+        return None
+    if topic not in {t.dlq for t in ALL_TOPICS}:
+        raise Rejected("not a dead-letter topic of the platform", field="topic")
+    return [topic]
+
+
 @router.get("/v1/journeys/{trainee_id}")
 async def trainee_journey(
-    trainee_id: str, request: Request, settings: SettingsDep, _: OperatorKey
+    trainee_id: TraineeId, request: Request, settings: SettingsDep, _: OperatorKey
 ) -> dict[str, Any]:
     """Every event about the trainee on every topic (dead letters too), in order, with its
     trace id and a Zipkin link; and each service's current view of the trainee (fetched
@@ -135,7 +149,7 @@ async def list_dead_letters(
     status: Annotated[str | None, Query(pattern="^(dead|replayed|discarded)$")] = None,
 ) -> list[DeadLetterOut]:
     """Dead letters with their reason, consumer, original place and status."""
-    letters = await deadletters.read(settings.kafka_bootstrap, [topic] if topic else None)
+    letters = await deadletters.read(settings.kafka_bootstrap, _dlq_topic(topic))
     statuses = await _statuses(pool)
     found = [DeadLetterOut(**_out(d, statuses)) for d in letters]
     return [d for d in found if consumer in (None, d.consumer) and status in (None, d.status)]
@@ -144,7 +158,7 @@ async def list_dead_letters(
 async def _letter(
     settings: OperationsSettings, topic: str, partition: int, offset: int
 ) -> deadletters.DeadLetter:
-    if not topic.endswith(".dlq"):
+    if topic not in {t.dlq for t in ALL_TOPICS} or partition < 0 or offset < 0:
         raise NotFound(f"dead letter {topic}/{partition}/{offset}")
     found = await deadletters.find(settings.kafka_bootstrap, topic, partition, offset)
     if found is None:
@@ -233,7 +247,7 @@ async def replay_all(
     consumer: str | None = None,
 ) -> dict[str, int]:
     """Replay every dead letter still dead (of one DLQ topic, or one consumer)."""
-    letters = await deadletters.read(settings.kafka_bootstrap, [topic] if topic else None)
+    letters = await deadletters.read(settings.kafka_bootstrap, _dlq_topic(topic))
     statuses = await _statuses(pool)
     chosen = [d for d in letters if d.ref not in statuses and consumer in (None, d.consumer)]
     producer = deadletters.producer(settings.kafka_bootstrap)

@@ -103,8 +103,57 @@ def create_service_app(
     # Outside everything, the instrumentation's own middleware included (it wraps the
     # stack when it is built, so add_middleware would land inside it).
     build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: FreshTraceContext(build())  # type: ignore[method-assign]
+    limit = settings.max_request_bytes
+    app.build_middleware_stack = lambda: FreshTraceContext(  # type: ignore[method-assign]
+        BodyLimit(build(), limit)
+    )
     return app
+
+
+class BodyLimit:
+    """Refuse request bodies above `limit` bytes with 413, before the app reads them:
+    by Content-Length when given, by reading at most `limit` bytes otherwise."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        if declared is not None:
+            await self.app(scope, receive, send)  # the server holds it to its length
+            return
+        # Streamed without a length: read it here, up to the limit, then hand it on.
+        messages, seen = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        replay = iter(messages)
+
+        async def replayed() -> Any:
+            return next(replay, None) or await receive()
+
+        await self.app(scope, replayed, send)
+
+    async def _refuse(self, scope: Any, receive: Any, send: Any) -> None:
+        response = problems.problem(
+            413,
+            "Content Too Large",
+            f"request body above {self.limit} bytes",
+            errors=[{"field": "body", "message": f"at most {self.limit} bytes"}],
+        )
+        await response(scope, receive, send)
 
 
 class FreshTraceContext:

@@ -24,6 +24,8 @@ class ServiceSettings(BaseSettings):
     keyring_file: Path = RUN_DIR / "keyring.json"
     log_level: str = "INFO"
     db_pool_max: int = 10
+    # The largest request body accepted (a 50,000-row attendance CSV is about 3 MB).
+    max_request_bytes: int = 16 * 1024 * 1024
     state_dir: Path = RUN_DIR / "state"  # faust's local bookkeeping; nothing authoritative
 
     @model_validator(mode="after")

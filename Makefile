@@ -58,6 +58,7 @@ test: lint
 bench: setup
 	$(PY) bench/matching_round.py
 	$(PY) bench/matching_service_round.py
+	$(PY) bench/pipeline.py
 
 clean: down
 	rm -rf .run $(VENV)

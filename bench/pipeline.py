@@ -1,0 +1,467 @@
+"""Benchmarks through the real parts, each beside a baseline measured in the same run:
+
+- raw Kafka produce and consume with the platform's own producer settings (the ceiling);
+- attendance submissions sustained end to end (institute topic -> enrollment worker ->
+  enrollment store), as a ratio to the raw produce ceiling, counted exactly once;
+- submission-to-store latency p50 / p99 at a fixed offered load of 1,000 events/s;
+- the outcomes projection rebuilt from the topics (events/s), as a ratio to raw consume;
+- HTTP throughput and p99 of a read and a write endpoint of enrollment, matching, outcomes.
+
+Everything runs under its own topic prefix and fresh databases, so nothing of an earlier
+run counts.    make bench   (writes test-artifacts/bench-pipeline.json)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["TRAINTRACK_TOPIC_PREFIX"] = f"bench{uuid.uuid4().hex[:6]}."
+
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
+from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
+from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
+
+from tests.utils.keys import write_keyring  # noqa: E402
+from tests.utils.platform import eventually  # noqa: E402
+from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
+from traintrack_shared import codec  # noqa: E402
+from traintrack_shared.auth import Role  # noqa: E402
+from traintrack_shared.contracts.submissions import RecordAttendance  # noqa: E402
+from traintrack_shared.devtools import create_topics  # noqa: E402
+from traintrack_shared.institute import signing  # noqa: E402
+from traintrack_shared.outbox import new_producer  # noqa: E402
+from traintrack_shared.topics import INSTITUTE_SUBMISSIONS  # noqa: E402
+
+TRAINEES, DAYS, PACED_DAYS = 100, 300, 100
+STARTS = date(2026, 1, 5)
+RAW = 100_000
+
+
+def infra() -> dict[str, str]:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+async def fresh_db(server: str, name: str) -> str:
+    db = f"bench_{name}_{uuid.uuid4().hex[:6]}"
+    conn = await asyncpg.connect(f"{server}/postgres")
+    await conn.execute(f'CREATE DATABASE "{db}"')
+    await conn.close()
+    return f"{server}/{db}"
+
+
+# ------------------------------------------------------------------ raw Kafka
+
+
+def _create_topic(bootstrap: str, name: str) -> None:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        admin.create_topics([NewTopic(name, 6, 1)])
+    finally:
+        admin.close()
+
+
+async def raw_kafka(bootstrap: str) -> dict[str, float]:
+    topic = INSTITUTE_SUBMISSIONS.name.replace("institute.submissions", "raw")
+    await asyncio.to_thread(_create_topic, bootstrap, topic)
+    value = json.dumps(
+        {
+            "trainee_id": "tr-x" * 4,
+            "enrollment_id": "en-y" * 4,
+            "day": "2026-03-02",
+            "status": "present",
+            "check_in": "09:00",
+        }
+    ).encode()
+    producer = new_producer(bootstrap)
+    await producer.start()
+    started = time.perf_counter()
+    futures = [await producer.send(topic, value, key=f"k{n % 997}".encode()) for n in range(RAW)]
+    await asyncio.gather(*futures)
+    produce = RAW / (time.perf_counter() - started)
+    await producer.stop()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    tps = [TopicPartition(topic, p) for p in range(6)]
+    consumer.assign(tps)
+    await consumer.seek_to_beginning(*tps)
+    started, seen = time.perf_counter(), 0
+    while seen < RAW:
+        for records in (await consumer.getmany(timeout_ms=1000, max_records=5000)).values():
+            seen += len(records)
+    consume = RAW / (time.perf_counter() - started)
+    await consumer.stop()
+    return {"produce_per_s": round(produce), "consume_per_s": round(consume)}
+
+
+# ------------------------------------------------------------------ the platform
+
+
+async def seed(url: str, operator: str, institute: str) -> list[tuple[str, str]]:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as api:
+        op, inst = {"X-API-Key": operator}, {"X-API-Key": institute}
+        await api.post(
+            "/v1/institutes",
+            headers=op,
+            json={"institute_id": "inst-bench", "name": "Bench", "region_code": "30"},
+        )
+        await api.post(
+            "/v1/programmes",
+            headers=inst,
+            json={
+                "programme_id": "bench-prog",
+                "name": "Bench",
+                "track": "k_digital_credit",
+                "field": "AI",
+                "hours": 40,
+                "capacity": 2000,
+                "project_work_share": 0.1,
+            },
+        )
+        await api.post(
+            "/v1/cohorts",
+            headers=inst,
+            json={
+                "cohort_id": "bench-cohort",
+                "programme_id": "bench-prog",
+                "starts_on": STARTS.isoformat(),
+                "ends_on": "2028-12-29",
+            },
+        )
+        pairs = []
+        for _ in range(TRAINEES):
+            trainee = (
+                await api.post(
+                    "/v1/trainees",
+                    headers=inst,
+                    json={
+                        "birth_year": 1999,
+                        "region_code": "30",
+                        "status": "job_seeker",
+                        "name": "B",
+                    },
+                )
+            ).json()
+            enrolled = (
+                await api.post(
+                    "/v1/enrollments",
+                    headers=inst,
+                    json={
+                        "trainee_id": trainee["trainee_id"],
+                        "cohort_id": "bench-cohort",
+                        "applied_on": "2025-12-20",
+                    },
+                )
+            ).json()
+            pairs.append((trainee["trainee_id"], enrolled["enrollment_id"]))
+    return pairs
+
+
+def weekdays(first: date, count: int) -> list[date]:
+    days, day = [], first
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def signed_records(key: str, pairs: list[tuple[str, str]], days: list[date]) -> list[Any]:
+    records = []
+    for day in days:
+        for trainee, enrollment in pairs:
+            submission = RecordAttendance(
+                trainee_id=trainee,
+                enrollment_id=enrollment,
+                day=day,
+                status="present",
+                check_in="09:00",
+            )
+            event = codec.to_cloudevent(submission, source="/bench")
+            record = codec.encode(event)
+            signature = signing.sign(key, event.get_id(), submission.type, record.value)
+            headers = [
+                *record.headers,
+                (f"ce_{signing.KEY_ID}", signing.key_id_of(key).encode()),
+                (f"ce_{signing.SIGNATURE}", signature.encode()),
+            ]
+            records.append(((enrollment, day), record.key, record.value, headers))
+    return records
+
+
+async def stored(db: str) -> int:
+    conn = await asyncpg.connect(db)
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM attendance"))
+    finally:
+        await conn.close()
+
+
+async def _at_least(db: str, count: int) -> bool:
+    return await stored(db) >= count
+
+
+async def sustained(bootstrap: str, db: str, records: list[Any]) -> dict[str, float]:
+    producer = new_producer(bootstrap)
+    await producer.start()
+    started = time.perf_counter()
+    for _, key, value, headers in records:
+        await producer.send(INSTITUTE_SUBMISSIONS.name, value, key=key, headers=headers)
+    await producer.flush()
+    sent = time.perf_counter() - started
+    await producer.stop()
+    await eventually(lambda: _at_least(db, len(records)), timeout=900)
+    elapsed = time.perf_counter() - started
+    count = await stored(db)
+    return {
+        "events": len(records),
+        "stored": count,
+        "send_s": round(sent, 1),
+        "end_to_end_per_s": round(len(records) / elapsed),
+    }
+
+
+async def paced(
+    bootstrap: str, db: str, records: list[Any], rate: int, before: int
+) -> dict[str, float]:
+    producer = new_producer(bootstrap, linger_ms=0)
+    await producer.start()
+    sent_at: dict[Any, float] = {}
+    started = time.time()
+    for n, (ident, key, value, headers) in enumerate(records):
+        delay = started + n / rate - time.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        sent_at[ident] = time.time()
+        await producer.send(INSTITUTE_SUBMISSIONS.name, value, key=key, headers=headers)
+    await producer.flush()
+    await producer.stop()
+    await eventually(lambda: _at_least(db, before + len(records)), timeout=900)
+    conn = await asyncpg.connect(db)
+    rows = await conn.fetch(
+        "SELECT enrollment_id, day, extract(epoch FROM recorded_at) AS at "
+        "FROM attendance WHERE day >= $1",
+        records[0][0][1],
+    )
+    await conn.close()
+    latencies = sorted(
+        (float(r["at"]) - sent_at[(r["enrollment_id"], r["day"])]) * 1000
+        for r in rows
+        if (r["enrollment_id"], r["day"]) in sent_at
+    )
+    return {
+        "offered_per_s": rate,
+        "events": len(latencies),
+        "p50_ms": round(statistics.median(latencies)),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1]),
+    }
+
+
+async def http_load(
+    url: str,
+    key: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    seconds: float = 5,
+    clients: int = 8,
+) -> dict[str, float]:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    counter = iter(range(10**9))
+
+    async def worker() -> None:
+        async with httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, timeout=30) as api:
+            while time.perf_counter() < deadline:
+                payload = body(next(counter)) if callable(body) else body
+                t0 = time.perf_counter()
+                response = await api.request(method, path, json=payload)
+                latencies.append(time.perf_counter() - t0)
+                assert response.status_code < 400, response.text
+
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    latencies.sort()
+    return {
+        "per_s": round(len(latencies) / seconds),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+    }
+
+
+async def http_suite(
+    urls: dict[str, str], keys: dict[str, str], pairs: list[tuple[str, str]], days: list[date]
+) -> dict[str, Any]:
+    """A read and a write endpoint per service, 8 clients for 5 s each; beside /healthz of
+    the same service, the framework's own floor."""
+    trainee = pairs[0][0]
+
+    def attendance(n: int) -> dict[str, Any]:
+        t, e = pairs[n % len(pairs)]
+        return {
+            "trainee_id": t,
+            "enrollment_id": e,
+            "day": days[n // len(pairs)].isoformat(),
+            "status": "present",
+            "check_in": "09:00",
+        }
+
+    def firm(n: int) -> dict[str, Any]:
+        return {"firm_id": f"firm-b{n}", "name": "Bench", "region_code": "30"}
+
+    def report(n: int) -> dict[str, Any]:
+        return {
+            "trainee_id": pairs[n % len(pairs)][0],
+            "kind": "employed",
+            "starts_on": "2026-06-01",
+            "employer": "B",
+            "insured": True,
+        }
+
+    plan = {
+        "enrollment": [
+            ("GET", f"/v1/trainees/{trainee}", keys["institute"], None),
+            ("POST", "/v1/attendance", keys["institute"], attendance),
+        ],
+        "matching": [
+            ("GET", "/v1/firms", keys["operator"], None),
+            ("POST", "/v1/firms", keys["operator"], firm),
+        ],
+        "outcomes": [
+            ("GET", f"/v1/trainees/{trainee}", keys["operator"], None),
+            ("POST", "/v1/outcome-reports", keys["institute"], report),
+        ],
+    }
+    found: dict[str, Any] = {}
+    for service, calls in plan.items():
+        found[service] = {
+            "baseline GET /healthz": await http_load(urls[service], "", "GET", "/healthz")
+        }
+        for method, path, key, body in calls:
+            found[service][f"{method} {path.split('/tr-')[0]}"] = await http_load(
+                urls[service], key, method, path, body
+            )
+    return found
+
+
+async def main() -> int:
+    endpoints = infra()
+    bootstrap, server = endpoints["kafka_bootstrap"], endpoints["pg_url"]
+    create_topics(bootstrap)
+    results: dict[str, Any] = {"raw_kafka": await raw_kafka(bootstrap)}
+    keyring = Path(ARTIFACTS / "bench-keyring.json")
+    ARTIFACTS.mkdir(exist_ok=True)
+    keys = write_keyring(
+        keyring,
+        {
+            "operator": (Role.OPERATOR, "platform"),
+            "institute": (Role.INSTITUTE, "inst-bench"),
+            "firm": (Role.FIRM, "firm-bench"),
+        },
+    )
+    dbs = {s: await fresh_db(server, s) for s in ("enrollment", "matching", "outcomes")}
+    ports = {s: free_port() for s in dbs}
+    modules = {
+        "enrollment": "enrollment.main",
+        "matching": "matching_service.main",
+        "outcomes": "outcomes.main",
+    }
+    processes = ServiceProcesses(ARTIFACTS / "bench-logs")
+    try:
+        for service, module in modules.items():
+            prefix = service.upper()
+            env = {
+                f"{prefix}_DATABASE_URL": dbs[service],
+                f"{prefix}_KAFKA_BOOTSTRAP": bootstrap,
+                f"{prefix}_HTTP_PORT": str(ports[service]),
+                f"{prefix}_KEYRING_FILE": str(keyring),
+                f"{prefix}_CONSUMER_NAME": f"{service}-bench-{uuid.uuid4().hex[:6]}",
+                f"{prefix}_STATE_DIR": str(ARTIFACTS / "bench-state" / uuid.uuid4().hex[:6]),
+            }
+            processes.start(f"{service}-api", module, "api", env)
+            processes.start(f"{service}-worker", module, "worker", env)
+        urls = {s: f"http://127.0.0.1:{p}" for s, p in ports.items()}
+        for service, url in urls.items():
+            processes.wait_ready(f"{service}-api", f"{url}/readyz")
+        pairs = await seed(urls["enrollment"], keys["operator"], keys["institute"])
+        days = weekdays(STARTS, DAYS + PACED_DAYS)
+        bulk = signed_records(keys["institute"], pairs, days[:DAYS])
+        results["attendance"] = await sustained(bootstrap, dbs["enrollment"], bulk)
+        steady = signed_records(keys["institute"], pairs, days[DAYS:])
+        results["latency"] = await paced(bootstrap, dbs["enrollment"], steady, 1000, len(bulk))
+        results["http"] = await http_suite(
+            urls, keys, pairs, weekdays(days[-1] + timedelta(1), 400)
+        )
+    finally:
+        processes.stop_all()
+    # Replay: the outcomes store rebuilt from the bench topics.
+    from outcomes.replay import replay
+    from outcomes.settings import OutcomesSettings
+
+    done = await replay(
+        OutcomesSettings(kafka_bootstrap=bootstrap, database_url=dbs["outcomes"]),
+        await fresh_db(server, "replay"),
+    )
+    results["replay"] = {"events": done.events, "per_s": round(done.rate)}
+    report(results)
+    return 0
+
+
+def report(r: dict[str, Any]) -> None:
+    raw, att, lat, rep = r["raw_kafka"], r["attendance"], r["latency"], r["replay"]
+    rows = [
+        ("raw Kafka produce (platform producer)", f"{raw['produce_per_s']:,}/s", "ceiling"),
+        ("raw Kafka consume", f"{raw['consume_per_s']:,}/s", "ceiling"),
+        (
+            "attendance end to end into enrollment",
+            f"{att['end_to_end_per_s']:,}/s",
+            f"{att['end_to_end_per_s'] / raw['produce_per_s']:.2f} of produce; "
+            f"{att['stored']}/{att['events']} stored once",
+        ),
+        (
+            "latency at 1,000/s offered, p50 / p99",
+            f"{lat['p50_ms']} / {lat['p99_ms']} ms",
+            f"{lat['events']} events",
+        ),
+        (
+            "outcomes replay from the topics",
+            f"{rep['per_s']:,}/s",
+            f"{rep['per_s'] / raw['consume_per_s']:.2f} of consume; {rep['events']} events",
+        ),
+    ]
+    for service, calls in r["http"].items():
+        floor = calls["baseline GET /healthz"]["per_s"]
+        for call, m in calls.items():
+            rows.append(
+                (
+                    f"{service} {call}",
+                    f"{m['per_s']:,}/s p99 {m['p99_ms']} ms",
+                    f"{m['per_s'] / floor:.2f} of /healthz",
+                )
+            )
+    width = max(len(n) for n, _, _ in rows)
+    for name, value, note in rows:
+        sys.stdout.write(f"{name:<{width}}  {value:>16}  {note}\n")
+    (ARTIFACTS / "bench-pipeline.json").write_text(json.dumps(r, indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -112,9 +112,8 @@ def _recorded_events(
     for enrollment_id, day in accepted:
         enrollment = batch.enrollments[enrollment_id]
         cohort, records = batch.cohorts[enrollment.cohort_id], batch.records[enrollment_id]
-        month = rules.month_of(day.day)
         month_days = (
-            d for d in cohort.training_days() if rules.month_of(d) == month and d <= day.day
+            d for d in cohort.training_days_in(day.day.year, day.day.month) if d <= day.day
         )
         emitted.append(
             events.attendance_recorded(

@@ -106,7 +106,8 @@ def month_of(day: date) -> str:
 def month_summary(
     cohort: Cohort, records: Mapping[date, AttendanceStatus], month: str
 ) -> PeriodSummary:
-    return summarize((d for d in cohort.training_days() if month_of(d) == month), records)
+    year, number = (int(part) for part in month.split("-"))
+    return summarize(cohort.training_days_in(year, number), records)
 
 
 def course_summary(cohort: Cohort, records: Mapping[date, AttendanceStatus]) -> PeriodSummary:
@@ -117,7 +118,7 @@ def to_date_summary(
     cohort: Cohort, records: Mapping[date, AttendanceStatus], as_of: date
 ) -> PeriodSummary:
     """Training days up to `as_of` only: the rate so far."""
-    return summarize((d for d in cohort.training_days() if d <= as_of), records)
+    return summarize(cohort.training_days_until(as_of), records)
 
 
 @dataclass(frozen=True)

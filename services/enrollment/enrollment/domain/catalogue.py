@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -58,12 +59,28 @@ class Cohort:
         """Scheduled days: every weekday from the first to the last day."""
         return _weekdays(self.starts_on, self.ends_on)
 
+    def training_days_until(self, day: date) -> tuple[date, ...]:
+        days = self.training_days()
+        return days[: bisect.bisect_right(days, day)]
+
+    def training_days_in(self, year: int, month: int) -> tuple[date, ...]:
+        return _months(self.starts_on, self.ends_on).get((year, month), ())
+
     def runs_on(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on and day.weekday() < 5
 
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 MAX_COHORT_DAYS = 3 * 366
+
+
+@functools.lru_cache(maxsize=1024)
+def _months(first: date, last: date) -> dict[tuple[int, int], tuple[date, ...]]:
+    # Cached with the weekdays: every attendance record asks for its month's days.
+    found: dict[tuple[int, int], list[date]] = {}
+    for day in _weekdays(first, last):
+        found.setdefault((day.year, day.month), []).append(day)
+    return {month: tuple(days) for month, days in found.items()}
 
 
 @functools.lru_cache(maxsize=4096)

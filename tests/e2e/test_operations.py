@@ -98,7 +98,7 @@ async def test_break_a_submission_into_the_dlq_fix_it_and_replay_it_once(running
         # The outcomes worker may still be reading older history: wait for its view too.
         return found if recorded and found["views"]["outcomes"]["status"] == 200 else None
 
-    found = await eventually(journey, timeout=60)
+    found = await eventually(journey, timeout=180)
     assert await attended_days(running, enrollment) == 1
     topics = [e["topic"] for e in found["events"]]
     assert INSTITUTE_SUBMISSIONS.dlq in topics

@@ -67,8 +67,8 @@ async def test_the_store_rebuilt_from_the_topics_equals_the_live_one(running):
         rows = await _rows(running.outcomes_database)
         return any(r[2] == trainee["trainee_id"] for r in rows["facts"])
 
-    await eventually(live_has_it, timeout=60)
-    await eventually(lambda: _caught_up(running.platform.kafka_bootstrap), timeout=90, interval=1)
+    await eventually(live_has_it, timeout=180)
+    await eventually(lambda: _caught_up(running.platform.kafka_bootstrap), timeout=180, interval=1)
 
     rebuilt_url = await running.platform.fresh_database("outcomes_rebuilt")
     settings = OutcomesSettings(

@@ -81,7 +81,7 @@ async def test_no_secret_or_personal_detail_in_logs_traces_or_events(running):
         async def arrived():
             return (await outcomes.get(f"/v1/trainees/{trainee['trainee_id']}")).status_code == 200
 
-        await eventually(arrived, timeout=90)
+        await eventually(arrived, timeout=180)
 
     files = sorted((ARTIFACTS / "e2e-logs").glob("*.log"))
     assert {f"{s}-api.log" for s in SERVICES} <= {f.name for f in files}

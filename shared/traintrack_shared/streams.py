@@ -59,6 +59,21 @@ def publisher(app: faust.App) -> Callable[[str, bytes | None, bytes, Headers], A
     return publish
 
 
+def once(build: Callable[[], Awaitable[EventConsumer]]) -> Callable[[], Awaitable[EventConsumer]]:
+    """`build`, run the first time only: agents of several topics then share one consumer
+    (one pool, one inbox name)."""
+    lock = asyncio.Lock()
+    built: list[EventConsumer] = []
+
+    async def shared() -> EventConsumer:
+        async with lock:
+            if not built:
+                built.append(await build())
+        return built[0]
+
+    return shared
+
+
 def consume(
     app: faust.App,
     topic: Topic,
@@ -70,14 +85,7 @@ def consume(
     """Register an agent that feeds every record of `topic` to the EventConsumer `build`
     makes: one at a time, or up to `batch` at once (acked only after the whole batch)."""
     source = app.topic(topic.name, key_serializer="raw", value_serializer="raw", allow_empty=True)
-    lock = asyncio.Lock()
-    built: list[EventConsumer] = []
-
-    async def consumer() -> EventConsumer:
-        async with lock:
-            if not built:
-                built.append(await build())
-        return built[0]
+    consumer = once(build)
 
     async def agent(stream: faust.StreamT[bytes]) -> None:
         handler = await consumer()

@@ -3,8 +3,6 @@ there to the firms whose subscriptions they meet."""
 
 from __future__ import annotations
 
-import asyncio
-
 import faust
 
 from matching_service.bootstrap import MIGRATIONS
@@ -13,7 +11,7 @@ from matching_service.settings import MatchingSettings
 from traintrack_shared.consumer import EventConsumer
 from traintrack_shared.db import create_pool
 from traintrack_shared.settings import ServiceSettings
-from traintrack_shared.streams import consume, create_stream_app, publisher
+from traintrack_shared.streams import consume, create_stream_app, once, publisher
 from traintrack_shared.topics import ENROLLMENT_EVENTS, EVALUATION_EVENTS
 
 
@@ -22,25 +20,15 @@ def create_worker(settings: ServiceSettings) -> faust.App:
     app = create_stream_app(
         settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
     )
-    lock = asyncio.Lock()
-    built: list[EventConsumer] = []
 
+    @once  # both agents share it
     async def build_consumer() -> EventConsumer:
-        # Both agents share one consumer (one pool, one inbox name).
-        async with lock:
-            if not built:
-                pool = await create_pool(
-                    settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
-                )
-                built.append(
-                    EventConsumer(
-                        name=settings.consumer_name,
-                        pool=pool,
-                        handlers=HANDLERS,
-                        publish=publisher(app),
-                    )
-                )
-        return built[0]
+        pool = await create_pool(
+            settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
+        )
+        return EventConsumer(
+            name=settings.consumer_name, pool=pool, handlers=HANDLERS, publish=publisher(app)
+        )
 
     # Most enrollment events (daily attendance) are of no interest here: take them in
     # batches so skipping them is cheap.

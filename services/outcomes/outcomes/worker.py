@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import faust
 
 from outcomes.bootstrap import MIGRATIONS
@@ -12,7 +10,7 @@ from outcomes.settings import OutcomesSettings
 from traintrack_shared.consumer import EventConsumer
 from traintrack_shared.db import create_pool
 from traintrack_shared.settings import ServiceSettings
-from traintrack_shared.streams import consume, create_stream_app, publisher
+from traintrack_shared.streams import consume, create_stream_app, once, publisher
 from traintrack_shared.topics import (
     ENROLLMENT_EVENTS,
     EVALUATION_EVENTS,
@@ -34,26 +32,19 @@ def create_worker(settings: ServiceSettings) -> faust.App:
     app = create_stream_app(
         settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
     )
-    lock = asyncio.Lock()
-    built: list[EventConsumer] = []
 
+    @once  # every agent shares it
     async def build_consumer() -> EventConsumer:
-        # Every agent shares one consumer (one pool, one inbox name).
-        async with lock:
-            if not built:
-                pool = await create_pool(
-                    settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
-                )
-                built.append(
-                    EventConsumer(
-                        name=settings.consumer_name,
-                        pool=pool,
-                        handlers=HANDLERS,
-                        batch_handlers=BATCH_HANDLERS,
-                        publish=publisher(app),
-                    )
-                )
-        return built[0]
+        pool = await create_pool(
+            settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
+        )
+        return EventConsumer(
+            name=settings.consumer_name,
+            pool=pool,
+            handlers=HANDLERS,
+            batch_handlers=BATCH_HANDLERS,
+            publish=publisher(app),
+        )
 
     for topic, agent_name in AGENTS.items():
         consume(app, topic, agent_name=agent_name, build=build_consumer, batch=200)

@@ -9,12 +9,12 @@ import uuid
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from tests.e2e.conftest import COHORT
 from tests.utils.platform import eventually
 from tests.utils.processes import ARTIFACTS
 from traintrack_shared.devtools import partitions
+from traintrack_shared.topic_reader import read_to_end
 from traintrack_shared.topics import ALL_TOPICS
 
 pytestmark = pytest.mark.e2e
@@ -23,24 +23,10 @@ SERVICES = ("enrollment", "evaluation", "matching", "outcomes", "operations")
 
 async def all_records(bootstrap: str) -> bytes:
     names = [n for t in ALL_TOPICS for n in (t.name, t.dlq)]
-    tps = [TopicPartition(t, p) for t, p in partitions(bootstrap, names)]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await consumer.start()
     chunks: list[bytes] = []
-    try:
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        left = {tp for tp in tps if ends[tp] > await consumer.position(tp)}
-        while left:
-            for tp, records in (await consumer.getmany(*left, timeout_ms=1000)).items():
-                for r in records:
-                    chunks += [r.key or b"", r.value or b""]
-                    chunks += [v for _, v in r.headers or ()]
-                if records and records[-1].offset + 1 >= ends[tp]:
-                    left.discard(tp)
-    finally:
-        await consumer.stop()
+    async for records in read_to_end(bootstrap, partitions(bootstrap, names)):
+        for r in records:
+            chunks += [r.key or b"", r.value or b"", *(v for _, v in r.headers or ())]
     return b"\n".join(chunks)
 
 

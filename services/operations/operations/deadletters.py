@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from traintrack_shared.devtools import partitions
 from traintrack_shared.outbox import new_producer
+from traintrack_shared.topic_reader import read_to_end
 from traintrack_shared.topics import ALL_TOPICS
 
 PREVIEW_BYTES = 2000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # sorts letters without a failure time first
 
 
 @dataclass(frozen=True)
@@ -77,26 +79,8 @@ async def read(bootstrap: str, topics: list[str] | None = None) -> list[DeadLett
     """Every dead letter of the given DLQ topics (default: all), oldest first per topic."""
     names = topics or [t.dlq for t in ALL_TOPICS]
     found = await asyncio.to_thread(partitions, bootstrap, names)
-    tps = [TopicPartition(t, p) for t, p in found]
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
-    )
-    await consumer.start()
-    letters: list[DeadLetter] = []
-    try:
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        left = {tp for tp in tps if ends[tp] > await consumer.position(tp)}
-        while left:
-            fetched = await consumer.getmany(*left, timeout_ms=1000, max_records=1000)
-            for tp, records in fetched.items():
-                letters += [_dead(r) for r in records if r.offset < ends[tp]]
-                if records and records[-1].offset + 1 >= ends[tp]:
-                    left.discard(tp)
-    finally:
-        await consumer.stop()
-    return sorted(letters, key=lambda d: (d.topic, d.failed_at or datetime.min, d.offset))
+    letters = [_dead(r) async for records in read_to_end(bootstrap, found) for r in records]
+    return sorted(letters, key=lambda d: (d.topic, d.failed_at or EPOCH, d.offset))
 
 
 async def find(bootstrap: str, topic: str, partition: int, offset: int) -> DeadLetter | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -14,8 +13,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from operations import deadletters, pipeline
 from operations.settings import OperationsSettings
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -60,7 +57,7 @@ async def snapshot(settings: OperationsSettings, rates: Rates) -> dict[str, Any]
         outbox(settings),
     )
     last_error: dict[str, dict[str, Any]] = {}
-    for letter in sorted(letters, key=lambda d: d.failed_at or EPOCH):
+    for letter in sorted(letters, key=lambda d: d.failed_at or deadletters.EPOCH):
         last_error[letter.consumer] = {
             "at": letter.failed_at,
             "reason": letter.reason,

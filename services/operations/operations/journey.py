@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 
 from traintrack_shared.devtools import partitions
+from traintrack_shared.topic_reader import read_to_end
 from traintrack_shared.topics import ALL_TOPICS
 
 
@@ -51,29 +51,18 @@ async def journey(
     for name, partition in found:
         counts.setdefault(name, []).append(partition)
     choose = DefaultPartitioner()
-    tps = [TopicPartition(n, choose(key, sorted(ps), sorted(ps))) for n, ps in counts.items()]
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
-    )
-    await consumer.start()
+    chosen = [(n, choose(key, sorted(ps), sorted(ps))) for n, ps in counts.items()]
     events: list[JourneyEvent] = []
-    try:
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        firsts, ends = await consumer.beginning_offsets(tps), await consumer.end_offsets(tps)
-        total, done = sum(ends[tp] - firsts[tp] for tp in tps), 0
-        left = {tp for tp in tps if ends[tp] > firsts[tp]}
-        while left:
-            fetched = await consumer.getmany(*left, timeout_ms=1000, max_records=5000)
-            for tp, records in fetched.items():
-                wanted = [r for r in records if r.offset < ends[tp]]
-                done += len(wanted)
-                events += [_event(r) for r in wanted if r.key == key]
-                if wanted and wanted[-1].offset + 1 >= ends[tp]:
-                    left.discard(tp)
-            on_progress(done, total)
-    finally:
-        await consumer.stop()
+    total, done = 0, 0
+
+    def count(n: int) -> None:
+        nonlocal total
+        total = n
+
+    async for records in read_to_end(bootstrap, chosen, max_records=5000, on_total=count):
+        done += len(records)
+        events += [_event(r) for r in records if r.key == key]
+        on_progress(done, total)
     return sorted(events, key=lambda e: (e.at, e.topic, e.offset))
 
 

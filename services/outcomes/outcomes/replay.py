@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from rich.progress import Progress
 
 from outcomes.bootstrap import MIGRATIONS
@@ -30,6 +29,7 @@ from traintrack_shared.codec import KafkaRecord
 from traintrack_shared.consumer import EventConsumer, Outcome
 from traintrack_shared.db import create_pool
 from traintrack_shared.dlq import Delivery
+from traintrack_shared.topic_reader import read_to_end
 
 BATCH = 2000
 
@@ -78,45 +78,36 @@ async def replay(
         batch_handlers=BATCH_HANDLERS,
         publish=count_dead,
     )
-    kafka = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, group_id=None
-    )
-    await kafka.start()
     started = time.perf_counter()
+    total = 0
+
+    def count(n: int) -> None:
+        nonlocal total
+        total = n
+
     try:
         found = await asyncio.to_thread(
             devtools.partitions, settings.kafka_bootstrap, [t.name for t in AGENTS]
         )
-        partitions = [TopicPartition(topic, p) for topic, p in found]
-        kafka.assign(partitions)
-        await kafka.seek_to_beginning(*partitions)
-        ends = await kafka.end_offsets(partitions)
-        starts = await kafka.beginning_offsets(partitions)
-        total = sum(ends[tp] - starts[tp] for tp in partitions)
-        left = {tp for tp in partitions if ends[tp] > starts[tp]}
-        while left:
-            fetched = await kafka.getmany(*left, timeout_ms=1000, max_records=BATCH)
-            for tp, records in fetched.items():
-                wanted = [r for r in records if r.offset < ends[tp]]
-                outcomes = await handler.process_batch(
-                    [
-                        Delivery(
-                            r.topic,
-                            r.partition,
-                            r.offset,
-                            KafkaRecord(r.key, r.value or b"", list(r.headers or ())),
-                        )
-                        for r in wanted
-                    ]
-                )
-                result.events += len(wanted)
-                result.applied += outcomes.count(Outcome.APPLIED)
-                if not wanted or wanted[-1].offset + 1 >= ends[tp]:
-                    left.discard(tp)
+        async for records in read_to_end(
+            settings.kafka_bootstrap, found, max_records=BATCH, on_total=count
+        ):
+            outcomes = await handler.process_batch(
+                [
+                    Delivery(
+                        r.topic,
+                        r.partition,
+                        r.offset,
+                        KafkaRecord(r.key, r.value or b"", list(r.headers or ())),
+                    )
+                    for r in records
+                ]
+            )
+            result.events += len(records)
+            result.applied += outcomes.count(Outcome.APPLIED)
             on_progress(result.events, total)
     finally:
         result.seconds = time.perf_counter() - started
-        await kafka.stop()
         await pool.close()
     return result
 

@@ -191,21 +191,32 @@ async def replay_dead_letter(
     """Send the original record back to its topic (after a fix). Consumers that applied it
     already skip it; replaying again changes nothing more."""
     letter = await _letter(settings, topic, partition, offset)
+    await _replay(settings, pool, principal, [letter])
+    return DeadLetterOut(**_out(letter, await _statuses(pool)))
+
+
+async def _replay(
+    settings: OperationsSettings,
+    pool: asyncpg.Pool,
+    principal: Principal,
+    letters: list[deadletters.DeadLetter],
+) -> None:
+    """Resend each letter, and put each on record as it goes."""
     producer = deadletters.producer(settings.kafka_bootstrap)
     await producer.start()
     try:
-        await deadletters.resend(producer, letter)
+        for letter in letters:
+            await deadletters.resend(producer, letter)
+            await audit.record(
+                pool,
+                principal,
+                action="dlq.replay",
+                target=letter.ref,
+                outcome=200,
+                detail={"event_id": letter.event_id, "to": letter.original},
+            )
     finally:
         await producer.stop()
-    await audit.record(
-        pool,
-        principal,
-        action="dlq.replay",
-        target=letter.ref,
-        outcome=200,
-        detail={"event_id": letter.event_id, "to": letter.original},
-    )
-    return DeadLetterOut(**_out(letter, await _statuses(pool)))
 
 
 class Discard(RequestModel):
@@ -250,21 +261,7 @@ async def replay_all(
     letters = await deadletters.read(settings.kafka_bootstrap, _dlq_topic(topic))
     statuses = await _statuses(pool)
     chosen = [d for d in letters if d.ref not in statuses and consumer in (None, d.consumer)]
-    producer = deadletters.producer(settings.kafka_bootstrap)
-    await producer.start()
-    try:
-        for letter in chosen:
-            await deadletters.resend(producer, letter)
-            await audit.record(
-                pool,
-                principal,
-                action="dlq.replay",
-                target=letter.ref,
-                outcome=200,
-                detail={"event_id": letter.event_id},
-            )
-    finally:
-        await producer.stop()
+    await _replay(settings, pool, principal, chosen)
     return {"replayed": len(chosen)}
 
 

@@ -10,41 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import sys
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
-import asyncpg
-from matching_round import make_round
-
-from matching_service import rounds
-from matching_service.bootstrap import MIGRATIONS
-from traintrack_shared.db import create_pool
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import asyncpg  # noqa: E402
+from matching_round import make_round  # noqa: E402
+
+from matching_service import rounds  # noqa: E402
+from matching_service.bootstrap import MIGRATIONS  # noqa: E402
+from tests.utils.platform import Platform, local_platform  # noqa: E402
+from traintrack_shared.db import create_pool  # noqa: E402
+
 FIRMS = 100
 STARTS, ENDS = date(2027, 1, 4), date(2027, 3, 26)
-
-
-def pg_server_url() -> str:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return str(json.loads(done.stdout.strip().splitlines()[-1])["pg_url"])
-
-
-async def fresh_pool(server: str) -> asyncpg.Pool:
-    name = f"bench_matching_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(f"{server}/postgres")
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return await create_pool(f"{server}/{name}", migrations=MIGRATIONS)
 
 
 async def seed(conn: asyncpg.Connection, candidates: int, openings: int) -> None:
@@ -113,8 +96,8 @@ async def seed(conn: asyncpg.Connection, candidates: int, openings: int) -> None
     await conn.execute("ANALYZE")
 
 
-async def measure(server: str, candidates: int, openings: int) -> dict[str, float]:
-    pool = await fresh_pool(server)
+async def measure(platform: Platform, candidates: int, openings: int) -> dict[str, float]:
+    pool = await create_pool(await platform.fresh_database("bench_matching"), migrations=MIGRATIONS)
     try:
         async with pool.acquire() as conn:
             await seed(conn, candidates, openings)
@@ -136,9 +119,9 @@ async def measure(server: str, candidates: int, openings: int) -> dict[str, floa
 
 
 async def run() -> int:
-    server = pg_server_url()
-    baseline = await measure(server, 5_000, 200)
-    full = await measure(server, 50_000, 2_000)
+    platform = local_platform()
+    baseline = await measure(platform, 5_000, 200)
+    full = await measure(platform, 50_000, 2_000)
     ratio = round(full["total_s"] / baseline["total_s"], 1)
     print(f"{'service round':<24}{'total s':>9}{'solve s':>9}{'store s':>9}{'offers':>8}")
     for name, r in (("baseline 5,000 x 200", baseline), ("round 50,000 x 2,000", full)):

@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -35,7 +34,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
 from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
 
 from tests.utils.keys import write_keyring  # noqa: E402
-from tests.utils.platform import eventually  # noqa: E402
+from tests.utils.platform import eventually, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
 from traintrack_shared import codec  # noqa: E402
 from traintrack_shared.auth import Role  # noqa: E402
@@ -48,24 +47,6 @@ from traintrack_shared.topics import INSTITUTE_SUBMISSIONS  # noqa: E402
 TRAINEES, DAYS, PACED_DAYS = 100, 300, 100
 STARTS = date(2026, 1, 5)
 RAW = 100_000
-
-
-def infra() -> dict[str, str]:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-async def fresh_db(server: str, name: str) -> str:
-    db = f"bench_{name}_{uuid.uuid4().hex[:6]}"
-    conn = await asyncpg.connect(f"{server}/postgres")
-    await conn.execute(f'CREATE DATABASE "{db}"')
-    await conn.close()
-    return f"{server}/{db}"
 
 
 # ------------------------------------------------------------------ raw Kafka
@@ -363,8 +344,8 @@ async def http_suite(
 
 
 async def main() -> int:
-    endpoints = infra()
-    bootstrap, server = endpoints["kafka_bootstrap"], endpoints["pg_url"]
+    platform = local_platform()
+    bootstrap = platform.kafka_bootstrap
     create_topics(bootstrap)
     results: dict[str, Any] = {"raw_kafka": await raw_kafka(bootstrap)}
     keyring = Path(ARTIFACTS / "bench-keyring.json")
@@ -377,7 +358,10 @@ async def main() -> int:
             "firm": (Role.FIRM, "firm-bench"),
         },
     )
-    dbs = {s: await fresh_db(server, s) for s in ("enrollment", "matching", "outcomes")}
+    dbs = {
+        s: await platform.fresh_database(f"bench_{s}")
+        for s in ("enrollment", "matching", "outcomes")
+    }
     ports = {s: free_port() for s in dbs}
     modules = {
         "enrollment": "enrollment.main",
@@ -418,7 +402,7 @@ async def main() -> int:
 
     done = await replay(
         OutcomesSettings(kafka_bootstrap=bootstrap, database_url=dbs["outcomes"]),
-        await fresh_db(server, "replay"),
+        await platform.fresh_database("bench_replay"),
     )
     results["replay"] = {"events": done.events, "per_s": round(done.rate)}
     report(results)

@@ -4,22 +4,16 @@ testcontainers where a Docker engine answers, or the local processes of infra/lo
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.utils.platform import Platform
+from tests.utils.platform import Platform, local_platform
 
 # The suite's events live in their own topics, apart from any platform running beside it
 # on the same broker (processes started by the tests inherit this).
 os.environ.setdefault("TRAINTRACK_TOPIC_PREFIX", "test.")
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _docker_answers() -> bool:
@@ -40,17 +34,6 @@ def _from_environment() -> Platform | None:
     return Platform(kafka, pg.rstrip("/"), zipkin)
 
 
-def _local_processes() -> Platform:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    endpoints = json.loads(done.stdout.strip().splitlines()[-1])
-    return Platform(endpoints["kafka_bootstrap"], endpoints["pg_url"], endpoints["zipkin_url"])
-
-
 @pytest.fixture(scope="session")
 def platform() -> Iterator[Platform]:
     found = _from_environment()
@@ -63,4 +46,4 @@ def platform() -> Iterator[Platform]:
         with containers() as started:
             yield started
     else:
-        yield _local_processes()
+        yield local_platform()

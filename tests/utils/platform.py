@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
@@ -14,6 +18,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from traintrack_shared.devtools import create_topics
 
 T = TypeVar("T")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,18 @@ class Platform:
 
     def ensure_topics(self) -> None:
         create_topics(self.kafka_bootstrap)
+
+
+def local_platform() -> Platform:
+    """Kafka, PostgreSQL and Zipkin as local processes (started if need be)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    endpoints = json.loads(done.stdout.strip().splitlines()[-1])
+    return Platform(endpoints["kafka_bootstrap"], endpoints["pg_url"], endpoints["zipkin_url"])
 
 
 class KafkaTail:

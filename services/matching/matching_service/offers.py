@@ -56,6 +56,11 @@ def _feed_body(offer: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _ids(offer: asyncpg.Record) -> dict[str, str]:
+    """What every settled-offer event names."""
+    return {k: offer[k] for k in ("offer_id", "trainee_id", "opening_id", "firm_id")}
+
+
 async def _tell_firm(conn: asyncpg.Connection, offer: asyncpg.Record, kind: str) -> None:
     await feed.append(conn, offer["firm_id"], kind, offer["trainee_id"], _feed_body(offer))
 
@@ -150,7 +155,7 @@ async def _settled(
 ) -> asyncpg.Record:
     updated = await store.set_status(conn, offer["offer_id"], to.value, now)
     await _tell_firm(conn, updated, f"offer-{to.value}")
-    common = {k: offer[k] for k in ("offer_id", "trainee_id", "opening_id", "firm_id")}
+    common = _ids(offer)
     if to is OfferStatus.DECLINED:
         await announce(conn, events.OfferDeclined(**common, settled_at=now))
     elif to is OfferStatus.EXPIRED:
@@ -175,7 +180,7 @@ async def answer(
     updated = await store.set_status(conn, offer_id, to.value, now)
     await store.add_internship(conn, f"intern-{uuid.uuid4().hex[:12]}", updated)
     await _tell_firm(conn, updated, "offer-accepted")
-    common = {k: offer[k] for k in ("offer_id", "trainee_id", "opening_id", "firm_id")}
+    common = _ids(offer)
     await announce(
         conn, events.OfferAccepted(**common, settled_at=now, institute_id=principal.tenant)
     )

@@ -4,6 +4,7 @@ problem+json errors, API-key auth, /healthz, /readyz, /metrics, tracing."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
@@ -25,7 +26,7 @@ from prometheus_client import (
     generate_latest,
 )
 
-from traintrack_shared import audit, outbox, problems
+from traintrack_shared import audit, idempotency, outbox, problems
 from traintrack_shared.auth import Keyring, Principal, Role, requires
 from traintrack_shared.db import create_pool
 from traintrack_shared.settings import ServiceSettings
@@ -77,7 +78,7 @@ def create_service_app(
         relay = outbox.OutboxRelay(pool=pool, bootstrap=settings.kafka_bootstrap)
         await relay.start()
         app.state.pool, app.state.relay = pool, relay
-        tasks = [asyncio.create_task(work(pool)) for work in background]
+        tasks = [asyncio.create_task(work(pool)) for work in (*background, _forget_old_keys)]
         try:
             yield
         finally:
@@ -108,6 +109,13 @@ def create_service_app(
         BodyLimit(build(), limit)
     )
     return app
+
+
+async def _forget_old_keys(pool: asyncpg.Pool) -> None:
+    while True:
+        with contextlib.suppress(Exception):  # the database may be away; next hour will do
+            await idempotency.forget_old(pool)
+        await asyncio.sleep(3600)
 
 
 class BodyLimit:

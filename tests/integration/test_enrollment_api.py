@@ -1,3 +1,4 @@
+import asyncio
 import json
 from datetime import timedelta
 
@@ -112,6 +113,60 @@ def attendance(enrollment, day, status="present", **times):
 
 
 # ---------------------------------------------------------------- trainees
+
+
+async def test_a_retried_registration_with_its_idempotency_key_creates_one_trainee(app, client, keys):
+    body = factories.trainee_body()
+    headers = as_(keys, "institute") | {"Idempotency-Key": "reg-7f3a"}
+    first, again = [await client.post("/v1/trainees", json=body, headers=headers) for _ in "12"]
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(await emitted(app, "trainee-registered", first.json()["trainee_id"])) == 1
+    # Without a key, or with another, a second trainee is registered as before.
+    other = await client.post(
+        "/v1/trainees", json=body, headers=as_(keys, "institute") | {"Idempotency-Key": "reg-2"}
+    )
+    assert other.json()["trainee_id"] != first.json()["trainee_id"]
+
+
+async def test_concurrent_twins_of_one_request_create_one_enrollment(app, client, keys):
+    trainee_id = (await register(client, keys)).json()["trainee_id"]
+    body = {"trainee_id": trainee_id, "cohort_id": COHORT, "applied_on": "2026-02-20"}
+    headers = as_(keys, "institute") | {"Idempotency-Key": f"enr-{trainee_id}"}
+    answers = await asyncio.gather(
+        *(client.post("/v1/enrollments", json=body, headers=headers) for _ in range(4))
+    )
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.json()["enrollment_id"] for a in answers}) == 1
+    assert len(await emitted(app, "trainee-enrolled", trainee_id)) == 1
+
+
+async def test_an_idempotency_key_reused_for_another_body_is_refused(client, keys):
+    headers = as_(keys, "institute") | {"Idempotency-Key": "reused-key"}
+    assert (
+        await client.post("/v1/trainees", json=factories.trainee_body(), headers=headers)
+    ).status_code == 201
+    refused = await client.post(
+        "/v1/trainees", json=factories.trainee_body(birth_year=1980), headers=headers
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+async def test_keys_are_scoped_to_the_tenant(client, keys):
+    """Another institute choosing the same key string gets its own trainee, not ours."""
+    key = {"Idempotency-Key": "shared-string"}
+    ours = await client.post(
+        "/v1/trainees", json=factories.trainee_body(), headers=as_(keys, "institute") | key
+    )
+    theirs = await client.post(
+        "/v1/trainees", json=factories.trainee_body(), headers=as_(keys, "other_institute") | key
+    )
+    assert theirs.status_code == 201
+    assert theirs.json()["trainee_id"] != ours.json()["trainee_id"]
+    assert "Idempotent-Replayed" not in theirs.headers
 
 
 async def test_an_institute_registers_a_trainee_and_the_event_carries_no_personal_details(

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import date
 
 from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
 
 from enrollment import attendance, handlers, store
 from enrollment.api.deps import InstituteActor, PoolDep, ReaderActor
@@ -21,7 +22,7 @@ from enrollment.api.schemas import (
 from enrollment.commands import AdmitEnrollment, ApplyEnrollment
 from enrollment.domain import attendance as rules
 from enrollment.domain.enrollments import Enrollment
-from traintrack_shared import attendance_csv
+from traintrack_shared import attendance_csv, idempotency
 from traintrack_shared.contracts.submissions import (
     CompleteEnrollment,
     DropEnrollment,
@@ -29,6 +30,7 @@ from traintrack_shared.contracts.submissions import (
     SubmitSurvey,
 )
 from traintrack_shared.errors import Rejected
+from traintrack_shared.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1", tags=["enrollments"])
 MAX_IMPORT_BYTES = 32 * 1024 * 1024
@@ -39,15 +41,23 @@ def _public(enrollment: Enrollment) -> EnrollmentPublic:
     return EnrollmentPublic(**asdict(enrollment))
 
 
-@router.post("/enrollments", status_code=status.HTTP_201_CREATED)
+@router.post("/enrollments", status_code=status.HTTP_201_CREATED, response_model=EnrollmentPublic)
 async def apply_enrollment(
-    body: EnrollmentCreate, pool: PoolDep, actor: InstituteActor
-) -> EnrollmentPublic:
-    """Apply a trainee to a cohort and, by default, admit them (takes a seat)."""
+    body: EnrollmentCreate,
+    request: Request,
+    pool: PoolDep,
+    actor: InstituteActor,
+    idempotency_key: IdempotencyKey = None,
+) -> EnrollmentPublic | JSONResponse:
+    """Apply a trainee to a cohort and, by default, admit them (takes a seat). Send an
+    `Idempotency-Key` to retry safely: the same key returns the first answer."""
+
+    async def apply() -> EnrollmentPublic:
+        command = ApplyEnrollment(**body.model_dump())
+        return _public(await handlers.apply_enrollment(command, actor, conn))
+
     async with pool.acquire() as conn, conn.transaction():
-        return _public(
-            await handlers.apply_enrollment(ApplyEnrollment(**body.model_dump()), actor, conn)
-        )
+        return await idempotency.once(request, conn, idempotency_key, body, apply)
 
 
 @router.get("/enrollments/{enrollment_id}")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from enrollment import handlers, store
 from enrollment.api.deps import InstituteActor, OperatorActor, PoolDep, ReaderActor
 from enrollment.api.schemas import ConsentChange, ConsentUpdate, TraineeCreate, TraineePublic
 from enrollment.commands import RegisterTrainee
 from enrollment.domain.trainees import Trainee
+from traintrack_shared import idempotency
 from traintrack_shared.contracts.submissions import ChangeConsent
+from traintrack_shared.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1", tags=["trainees"])
 
@@ -23,14 +26,23 @@ def _public(trainee: Trainee) -> TraineePublic:
     return TraineePublic(**fields, **personal)
 
 
-@router.post("/trainees", status_code=status.HTTP_201_CREATED)
+@router.post("/trainees", status_code=status.HTTP_201_CREATED, response_model=TraineePublic)
 async def register_trainee(
-    body: TraineeCreate, pool: PoolDep, actor: InstituteActor
-) -> TraineePublic:
-    """Register a trainee of the calling institute; the platform issues the pseudonymous id."""
+    body: TraineeCreate,
+    request: Request,
+    pool: PoolDep,
+    actor: InstituteActor,
+    idempotency_key: IdempotencyKey = None,
+) -> TraineePublic | JSONResponse:
+    """Register a trainee of the calling institute; the platform issues the pseudonymous id.
+    Send an `Idempotency-Key` to retry safely: the same key returns the first trainee."""
+
+    async def register() -> TraineePublic:
+        command = RegisterTrainee(**body.model_dump())
+        return _public(await handlers.register_trainee(command, actor, conn))
+
     async with pool.acquire() as conn, conn.transaction():
-        trainee = await handlers.register_trainee(RegisterTrainee(**body.model_dump()), actor, conn)
-    return _public(trainee)
+        return await idempotency.once(request, conn, idempotency_key, body, register)
 
 
 @router.get("/trainees/{trainee_id}")

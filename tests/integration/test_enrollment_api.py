@@ -115,7 +115,9 @@ def attendance(enrollment, day, status="present", **times):
 # ---------------------------------------------------------------- trainees
 
 
-async def test_a_retried_registration_with_its_idempotency_key_creates_one_trainee(app, client, keys):
+async def test_a_retried_registration_with_its_idempotency_key_creates_one_trainee(
+    app, client, keys
+):
     body = factories.trainee_body()
     headers = as_(keys, "institute") | {"Idempotency-Key": "reg-7f3a"}
     first, again = [await client.post("/v1/trainees", json=body, headers=headers) for _ in "12"]
@@ -132,7 +134,7 @@ async def test_a_retried_registration_with_its_idempotency_key_creates_one_train
 
 async def test_concurrent_twins_of_one_request_create_one_enrollment(app, client, keys):
     trainee_id = (await register(client, keys)).json()["trainee_id"]
-    body = {"trainee_id": trainee_id, "cohort_id": COHORT, "applied_on": "2026-02-20"}
+    body = {"trainee_id": trainee_id, "cohort_id": SURVEY_COHORT, "applied_on": "2026-02-20"}
     headers = as_(keys, "institute") | {"Idempotency-Key": f"enr-{trainee_id}"}
     answers = await asyncio.gather(
         *(client.post("/v1/enrollments", json=body, headers=headers) for _ in range(4))

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PACKAGES := -e shared -e services/enrollment -e services/evaluation -e services/matching \
             -e services/outcomes -e services/operations
 
-.PHONY: help setup run up down status test lint format schemas unit bench clean
+.PHONY: help setup run up down status test lint format schemas unit bench chaos clean
 
 help:
 	@echo "make run     set up and run the whole platform with demo data (Ctrl-C stops it)"
@@ -15,6 +15,7 @@ help:
 	@echo "make up      the same platform in the background; make down stops it"
 	@echo "make schemas regenerate JSON Schema and AsyncAPI files from the contracts"
 	@echo "make bench   benchmarks, each beside a baseline measured in the same run"
+	@echo "make chaos   20,000 journeys while services, Kafka and PostgreSQL are killed"
 
 $(STAMP): requirements-dev.txt shared/pyproject.toml services/*/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,9 @@ bench: setup
 	$(PY) bench/matching_round.py
 	$(PY) bench/matching_service_round.py
 	$(PY) bench/pipeline.py
+
+chaos: setup
+	$(PY) -m bench.chaos
 
 clean: down
 	rm -rf .run $(VENV)

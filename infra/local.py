@@ -8,6 +8,8 @@ Standard library only, so it works before the virtualenv exists.
     python3 infra/local.py down         stop everything this file started
     python3 infra/local.py status       what runs, where
     python3 infra/local.py browser      Chromium for the dashboard test (installed if missing)
+    python3 infra/local.py crash kafka  kill -9 kafka|postgres|zipkin (chaos runs; infra-up
+                                        starts it again)
 
 Set TRAINTRACK_KAFKA_BOOTSTRAP and/or TRAINTRACK_PG_URL to use an existing Kafka or
 PostgreSQL instead of the local one (nothing local is started for it then).
@@ -139,6 +141,18 @@ def _stop(name: str, timeout: float = 20.0) -> None:
         time.sleep(0.2)
     if _alive(name):
         os.killpg(pid, signal.SIGKILL)
+    _pid_file(name).unlink(missing_ok=True)
+
+
+def crash(name: str) -> None:
+    """kill -9 a piece and everything it started (fault injection: `make chaos`)."""
+    pid = _alive(name)
+    if pid is None:
+        raise SetupError(f"{name} is not running")
+    os.killpg(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while _alive(name) and time.monotonic() < deadline:
+        time.sleep(0.1)
     _pid_file(name).unlink(missing_ok=True)
 
 
@@ -595,6 +609,8 @@ def main(argv: list[str]) -> int:
                     pass
                 finally:
                     down()
+        elif command == "crash" and len(argv) > 2:
+            crash(argv[2])
         elif command == "down":
             down()
         elif command == "status":

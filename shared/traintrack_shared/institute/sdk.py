@@ -33,10 +33,27 @@ def instrument_kafka_python() -> None:
         instrumentor.instrument()
 
 
+def signed_record(
+    submission: Submission, api_key: str, *, event_id: str | None = None
+) -> codec.KafkaRecord:
+    """The submission as a CloudEvent record signed with the institute's key."""
+    key_id = signing.key_id_of(api_key)
+    event = codec.to_cloudevent(
+        submission, source=f"/institutes/key/{key_id}", event_id=event_id
+    )
+    record = codec.encode(event)
+    signature = signing.sign(api_key, event.get_id(), submission.type, record.value)
+    headers = [
+        *record.headers,
+        (f"ce_{signing.KEY_ID}", key_id.encode()),
+        (f"ce_{signing.SIGNATURE}", signature.encode()),
+    ]
+    return codec.KafkaRecord(record.key, record.value, headers)
+
+
 class InstituteClient:
     def __init__(self, *, bootstrap: str, api_key: str, **producer: Any) -> None:
         self._api_key = api_key
-        self._key_id = signing.key_id_of(api_key)
         settings: dict[str, Any] = {
             "bootstrap_servers": bootstrap,
             "acks": "all",
@@ -47,17 +64,12 @@ class InstituteClient:
         }
         self._producer = KafkaProducer(**{**settings, **producer})
 
-    def send(self, submission: Submission) -> FutureRecordMetadata:
-        event = codec.to_cloudevent(submission, source=f"/institutes/key/{self._key_id}")
-        record = codec.encode(event)
-        signature = signing.sign(self._api_key, event.get_id(), submission.type, record.value)
-        headers = [
-            *record.headers,
-            (f"ce_{signing.KEY_ID}", self._key_id.encode()),
-            (f"ce_{signing.SIGNATURE}", signature.encode()),
-        ]
+    def send(self, submission: Submission, *, event_id: str | None = None) -> FutureRecordMetadata:
+        """To retry a send whose outcome is unknown, send it again with the same
+        `event_id`: the platform applies each event id once."""
+        record = signed_record(submission, self._api_key, event_id=event_id)
         return self._producer.send(
-            submission.topic.name, value=record.value, key=record.key, headers=headers
+            submission.topic.name, value=record.value, key=record.key, headers=record.headers
         )
 
     def flush(self, timeout: float | None = None) -> None:

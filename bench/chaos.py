@@ -1,0 +1,269 @@
+"""Chaos run: the load generator against the whole platform while its parts are killed.
+
+Four services (API and worker each) run as processes on their own databases and topic
+prefix. While the generator plays its journeys, faults come one after another: kill -9 of
+each service process in turn (a supervisor starts it again a second later, as a restart
+policy would), kill -9 of the Kafka broker and of PostgreSQL (started again by
+`infra/local.py infra-up`). When the generator is done the faults stop, the stores are
+given time to catch up, and the ledger check (bench.ledger) prints lost / duplicated /
+total per store. Nothing of an earlier run counts.
+
+    make chaos                                   # 20,000 journeys, every fault several times
+    .venv/bin/python -m bench.chaos --journeys 500 --rounds 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if os.environ.get("TRAINTRACK_TOPIC_PREFIX") is None:
+    os.environ["TRAINTRACK_TOPIC_PREFIX"] = f"chaos{uuid.uuid4().hex[:6]}."
+
+from bench import ledger as ledger_check  # noqa: E402
+from bench.loadgen import Doors, Driver, issue_keys, make_plan  # noqa: E402
+from tests.utils.keys import write_keyring  # noqa: E402
+from tests.utils.platform import Platform, local_platform  # noqa: E402
+from tests.utils.processes import ARTIFACTS, free_port  # noqa: E402
+from traintrack_shared.auth import Role  # noqa: E402
+from traintrack_shared.devtools import create_topics  # noqa: E402
+
+SERVICES = {
+    "enrollment": "enrollment.main",
+    "evaluation": "evaluation.main",
+    "matching": "matching_service.main",
+    "outcomes": "outcomes.main",
+}
+INFRA = ("kafka", "postgres")
+
+
+@dataclass
+class Supervisor:
+    """Keeps every service process running: whatever dies is started again, as a
+    container's restart policy would; exits nobody asked for are counted."""
+
+    envs: dict[str, tuple[str, dict[str, str]]]  # name -> (module, env)
+    log_dir: Path
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    killed: dict[str, int] = field(default_factory=dict)
+    unexpected: dict[str, int] = field(default_factory=dict)
+
+    def start(self, name: str) -> None:
+        module, env = self.envs[name]
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            self.procs[name] = subprocess.Popen(
+                [sys.executable, "-m", module, name.rsplit("-", 1)[1]],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
+                start_new_session=True,
+            )
+
+    def kill(self, name: str) -> None:
+        self.killed[name] = self.killed.get(name, 0) + 1
+        proc = self.procs[name]
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    async def watch(self) -> None:
+        while True:
+            for name, proc in list(self.procs.items()):
+                if proc.poll() is not None:
+                    if proc.returncode != -signal.SIGKILL:
+                        self.unexpected[name] = self.unexpected.get(name, 0) + 1
+                    await asyncio.sleep(1)
+                    self.start(name)
+            await asyncio.sleep(0.5)
+
+    def stop_all(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _infra(*args: str) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "infra/local.py"), *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+async def inject(supervisor: Supervisor, faults: list[str], every: float, log: list[str]) -> None:
+    """One fault every `every` seconds, in the order given; then the list again."""
+    started = time.perf_counter()
+    for n in range(10**6):
+        await asyncio.sleep(every)
+        fault = faults[n % len(faults)]
+        at = time.perf_counter() - started
+        if fault in INFRA:
+            await asyncio.to_thread(_infra, "crash", fault)
+            await asyncio.sleep(2)
+            await asyncio.to_thread(_infra, "infra-up")
+        else:
+            supervisor.kill(fault)
+        log.append(f"{at:6.1f}s kill -9 {fault}")
+        print(f"  fault: {log[-1]}", flush=True)
+
+
+@dataclass
+class Verdict:
+    journeys: int
+    tallies: list[ledger_check.Tally]
+    faults: list[str]
+    unexpected_exits: dict[str, int]
+    retries: dict[str, int]
+    seconds: float
+
+    @property
+    def lost(self) -> int:
+        return sum(t.lost for t in self.tallies)
+
+    @property
+    def duplicated(self) -> int:
+        return sum(t.duplicated for t in self.tallies)
+
+    @property
+    def total(self) -> int:
+        return sum(t.expected for t in self.tallies)
+
+
+async def settle(ledger: ledger_check.Ledger, dbs: dict[str, str], quiet: float) -> list:
+    """Check until nothing is lost or nothing changed for `quiet` seconds."""
+    last, since = None, time.perf_counter()
+    while True:
+        tallies = await ledger_check.check(ledger, dbs)
+        if all(t.lost == 0 for t in tallies) or time.perf_counter() - since > quiet:
+            return tallies
+        if tallies != last:
+            last, since = tallies, time.perf_counter()
+        await asyncio.sleep(2)
+
+
+async def run(
+    journeys: int, seed: int, rounds: int, every: float, platform: Platform | None = None
+) -> Verdict:
+    platform = platform or local_platform()
+    create_topics(platform.kafka_bootstrap)
+    work = ARTIFACTS / "chaos" / uuid.uuid4().hex[:6]
+    work.mkdir(parents=True)
+    keyring = work / "keyring.json"
+    operator = write_keyring(keyring, {"operator": (Role.OPERATOR, "platform")})["operator"]
+    dbs = {s: await platform.fresh_database(f"chaos_{s}") for s in SERVICES}
+    ports = {s: free_port() for s in SERVICES}
+    envs: dict[str, tuple[str, dict[str, str]]] = {}
+    for service, module in SERVICES.items():
+        prefix = service.upper()
+        env = {
+            f"{prefix}_DATABASE_URL": dbs[service],
+            f"{prefix}_KAFKA_BOOTSTRAP": platform.kafka_bootstrap,
+            f"{prefix}_HTTP_PORT": str(ports[service]),
+            f"{prefix}_KEYRING_FILE": str(keyring),
+            f"{prefix}_CONSUMER_NAME": f"{service}-chaos",
+            f"{prefix}_STATE_DIR": str(work / f"{service}-state"),
+            "EVALUATION_SIGNING_KEY_FILE": str(work / "signing-key.pem"),
+        }
+        envs[f"{service}-api"] = (module, env)
+        envs[f"{service}-worker"] = (module, env)
+    supervisor = Supervisor(envs, work / "logs")
+    plan = make_plan(seed, journeys, run=f"ch{seed}-{uuid.uuid4().hex[:4]}")
+    keys = issue_keys(keyring, plan)
+    faults = [*envs, *INFRA] * rounds
+    random.Random(seed).shuffle(faults)
+    log: list[str] = []
+    started = time.perf_counter()
+    try:
+        for name in envs:
+            supervisor.start(name)
+        await _ready([f"http://127.0.0.1:{p}/readyz" for p in ports.values()])
+        watching = asyncio.create_task(supervisor.watch())
+        doors = Doors(
+            f"http://127.0.0.1:{ports['enrollment']}",
+            f"http://127.0.0.1:{ports['outcomes']}",
+            platform.kafka_bootstrap,
+            operator,
+        )
+        async with Driver(doors, plan, keys) as driver:
+            injecting = asyncio.create_task(inject(supervisor, faults, every, log))
+            ledger = await driver.run(lambda line: print(f"  {line}", flush=True))
+            injecting.cancel()
+        print(f"  generator done after {time.perf_counter() - started:.0f} s; settling", flush=True)
+        await asyncio.to_thread(_infra, "infra-up")  # a fault cancelled mid-way
+        tallies = await settle(ledger, dbs, quiet=180)
+        watching.cancel()
+    finally:
+        supervisor.stop_all()
+    ledger.save(work / "ledger.json")
+    return Verdict(
+        len(ledger.entries),
+        tallies,
+        log,
+        supervisor.unexpected,
+        ledger.retries,
+        time.perf_counter() - started,
+    )
+
+
+async def _ready(urls: list[str], timeout: float = 120) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=2) as client:
+        for url in urls:
+            while True:
+                try:
+                    if (await client.get(url)).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{url} not ready")
+                await asyncio.sleep(0.3)
+
+
+def report(verdict: Verdict) -> str:
+    return "\n".join(
+        [
+            ledger_check.render(verdict.tallies),
+            f"journeys {verdict.journeys:,}; faults {len(verdict.faults)}; "
+            f"{verdict.seconds:.0f} s; client retries {verdict.retries}; "
+            f"exits nobody asked for {verdict.unexpected_exits or 'none'}",
+            f"lost {verdict.lost} / duplicated {verdict.duplicated} / total {verdict.total:,}",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--journeys", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--rounds", type=int, default=3, help="times each fault happens")
+    parser.add_argument("--every", type=float, default=12.0, help="seconds between faults")
+    args = parser.parse_args(argv)
+    verdict = asyncio.run(run(args.journeys, args.seed, args.rounds, args.every))
+    text = report(verdict)
+    print(text)
+    (ARTIFACTS / "chaos-report.txt").write_text(text + "\n\n" + "\n".join(verdict.faults) + "\n")
+    return 0 if verdict.lost == verdict.duplicated == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

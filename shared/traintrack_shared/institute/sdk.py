@@ -38,9 +38,7 @@ def signed_record(
 ) -> codec.KafkaRecord:
     """The submission as a CloudEvent record signed with the institute's key."""
     key_id = signing.key_id_of(api_key)
-    event = codec.to_cloudevent(
-        submission, source=f"/institutes/key/{key_id}", event_id=event_id
-    )
+    event = codec.to_cloudevent(submission, source=f"/institutes/key/{key_id}", event_id=event_id)
     record = codec.encode(event)
     signature = signing.sign(api_key, event.get_id(), submission.type, record.value)
     headers = [

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from pathlib import Path
 
 import asyncpg
+from psycopg import OperationalError
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
 from yoyo import get_backend, read_migrations
 
+log = logging.getLogger(__name__)
 SHARED_MIGRATIONS = Path(__file__).parent / "migrations"
+WAIT_FOR_DATABASE = 120.0  # seconds
 
 
 def migrate(database_url: str, service_migrations: Path | None) -> None:
@@ -38,10 +48,19 @@ async def create_pool(
     migrations: Path | None = None,
 ) -> asyncpg.Pool:
     """A pool on `database_url`, migrated first (shared tables plus `migrations`)."""
-    if migrate_first:
-        await asyncio.to_thread(migrate, database_url, migrations)
-    pool = await asyncpg.create_pool(
-        database_url, min_size=min_size, max_size=max_size, init=_init_connection
-    )
+    # A service started while its database restarts waits for it rather than exiting.
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type((OSError, asyncpg.CannotConnectNowError, OperationalError)),
+        wait=wait_exponential_jitter(initial=0.5, max=5),
+        stop=stop_after_delay(WAIT_FOR_DATABASE),
+        before_sleep=lambda state: log.warning("database not there yet: %s", state.outcome),
+        reraise=True,
+    ):
+        with attempt:
+            if migrate_first:
+                await asyncio.to_thread(migrate, database_url, migrations)
+            pool = await asyncpg.create_pool(
+                database_url, min_size=min_size, max_size=max_size, init=_init_connection
+            )
     assert pool is not None
     return pool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable
 
@@ -10,6 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from traintrack_shared.settings import ServiceSettings
+from traintrack_shared.streams import wait_for_kafka
 from traintrack_shared.tracing import configure_logging, setup_tracing
 
 
@@ -32,6 +34,9 @@ def run(
             access_log=False,
         )
     elif kind == "worker" and worker is not None:
+        # faust exits when it cannot bootstrap; a worker started during a broker restart
+        # waits for it instead.
+        asyncio.run(wait_for_kafka(settings.kafka_bootstrap))
         app = worker(settings)
         # faust's CLI would otherwise re-enable its web server (port 6066) whatever the app says.
         sys.argv = [

@@ -91,6 +91,7 @@ class OutboxRelay:
         idle_poll_seconds: float = 1.0,
     ) -> None:
         self._pool = pool
+        self._bootstrap = bootstrap
         self._producer = new_producer(bootstrap)
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
@@ -98,7 +99,8 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self._producer.start()
+        """Returns at once: the API takes requests (into the outbox) while Kafka is away;
+        the relay connects when it can and publishes what waited."""
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:
@@ -114,7 +116,21 @@ class OutboxRelay:
             return False
         return True
 
+    async def _connect(self) -> None:
+        backoff = 0.5
+        while True:
+            try:
+                await self._producer.start()
+                return
+            except Exception as error:  # KafkaConnectionError, mostly
+                log.warning("outbox relay: Kafka not reachable (%s); retrying", error)
+                await self._producer.stop()
+                self._producer = new_producer(self._bootstrap)  # a stopped one stays closed
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10)
+
     async def _run(self) -> None:
+        await self._connect()
         backoff = 0.5
         while True:
             try:

@@ -5,11 +5,14 @@ EventConsumer. Agents stay thin: decode and dispatch live in `consumer.py`.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import faust
+from aiokafka.client import AIOKafkaClient
+from aiokafka.errors import KafkaError
 from faust.contrib.opentelemetry import setup_opentelemetry
 
 from traintrack_shared.codec import Headers, KafkaRecord
@@ -17,6 +20,25 @@ from traintrack_shared.consumer import EventConsumer
 from traintrack_shared.dlq import Delivery
 from traintrack_shared.topics import Topic
 from traintrack_shared.tracing import LOG_FORMAT, TraceIdsFilter
+
+log = logging.getLogger(__name__)
+
+
+async def wait_for_kafka(bootstrap: str, *, seconds: float = 300) -> None:
+    """Until a broker answers for its metadata (or `seconds` pass: then faust reports it)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        client = AIOKafkaClient(bootstrap_servers=bootstrap)
+        try:
+            await client.bootstrap()
+            return
+        except KafkaError as error:
+            if asyncio.get_running_loop().time() > deadline:
+                return
+            log.warning("waiting for Kafka at %s: %s", bootstrap, error)
+            await asyncio.sleep(1)
+        finally:
+            await client.close()
 
 
 def create_stream_app(app_id: str, *, bootstrap: str, state_dir: Path) -> faust.App:

@@ -178,7 +178,7 @@ async def run(
             f"{prefix}_KAFKA_BOOTSTRAP": platform.kafka_bootstrap,
             f"{prefix}_HTTP_PORT": str(ports[service]),
             f"{prefix}_KEYRING_FILE": str(keyring),
-            f"{prefix}_CONSUMER_NAME": f"{service}-chaos",
+            f"{prefix}_CONSUMER_NAME": f"{service}-{work.name}",
             f"{prefix}_STATE_DIR": str(work / f"{service}-state"),
             "EVALUATION_SIGNING_KEY_FILE": str(work / "signing-key.pem"),
         }

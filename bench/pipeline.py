@@ -31,20 +31,31 @@ os.environ["TRAINTRACK_TOPIC_PREFIX"] = f"bench{uuid.uuid4().hex[:6]}."
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
+from kafka import KafkaConsumer  # noqa: E402
+from kafka import TopicPartition as KTP  # noqa: E402
 from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
 
 from tests.utils.keys import write_keyring  # noqa: E402
 from tests.utils.platform import eventually, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
-from traintrack_shared import codec  # noqa: E402
 from traintrack_shared.auth import Role  # noqa: E402
 from traintrack_shared.contracts.submissions import RecordAttendance  # noqa: E402
 from traintrack_shared.devtools import create_topics  # noqa: E402
-from traintrack_shared.institute import signing  # noqa: E402
+from traintrack_shared.institute.sdk import signed_record  # noqa: E402
 from traintrack_shared.outbox import new_producer  # noqa: E402
-from traintrack_shared.topics import INSTITUTE_SUBMISSIONS  # noqa: E402
+from traintrack_shared.topics import ENROLLMENT_EVENTS, INSTITUTE_SUBMISSIONS  # noqa: E402
 
-TRAINEES, DAYS, PACED_DAYS = 100, 300, 100
+# The national morning check-in, scaled: many trainees, each recording one day at a time,
+# day after day, in cohorts of about six months.
+TRAINEES, DAYS, PACED_DAYS = 2_000, 30, 10
+# Traces as production at this rate would keep them: 1 in 100 new traces, and every
+# trace a sampled caller started (the OpenTelemetry SDK's standard variables).
+# `--trace-all` measures with every message traced, as development runs.
+SAMPLING = (
+    {}
+    if "--trace-all" in sys.argv
+    else {"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}
+)
 STARTS = date(2026, 1, 5)
 RAW = 100_000
 
@@ -106,7 +117,7 @@ async def seed(url: str, operator: str, institute: str) -> list[tuple[str, str]]
             headers=op,
             json={"institute_id": "inst-bench", "name": "Bench", "region_code": "30"},
         )
-        await api.post(
+        made = await api.post(
             "/v1/programmes",
             headers=inst,
             json={
@@ -119,43 +130,49 @@ async def seed(url: str, operator: str, institute: str) -> list[tuple[str, str]]
                 "project_work_share": 0.1,
             },
         )
-        await api.post(
+        assert made.status_code == 201, made.text
+        opened = await api.post(
             "/v1/cohorts",
             headers=inst,
             json={
                 "cohort_id": "bench-cohort",
                 "programme_id": "bench-prog",
                 "starts_on": STARTS.isoformat(),
-                "ends_on": "2028-12-29",
+                "ends_on": "2026-07-03",
             },
         )
-        pairs = []
-        for _ in range(TRAINEES):
-            trainee = (
-                await api.post(
-                    "/v1/trainees",
-                    headers=inst,
-                    json={
-                        "birth_year": 1999,
-                        "region_code": "30",
-                        "status": "job_seeker",
-                        "name": "B",
-                    },
-                )
-            ).json()
-            enrolled = (
-                await api.post(
-                    "/v1/enrollments",
-                    headers=inst,
-                    json={
-                        "trainee_id": trainee["trainee_id"],
-                        "cohort_id": "bench-cohort",
-                        "applied_on": "2025-12-20",
-                    },
-                )
-            ).json()
-            pairs.append((trainee["trainee_id"], enrolled["enrollment_id"]))
-    return pairs
+        assert opened.status_code == 201, opened.text
+        slots = asyncio.Semaphore(16)
+
+        async def one() -> tuple[str, str]:
+            async with slots:
+                trainee = (
+                    await api.post(
+                        "/v1/trainees",
+                        headers=inst,
+                        json={
+                            "birth_year": 1999,
+                            "region_code": "30",
+                            "status": "job_seeker",
+                            "name": "B",
+                        },
+                    )
+                ).json()
+                enrolled = (
+                    await api.post(
+                        "/v1/enrollments",
+                        headers=inst,
+                        json={
+                            "trainee_id": trainee["trainee_id"],
+                            "cohort_id": "bench-cohort",
+                            "applied_on": "2025-12-20",
+                        },
+                    )
+                ).json()
+                assert "enrollment_id" in enrolled, enrolled
+                return trainee["trainee_id"], enrolled["enrollment_id"]
+
+        return list(await asyncio.gather(*(one() for _ in range(TRAINEES))))
 
 
 def weekdays(first: date, count: int) -> list[date]:
@@ -178,15 +195,8 @@ def signed_records(key: str, pairs: list[tuple[str, str]], days: list[date]) -> 
                 status="present",
                 check_in="09:00",
             )
-            event = codec.to_cloudevent(submission, source="/bench")
-            record = codec.encode(event)
-            signature = signing.sign(key, event.get_id(), submission.type, record.value)
-            headers = [
-                *record.headers,
-                (f"ce_{signing.KEY_ID}", signing.key_id_of(key).encode()),
-                (f"ce_{signing.SIGNATURE}", signature.encode()),
-            ]
-            records.append(((enrollment, day), record.key, record.value, headers))
+            record = signed_record(submission, key)
+            records.append(((enrollment, day), record.key, record.value, record.headers))
     return records
 
 
@@ -202,7 +212,31 @@ async def _at_least(db: str, count: int) -> bool:
     return await stored(db) >= count
 
 
-async def sustained(bootstrap: str, db: str, records: list[Any]) -> dict[str, float]:
+def _caught_up(bootstrap: str, group: str, topic: str) -> bool:
+    """The group has committed every record of `topic` there is now."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    try:
+        committed = admin.list_group_offsets([group]).get(group) or {}
+        ends = consumer.end_offsets(
+            [KTP(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        )
+        return all(
+            (committed.get(tp) is not None and committed[tp].offset >= end) or end == 0
+            for tp, end in ends.items()
+        )
+    finally:
+        consumer.close()
+        admin.close()
+
+
+async def _outcomes_caught_up(bootstrap: str, group: str) -> bool:
+    return await asyncio.to_thread(_caught_up, bootstrap, group, ENROLLMENT_EVENTS.name)
+
+
+async def sustained(
+    bootstrap: str, db: str, records: list[Any], outcomes_group: str
+) -> dict[str, float]:
     producer = new_producer(bootstrap)
     await producer.start()
     started = time.perf_counter()
@@ -214,11 +248,15 @@ async def sustained(bootstrap: str, db: str, records: list[Any]) -> dict[str, fl
     await eventually(lambda: _at_least(db, len(records)), timeout=900)
     elapsed = time.perf_counter() - started
     count = await stored(db)
+    # Then each attendance-recorded event through the relay to the outcomes worker.
+    await eventually(lambda: _outcomes_caught_up(bootstrap, outcomes_group), timeout=900)
+    through = time.perf_counter() - started
     return {
         "events": len(records),
         "stored": count,
         "send_s": round(sent, 1),
         "end_to_end_per_s": round(len(records) / elapsed),
+        "to_outcomes_per_s": round(len(records) / through),
     }
 
 
@@ -368,16 +406,18 @@ async def main() -> int:
         "matching": "matching_service.main",
         "outcomes": "outcomes.main",
     }
+    groups = {s: f"{s}-bench-{uuid.uuid4().hex[:6]}" for s in dbs}
     processes = ServiceProcesses(ARTIFACTS / "bench-logs")
     try:
         for service, module in modules.items():
             prefix = service.upper()
             env = {
+                **SAMPLING,
                 f"{prefix}_DATABASE_URL": dbs[service],
                 f"{prefix}_KAFKA_BOOTSTRAP": bootstrap,
                 f"{prefix}_HTTP_PORT": str(ports[service]),
                 f"{prefix}_KEYRING_FILE": str(keyring),
-                f"{prefix}_CONSUMER_NAME": f"{service}-bench-{uuid.uuid4().hex[:6]}",
+                f"{prefix}_CONSUMER_NAME": groups[service],
                 f"{prefix}_STATE_DIR": str(ARTIFACTS / "bench-state" / uuid.uuid4().hex[:6]),
             }
             processes.start(f"{service}-api", module, "api", env)
@@ -388,9 +428,14 @@ async def main() -> int:
         pairs = await seed(urls["enrollment"], keys["operator"], keys["institute"])
         days = weekdays(STARTS, DAYS + PACED_DAYS)
         bulk = signed_records(keys["institute"], pairs, days[:DAYS])
-        results["attendance"] = await sustained(bootstrap, dbs["enrollment"], bulk)
+        results["attendance"] = await sustained(
+            bootstrap, dbs["enrollment"], bulk, groups["outcomes"]
+        )
         steady = signed_records(keys["institute"], pairs, days[DAYS:])
         results["latency"] = await paced(bootstrap, dbs["enrollment"], steady, 1000, len(bulk))
+        if "--attendance-only" in sys.argv:  # while profiling the pipeline
+            sys.stdout.write(json.dumps(results, indent=2) + "\n")
+            return 0
         results["http"] = await http_suite(
             urls, keys, pairs, weekdays(days[-1] + timedelta(1), 400)
         )
@@ -419,6 +464,11 @@ def report(r: dict[str, Any]) -> None:
             f"{att['end_to_end_per_s']:,}/s",
             f"{att['end_to_end_per_s'] / raw['produce_per_s']:.2f} of produce; "
             f"{att['stored']}/{att['events']} stored once",
+        ),
+        (
+            "attendance on through the outcomes worker",
+            f"{att['to_outcomes_per_s']:,}/s",
+            f"{att['to_outcomes_per_s'] / raw['produce_per_s']:.2f} of produce",
         ),
         (
             "latency at 1,000/s offered, p50 / p99",

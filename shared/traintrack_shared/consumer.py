@@ -28,6 +28,7 @@ from tenacity import (
 
 from traintrack_shared import codec, inbox
 from traintrack_shared.codec import Envelope
+from traintrack_shared.contracts import REGISTRY
 from traintrack_shared.dlq import Delivery, Publish, send_to_dlq
 from traintrack_shared.errors import PoisonMessage, Rejected
 
@@ -88,12 +89,27 @@ class EventConsumer:
         self._publish = publish
         self._max_backoff = max_backoff
 
+    def _not_for_us(self, delivery: Delivery) -> bool:
+        """A known event type this consumer has no handler for: skipped without decoding
+        (every worker reads every attendance event; most want none). Unknown types are
+        still decoded, and dead-lettered."""
+        event_type = next((v for k, v in delivery.record.headers if k == "ce_type"), b"").decode(
+            errors="replace"
+        )
+        return (
+            event_type in REGISTRY
+            and event_type not in self._handlers
+            and event_type not in self._batch_handlers
+        )
+
     async def process(self, delivery: Delivery) -> Outcome:
+        if self._not_for_us(delivery):
+            return Outcome.IGNORED
         try:
             envelope = codec.decode(delivery.record)
         except PoisonMessage as error:
             return await self._dead_letter(delivery, error)
-        return await self._process_decoded(delivery, envelope)
+        return await self._process_decoded(delivery, envelope, _context_of(delivery))
 
     def _span(self, envelope: Envelope, delivery: Delivery, **kwargs: Any) -> Any:
         about = (
@@ -119,7 +135,7 @@ class EventConsumer:
     async def _process_decoded(
         self, delivery: Delivery, envelope: Envelope, context: Context | None = None
     ) -> Outcome:
-        """`context`: the trace to continue (in batches, each message carries its own)."""
+        """`context`: the trace to continue, the one the message's headers carry."""
         handler = self._handlers.get(envelope.type)
         if handler is None:
             return Outcome.IGNORED  # a known event this consumer has no interest in
@@ -171,6 +187,11 @@ class EventConsumer:
         outcomes: list[Outcome] = []
         run: list[tuple[Delivery, Envelope]] = []
         for delivery in deliveries:
+            if self._not_for_us(delivery):
+                outcomes += await self._apply_run(run)  # outcomes stay in delivery order
+                run = []
+                outcomes.append(Outcome.IGNORED)
+                continue
             try:
                 envelope = codec.decode(delivery.record)
             except PoisonMessage as error:

@@ -13,7 +13,6 @@ from typing import Any
 import faust
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaError
-from faust.contrib.opentelemetry import setup_opentelemetry
 
 from traintrack_shared.codec import Headers, KafkaRecord
 from traintrack_shared.consumer import EventConsumer
@@ -70,7 +69,8 @@ def create_stream_app(app_id: str, *, bootstrap: str, state_dir: Path) -> faust.
             "root": {"handlers": ["console"], "level": "INFO"},
         },
     )
-    setup_opentelemetry(app)
+    # No faust tracing sensor: EventConsumer starts each message's span itself, in the
+    # trace its headers carry (the sensor's extra span per event cost ~8 % of a worker).
     return app
 
 

@@ -155,6 +155,27 @@ async def test_events_no_handler_wants_are_skipped(effects, producer):
     assert await consumer.process(delivery(registered)) is Outcome.IGNORED
 
 
+async def test_a_known_type_no_handler_wants_is_skipped_without_reading_its_body(
+    effects, producer, dlq
+):
+    """Every worker reads every attendance event; those that want none skip it unparsed.
+    A type nobody knows is still read, and dead-lettered."""
+    registered = codec.encode(codec.to_cloudevent(factories.trainee_registered(), source="/test"))
+    garbled = codec.KafkaRecord(registered.key, b"{not json", registered.headers)
+    consumer = make_consumer(effects, producer, record_effect)
+    assert await consumer.process(delivery(garbled)) is Outcome.IGNORED
+    assert await consumer.process_batch([delivery(garbled)]) == [Outcome.IGNORED]
+
+    unknown = [
+        (k, b"traintrack.enrollment.made-up.v1" if k == "ce_type" else v)
+        for k, v in registered.headers
+    ]
+    stranger = codec.KafkaRecord(registered.key, registered.value, unknown)
+    assert await consumer.process(delivery(stranger)) is Outcome.DEAD_LETTERED
+    event_id = header(codec.KafkaRecord(None, b"", registered.headers), "ce_id")
+    await dlq.wait_for(lambda r: header(r, "ce_id") == event_id)
+
+
 def batch_consumer(pool, producer, batch_handler, name="batch-consumer"):
     async def publish(topic, key, value, headers):
         await producer.send_and_wait(topic, value, key=key, headers=headers)

@@ -234,6 +234,33 @@ async def _outcomes_caught_up(bootstrap: str, group: str) -> bool:
     return await asyncio.to_thread(_caught_up, bootstrap, group, ENROLLMENT_EVENTS.name)
 
 
+def cpu_seconds(named: dict[str, int]) -> dict[str, float]:
+    """CPU time used so far by each component: our processes by pid, PostgreSQL, Kafka and
+    Zipkin by command line (every PostgreSQL backend counts)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        pid = int(entry.name)
+        name = next((n for n, p in named.items() if p == pid), None)
+        if name is None:
+            name = next(
+                (n for n in ("postgres", "kafka", "zipkin") if n in cmd.split(" -")[0] + cmd[:200]),
+                None,
+            )
+            name = {"kafka": "kafka broker"}.get(name or "", name)
+        if name is not None:
+            used = (int(stat[11]) + int(stat[12])) / ticks  # utime + stime
+            found[name] = found.get(name, 0.0) + used
+    return found
+
+
 async def sustained(
     bootstrap: str, db: str, records: list[Any], outcomes_group: str
 ) -> dict[str, float]:
@@ -428,9 +455,17 @@ async def main() -> int:
         pairs = await seed(urls["enrollment"], keys["operator"], keys["institute"])
         days = weekdays(STARTS, DAYS + PACED_DAYS)
         bulk = signed_records(keys["institute"], pairs, days[:DAYS])
+        pids = {name: proc.pid for name, proc in processes.procs.items()}
+        pids["bench (producer, pollers)"] = os.getpid()
+        before, t0 = cpu_seconds(pids), time.perf_counter()
         results["attendance"] = await sustained(
             bootstrap, dbs["enrollment"], bulk, groups["outcomes"]
         )
+        after, wall = cpu_seconds(pids), time.perf_counter() - t0
+        results["attendance"]["cpu_s"] = {
+            k: round(after[k] - before.get(k, 0.0), 1) for k in sorted(after, key=after.get)
+        }
+        results["attendance"]["wall_s"] = round(wall, 1)
         steady = signed_records(keys["institute"], pairs, days[DAYS:])
         results["latency"] = await paced(bootstrap, dbs["enrollment"], steady, 1000, len(bulk))
         if "--attendance-only" in sys.argv:  # while profiling the pipeline

@@ -170,7 +170,9 @@ class OutboxRelay:
             return 0
         await asyncio.gather(*[await self._send(row) for row in rows])
         await self._pool.execute(
-            "UPDATE outbox SET sent_at = now() WHERE id = ANY($1)", [row["id"] for row in rows]
+            """UPDATE outbox o SET sent_at = now()
+               FROM unnest($1::bigint[]) AS sent (id) WHERE o.id = sent.id""",
+            [row["id"] for row in rows],
         )
         return len(rows)
 

@@ -1,3 +1,4 @@
+import random
 from datetime import date, time
 
 import pytest
@@ -5,10 +6,12 @@ import pytest
 from enrollment.domain.attendance import (
     AttendanceDay,
     AttendanceStatus,
+    between,
     check_day,
     course_summary,
     month_summary,
     risks_after,
+    summarize,
     to_date_summary,
 )
 from enrollment.domain.catalogue import Cohort
@@ -102,3 +105,19 @@ def test_present_late_and_absent_days_with_fitting_times_are_accepted():
     check_day(COHORT, AttendanceDay(date(2026, 3, 3), P, time(8, 55), time(18)))
     check_day(COHORT, AttendanceDay(date(2026, 3, 3), L, time(9, 40)))
     check_day(COHORT, AttendanceDay(date(2026, 3, 3), A))
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_counting_by_records_agrees_with_counting_day_by_day(seed):
+    """`between` (what the worker uses) must equal `summarize` over the same days."""
+    rng = random.Random(seed)
+    days = COHORT.training_days()
+    records = {d: rng.choice([P, L, A, E]) for d in rng.sample(days, rng.randint(0, len(days)))}
+    first, last = sorted(rng.sample(days, 2))
+    for start, end in (
+        (first, last),
+        (COHORT.starts_on, last),
+        (date(2026, 4, 1), date(2026, 4, 30)),
+    ):
+        by_day = summarize([d for d in days if start <= d <= end], records)
+        assert between(COHORT, records, start, end) == by_day

@@ -112,16 +112,14 @@ def _recorded_events(
     for enrollment_id, day in accepted:
         enrollment = batch.enrollments[enrollment_id]
         cohort, records = batch.cohorts[enrollment.cohort_id], batch.records[enrollment_id]
-        month_days = (
-            d for d in cohort.training_days_in(day.day.year, day.day.month) if d <= day.day
-        )
+        month_start = day.day.replace(day=1)
         emitted.append(
             events.attendance_recorded(
                 enrollment,
                 day.day,
                 day.status.value,
                 rules.to_date_summary(cohort, records, day.day),
-                rules.summarize(month_days, records),
+                rules.between(cohort, records, month_start, day.day),
             )
         )
     return emitted

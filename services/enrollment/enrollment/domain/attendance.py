@@ -12,9 +12,10 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -82,6 +83,29 @@ def check_day(cohort: Cohort, record: AttendanceDay) -> None:
         raise Rejected("must come after check_in", field="check_out")
 
 
+def between(
+    cohort: Cohort, records: Mapping[date, AttendanceStatus], first: date, last: date
+) -> PeriodSummary:
+    """The cohort's training days from `first` to `last`, as `summarize` counts them, but
+    in time proportional to the records rather than to the days: the worker summarises
+    every enrollment of every batch, and a course has far more days than a batch has
+    records of one trainee."""
+    days = cohort.training_days()
+    training = bisect.bisect_right(days, last) - bisect.bisect_left(days, first)
+    recorded = excused = present = late = 0
+    for day, status in records.items():
+        if first <= day <= last and cohort.runs_on(day):
+            recorded += 1
+            if status is AttendanceStatus.EXCUSED:
+                excused += 1
+            elif status is AttendanceStatus.PRESENT:
+                present += 1
+            elif status is AttendanceStatus.LATE:
+                late += 1
+    attended = present + late - late // LATES_PER_LOST_DAY
+    return PeriodSummary(training, excused, attended, training - recorded)
+
+
 def summarize(days: Iterable[date], records: Mapping[date, AttendanceStatus]) -> PeriodSummary:
     training = excused = present = late = unrecorded = 0
     for day in days:
@@ -107,18 +131,20 @@ def month_summary(
     cohort: Cohort, records: Mapping[date, AttendanceStatus], month: str
 ) -> PeriodSummary:
     year, number = (int(part) for part in month.split("-"))
-    return summarize(cohort.training_days_in(year, number), records)
+    first = date(year, number, 1)
+    last = date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1)
+    return between(cohort, records, first, last)
 
 
 def course_summary(cohort: Cohort, records: Mapping[date, AttendanceStatus]) -> PeriodSummary:
-    return summarize(cohort.training_days(), records)
+    return between(cohort, records, cohort.starts_on, cohort.ends_on)
 
 
 def to_date_summary(
     cohort: Cohort, records: Mapping[date, AttendanceStatus], as_of: date
 ) -> PeriodSummary:
     """Training days up to `as_of` only: the rate so far."""
-    return summarize(cohort.training_days_until(as_of), records)
+    return between(cohort, records, cohort.starts_on, as_of)
 
 
 @dataclass(frozen=True)

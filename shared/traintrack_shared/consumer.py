@@ -182,39 +182,43 @@ class EventConsumer:
     # ------------------------------------------------------------ batches
 
     async def process_batch(self, deliveries: Sequence[Delivery]) -> list[Outcome]:
-        """Process records in order; consecutive records of a type with a batch handler
-        are applied together in one transaction. Never raises."""
-        outcomes: list[Outcome] = []
-        run: list[tuple[Delivery, Envelope]] = []
-        for delivery in deliveries:
+        """Process records in order; consecutive records whose types have batch handlers
+        are applied together in one transaction (skipped ones do not break the run).
+        Never raises."""
+        outcomes: list[Outcome | None] = [None] * len(deliveries)
+        run: list[tuple[int, Delivery, Envelope]] = []
+
+        async def apply_run() -> None:
+            applied = await self._apply_run([(d, e) for _, d, e in run])
+            for (index, _, _), outcome in zip(run, applied, strict=True):
+                outcomes[index] = outcome
+            run.clear()
+
+        for index, delivery in enumerate(deliveries):
             if self._not_for_us(delivery):
-                outcomes += await self._apply_run(run)  # outcomes stay in delivery order
-                run = []
-                outcomes.append(Outcome.IGNORED)
+                outcomes[index] = Outcome.IGNORED  # no effect: the run may go on past it
                 continue
             try:
                 envelope = codec.decode(delivery.record)
             except PoisonMessage as error:
-                outcomes += await self._apply_run(run)
-                run = []
-                outcomes.append(await self._dead_letter(delivery, error))
+                await apply_run()
+                outcomes[index] = await self._dead_letter(delivery, error)
                 continue
-            if run and run[0][1].type != envelope.type:
-                outcomes += await self._apply_run(run)
-                run = []
             if envelope.type in self._batch_handlers:
-                run.append((delivery, envelope))
+                run.append((index, delivery, envelope))
             else:
-                outcomes.append(
-                    await self._process_decoded(delivery, envelope, _context_of(delivery))
+                await apply_run()
+                outcomes[index] = await self._process_decoded(
+                    delivery, envelope, _context_of(delivery)
                 )
-        outcomes += await self._apply_run(run)
-        return outcomes
+        await apply_run()
+        return [o for o in outcomes if o is not None]
 
     async def _apply_run(self, run: list[tuple[Delivery, Envelope]]) -> list[Outcome]:
+        """Consecutive events with batch handlers, of one type or several, in one
+        transaction: each stretch of one type goes to its handler, in order."""
         if len(run) <= 1:
             return [await self._process_one_of_batch(d, e) for d, e in run]
-        handler = self._batch_handlers[run[0][1].type]
         with contextlib.ExitStack() as spans:
             for delivery, envelope in run:  # one span per message, in the trace of its cause
                 spans.enter_context(self._span(envelope, delivery, context=_context_of(delivery)))
@@ -227,7 +231,7 @@ class EventConsumer:
             try:
                 async for attempt in retrying:
                     with attempt:
-                        outcomes, refused = await self._apply_batch(run, handler)
+                        outcomes, refused = await self._apply_batch(run)
             except Exception:
                 log.exception("%s: batch of %d failed; processing one by one", self.name, len(run))
                 return [await self._process_one_of_batch(d, e) for d, e in run]
@@ -254,9 +258,7 @@ class EventConsumer:
             return outcome
 
     async def _apply_batch(
-        self,
-        run: list[tuple[Delivery, Envelope]],
-        handler: BatchHandler,
+        self, run: list[tuple[Delivery, Envelope]]
     ) -> tuple[list[Outcome], Mapping[int, Exception]]:
         async with self._pool.acquire() as conn, conn.transaction():
             fresh_ids = await inbox.claim_many(
@@ -269,8 +271,11 @@ class EventConsumer:
                 if envelope.id in fresh_ids:
                     fresh.append(index)
                     fresh_ids.discard(envelope.id)  # a second copy in the batch is a duplicate
-            refused_fresh = await handler([run[i][1] for i in fresh], conn)
-            refused = {fresh[i]: error for i, error in refused_fresh.items()}
+            refused: dict[int, Exception] = {}
+            for stretch in _stretches_of_one_type(fresh, run):
+                handler = self._batch_handlers[run[stretch[0]][1].type]
+                refused_here = await handler([run[i][1] for i in stretch], conn)
+                refused.update({stretch[i]: error for i, error in refused_here.items()})
             if refused:
                 await inbox.release(
                     conn, consumer=self.name, event_ids=[run[i][1].id for i in refused]
@@ -310,6 +315,18 @@ class EventConsumer:
                 log.exception("%s: DLQ write failed; retrying in %.1fs", self.name, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
+
+
+def _stretches_of_one_type(
+    indexes: list[int], run: list[tuple[Delivery, Envelope]]
+) -> list[list[int]]:
+    stretches: list[list[int]] = []
+    for i in indexes:
+        if stretches and run[stretches[-1][0]][1].type == run[i][1].type:
+            stretches[-1].append(i)
+        else:
+            stretches.append([i])
+    return stretches
 
 
 def _context_of(delivery: Delivery) -> Context:

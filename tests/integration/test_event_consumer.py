@@ -5,7 +5,7 @@ from tests.utils import factories
 from tests.utils.platform import KafkaTail, header
 from traintrack_shared import codec
 from traintrack_shared.consumer import EventConsumer, Outcome
-from traintrack_shared.contracts.enrollment import TraineeEnrolled
+from traintrack_shared.contracts.enrollment import TraineeEnrolled, TraineeRegistered
 from traintrack_shared.dlq import Delivery
 from traintrack_shared.errors import Rejected
 from traintrack_shared.topics import ENROLLMENT_EVENTS
@@ -271,3 +271,50 @@ async def test_a_batch_that_keeps_failing_falls_back_to_one_by_one(effects, prod
     outcomes = await batch_consumer(effects, producer, breaks_on_one).process_batch(messages)
     assert outcomes == [Outcome.APPLIED, Outcome.DEAD_LETTERED, Outcome.APPLIED]
     assert await count_effects(effects, bad_id) == 0
+
+
+async def test_a_run_of_several_types_is_one_transaction_applied_in_order(effects, producer):
+    """Registrations and enrollments alternate on the enrollment topic; a replay applies
+    them a batch at a time, each stretch of one type by its handler, in order, and an
+    event nobody here handles does not break the run."""
+    calls = []
+
+    def handler(kind):
+        async def record(envelopes, conn):
+            calls.append(
+                (kind, [e.id for e in envelopes], await conn.fetchval("SELECT txid_current()"))
+            )
+            return {}
+
+        return record
+
+    consumer = EventConsumer(
+        name="mixed-batch-consumer",
+        pool=effects,
+        handlers={},
+        publish=None,
+        batch_handlers={
+            TraineeEnrolled.type: handler("enrolled"),
+            TraineeRegistered.type: handler("registered"),
+        },
+    )
+
+    def message(data, offset):
+        return delivery(codec.encode(codec.to_cloudevent(data, source="/test")), offset)
+
+    registered = [message(factories.trainee_registered(), n) for n in (1, 4)]
+    enrolled = [message(factories.trainee_enrolled(), n) for n in (2, 5)]
+    skipped = message(factories.outcome_reported(), 3)  # a known type nobody here handles
+    batch = [registered[0], enrolled[0], skipped, registered[1], enrolled[1]]
+
+    outcomes = await consumer.process_batch(batch)
+
+    assert outcomes == [Outcome.APPLIED, Outcome.APPLIED, Outcome.IGNORED] + [Outcome.APPLIED] * 2
+    ids = [codec.decode(m.record).id for m in (*registered, *enrolled)]
+    assert [(kind, got) for kind, got, _ in calls] == [
+        ("registered", [ids[0]]),
+        ("enrolled", [ids[2]]),
+        ("registered", [ids[1]]),
+        ("enrolled", [ids[3]]),
+    ]
+    assert len({tx for _, _, tx in calls}) == 1

@@ -181,6 +181,9 @@ async def run(
             f"{prefix}_CONSUMER_NAME": f"{service}-{work.name}",
             f"{prefix}_STATE_DIR": str(work / f"{service}-state"),
             "EVALUATION_SIGNING_KEY_FILE": str(work / "signing-key.pem"),
+            # Traces as production would keep them under load (1 in 100 new ones).
+            "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+            "OTEL_TRACES_SAMPLER_ARG": "0.01",
         }
         envs[f"{service}-api"] = (module, env)
         envs[f"{service}-worker"] = (module, env)

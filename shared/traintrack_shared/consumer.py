@@ -219,9 +219,11 @@ class EventConsumer:
         transaction: each stretch of one type goes to its handler, in order."""
         if len(run) <= 1:
             return [await self._process_one_of_batch(d, e) for d, e in run]
-        with contextlib.ExitStack() as spans:
-            for delivery, envelope in run:  # one span per message, in the trace of its cause
-                spans.enter_context(self._span(envelope, delivery, context=_context_of(delivery)))
+        with contextlib.ExitStack() as stack:
+            spans = [  # one span per message, in the trace of its cause
+                stack.enter_context(self._span(envelope, delivery, context=_context_of(delivery)))
+                for delivery, envelope in run
+            ]
             retrying = AsyncRetrying(
                 stop=self._give_up,
                 reraise=True,
@@ -235,8 +237,10 @@ class EventConsumer:
             except Exception:
                 log.exception("%s: batch of %d failed; processing one by one", self.name, len(run))
                 return [await self._process_one_of_batch(d, e) for d, e in run]
-        for index, error in refused.items():
-            outcomes[index] = await self._dead_letter(run[index][0], error)
+            for index, error in refused.items():
+                outcomes[index] = await self._dead_letter(run[index][0], error)
+            for span, outcome in zip(spans, outcomes, strict=True):
+                span.set_attribute("traintrack.outcome", outcome.value)
         return outcomes
 
     async def _process_one_of_batch(self, delivery: Delivery, envelope: Envelope) -> Outcome:

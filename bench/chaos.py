@@ -206,7 +206,7 @@ async def run(
             platform.kafka_bootstrap,
             operator,
         )
-        async with Driver(doors, plan, keys) as driver:
+        async with Driver(doors, plan, keys, concurrency=48) as driver:
             injecting = asyncio.create_task(inject(supervisor, faults, every, log))
             ledger = await driver.run(
                 lambda line: print(f"  {time.perf_counter() - started:6.1f}s {line}", flush=True)

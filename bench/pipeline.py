@@ -506,6 +506,14 @@ def report(r: dict[str, Any]) -> None:
             f"{att['to_outcomes_per_s'] / raw['produce_per_s']:.2f} of produce",
         ),
         (
+            "CPU per attendance event, all parts",
+            f"{sum(att['cpu_s'].values()) / att['events'] * 1000:.2f} ms",
+            f"{sum(att['cpu_s'].values()) / att['wall_s']:.2f} of {os.cpu_count()} cores busy; "
+            + ", ".join(
+                f"{k} {v:.0f}s" for k, v in sorted(att["cpu_s"].items(), key=lambda kv: -kv[1])[:5]
+            ),
+        ),
+        (
             "latency at 1,000/s offered, p50 / p99",
             f"{lat['p50_ms']} / {lat['p99_ms']} ms",
             f"{lat['events']} events",

@@ -98,6 +98,7 @@ class Supervisor:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 def _infra(*args: str) -> None:

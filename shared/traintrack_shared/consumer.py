@@ -259,6 +259,7 @@ class EventConsumer:
             except Exception as error:
                 span.record_exception(error)
                 outcome = await self._dead_letter(delivery, error)
+            span.set_attribute("traintrack.outcome", outcome.value)
             return outcome
 
     async def _apply_batch(

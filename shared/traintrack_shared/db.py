@@ -20,6 +20,7 @@ from yoyo import get_backend, read_migrations
 log = logging.getLogger(__name__)
 SHARED_MIGRATIONS = Path(__file__).parent / "migrations"
 WAIT_FOR_DATABASE = 120.0  # seconds
+MIGRATION_LOCK = 7_216_001  # pg_advisory_lock key, any constant of our own
 
 
 def migrate(database_url: str, service_migrations: Path | None) -> None:
@@ -29,6 +30,12 @@ def migrate(database_url: str, service_migrations: Path | None) -> None:
     try:
         sources = [SHARED_MIGRATIONS, *([service_migrations] if service_migrations else [])]
         migrations = read_migrations(*map(str, sources))
+        # yoyo's own lock is a row: a process killed while migrating leaves it behind and
+        # every restart then times out on it. A session advisory lock dies with its
+        # connection; whoever holds it is the only migrator, so a lock row is stale.
+        backend.connection.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        backend.connection.commit()
+        backend.break_lock()
         with backend.lock():
             backend.apply_migrations(backend.to_apply(migrations))
     finally:

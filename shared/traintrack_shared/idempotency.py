@@ -63,19 +63,23 @@ async def once(
     if key is None:
         return await act()
     scope, fingerprint = _scope(request), _fingerprint(body)
-    claimed = await conn.fetchval(
-        """INSERT INTO idempotency_keys (scope, key, fingerprint, status, body)
-           VALUES ($1, $2, $3, 0, 'null') ON CONFLICT DO NOTHING RETURNING true""",
-        scope,
-        key,
-        fingerprint,
-    )
-    if not claimed:
+    first = None
+    while first is None:  # a key purged between the claim and the read: claim it again
+        claimed = await conn.fetchval(
+            """INSERT INTO idempotency_keys (scope, key, fingerprint, status, body)
+               VALUES ($1, $2, $3, 0, 'null') ON CONFLICT DO NOTHING RETURNING true""",
+            scope,
+            key,
+            fingerprint,
+        )
+        if claimed:
+            break
         first = await conn.fetchrow(
             "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
             scope,
             key,
         )
+    if first is not None:
         if first["fingerprint"] != fingerprint:
             raise Rejected(
                 "this Idempotency-Key was used for a different request body",

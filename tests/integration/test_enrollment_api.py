@@ -132,6 +132,20 @@ async def test_a_retried_registration_with_its_idempotency_key_creates_one_train
     assert other.json()["trainee_id"] != first.json()["trainee_id"]
 
 
+async def test_an_erased_trainee_is_not_brought_back_by_a_retried_registration(client, keys):
+    body = factories.trainee_body(name="홍길동", email="gildong@example.org")
+    headers = as_(keys, "institute") | {"Idempotency-Key": "reg-then-erased"}
+    first = await client.post("/v1/trainees", json=body, headers=headers)
+    erased = await client.delete(
+        f"/v1/trainees/{first.json()['trainee_id']}/personal-details",
+        headers=as_(keys, "operator"),
+    )
+    assert erased.status_code == 204
+    again = await client.post("/v1/trainees", json=body, headers=headers)
+    assert again.json()["trainee_id"] == first.json()["trainee_id"]
+    assert "홍길동" not in again.text and "gildong" not in again.text
+
+
 async def test_concurrent_twins_of_one_request_create_one_enrollment(app, client, keys):
     trainee_id = (await register(client, keys)).json()["trainee_id"]
     body = {"trainee_id": trainee_id, "cohort_id": SURVEY_COHORT, "applied_on": "2026-02-20"}

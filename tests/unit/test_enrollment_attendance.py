@@ -121,3 +121,12 @@ def test_counting_by_records_agrees_with_counting_day_by_day(seed):
     ):
         by_day = summarize([d for d in days if start <= d <= end], records)
         assert between(COHORT, records, start, end) == by_day
+
+
+def test_a_december_month_ends_on_the_31st():
+    winter = Cohort("kdt-w", "prog", "inst", date(2026, 12, 1), date(2027, 1, 29), 30)
+    december = [d for d in winter.training_days() if d.month == 12]
+    records = dict.fromkeys(december, P)
+    summary = month_summary(winter, records, "2026-12")
+    assert summary.training_days == len(december) == 23
+    assert summary.attended == 23 and summary.unrecorded == 0

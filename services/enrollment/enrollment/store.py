@@ -224,6 +224,14 @@ async def consent_history(conn: asyncpg.Connection, trainee_id: str) -> list[dic
 
 async def erase_personal_details(conn: asyncpg.Connection, trainee_id: str, at: datetime) -> bool:
     await conn.execute("DELETE FROM trainee_personal_details WHERE trainee_id = $1", trainee_id)
+    # The first answer to a retried registration is kept for a day (Idempotency-Key): it
+    # must not bring the details back.
+    await conn.execute(
+        """UPDATE idempotency_keys
+           SET body = body || '{"name": null, "email": null, "phone": null}'::jsonb
+           WHERE body->>'trainee_id' = $1 AND body ? 'name'""",
+        trainee_id,
+    )
     done = await conn.fetchval(
         "UPDATE trainees SET erased_at = $2 WHERE trainee_id = $1 "
         "AND erased_at IS NULL RETURNING 1",

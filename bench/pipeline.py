@@ -2,13 +2,16 @@
 
 - raw Kafka produce and consume with the platform's own producer settings (the ceiling);
 - attendance submissions sustained end to end (institute topic -> enrollment worker ->
-  enrollment store), as a ratio to the raw produce ceiling, counted exactly once;
+  enrollment store, and on through the relay to the outcomes worker), as a ratio to the
+  raw produce ceiling, counted exactly once, with the CPU seconds each part spent;
 - submission-to-store latency p50 / p99 at a fixed offered load of 1,000 events/s;
 - the outcomes projection rebuilt from the topics (events/s), as a ratio to raw consume;
 - HTTP throughput and p99 of a read and a write endpoint of enrollment, matching, outcomes.
 
 Everything runs under its own topic prefix and fresh databases, so nothing of an earlier
 run counts.    make bench   (writes test-artifacts/bench-pipeline.json)
+`--trace-all` keeps every trace (default: 1 in 100, as production would at this rate);
+`--attendance-only` stops after the attendance figures (for profiling).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from bench import ledger as ledger_check  # noqa: E402
 from bench.loadgen import Doors, Driver, issue_keys, make_plan  # noqa: E402
 from tests.utils.keys import write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
-from tests.utils.processes import ARTIFACTS, free_port  # noqa: E402
+from tests.utils.processes import ARTIFACTS, free_port, stop_all  # noqa: E402
 from traintrack_shared.auth import Role  # noqa: E402
 from traintrack_shared.devtools import create_topics  # noqa: E402
 
@@ -90,15 +90,7 @@ class Supervisor:
             await asyncio.sleep(0.5)
 
     def stop_all(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_all(self.procs.values())
 
 
 def _infra(*args: str) -> None:

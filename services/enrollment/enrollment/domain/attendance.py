@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -83,6 +84,15 @@ def check_day(cohort: Cohort, record: AttendanceDay) -> None:
         raise Rejected("must come after check_in", field="check_out")
 
 
+def _summary(training: int, recorded: Iterable[AttendanceStatus]) -> PeriodSummary:
+    """A period of `training` days, given the statuses recorded on some of them."""
+    counts = Counter(recorded)
+    late = counts[AttendanceStatus.LATE]
+    attended = counts[AttendanceStatus.PRESENT] + late - late // LATES_PER_LOST_DAY
+    unrecorded = training - sum(counts.values())
+    return PeriodSummary(training, counts[AttendanceStatus.EXCUSED], attended, unrecorded)
+
+
 def between(
     cohort: Cohort, records: Mapping[date, AttendanceStatus], first: date, last: date
 ) -> PeriodSummary:
@@ -92,35 +102,15 @@ def between(
     records of one trainee."""
     days = cohort.training_days()
     training = bisect.bisect_right(days, last) - bisect.bisect_left(days, first)
-    recorded = excused = present = late = 0
-    for day, status in records.items():
-        if first <= day <= last and cohort.runs_on(day):
-            recorded += 1
-            if status is AttendanceStatus.EXCUSED:
-                excused += 1
-            elif status is AttendanceStatus.PRESENT:
-                present += 1
-            elif status is AttendanceStatus.LATE:
-                late += 1
-    attended = present + late - late // LATES_PER_LOST_DAY
-    return PeriodSummary(training, excused, attended, training - recorded)
+    return _summary(
+        training,
+        (s for d, s in records.items() if first <= d <= last and cohort.runs_on(d)),
+    )
 
 
 def summarize(days: Iterable[date], records: Mapping[date, AttendanceStatus]) -> PeriodSummary:
-    training = excused = present = late = unrecorded = 0
-    for day in days:
-        training += 1
-        status = records.get(day)
-        if status is None:
-            unrecorded += 1
-        elif status is AttendanceStatus.EXCUSED:
-            excused += 1
-        elif status is AttendanceStatus.PRESENT:
-            present += 1
-        elif status is AttendanceStatus.LATE:
-            late += 1
-    attended = present + late - late // LATES_PER_LOST_DAY
-    return PeriodSummary(training, excused, attended, unrecorded)
+    listed = list(days)
+    return _summary(len(listed), (records[d] for d in listed if d in records))
 
 
 def month_of(day: date) -> str:

@@ -35,7 +35,7 @@ from bench import ledger as ledger_check  # noqa: E402
 from bench.loadgen import Doors, Driver, issue_keys, make_plan  # noqa: E402
 from tests.utils.keys import write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
-from tests.utils.processes import ARTIFACTS, free_port, stop_all  # noqa: E402
+from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
 from traintrack_shared.auth import Role  # noqa: E402
 from traintrack_shared.devtools import create_topics  # noqa: E402
 
@@ -49,28 +49,12 @@ INFRA = ("kafka", "postgres")
 
 
 @dataclass
-class Supervisor:
+class Supervisor(ServiceProcesses):
     """Keeps every service process running: whatever dies is started again, as a
     container's restart policy would; exits nobody asked for are counted."""
 
-    envs: dict[str, tuple[str, dict[str, str]]]  # name -> (module, env)
-    log_dir: Path
-    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     killed: dict[str, int] = field(default_factory=dict)
     unexpected: dict[str, int] = field(default_factory=dict)
-
-    def start(self, name: str) -> None:
-        module, env = self.envs[name]
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_dir / f"{name}.log", "ab") as log:
-            self.procs[name] = subprocess.Popen(
-                [sys.executable, "-m", module, name.rsplit("-", 1)[1]],
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
-                start_new_session=True,
-            )
 
     def kill(self, name: str) -> None:
         self.killed[name] = self.killed.get(name, 0) + 1
@@ -86,11 +70,8 @@ class Supervisor:
                     if proc.returncode != -signal.SIGKILL:
                         self.unexpected[name] = self.unexpected.get(name, 0) + 1
                     await asyncio.sleep(1)
-                    self.start(name)
+                    self.restart(name)
             await asyncio.sleep(0.5)
-
-    def stop_all(self) -> None:
-        stop_all(self.procs.values())
 
 
 def _infra(*args: str) -> None:
@@ -180,7 +161,7 @@ async def run(
         }
         envs[f"{service}-api"] = (module, env)
         envs[f"{service}-worker"] = (module, env)
-    supervisor = Supervisor(envs, work / "logs")
+    supervisor = Supervisor(work / "logs")
     plan = make_plan(seed, journeys, run=f"ch{seed}-{uuid.uuid4().hex[:4]}")
     keys = issue_keys(keyring, plan)
     faults = [*envs, *INFRA] * rounds
@@ -189,9 +170,11 @@ async def run(
     started = time.perf_counter()
     injecting = watching = None
     try:
-        for name in envs:
-            supervisor.start(name)
-        await _ready([f"http://127.0.0.1:{p}/readyz" for p in ports.values()])
+        for name, (module, env) in envs.items():
+            supervisor.start(name, module, name.rsplit("-", 1)[1], env)
+        for service, port in ports.items():
+            url = f"http://127.0.0.1:{port}/readyz"
+            await asyncio.to_thread(supervisor.wait_ready, f"{service}-api", url, 120)
         watching = asyncio.create_task(supervisor.watch())
         doors = Doors(
             f"http://127.0.0.1:{ports['enrollment']}",
@@ -224,23 +207,6 @@ async def run(
         ledger.retries,
         time.perf_counter() - started,
     )
-
-
-async def _ready(urls: list[str], timeout: float = 120) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(timeout=2) as client:
-        for url in urls:
-            while True:
-                try:
-                    if (await client.get(url)).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{url} not ready")
-                await asyncio.sleep(0.3)
 
 
 def report(verdict: Verdict) -> str:

@@ -237,10 +237,14 @@ async def _outcomes_caught_up(bootstrap: str, group: str) -> bool:
     return await asyncio.to_thread(_caught_up, bootstrap, group, ENROLLMENT_EVENTS.name)
 
 
+INFRA_PARTS = {"postgres": "postgres", "kafka": "kafka broker", "zipkin": "zipkin"}
+
+
 def cpu_seconds(named: dict[str, int]) -> dict[str, float]:
     """CPU time used so far by each component: our processes by pid, PostgreSQL, Kafka and
     Zipkin by command line (every PostgreSQL backend counts)."""
     ticks = os.sysconf("SC_CLK_TCK")
+    by_pid = {pid: name for name, pid in named.items()}
     found: dict[str, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -250,14 +254,9 @@ def cpu_seconds(named: dict[str, int]) -> dict[str, float]:
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        pid = int(entry.name)
-        name = next((n for n, p in named.items() if p == pid), None)
-        if name is None:
-            name = next(
-                (n for n in ("postgres", "kafka", "zipkin") if n in cmd.split(" -")[0] + cmd[:200]),
-                None,
-            )
-            name = {"kafka": "kafka broker"}.get(name or "", name)
+        name = by_pid.get(int(entry.name)) or next(
+            (label for part, label in INFRA_PARTS.items() if part in cmd[:200]), None
+        )
         if name is not None:
             used = (int(stat[11]) + int(stat[12])) / ticks  # utime + stime
             found[name] = found.get(name, 0.0) + used

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pytest
@@ -9,6 +10,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.platform import Platform
 from traintrack_shared.db import create_pool
 
@@ -23,6 +25,15 @@ def spans() -> InMemorySpanExporter:
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     return exporter
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A keyring of the standard principals: request headers by name, and its `file`
+    (modules needing other principals or the bare keys define their own)."""
+    path = tmp_path_factory.mktemp("keys") / "keyring.json"
+    issued = write_keyring(path, STANDARD)
+    return {name: {"X-API-Key": key} for name, key in issued.items()} | {"file": path}
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,8 @@ import pytest
 
 from matching_service.bootstrap import create_app
 from matching_service.settings import MatchingSettings
-from tests.utils.keys import STANDARD, write_keyring
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    path = tmp_path_factory.mktemp("keys") / "keyring.json"
-    issued = write_keyring(path, STANDARD)
-    return {name: {"X-API-Key": key} for name, key in issued.items()} | {"file": path}
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from evaluation.domain.scheme import RUBRIC_CRITERIA
 from evaluation.projection import projection_handlers
 from evaluation.settings import EvaluationSettings
 from tests.utils import factories
-from tests.utils.keys import STANDARD, write_keyring
 from traintrack_shared import codec
 from traintrack_shared.consumer import EventConsumer, Outcome
 from traintrack_shared.contracts import enrollment as facts
@@ -22,13 +21,6 @@ from traintrack_shared.dlq import Delivery
 
 pytestmark = pytest.mark.integration
 PROGRAMME, COHORT = "kdt-ai", "kdt-ai-2026-2"
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    path = tmp_path_factory.mktemp("keys") / "keyring.json"
-    issued = write_keyring(path, STANDARD)
-    return {name: {"X-API-Key": key} for name, key in issued.items()} | {"file": path}
 
 
 @pytest.fixture(scope="module")

@@ -11,18 +11,10 @@ import pytest
 
 from outcomes.bootstrap import create_app
 from outcomes.settings import OutcomesSettings
-from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.outcome_facts import cohort_of, employed, feed
 from traintrack_shared.contracts import matching as m
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    path = tmp_path_factory.mktemp("keys") / "keyring.json"
-    issued = write_keyring(path, STANDARD)
-    return {name: {"X-API-Key": key} for name, key in issued.items()} | {"file": path}
 
 
 @pytest.fixture(scope="module")

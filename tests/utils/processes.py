@@ -44,10 +44,20 @@ class ServiceProcesses:
 
     log_dir: Path
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    specs: dict[str, tuple[str, str, dict[str, str]]] = field(default_factory=dict)
 
     def start(self, name: str, module: str, kind: str, env: dict[str, str]) -> None:
+        self.specs[name] = (module, kind, env)
+        self._spawn(name, "wb")
+
+    def restart(self, name: str) -> None:
+        """The same process again, its log continued."""
+        self._spawn(name, "ab")
+
+    def _spawn(self, name: str, log_mode: str) -> None:
+        module, kind, env = self.specs[name]
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_dir / f"{name}.log", "wb") as log:
+        with open(self.log_dir / f"{name}.log", log_mode) as log:
             self.procs[name] = subprocess.Popen(
                 [sys.executable, "-m", module, kind],
                 cwd=ROOT,

@@ -110,6 +110,13 @@ def samples() -> dict[str, EventData]:
             early_employment=False,
         ),
         e.EnrollmentDropped(**ids, cohort_id="c-1", dropped_on=date(2026, 5, 2), reason="health"),
+        e.EnrollmentNotCompleted(
+            **ids,
+            cohort_id="c-1",
+            ended_on=date(2026, 8, 28),
+            attendance_rate=0.74,
+            decided_on=date(2026, 9, 4),
+        ),
         e.SurveySubmitted(**ids, cohort_id="c-1", score=93, submitted_on=date(2026, 8, 28)),
         e.TraineeErased(trainee_id=trainee, erased_at=datetime(2026, 9, 1, tzinfo=UTC)),
         s.RecordAttendance(
@@ -134,19 +141,14 @@ def evaluation_samples(trainee: str) -> list[EventData]:
     from traintrack_shared.contracts import evaluation as v
 
     at = datetime(2026, 9, 1, tzinfo=UTC)
+    ids = {"trainee_id": trainee, "enrollment_id": "en-1", "cohort_id": "c-1"}
     scheme = {"scheme_id": "kdt-4-stage", "scheme_version": 1}
     return [
         v.AssessmentRecorded(
-            trainee_id=trainee,
-            stage=3,
-            attempt=1,
-            evidence="rubric",
-            value=81.5,
-            side="firm",
-            recorded_at=at,
+            **ids, stage=3, attempt=1, evidence="rubric", value=81.5, side="firm", recorded_at=at
         ),
         v.StagePassed(
-            trainee_id=trainee,
+            **ids,
             stage=1,
             stage_name="Foundation",
             attempt=1,
@@ -155,6 +157,59 @@ def evaluation_samples(trainee: str) -> list[EventData]:
             **scheme,
         ),
         v.StageFailed(
+            **ids,
+            stage=2,
+            attempt=1,
+            attempts_left=1,
+            shortfalls=["module_test"],
+            decided_at=at,
+            **scheme,
+        ),
+        v.StagePassWithdrawn(**ids, stage=2, decided_at=at, **scheme),
+        v.Certified(
+            **ids,
+            credential_id="c-1",
+            programme_id="p-1",
+            issued_at=at,
+            valid_until=datetime(2029, 9, 1, tzinfo=UTC),
+            **scheme,
+        ),
+        v.CertificationRevoked(
+            **ids, credential_id="c-1", cause="manual", reason="plagiarism", revoked_at=at
+        ),
+        v.CertificationReinstated(
+            **ids, credential_id="c-1", reason="appeal upheld", reinstated_at=at
+        ),
+        *evaluation_v1_samples(trainee),
+    ]
+
+
+def evaluation_v1_samples(trainee: str) -> list[EventData]:
+    """Version 1, about the trainee: no longer written, still read from the topic's history."""
+    from traintrack_shared.contracts import evaluation_v1 as v
+
+    at = datetime(2026, 9, 1, tzinfo=UTC)
+    scheme = {"scheme_id": "kdt-4-stage", "scheme_version": 1}
+    return [
+        v.AssessmentRecordedV1(
+            trainee_id=trainee,
+            stage=3,
+            attempt=1,
+            evidence="rubric",
+            value=81.5,
+            side="firm",
+            recorded_at=at,
+        ),
+        v.StagePassedV1(
+            trainee_id=trainee,
+            stage=1,
+            stage_name="Foundation",
+            attempt=1,
+            unlocks=["cloud_onboarding"],
+            decided_at=at,
+            **scheme,
+        ),
+        v.StageFailedV1(
             trainee_id=trainee,
             stage=2,
             attempt=1,
@@ -163,15 +218,15 @@ def evaluation_samples(trainee: str) -> list[EventData]:
             decided_at=at,
             **scheme,
         ),
-        v.StagePassWithdrawn(trainee_id=trainee, stage=2, decided_at=at, **scheme),
-        v.Certified(
+        v.StagePassWithdrawnV1(trainee_id=trainee, stage=2, decided_at=at, **scheme),
+        v.CertifiedV1(
             trainee_id=trainee,
             credential_id="c-1",
             issued_at=at,
             valid_until=datetime(2029, 9, 1, tzinfo=UTC),
             **scheme,
         ),
-        v.CertificationRevoked(
+        v.CertificationRevokedV1(
             trainee_id=trainee, credential_id="c-1", reason="corrected", revoked_at=at
         ),
     ]

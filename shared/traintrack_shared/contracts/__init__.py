@@ -1,6 +1,13 @@
 """Every event contract of the platform. Importing this package registers them all."""
 
-from traintrack_shared.contracts import enrollment, evaluation, matching, outcomes, submissions
+from traintrack_shared.contracts import (
+    enrollment,
+    evaluation,
+    evaluation_v1,
+    matching,
+    outcomes,
+    submissions,
+)
 from traintrack_shared.contracts.base import REGISTRY, EventData
 
 __all__ = [
@@ -8,6 +15,7 @@ __all__ = [
     "EventData",
     "enrollment",
     "evaluation",
+    "evaluation_v1",
     "matching",
     "outcomes",
     "submissions",

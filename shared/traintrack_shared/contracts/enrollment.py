@@ -38,6 +38,11 @@ class TraineeEnrolled(EventData):
     institute_id: str
     cohort_id: str
     enrolled_on: date
+    trainee_status: TraineeStatus | None = Field(
+        default=None,
+        description="The trainee's status when enrolling (job seeker, employed worker "
+        "upskilling, resident); outcome populations use it. Absent in older events.",
+    )
 
 
 AttendanceStatus = Literal["present", "late", "absent", "excused"]
@@ -68,6 +73,15 @@ class CohortOpened(EventData):
     ends_on: date
     training_site: str | None = None
     skills: list[str] = Field(default_factory=list, description="What the programme teaches.")
+    closed_days: list[date] = Field(
+        default_factory=list,
+        description="Weekdays the cohort does not train besides Korean public holidays.",
+    )
+    employment_includes: list[Literal["start_up", "non_insured"]] = Field(
+        default_factory=list,
+        description="The programme's rule: besides insured employment, what its employment "
+        "figures count (the national portal's default counts insured employment only).",
+    )
 
 
 class ConsentChanged(EventData):
@@ -115,6 +129,11 @@ class AttendanceAtRisk(EventData):
     period: str = Field(description="The month (YYYY-MM) or the cohort id.")
     best_possible_rate: float = Field(ge=0, le=1)
     detected_on: date
+    level: Literal["warning", "unreachable"] = Field(
+        default="unreachable",
+        description="`warning`: 80 % is still reachable but the best possible rate fell "
+        "below the warning margin; `unreachable`: 80 % can no longer be reached.",
+    )
 
 
 class EnrollmentCompleted(EventData):
@@ -143,6 +162,21 @@ class EnrollmentDropped(EventData):
     cohort_id: str
     dropped_on: date
     reason: DropReason
+
+
+class EnrollmentNotCompleted(EventData):
+    """The cohort ended (and its grace period for late attendance passed) while the
+    enrollment had neither completed nor dropped out: it did not complete (미수료)."""
+
+    type: ClassVar[str] = "traintrack.enrollment.enrollment-not-completed.v1"
+    topic: ClassVar[Topic] = ENROLLMENT_EVENTS
+
+    trainee_id: str
+    enrollment_id: str
+    cohort_id: str
+    ended_on: date = Field(description="The cohort's last day.")
+    attendance_rate: float = Field(ge=0, le=1)
+    decided_on: date
 
 
 class SurveySubmitted(EventData):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,9 +22,12 @@ pytestmark = pytest.mark.e2e
 # A consumer group of its own each session: the outcomes store starts empty and reads every
 # topic from the beginning, as a replay does (the replay test compares the two).
 OUTCOMES_CONSUMER = f"outcomes-e2e-{uuid.uuid4().hex[:8]}"
-ENROLLMENT_CONSUMER = "enrollment-e2e"
-EVALUATION_CONSUMER = "evaluation-e2e"
-MATCHING_CONSUMER = "matching-e2e"
+# Suites run side by side under other topic prefixes keep to consumer groups of their own.
+_PREFIX = os.environ.get("TRAINTRACK_TOPIC_PREFIX", "test.")
+_SCOPE = "" if _PREFIX in ("", "test.") else "-" + _PREFIX.strip(".")
+ENROLLMENT_CONSUMER = f"enrollment-e2e{_SCOPE}"
+EVALUATION_CONSUMER = f"evaluation-e2e{_SCOPE}"
+MATCHING_CONSUMER = f"matching-e2e{_SCOPE}"
 FIRM = "firm-e2e"
 INSTITUTE = "inst-e2e"
 COHORT = "kdt-e2e-2026-1"

@@ -128,7 +128,12 @@ async def test_public_views_withhold_cells_of_fewer_than_five_people(app, client
     small, _ = await cohort_of(app, 4, region="51")
     public = (await client.get("/v1/public/indicators", params={"group_by": "cohort"})).json()
     withheld = cell(public, "completion_rate", small)
-    assert (withheld["value"], withheld["denominator"], withheld["suppressed"]) == (None, 0, True)
+    # a withheld cell publishes no number at all (not a misleading 0)
+    assert (withheld["value"], withheld["denominator"], withheld["suppressed"]) == (
+        None,
+        None,
+        True,
+    )
     full = await client.get(
         "/v1/indicators", params={"group_by": "cohort"}, headers=keys["operator"]
     )

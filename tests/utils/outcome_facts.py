@@ -62,7 +62,9 @@ async def cohort_of(
         events += [
             (factories.trainee_registered(trainee_id=t, institute_id=institute), ENDED),
             (
-                factories.trainee_enrolled(trainee_id=t, institute_id=institute, cohort_id=cohort),
+                factories.trainee_enrolled(
+                    trainee_id=t, enrollment_id=f"en-{t}", institute_id=institute, cohort_id=cohort
+                ),
                 ENDED,
             ),
             (

@@ -9,7 +9,7 @@ import asyncpg
 from opentelemetry import trace
 
 from outcomes import store
-from outcomes.domain.records import APPLY, Fact
+from outcomes.domain.records import KINDS, Fact
 from traintrack_shared.codec import Envelope
 from traintrack_shared.consumer import BatchHandler, Handler
 from traintrack_shared.contracts import REGISTRY
@@ -100,7 +100,7 @@ def _with_view(sql: str, row: Callable[[Envelope], tuple[object, ...]]) -> Batch
     return record
 
 
-FACT_TYPES = [t for t in REGISTRY if kind_of(t) in APPLY or kind_of(t) == "cohort-opened"]
+FACT_TYPES = [t for t in REGISTRY if kind_of(t) in KINDS]
 HANDLERS: dict[str, Handler] = {
     **{event_type: record_fact for event_type in FACT_TYPES},
     TraineeRegistered.type: record_trainee_registered,

@@ -1,20 +1,35 @@
-"""Indicators, lineage and the funnel as known at the end of a date, from the store."""
+"""Indicators, lineage and the funnel as known at the end of a date, from the store; in full
+for operators, under disclosure control for the public."""
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 import asyncpg
 
 from outcomes import store
-from outcomes.domain.definitions import BY_ID, DEFINITIONS, SMALL_CELL, Context, Definition
+from outcomes.domain.definitions import BY_KEY, DEFINITIONS, LATEST, Context, Definition
+from outcomes.domain.disclosure import Cell as CohortSet
+from outcomes.domain.disclosure import protect, small
 from outcomes.domain.records import Population, known_on
-from outcomes.domain.reports import FUNNEL, Cell, GroupBy, funnel, groups, indicators
-from traintrack_shared.errors import NotFound
+from outcomes.domain.reports import (
+    FUNNEL,
+    GROUPINGS,
+    Cell,
+    CohortFigures,
+    GroupBy,
+    cohort_figures,
+    cohort_sets,
+    funnel,
+    groups,
+    indicators,
+    wider_steps,
+)
+from traintrack_shared.errors import NotFound, Rejected
 
 CSV_COLUMNS = [
     "as_of", "group_by", "group", "indicator", "version", "family", "unit", "value",
@@ -29,6 +44,8 @@ class Query:
     year: int | None = None
     family: str | None = None
     public: bool = False
+    indicator: str | None = None
+    version: int | None = None
 
     @property
     def context(self) -> Context:
@@ -39,18 +56,78 @@ class Query:
         """Known on D means known by the end of D."""
         return datetime.combine(self.as_of, time.max, tzinfo=UTC)
 
+    def published(self) -> Query:
+        return replace(self, public=True)
+
 
 async def population(pool: asyncpg.Pool, q: Query) -> Population:
     return known_on(await store.facts_known(pool, q.cutoff), q.cutoff)
 
 
-def _chosen(q: Query) -> list[Definition]:
-    return [d for d in DEFINITIONS if q.family in (None, d.family)]
+def chosen(q: Query) -> list[Definition]:
+    """The latest version of each indicator, or the one version asked for."""
+    if q.version is not None:
+        if q.indicator is None:
+            raise Rejected("a version is asked for together with an indicator", field="version")
+        definition = BY_KEY.get(f"{q.indicator}.v{q.version}")
+        if definition is None:
+            raise NotFound(f"indicator {q.indicator} version {q.version}")
+        return [definition]
+    picked = [d for d in LATEST if q.family in (None, d.family)]
+    if q.indicator is not None:
+        picked = [d for d in picked if d.id == q.indicator]
+        if not picked:
+            raise NotFound(f"indicator {q.indicator}")
+    return picked
 
 
-def cell_view(cell: Cell, q: Query) -> dict[str, Any]:
-    figure = cell.figure.public() if q.public else cell.figure
-    d = cell.definition
+def withheld_groups(population: Population, figures: CohortFigures) -> set[CohortSet]:
+    """The groups (as sets of cohorts) every public view withholds: those about one to four
+    people in any published figure, and the complements that stop them being recovered
+    from the rest (over every public grouping, every definition and version)."""
+    cells = {ids for by in GROUPINGS for ids in cohort_sets(population, by).values()}
+    people = {key: {c: len(f.denominator) for c, f in by.items()} for key, by in figures.items()}
+    enrolled = people[BY_KEY["enrolled.v1"].key]
+    sensitive = {
+        cell
+        for cell in cells
+        if small(sum(sizes.get(c, 0) for c in cell) for sizes in people.values())
+    }
+    weight = {cell: sum(enrolled.get(c, 0) for c in cell) for cell in cells}
+    return protect(cells, sensitive, weight)
+
+
+@dataclass(frozen=True)
+class Published:
+    """Figures as known on a date: every cohort's figure of every definition, and (for a
+    public view) the groups to withhold."""
+
+    population: Population
+    ctx: Context
+    figures: CohortFigures
+    withheld: set[CohortSet]
+
+    def cells(self, by: GroupBy, *definitions: Definition) -> list[Cell]:
+        return indicators(self.population, self.ctx, by, definitions, self.figures)
+
+    def hidden(self, cell: Cell) -> bool:
+        return cell.cohorts in self.withheld
+
+
+def publish(known: Population, q: Query) -> Published:
+    figures = cohort_figures(known, q.context, DEFINITIONS)
+    withheld = withheld_groups(known, figures) if q.public else set()
+    return Published(known, q.context, figures, withheld)
+
+
+async def published(pool: asyncpg.Pool, q: Query) -> Published:
+    return publish(await population(pool, q), q)
+
+
+def cell_view(cell: Cell, q: Query, withheld: bool = False) -> dict[str, Any]:
+    d, figure = cell.definition, cell.figure
+    counts = (figure.numerator, figure.denominator, figure.excluded, figure.pending)
+    num, den, excluded, pending = (None,) * 4 if withheld else tuple(len(c) for c in counts)
     return {
         "as_of": q.as_of.isoformat(),
         "group_by": q.group_by,
@@ -59,18 +136,18 @@ def cell_view(cell: Cell, q: Query) -> dict[str, Any]:
         "version": d.version,
         "family": d.family,
         "unit": d.unit,
-        "value": figure.value,
-        "numerator": len(figure.numerator),
-        "denominator": len(figure.denominator),
-        "excluded": len(figure.excluded),
-        "pending": len(figure.pending),
-        "suppressed": q.public and cell.figure.suppressed,
+        "value": None if withheld else figure.value,
+        "numerator": num,
+        "denominator": den,
+        "excluded": excluded,
+        "pending": pending,
+        "suppressed": withheld,
     }
 
 
 async def indicator_table(pool: asyncpg.Pool, q: Query) -> list[dict[str, Any]]:
-    cells = indicators(await population(pool, q), q.context, q.group_by, _chosen(q))
-    return [cell_view(c, q) for c in cells]
+    shown = await published(pool, q)
+    return [cell_view(c, q, shown.hidden(c)) for c in shown.cells(q.group_by, *chosen(q))]
 
 
 def as_csv(rows: list[dict[str, Any]]) -> str:
@@ -82,41 +159,46 @@ def as_csv(rows: list[dict[str, Any]]) -> str:
 
 
 async def lineage(pool: asyncpg.Pool, q: Query, indicator: str, group: str) -> dict[str, Any]:
-    """The trainees (pseudonymous) and events behind one figure."""
-    definition = BY_ID.get(indicator)
-    if definition is None:
+    """The enrollments (pseudonymous) and events behind one figure."""
+    if indicator not in {d.id for d in DEFINITIONS}:
         raise NotFound(f"indicator {indicator}")
+    (definition,) = chosen(replace(q, indicator=indicator, family=None))
     known = await population(pool, q)
     members = groups(known, q.group_by).get(group)
     if members is None:
         raise NotFound(f"group {group} of {q.group_by}")
-    figure = definition.compute(members, known.cohorts, q.context)
+    figure = definition.compute(members, q.context)
     involved = {*figure.numerator, *figure.denominator, *figure.excluded, *figure.pending}
+    if definition.id == "courses":
+        involved = {*figure.denominator}
     return {
         **cell_view(Cell(group, definition, figure), q),
         "trainees": [
             {
-                "trainee_id": t.trainee_id,
-                "in_numerator": t.trainee_id in figure.numerator,
-                "in_denominator": t.trainee_id in figure.denominator,
-                "excluded": t.excluded,
-                "pending": t.trainee_id in figure.pending,
-                "erased": t.erased,
-                "events": t.sources,
+                "trainee_id": e.trainee_id,
+                "enrollment_id": e.enrollment_id,
+                "cohort_id": e.cohort_id,
+                "in_numerator": e.enrollment_id in figure.numerator,
+                "in_denominator": e.enrollment_id in figure.denominator,
+                "excluded": e.excluded,
+                "pending": e.enrollment_id in figure.pending,
+                "erased": e.person.erased,
+                "events": e.events,
             }
-            for t in members
-            if t.trainee_id in involved
+            for e, _ in members
+            if e.enrollment_id in involved
         ],
     }
 
 
 async def funnel_table(pool: asyncpg.Pool, q: Query) -> list[dict[str, Any]]:
-    found = funnel(await population(pool, q), q.group_by)
+    shown = await published(pool, q)
+    sets = cohort_sets(shown.population, q.group_by)
     rows = []
-    for group, steps in found.items():
-        counts: dict[str, int | None] = {step: len(steps[step]) for step in FUNNEL}
-        small = [s for s, n in counts.items() if n and n < SMALL_CELL]
-        if q.public:  # a step of fewer than five people is a small cell
-            counts = {s: (None if s in small else n) for s, n in counts.items()}
-        rows.append({"group": group, "steps": counts, "suppressed": q.public and bool(small)})
+    for group, steps in funnel(shown.population, q.group_by).items():
+        hidden = sets[group] in shown.withheld
+        counts: dict[str, int | None] = {s: None if hidden else len(steps[s]) for s in FUNNEL}
+        rows.append(
+            {"group": group, "steps": counts, "suppressed": hidden, "notes": wider_steps(counts)}
+        )
     return rows

@@ -24,5 +24,4 @@ async def dashboard(
 ) -> HTMLResponse:
     """The funnel, employment rates over time, by region and by institute, as charts."""
     q = reporting.Query(as_of or datetime.now(UTC).date(), public=True)
-    population = await reporting.population(pool, q)
-    return HTMLResponse(render(population, q.context, lang))
+    return HTMLResponse(render(await reporting.published(pool, q), lang))

@@ -12,7 +12,7 @@ from fastapi.responses import PlainTextResponse
 from outcomes import reporting
 from outcomes.api.deps import PUBLIC, OperatorKey, PoolDep
 from outcomes.api.schemas import DefinitionOut, FunnelRow, IndicatorCell, Lineage
-from outcomes.domain.definitions import DEFINITIONS, EXCLUSIONS
+from outcomes.domain.definitions import BY_ID, DEFINITIONS
 from outcomes.domain.reports import GroupBy
 
 router = APIRouter(prefix="/v1", tags=["indicators"])
@@ -22,33 +22,50 @@ def _query(
     as_of: Annotated[
         date | None, Query(description="Figures as known at the end of this day (UTC).")
     ] = None,
-    group_by: GroupBy = "all",
+    group_by: Annotated[
+        GroupBy, Query(description="One dimension of the cohort, or two joined by a comma.")
+    ] = "all",
     year: Annotated[int | None, Query(ge=2000, le=2100, description="For skill gains.")] = None,
-    family: Literal["national", "exit"] | None = None,
+    family: Literal["national", "exit", "counts"] | None = None,
+    indicator: Annotated[
+        str | None, Query(max_length=64, pattern=r"^[a-z0-9_]+$", description="One indicator.")
+    ] = None,
+    version: Annotated[
+        int | None,
+        Query(ge=1, le=1000, description="A published version of `indicator` (default: latest)."),
+    ] = None,
 ) -> reporting.Query:
-    return reporting.Query(as_of or datetime.now(UTC).date(), group_by, year, family)
+    return reporting.Query(
+        as_of or datetime.now(UTC).date(),
+        group_by,
+        year,
+        family,
+        indicator=indicator,
+        version=version,
+    )
 
 
 QueryDep = Annotated[reporting.Query, Depends(_query)]
 
 
-def _public(q: reporting.Query) -> reporting.Query:
-    return reporting.Query(q.as_of, q.group_by, q.year, q.family, public=True)
-
-
 @router.get("/definitions", openapi_extra=PUBLIC)
 async def definitions() -> list[DefinitionOut]:
-    """Every indicator's versioned definition: numerator, denominator, exclusions."""
+    """Every published version of every indicator: population, numerator, denominator,
+    employment rule, exclusions."""
     return [
         DefinitionOut(
             id=d.id,
             version=d.version,
+            latest=BY_ID[d.id] is d,
             family=d.family,
             unit=d.unit,
             title=dict(d.title),
+            population=d.population,
+            statuses=sorted(d.statuses) if d.statuses is not None else None,
             numerator=d.numerator,
             denominator=d.denominator,
-            exclusions=EXCLUSIONS,
+            employment_rule=d.employment_rule,
+            exclusions=d.exclusions,
         )
         for d in DEFINITIONS
     ]
@@ -56,7 +73,8 @@ async def definitions() -> list[DefinitionOut]:
 
 @router.get("/indicators")
 async def indicators(q: QueryDep, pool: PoolDep, _: OperatorKey) -> list[IndicatorCell]:
-    """Every indicator per group, unsuppressed, as known on `as_of`."""
+    """Every indicator (latest versions, or `indicator` and `version`) per group,
+    unsuppressed, as known on `as_of`."""
     return [IndicatorCell(**row) for row in await reporting.indicator_table(pool, q)]
 
 
@@ -66,12 +84,13 @@ async def indicators_csv(q: QueryDep, pool: PoolDep, _: OperatorKey) -> PlainTex
     return _csv(await reporting.indicator_table(pool, q), q)
 
 
-@router.get("/indicators/{indicator}/lineage")
+@router.get("/indicators/{indicator_id}/lineage")
 async def lineage(
-    indicator: str, q: QueryDep, pool: PoolDep, _: OperatorKey, group: str = "all"
+    indicator_id: str, q: QueryDep, pool: PoolDep, _: OperatorKey, group: str = "all"
 ) -> Lineage:
-    """The trainees (pseudonymous) and the events behind one figure."""
-    return Lineage(**await reporting.lineage(pool, q, indicator, group))
+    """The enrollments (pseudonymous) and the events behind one figure (`version` picks
+    a version of the indicator; the latest otherwise)."""
+    return Lineage(**await reporting.lineage(pool, q, indicator_id, group))
 
 
 @router.get("/funnel")
@@ -82,20 +101,21 @@ async def funnel(q: QueryDep, pool: PoolDep, _: OperatorKey) -> list[FunnelRow]:
 
 @router.get("/public/indicators", openapi_extra=PUBLIC)
 async def public_indicators(q: QueryDep, pool: PoolDep) -> list[IndicatorCell]:
-    """Published indicators: cells about fewer than 5 people are withheld."""
-    return [IndicatorCell(**row) for row in await reporting.indicator_table(pool, _public(q))]
+    """Published indicators: groups about fewer than 5 people are withheld, and enough
+    others that none can be recovered by adding or subtracting published cells."""
+    return [IndicatorCell(**row) for row in await reporting.indicator_table(pool, q.published())]
 
 
 @router.get("/public/indicators.csv", response_class=PlainTextResponse, openapi_extra=PUBLIC)
 async def public_indicators_csv(q: QueryDep, pool: PoolDep) -> PlainTextResponse:
     """Published indicators as CSV."""
-    return _csv(await reporting.indicator_table(pool, _public(q)), q)
+    return _csv(await reporting.indicator_table(pool, q.published()), q)
 
 
 @router.get("/public/funnel", openapi_extra=PUBLIC)
 async def public_funnel(q: QueryDep, pool: PoolDep) -> list[FunnelRow]:
     """The published funnel: steps of fewer than 5 people are withheld."""
-    return [FunnelRow(**row) for row in await reporting.funnel_table(pool, _public(q))]
+    return [FunnelRow(**row) for row in await reporting.funnel_table(pool, q.published())]
 
 
 def _csv(rows: list[dict[str, object]], q: reporting.Query) -> PlainTextResponse:

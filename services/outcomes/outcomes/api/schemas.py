@@ -46,11 +46,17 @@ class OutcomeReportOut(BaseModel):
 class DefinitionOut(BaseModel):
     id: str
     version: int
+    latest: bool = Field(description="The version figures use unless another is asked for.")
     family: str
     unit: str
     title: dict[str, str]
+    population: str = Field(description="Whose enrollments the figure is about.")
+    statuses: list[str] | None = Field(
+        description="The trainee statuses (when enrolling) admitted; null: every status."
+    )
     numerator: str
     denominator: str
+    employment_rule: str | None = Field(description="Which jobs count, where jobs count.")
     exclusions: str
 
 
@@ -63,15 +69,22 @@ class IndicatorCell(BaseModel):
     family: str
     unit: str
     value: float | None
-    numerator: int
-    denominator: int
-    excluded: int
-    pending: int = Field(description="Trainees whose measurement window has not closed yet.")
-    suppressed: bool = Field(description="Fewer than 5 people: withheld in public views.")
+    numerator: int | None = Field(description="Enrollments counted (null when withheld).")
+    denominator: int | None
+    excluded: int | None
+    pending: int | None = Field(
+        description="Enrollments whose measurement window has not closed yet."
+    )
+    suppressed: bool = Field(
+        description="Withheld in a public view: about fewer than 5 people, or a complement "
+        "that stops a withheld cell being recovered from published ones."
+    )
 
 
 class LineageTrainee(BaseModel):
     trainee_id: str
+    enrollment_id: str
+    cohort_id: str
     in_numerator: bool
     in_denominator: bool
     excluded: str | None
@@ -88,3 +101,6 @@ class FunnelRow(BaseModel):
     group: str
     steps: dict[str, int | None]
     suppressed: bool
+    notes: dict[str, str] = Field(
+        description="For each step larger than the step before it, the reason it can be."
+    )

@@ -1,353 +1,442 @@
-"""The indicators, as versioned pure definitions. Each states its numerator, denominator
-and exclusions in words (served by the API) and in code (`compute`). A figure lists the
-trainees behind it, so every number can be traced to people and events.
+"""The indicators, as versioned pure definitions. Each states in words (served by the API)
+and in code (`compute`) its population, numerator, denominator, employment rule and how
+exclusions apply. A figure lists the enrollments behind it, so every number can be traced
+to people and events. Every version ever published stays here and stays computable:
+asking for version 1 after version 2 exists gives version 1's answer.
 
-Common rules: trainees with an exclusion report (deceased, long medical treatment,
-military service) leave both numerator and denominator; a trainee whose measurement
-window has not closed on the date asked about is *pending*, in neither.
+The unit counted is the enrollment (trainee x cohort): a trainee who takes two courses
+counts in each, judged against each course's own dates.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from outcomes.domain.calendar import add_months, quarter_after
-from outcomes.domain.records import Cohort, Trainee
+from outcomes.domain import rules as r
+from outcomes.domain.figures import SMALL_CELL, Figure, Unit, value_of
+from outcomes.domain.records import Cohort, Enrollment
+from outcomes.domain.rules import Context, Counts, Measure, Scope, Window
 
-SMALL_CELL = 5  # public views suppress figures about fewer people
+__all__ = [
+    "BY_ID", "BY_KEY", "DEFINITIONS", "LATEST", "SMALL_CELL", "Context", "Definition", "Figure",
+]  # fmt: skip
+Family = Literal["national", "exit", "counts"]
 
-
-@dataclass(frozen=True)
-class Context:
-    as_of: date
-    year: int  # for the yearly indicators (skill gains)
-
-
-@dataclass(frozen=True)
-class Figure:
-    value: float | None
-    numerator: tuple[str, ...]
-    denominator: tuple[str, ...]
-    excluded: tuple[str, ...] = ()
-    pending: tuple[str, ...] = ()
-
-    def public(self) -> Figure:
-        """Small cells suppressed: the value and the counts are withheld."""
-        if len(self.denominator) >= SMALL_CELL:
-            return self
-        return Figure(None, (), (), (), ())
-
-    @property
-    def suppressed(self) -> bool:
-        return 0 < len(self.denominator) < SMALL_CELL
-
-
-Scope = Callable[[Trainee, Cohort, Context], bool]
-Window = Callable[[Trainee, Cohort, Context], date]
-Counts = Callable[[Trainee, Cohort, Context], bool]
+ALL_TRAINEES = "every enrollment (trainee x cohort), whatever the trainee's status"
+JOB_SEEKERS = "enrollments of job seekers (the trainee's status when enrolling)"
+LEAVE = "trainees reported excluded (deceased, long medical treatment, military service, other) "
+EXCLUSIONS_LEAVE = LEAVE + "leave both numerator and denominator"
+EXCLUSIONS_IGNORED = (
+    "none: an excluded trainee still counts here (e.g. a graduate stays a graduate)"
+)
+ANY_JOB = "any reported work counts, whenever it started (version 1)"
+NEW_JOB = (
+    "a job or start-up counts only if it started on or after the cohort's first day, so an "
+    "employed worker's job from before the course never counts; early employment counts"
+)
+BY_PROGRAMME = (
+    NEW_JOB + "; insured employment counts, and start-ups and non-insured work count too "
+    "where the programme says so (default: insured only, as the national portal)"
+)
 
 
 @dataclass(frozen=True)
 class Definition:
     id: str
     version: int
-    family: Literal["national", "exit"]
-    unit: Literal["rate", "mean", "median_krw"]
+    family: Family
+    unit: Unit
     title: Mapping[str, str]  # en, ko
+    population: str
     numerator: str
     denominator: str
+    exclusions: str
     scope: Scope
     window: Window
     counts: Counts
-    measure: Callable[[Trainee, Cohort, Context], float | None] | None = None
+    statuses: frozenset[str] | None = None  # trainee statuses admitted; None: all
+    employment_rule: str | None = None
+    measure: Measure | None = None
+    excluded_leave: bool = True
+    counted_id: Callable[[Enrollment], str] = lambda e: e.enrollment_id
 
     @property
     def key(self) -> str:
         return f"{self.id}.v{self.version}"
 
-    def compute(
-        self, trainees: Sequence[Trainee], cohorts: Mapping[str, Cohort], ctx: Context
-    ) -> Figure:
+    def admits(self, e: Enrollment, c: Cohort, ctx: Context) -> bool:
+        if self.statuses is not None and e.status not in self.statuses:
+            return False
+        return self.scope(e, c, ctx)
+
+    def compute(self, members: Iterable[tuple[Enrollment, Cohort]], ctx: Context) -> Figure:
         num: list[str] = []
         den: list[str] = []
         excluded: list[str] = []
         pending: list[str] = []
-        values: list[float] = []
-        for t in trainees:
-            cohort = cohorts.get(t.cohort_id or "")
-            if cohort is None or not self.scope(t, cohort, ctx):
+        values: list[tuple[str, float]] = []
+        for e, c in members:
+            if not self.admits(e, c, ctx):
                 continue
-            if t.excluded:
-                excluded.append(t.trainee_id)
-            elif self.window(t, cohort, ctx) > ctx.as_of:
-                pending.append(t.trainee_id)
+            if self.excluded_leave and e.excluded:
+                excluded.append(e.enrollment_id)
+            elif self.window(e, c, ctx) > ctx.as_of:
+                pending.append(e.enrollment_id)
             elif self.measure is not None:
-                value = self.measure(t, cohort, ctx)
+                value = self.measure(e, c, ctx)
                 if value is not None:
-                    num.append(t.trainee_id)
-                    den.append(t.trainee_id)
-                    values.append(value)
+                    num.append(e.enrollment_id)
+                    den.append(e.enrollment_id)
+                    values.append((c.cohort_id, value))
             else:
-                den.append(t.trainee_id)
-                if self.counts(t, cohort, ctx):
-                    num.append(t.trainee_id)
-        return Figure(self._value(num, den, values), *map(tuple, (num, den, excluded, pending)))
-
-    def _value(self, num: list[str], den: list[str], values: list[float]) -> float | None:
-        if not den:
-            return None
-        if self.unit == "mean":
-            return round(statistics.fmean(values), 2)
-        if self.unit == "median_krw":
-            return float(statistics.median(values))
-        return round(len(num) / len(den), 4)
-
-
-# --------------------------------------------------------------- building blocks
-
-
-def _enrolled(t: Trainee, c: Cohort, ctx: Context) -> bool:
-    return t.enrolled_on is not None
-
-
-def _completer(t: Trainee, c: Cohort, ctx: Context) -> bool:
-    return t.completed
-
-
-def _exiter(t: Trainee, c: Cohort, ctx: Context) -> bool:
-    return t.exit_on is not None
-
-
-def _exit(t: Trainee) -> date:
-    assert t.exit_on is not None  # the scope admits exiters only
-    return t.exit_on
-
-
-def _cohort_end(t: Trainee, c: Cohort, ctx: Context) -> date:
-    return c.ends_on
-
-
-def _months_after_end(months: int) -> Window:
-    return lambda t, c, ctx: add_months(c.ends_on, months)
-
-
-def _quarter_after_exit(n: int) -> Window:
-    return lambda t, c, ctx: quarter_after(_exit(t), n)[1]
-
-
-def _insured_within(months: int) -> Counts:
-    def counts(t: Trainee, c: Cohort, ctx: Context) -> bool:
-        limit = add_months(c.ends_on, months)
-        return t.early_employment or any(
-            j.kind == "employed" and j.insured and j.starts_on <= limit for j in t.jobs
+                den.append(e.enrollment_id)
+                if self.counts(e, c, ctx):
+                    num.append(self.counted_id(e))
+        num = list(dict.fromkeys(num))  # a course counted once however many trainees
+        return Figure(
+            value_of(self.unit, num, den, values),
+            tuple(num),
+            tuple(den),
+            tuple(excluded),
+            tuple(pending),
+            tuple(values),
         )
-
-    return counts
-
-
-def _not_insured_within_6(t: Trainee, c: Cohort, ctx: Context) -> bool:
-    limit = add_months(c.ends_on, 6)
-    other = any(
-        j.starts_on <= limit
-        and (j.kind == "self_employed" or (j.kind == "employed" and not j.insured))
-        for j in t.jobs
-    )
-    return other and not _insured_within(6)(t, c, ctx)
-
-
-def _working_in_quarter(n: int) -> Counts:
-    def counts(t: Trainee, c: Cohort, ctx: Context) -> bool:
-        first, last = quarter_after(_exit(t), n)
-        return any(j.is_work and j.overlaps(first, last) for j in t.jobs)
-
-    return counts
-
-
-def _q2_earnings(t: Trainee, c: Cohort, ctx: Context) -> float | None:
-    first, last = quarter_after(_exit(t), 2)
-    known = [
-        j.monthly_earnings * 3
-        for j in t.jobs
-        if j.is_work and j.overlaps(first, last) and j.monthly_earnings is not None
-    ]
-    return float(max(known)) if known else None
-
-
-def _credential_within_a_year(t: Trainee, c: Cohort, ctx: Context) -> bool:
-    limit = _exit(t) + timedelta(days=365)
-    return t.certified_on is not None and not t.revoked and t.certified_on <= limit
-
-
-def _participant_in_year(t: Trainee, c: Cohort, ctx: Context) -> bool:
-    first, last = date(ctx.year, 1, 1), date(ctx.year, 12, 31)
-    started = t.enrolled_on is not None and t.enrolled_on <= last
-    return started and (t.exit_on is None or t.exit_on >= first)
-
-
-def _stage_passed_in_year(t: Trainee, c: Cohort, ctx: Context) -> bool:
-    return any(day.year == ctx.year for day in t.stages.values())
-
-
-def _employed_in_q2(t: Trainee, c: Cohort, ctx: Context) -> bool:
-    return t.exit_on is not None and _working_in_quarter(2)(t, c, ctx)
-
-
-def _same_employer_q2_q4(t: Trainee, c: Cohort, ctx: Context) -> bool:
-    q2, q4 = quarter_after(_exit(t), 2), quarter_after(_exit(t), 4)
-    return any(j.employer and j.is_work and j.overlaps(*q2) and j.overlaps(*q4) for j in t.jobs)
 
 
 # --------------------------------------------------------------- the definitions
 
-NATIONAL_EMPLOYED = (
+JOB_SEEKER = frozenset({"job_seeker"})
+NATIONAL_EMPLOYED_V1 = (
     "completers in insured employment starting no later than {n} months after the cohort's "
     "end; early employment counts"
 )
-DEFINITIONS: tuple[Definition, ...] = (
-    Definition(
-        id="completion_rate",
-        version=1,
-        family="national",
-        unit="rate",
-        title={"en": "Completion rate", "ko": "수료율"},
-        numerator="trainees who completed (>= 80 % attendance, or early employment)",
-        denominator="trainees enrolled in cohorts that have ended",
-        scope=_enrolled,
-        window=_cohort_end,
-        counts=lambda t, c, ctx: t.completed,
-    ),
-    Definition(
-        id="employment_rate_3m",
-        version=1,
-        family="national",
-        unit="rate",
-        title={"en": "Employment rate at 3 months", "ko": "3개월 취업률"},
-        numerator=NATIONAL_EMPLOYED.format(n=3),
-        denominator="completers of cohorts that ended at least 3 months ago",
-        scope=_completer,
-        window=_months_after_end(3),
-        counts=_insured_within(3),
-    ),
-    Definition(
-        id="employment_rate_6m",
-        version=1,
-        family="national",
-        unit="rate",
-        title={"en": "Employment rate at 6 months", "ko": "6개월 취업률"},
-        numerator=NATIONAL_EMPLOYED.format(n=6),
-        denominator="completers of cohorts that ended at least 6 months ago",
-        scope=_completer,
-        window=_months_after_end(6),
-        counts=_insured_within(6),
-    ),
-    Definition(
-        id="non_insured_rate_6m",
-        version=1,
-        family="national",
-        unit="rate",
-        title={"en": "Non-insured work at 6 months", "ko": "6개월 고용보험 미가입 취업률"},
-        numerator="completers without insured employment but in non-insured work or a start-up "
-        "within 6 months of the end",
-        denominator="completers of cohorts that ended at least 6 months ago",
-        scope=_completer,
-        window=_months_after_end(6),
-        counts=_not_insured_within_6,
-    ),
-    Definition(
-        id="satisfaction_mean",
-        version=1,
-        family="national",
-        unit="mean",
-        title={"en": "Satisfaction (0-100)", "ko": "만족도 (0-100)"},
-        numerator="the mean of survey scores",
-        denominator="trainees of ended cohorts who answered the survey",
-        scope=_enrolled,
-        window=_cohort_end,
-        counts=lambda t, c, ctx: True,
-        measure=lambda t, c, ctx: None if t.survey_score is None else float(t.survey_score),
-    ),
-    Definition(
-        id="employment_q2",
-        version=1,
-        family="exit",
-        unit="rate",
-        title={"en": "Employed in the 2nd quarter after exit", "ko": "종료 후 2분기 취업률"},
-        numerator="exiters working (employed or self-employed) at any time in the 2nd calendar "
-        "quarter after the exit quarter",
-        denominator="exiters (completion or drop-out) whose 2nd quarter after exit has ended",
-        scope=_exiter,
-        window=_quarter_after_exit(2),
-        counts=_working_in_quarter(2),
-    ),
-    Definition(
-        id="employment_q4",
-        version=1,
-        family="exit",
-        unit="rate",
-        title={"en": "Employed in the 4th quarter after exit", "ko": "종료 후 4분기 취업률"},
-        numerator="exiters working at any time in the 4th calendar quarter after the exit quarter",
-        denominator="exiters whose 4th quarter after exit has ended",
-        scope=_exiter,
-        window=_quarter_after_exit(4),
-        counts=_working_in_quarter(4),
-    ),
-    Definition(
-        id="median_earnings_q2",
-        version=1,
-        family="exit",
-        unit="median_krw",
-        title={"en": "Median earnings, Q2 after exit (KRW)", "ko": "종료 후 2분기 중위 소득 (원)"},
-        numerator="the median of quarterly earnings (3 x the reported monthly earnings of the "
-        "best-paid work in that quarter)",
-        denominator="exiters working in the 2nd quarter after exit whose earnings are known",
-        scope=_exiter,
-        window=_quarter_after_exit(2),
-        counts=lambda t, c, ctx: True,
-        measure=_q2_earnings,
-    ),
-    Definition(
-        id="credential_rate",
-        version=1,
-        family="exit",
-        unit="rate",
-        title={"en": "Credential attainment within a year", "ko": "1년 내 자격 취득률"},
-        numerator="exiters certified (4-stage credential, not revoked) within a year of exit",
-        denominator="exiters whose year after exit has ended",
-        scope=_exiter,
-        window=lambda t, c, ctx: _exit(t) + timedelta(days=365),
-        counts=_credential_within_a_year,
-    ),
-    Definition(
-        id="skill_gains",
-        version=1,
-        family="exit",
-        unit="rate",
-        title={"en": "Measurable skill gains in the year", "ko": "연간 역량 향상률"},
-        numerator="participants who passed at least one stage during the year",
-        denominator="trainees in training at any time during the year (once the year has ended)",
-        scope=_participant_in_year,
-        window=lambda t, c, ctx: date(ctx.year, 12, 31),
-        counts=_stage_passed_in_year,
-    ),
-    Definition(
-        id="retention_q4",
-        version=1,
-        family="exit",
-        unit="rate",
-        title={"en": "Same employer, Q2 to Q4 after exit", "ko": "동일 직장 유지율 (2~4분기)"},
-        numerator="of them, those working for the same employer in the 2nd and 4th quarter",
-        denominator="exiters working in the 2nd quarter after exit, once the 4th has ended",
-        scope=_employed_in_q2,
-        window=_quarter_after_exit(4),
-        counts=_same_employer_q2_q4,
-    ),
+NATIONAL_EMPLOYED = (
+    "job-seeker completers in employment (by the programme's rule) that started between the "
+    "cohort's first day and {n} months after its end; early employment counts"
 )
-BY_ID = {d.id: d for d in DEFINITIONS}
-EXCLUSIONS = (
-    "Trainees reported excluded (deceased, long medical treatment, military service, other) "
-    "leave both numerator and denominator."
+WINDOW_CLOSED = "{who} of cohorts that ended at least {n} months ago"
+
+
+def _national_v1() -> list[Definition]:
+    """As first published: per trainee-course, every status, any job, exclusions leave."""
+    common: dict[str, Any] = {
+        "family": "national",
+        "population": ALL_TRAINEES,
+        "exclusions": EXCLUSIONS_LEAVE,
+    }
+    return [
+        Definition(
+            id="completion_rate",
+            version=1,
+            unit="rate",
+            title={"en": "Completion rate", "ko": "수료율"},
+            numerator="trainees who completed (>= 80 % attendance, or early employment)",
+            denominator="trainees enrolled in cohorts that have ended",
+            scope=r.enrolled,
+            window=r.cohort_end,
+            counts=lambda e, c, ctx: e.completed,
+            **common,
+        ),
+        *(
+            Definition(
+                id=f"employment_rate_{n}m",
+                version=1,
+                unit="rate",
+                title={"en": f"Employment rate at {n} months", "ko": f"{n}개월 취업률"},
+                numerator=NATIONAL_EMPLOYED_V1.format(n=n),
+                denominator=WINDOW_CLOSED.format(who="completers", n=n),
+                employment_rule=ANY_JOB,
+                scope=r.completer,
+                window=r.months_after_end(n),
+                counts=r.insured_within_v1(n),
+                **common,
+            )
+            for n in (3, 6)
+        ),
+        Definition(
+            id="non_insured_rate_6m",
+            version=1,
+            unit="rate",
+            title={"en": "Non-insured work at 6 months", "ko": "6개월 고용보험 미가입 취업률"},
+            numerator="completers without insured employment but in non-insured work or a "
+            "start-up within 6 months of the end",
+            denominator=WINDOW_CLOSED.format(who="completers", n=6),
+            employment_rule=ANY_JOB,
+            scope=r.completer,
+            window=r.months_after_end(6),
+            counts=r.not_insured_within_6_v1,
+            **common,
+        ),
+        Definition(
+            id="satisfaction_mean",
+            version=1,
+            unit="mean",
+            title={
+                "en": "Satisfaction (0-100), mean over respondents",
+                "ko": "만족도 (응답자 평균)",
+            },
+            numerator="the mean of survey scores",
+            denominator="trainees of ended cohorts who answered the survey",
+            scope=r.enrolled,
+            window=r.cohort_end,
+            counts=r.everyone,
+            measure=r.survey,
+            **common,
+        ),
+    ]
+
+
+def _national_v2() -> list[Definition]:
+    """Who and when: job seekers for employment, jobs new since the course began, the
+    programme's rule on start-ups and non-insured work, exclusions out of employment only."""
+    seekers: dict[str, Any] = {
+        "family": "national",
+        "population": JOB_SEEKERS,
+        "statuses": JOB_SEEKER,
+        "exclusions": EXCLUSIONS_LEAVE,
+        "scope": r.completer,
+    }
+    return [
+        Definition(
+            id="completion_rate",
+            version=2,
+            family="national",
+            unit="rate",
+            title={"en": "Completion rate", "ko": "수료율"},
+            population=ALL_TRAINEES,
+            numerator="enrollments completed (>= 80 % attendance, or early employment)",
+            denominator="enrollments of ended cohorts that completed, did not complete "
+            "(below 80 % at the end) or dropped out; those still open are pending",
+            exclusions=EXCLUSIONS_IGNORED,
+            excluded_leave=False,
+            scope=r.enrolled,
+            window=r.ended_and_closed,
+            counts=lambda e, c, ctx: e.completed,
+        ),
+        *(
+            Definition(
+                id=f"employment_rate_{n}m",
+                version=2,
+                unit="rate",
+                title={"en": f"Employment rate at {n} months", "ko": f"{n}개월 취업률"},
+                numerator=NATIONAL_EMPLOYED.format(n=n),
+                denominator=WINDOW_CLOSED.format(who="job-seeker completers", n=n),
+                employment_rule=BY_PROGRAMME,
+                window=r.months_after_end(n),
+                counts=r.employed_within(n),
+                **seekers,
+            )
+            for n in (3, 6)
+        ),
+        *(
+            Definition(
+                id=f"non_insured_rate_{n}m",
+                version=2 if n == 6 else 1,
+                unit="rate",
+                title={
+                    "en": f"Non-insured work or start-up at {n} months",
+                    "ko": f"{n}개월 고용보험 미가입 취업·창업률",
+                },
+                numerator="job-seeker completers without insured employment but in non-insured "
+                f"work or a start-up that started between the cohort's first day and {n} months "
+                "after its end",
+                denominator=WINDOW_CLOSED.format(who="job-seeker completers", n=n),
+                employment_rule=NEW_JOB,
+                window=r.months_after_end(n),
+                counts=r.other_work_within(n),
+                **seekers,
+            )
+            for n in (3, 6)
+        ),
+        Definition(
+            id="employed_or_start_up_6m",
+            version=1,
+            unit="rate",
+            title={
+                "en": "Job seekers into employment or start-ups (6 months)",
+                "ko": "구직자 취·창업 (6개월)",
+            },
+            numerator="job-seeker completers in any work (insured or not) or a start-up that "
+            "started between the cohort's first day and 6 months after its end; the count is "
+            "the numerator",
+            denominator=WINDOW_CLOSED.format(who="job-seeker completers", n=6),
+            employment_rule=NEW_JOB,
+            window=r.months_after_end(6),
+            counts=r.any_work_within(6),
+            **seekers,
+        ),
+        Definition(
+            id="satisfaction_mean",
+            version=2,
+            family="national",
+            unit="mean",
+            title={
+                "en": "Satisfaction (0-100), mean over respondents",
+                "ko": "만족도 (응답자 평균)",
+            },
+            population=ALL_TRAINEES,
+            numerator="the mean of every respondent's survey score",
+            denominator="enrollments of ended cohorts that answered the survey",
+            exclusions=EXCLUSIONS_IGNORED,
+            excluded_leave=False,
+            scope=r.enrolled,
+            window=r.cohort_end,
+            counts=r.everyone,
+            measure=r.survey,
+        ),
+        Definition(
+            id="satisfaction_course_mean",
+            version=1,
+            family="national",
+            unit="course_mean",
+            title={"en": "Satisfaction (0-100), mean of course means", "ko": "만족도 (과정 평균)"},
+            population=ALL_TRAINEES,
+            numerator="the mean over courses (cohorts) of each course's mean survey score",
+            denominator="enrollments of ended cohorts that answered the survey",
+            exclusions=EXCLUSIONS_IGNORED,
+            excluded_leave=False,
+            scope=r.enrolled,
+            window=r.cohort_end,
+            counts=r.everyone,
+            measure=r.survey,
+        ),
+    ]
+
+
+def _exit_based() -> list[Definition]:
+    common: dict[str, Any] = {
+        "family": "exit",
+        "population": ALL_TRAINEES,
+        "exclusions": EXCLUSIONS_LEAVE,
+    }
+    exiters = "exiters (completion, drop-out or not completed at the end)"
+    return [
+        *(
+            Definition(
+                id=f"employment_q{n}",
+                version=version,
+                unit="rate",
+                title={
+                    "en": f"Employed in the {n}{'nd' if n == 2 else 'th'} quarter after exit",
+                    "ko": f"종료 후 {n}분기 취업률",
+                },
+                numerator=f"exiters working (employed or self-employed) at any time in the {n}"
+                f"{'nd' if n == 2 else 'th'} calendar quarter after the exit quarter",
+                denominator=f"{exiters} whose {n}{'nd' if n == 2 else 'th'} quarter after exit "
+                "has ended",
+                employment_rule=ANY_JOB if version == 1 else NEW_JOB,
+                scope=r.exiter,
+                window=r.quarter_after_exit(n),
+                counts=r.working_in_quarter(n, new_only=version == 2),
+                **common,
+            )
+            for n in (2, 4)
+            for version in (1, 2)
+        ),
+        Definition(
+            id="median_earnings_q2",
+            version=1,
+            unit="median_krw",
+            title={
+                "en": "Median earnings, Q2 after exit (KRW)",
+                "ko": "종료 후 2분기 중위 소득 (원)",
+            },
+            numerator="the median of quarterly earnings (3 x the reported monthly earnings of "
+            "the best-paid work in that quarter)",
+            denominator="exiters working in the 2nd quarter after exit whose earnings are known",
+            employment_rule=ANY_JOB,
+            scope=r.exiter,
+            window=r.quarter_after_exit(2),
+            counts=r.everyone,
+            measure=r.q2_earnings,
+            **common,
+        ),
+        Definition(
+            id="credential_rate",
+            version=1,
+            unit="rate",
+            title={"en": "Credential attainment within a year", "ko": "1년 내 자격 취득률"},
+            numerator="exiters whose course's 4-stage credential (not revoked) was issued "
+            "within a year of exit",
+            denominator=f"{exiters} whose year after exit has ended",
+            scope=r.exiter,
+            window=lambda e, c, ctx: r.exit_of(e) + timedelta(days=365),
+            counts=r.credential_within_a_year,
+            **common,
+        ),
+        Definition(
+            id="skill_gains",
+            version=1,
+            unit="rate",
+            title={"en": "Measurable skill gains in the year", "ko": "연간 역량 향상률"},
+            numerator="participants who passed at least one stage of the course during the year",
+            denominator="enrollments in training at any time during the year (once it has ended)",
+            scope=r.participant_in_year,
+            window=lambda e, c, ctx: date(ctx.year, 12, 31),
+            counts=r.stage_passed_in_year,
+            **common,
+        ),
+        Definition(
+            id="retention_q4",
+            version=1,
+            unit="rate",
+            title={"en": "Same employer, Q2 to Q4 after exit", "ko": "동일 직장 유지율 (2~4분기)"},
+            numerator="of them, those working for the same employer in the 2nd and 4th quarter",
+            denominator="exiters working in the 2nd quarter after exit, once the 4th has ended",
+            employment_rule=ANY_JOB,
+            scope=r.employed_in_q2,
+            window=r.quarter_after_exit(4),
+            counts=r.same_employer_q2_q4,
+            **common,
+        ),
+    ]
+
+
+def _counts() -> list[Definition]:
+    """Head counts as figures; their denominator is every enrollment of the group."""
+
+    def count(id_: str, en: str, ko: str, numerator: str, counts: Counts) -> Definition:
+        return Definition(
+            id=id_,
+            version=1,
+            family="counts",
+            unit="count",
+            title={"en": en, "ko": ko},
+            population=ALL_TRAINEES,
+            numerator=numerator,
+            denominator="every enrollment of the group (its size)",
+            exclusions=EXCLUSIONS_IGNORED,
+            excluded_leave=False,
+            scope=r.everyone,
+            window=r.now,
+            counts=counts,
+            counted_id=(lambda e: e.cohort_id) if id_ == "courses" else (lambda e: e.enrollment_id),
+        )
+
+    return [
+        count("courses", "Courses", "과정 수", "courses (cohorts) with at least one enrollment",
+              r.everyone),
+        count("enrolled", "Enrolled", "등록", "enrollments", r.everyone),
+        count("completers", "Completers", "수료", "enrollments completed (early employment "
+              "included)", r.outcome_is("completed")),
+        count("not_completed", "Not completed", "미수료", "enrollments whose cohort ended below "
+              "80 % attendance without completing or dropping out", r.outcome_is("not_completed")),
+        count("dropped", "Dropped out", "중도탈락", "enrollments that dropped out",
+              r.outcome_is("dropped")),
+        count("in_training", "In training", "훈련 중", "enrollments with no ending yet",
+              r.outcome_is("in_training")),
+    ]  # fmt: skip
+
+
+DEFINITIONS: tuple[Definition, ...] = (*_national_v1(), *_national_v2(), *_exit_based(), *_counts())
+BY_KEY = {d.key: d for d in DEFINITIONS}
+# The version a figure uses unless another is asked for: the latest of each indicator.
+LATEST: tuple[Definition, ...] = tuple(
+    max((d for d in DEFINITIONS if d.id == id_), key=lambda d: d.version)
+    for id_ in dict.fromkeys(d.id for d in DEFINITIONS)
 )
+BY_ID = {d.id: d for d in LATEST}
+EXCLUSIONS = EXCLUSIONS_LEAVE  # the common rule; each definition states its own

@@ -69,7 +69,7 @@ def test_passing_every_stage_issues_after_the_last_pass_is_announced():
 
 
 def test_a_certified_graduate_re_enrolling_keeps_the_first_certification():
-    first, stored = graduate_review()
+    _, stored = graduate_review()
     active = CredentialState("cred-ai")
     # The second course: one attendance day, absent; nothing of the first course's evidence.
     second = enrollment("en-data-1", "kdt-data-2027-1", rate=0.0)
@@ -137,7 +137,7 @@ def test_reinstatement_needs_a_manual_revocation_of_the_latest_credential_and_it
 
 
 def test_a_reinstated_credential_is_active_again_and_nothing_is_reissued():
-    first, stored = graduate_review()
+    _, stored = graduate_review()
     after = review(DEFAULT_SCHEME, GRADUATE, EVIDENCE, RUBRICS, stored, CredentialState("c-1"))
     assert after.steps == []
 

@@ -119,11 +119,25 @@ async def record_evidence(
 # ---------------------------------------------------------------- projects and rubrics
 
 
+async def _in_programme(
+    conn: asyncpg.Connection, principal: Principal, trainee_id: str, programme_id: str
+) -> list[EnrollmentFacts]:
+    return [
+        facts
+        for facts in await store.enrollments_of_trainee(conn, trainee_id)
+        if facts.programme_id == programme_id and await _may_see(conn, principal, facts)
+    ]
+
+
 async def create_project(
     conn: asyncpg.Connection, principal: Principal, project: dict[str, Any]
 ) -> dict[str, Any]:
+    """Every member must have an enrollment the institute sees in a cohort of the programme."""
     for trainee_id in project["team"]:
-        await member_enrollment(conn, principal, project, trainee_id, None, field="team")
+        if not await _in_programme(conn, principal, trainee_id, project["programme_id"]):
+            raise Rejected(
+                f"trainee {trainee_id} is not in programme {project['programme_id']}", field="team"
+            )
     project = {**project, "institute_id": principal.tenant}
     if not await store.add_project(conn, project):
         raise Conflict(f"project {project['project_id']} exists", field="project_id")
@@ -131,29 +145,20 @@ async def create_project(
 
 
 async def member_enrollment(
-    conn: asyncpg.Connection,
-    principal: Principal,
-    project: dict[str, Any],
-    trainee_id: str,
-    enrollment_id: str | None,
-    *,
-    field: str,
+    conn: asyncpg.Connection, project: dict[str, Any], trainee_id: str, enrollment_id: str | None
 ) -> EnrollmentFacts:
     """The team member's enrollment in a cohort of the project's programme: the one named,
     or the only one there is (a trainee in two cohorts of it must name which)."""
     programme_id = project["programme_id"]
     found = [
         facts
-        for facts in await store.enrollments_of_trainee(conn, trainee_id)
-        if facts.programme_id == programme_id
-        and enrollment_id in (None, facts.enrollment_id)
-        and await _may_see(conn, principal, facts)
+        for facts in await _in_programme(conn, OPERATOR, trainee_id, programme_id)
+        if enrollment_id in (None, facts.enrollment_id)
     ]
     if not found:
-        named = f" as enrollment {enrollment_id}" if enrollment_id else ""
         raise Rejected(
-            f"trainee {trainee_id} is not in programme {programme_id}{named}",
-            field="enrollment_id" if enrollment_id else field,
+            f"enrollment {enrollment_id} is not trainee {trainee_id}'s in programme {programme_id}",
+            field="enrollment_id",
         )
     if len(found) > 1:
         raise Rejected(
@@ -185,9 +190,7 @@ async def record_assessment(
         raise NotFound(f"project {project_id}")
     if trainee_id not in project["team"]:
         raise Rejected(f"trainee {trainee_id} is not on the project's team", field="trainee_id")
-    facts = await member_enrollment(
-        conn, OPERATOR, project, trainee_id, enrollment_id, field="trainee_id"
-    )
+    facts = await member_enrollment(conn, project, trainee_id, enrollment_id)
     scheme = await store.scheme_for_cohort(conn, facts.cohort_id)
     rubric_stage = next((s for s in scheme.stages if s.rubric is not None), None)
     if rubric_stage is None or rubric_stage.rubric is None:

@@ -2,6 +2,7 @@
 in two courses, a lifecycle with not-completed, manual revocation and reinstatement,
 scheme versions pinned per cohort and moved by an operator."""
 
+import asyncio
 from datetime import date
 
 import httpx
@@ -12,6 +13,7 @@ from tests.utils.evaluation import (
     PROGRAMME,
     attendance,
     certify,
+    completed,
     emitted,
     enroll,
     evaluation_app,
@@ -323,3 +325,17 @@ async def test_the_history_is_append_only_in_the_database(app, client, keys):
             "UPDATE stage_decisions SET status = 'passed' WHERE enrollment_id = $1",
             who.enrollment_id,
         )
+
+
+async def test_concurrent_evidence_certifies_an_enrollment_once(app, client, keys):
+    who = await enroll(app)
+    await through_stage_3(client, keys, who)
+    await evidence(client, keys, who, "presentation", 4, 86)
+    await feed(app, completed(who))
+    body = {"enrollment_id": who.enrollment_id, "evidence": "interview", "stage": 4, "value": 1}
+    answers = await asyncio.gather(
+        *(client.post("/v1/evidence", headers=keys["firm"], json=body) for _ in range(6))
+    )
+    assert [a.status_code for a in answers] == [201] * 6
+    assert len(await emitted(app, who, "certified")) == 1
+    assert len(await emitted(app, who, "stage-passed")) == 4

@@ -47,7 +47,7 @@ async def re_decide(
     conn: asyncpg.Connection, enrollment_id: str, signer: Signer, *, trigger: str
 ) -> list[StageDecision]:
     """Decide the enrollment again under its cohort's pinned scheme version."""
-    facts = await store.enrollment_facts(conn, enrollment_id)
+    facts = await store.enrollment_facts(conn, enrollment_id, lock=True)
     if facts is None:
         raise NotFound(f"enrollment {enrollment_id}")
     scheme = await store.scheme_for_cohort(conn, facts.cohort_id)

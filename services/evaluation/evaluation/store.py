@@ -173,8 +173,13 @@ def _facts(row: asyncpg.Record) -> EnrollmentFacts:
     )
 
 
-async def enrollment_facts(conn: asyncpg.Connection, enrollment_id: str) -> EnrollmentFacts | None:
-    row = await conn.fetchrow(f"{_FACTS} WHERE e.enrollment_id = $1", enrollment_id)
+async def enrollment_facts(
+    conn: asyncpg.Connection, enrollment_id: str, *, lock: bool = False
+) -> EnrollmentFacts | None:
+    """`lock`: hold the enrollment's row to the end of the transaction, so that two
+    re-decisions of one enrollment (evidence and attendance at once) never interleave."""
+    suffix = " FOR UPDATE OF e" if lock else ""
+    row = await conn.fetchrow(f"{_FACTS} WHERE e.enrollment_id = $1{suffix}", enrollment_id)
     return _facts(row) if row else None
 
 

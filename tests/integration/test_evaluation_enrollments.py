@@ -339,3 +339,26 @@ async def test_concurrent_evidence_certifies_an_enrollment_once(app, client, key
     assert [a.status_code for a in answers] == [201] * 6
     assert len(await emitted(app, who, "certified")) == 1
     assert len(await emitted(app, who, "stage-passed")) == 4
+
+
+async def test_revoking_by_hand_after_the_basis_broke_makes_it_final(app, client, keys):
+    who = await enroll(app)
+    certified = await certify(app, client, keys, who)
+    credential_id = certified["credential_id"]
+    await evidence(client, keys, who, "module_test", 2, 41)
+    done = await client.post(
+        f"/v1/credentials/{credential_id}/revocation",
+        headers=keys["operator"],
+        json={"reason": "the module test was copied"},
+    )
+    assert (done.json()["revocation_cause"], done.json()["revocation_reason"]) == (
+        "manual",
+        "the module test was copied",
+    )
+    # Firms heard of the revocation once, when the basis broke.
+    assert [e["cause"] for e in await emitted(app, who, "certification-revoked")] == [
+        "basis_withdrawn"
+    ]
+    await evidence(client, keys, who, "module_test", 2, 71)  # the basis holds again
+    assert len(await emitted(app, who, "certified")) == 1
+    assert await status_of(client, credential_id) is True

@@ -48,32 +48,37 @@ class Evaluator:
             raise RuntimeError(f"demo: POST {path} -> {response.status_code} {response.text}")
         return response.json()
 
-    def wait_until_known(self, trainee_id: str, timeout: float = 120) -> None:
-        """The evaluation worker learns of trainees from enrollment events: wait for it."""
+    def stages(self, enrollment_id: str) -> Any:
+        return self.http.get(
+            f"/v1/enrollments/{enrollment_id}/stages", headers=self.key("operator")
+        )
+
+    def wait_until_known(self, enrollment_id: str, timeout: float = 120) -> None:
+        """The evaluation worker learns of enrollments from enrollment events: wait for it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            response = self.http.get(
-                f"/v1/trainees/{trainee_id}/stages", headers=self.key("operator")
-            )
-            if response.status_code == 200:
+            if self.stages(enrollment_id).status_code == 200:
                 return
             time.sleep(0.5)
         raise RuntimeError("demo: the evaluation worker has not caught up with enrollment")
 
     def settled(
-        self, trainee: str, decisions: list[dict[str, Any]], timeout: float = 120
+        self, enrollment_id: str, decisions: list[dict[str, Any]], timeout: float = 120
     ) -> list[dict[str, Any]]:
-        """Decisions once the worker has the trainee's attendance (it lags on a busy box)."""
+        """Decisions once the worker has the enrollment's attendance (it lags on a busy box)."""
         deadline = time.monotonic() + timeout
         while "attendance" in decisions[0]["missing"] and time.monotonic() < deadline:
             time.sleep(0.5)
-            decisions = self.http.get(
-                f"/v1/trainees/{trainee}/stages", headers=self.key("operator")
-            ).json()
+            decisions = self.stages(enrollment_id).json()["current"]
         return decisions
 
     def stage(
-        self, institute: str, trainee: str, stage: int, scores: dict[str, float], threshold: float
+        self,
+        institute: str,
+        enrollment: str,
+        stage: int,
+        scores: dict[str, float],
+        threshold: float,
     ) -> bool:
         """Test scores for a stage; one retry for a failed attempt. True when passed."""
         for attempt in (1, 2):
@@ -84,21 +89,22 @@ class Evaluator:
                     "/v1/evidence",
                     institute,
                     {
-                        "trainee_id": trainee,
+                        "enrollment_id": enrollment,
                         "evidence": evidence,
                         "stage": stage,
                         "attempt": attempt,
                         "value": _score(self.rng, mean + bonus, 11),
                     },
                 )
-            decisions = self.settled(trainee, decisions)
+            decisions = self.settled(enrollment, decisions)
             if decisions[stage - 1]["status"] == "passed":
                 return True
             if decisions[stage - 1]["status"] != "failed":
                 return False
         return False
 
-    def project(self, institute: str, programme: str, team: list[str], n: int) -> None:
+    def project(self, institute: str, programme: str, team: list[dict[str, Any]], n: int) -> None:
+        """A team project; its members are named by trainee, scored in their enrollment."""
         project_id = f"{programme}-project-{n}"
         self.post(
             "/v1/projects",
@@ -108,15 +114,15 @@ class Evaluator:
                 "programme_id": programme,
                 "firm_id": self.credentials[FIRM]["tenant"],
                 "title": ["물류 수요 예측", "클라우드 비용 최적화", "민원 분류 모델"][n % 3],
-                "team": team,
+                "team": [member["trainee_id"] for member in team],
             },
         )
-        for trainee in team:
+        for member in team:
             self.post(
                 "/v1/evidence",
                 institute,
                 {
-                    "trainee_id": trainee,
+                    "enrollment_id": member["enrollment_id"],
                     "evidence": "participation",
                     "stage": 3,
                     "value": _score(self.rng, 85, 8),
@@ -127,28 +133,27 @@ class Evaluator:
                     f"/v1/projects/{project_id}/assessments",
                     who,
                     {
-                        "trainee_id": trainee,
+                        "trainee_id": member["trainee_id"],
+                        "enrollment_id": member["enrollment_id"],
                         "scores": {c: _score(self.rng, 81, 7) for c in CRITERIA},
                     },
                 )
 
     def revoke_one_by_correction(
-        self, institute: str, trainees: list[str], timeout: float = 120
+        self, institute: str, enrollments: list[str], timeout: float = 120
     ) -> None:
         """A module-test score corrected downwards: that credential's basis is gone. Waits
         for a first certification (the worker may still be reading completions)."""
         deadline = time.monotonic() + timeout
-        while trainees and time.monotonic() < deadline:
-            for trainee in trainees:
-                stages = self.http.get(
-                    f"/v1/trainees/{trainee}/stages", headers=self.key("operator")
-                ).json()
+        while enrollments and time.monotonic() < deadline:
+            for enrollment in enrollments:
+                stages = self.stages(enrollment).json()["current"]
                 if stages[-1]["status"] == "passed":
                     self.post(
                         "/v1/evidence",
                         institute,
                         {
-                            "trainee_id": trainee,
+                            "enrollment_id": enrollment,
                             "evidence": "module_test",
                             "stage": 2,
                             "attempt": stages[1]["attempt"],
@@ -173,26 +178,26 @@ def play_evaluation(
         ended = plan.ends_on < TODAY
         passed_two = []
         for enrollment in enrollments:
-            trainee = enrollment["trainee_id"]
+            enrollment_id = enrollment["enrollment_id"]
             # Each trainee's events travel on their own partition: wait for each.
-            evaluator.wait_until_known(trainee)
-            if not evaluator.stage(plan.institute, trainee, 1, {"baseline_test": 72}, 60):
+            evaluator.wait_until_known(enrollment_id)
+            if not evaluator.stage(plan.institute, enrollment_id, 1, {"baseline_test": 72}, 60):
                 continue
             if evaluator.stage(
-                plan.institute, trainee, 2, {"module_test": 78, "mini_project": 80}, 70
+                plan.institute, enrollment_id, 2, {"module_test": 78, "mini_project": 80}, 70
             ):
-                passed_two.append(trainee)
+                passed_two.append(enrollment)
         if not ended:
             continue
         programme = plan.programme["programme_id"]
         for n in range(0, len(passed_two), 4):
             evaluator.project(plan.institute, programme, passed_two[n : n + 4], n // 4)
-        for trainee in passed_two:
+        for enrollment in passed_two:
             evaluator.post(
                 "/v1/evidence",
                 plan.institute,
                 {
-                    "trainee_id": trainee,
+                    "enrollment_id": enrollment["enrollment_id"],
                     "evidence": "presentation",
                     "stage": 4,
                     "value": _score(rng, 86, 6),
@@ -202,11 +207,11 @@ def play_evaluation(
                 "/v1/evidence",
                 FIRM,
                 {
-                    "trainee_id": trainee,
+                    "enrollment_id": enrollment["enrollment_id"],
                     "evidence": "interview",
                     "stage": 4,
                     "value": 1.0 if rng.random() < 0.9 else 0.0,
                 },
             )
-        evaluator.revoke_one_by_correction(plan.institute, passed_two)
+        evaluator.revoke_one_by_correction(plan.institute, [e["enrollment_id"] for e in passed_two])
     log.info("demo certification played")

@@ -48,6 +48,7 @@ async def test_attendance_from_enrollment_and_a_test_score_pass_stage_1(running)
                 response = await ev.post(
                     "/v1/evidence",
                     json={
+                        "enrollment_id": enrollment["enrollment_id"],
                         "trainee_id": trainee["trainee_id"],
                         "evidence": "baseline_test",
                         "stage": 1,
@@ -61,11 +62,16 @@ async def test_attendance_from_enrollment_and_a_test_score_pass_stage_1(running)
         passed = await tail.wait_for(
             lambda r: (
                 r.key == trainee["trainee_id"].encode()
-                and header(r, "ce_type") == b"traintrack.evaluation.stage-passed.v1"
+                and header(r, "ce_type") == b"traintrack.evaluation.stage-passed.v2"
             ),
             30,
         )
     finally:
         await tail.stop()
     assert stages[1]["status"] == "waiting"
-    assert json.loads(passed.value)["unlocks"] == ["practitioner_mentoring", "cloud_onboarding"]
+    announced = json.loads(passed.value)
+    assert announced["unlocks"] == ["practitioner_mentoring", "cloud_onboarding"]
+    assert (announced["enrollment_id"], announced["cohort_id"]) == (
+        enrollment["enrollment_id"],
+        enrollment["cohort_id"],
+    )

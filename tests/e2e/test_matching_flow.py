@@ -32,11 +32,16 @@ async def _attend(api: httpx.AsyncClient, trainee_id: str, enrollment_id: str) -
         assert recorded.status_code == 201, recorded.text
 
 
-async def _pass_stages_1_and_2(ev: httpx.AsyncClient, trainee_id: str) -> None:
+async def _pass_stages_1_and_2(ev: httpx.AsyncClient, enrollment_id: str) -> None:
     async def passed_stage_1():
         response = await ev.post(
             "/v1/evidence",
-            json={"trainee_id": trainee_id, "evidence": "baseline_test", "stage": 1, "value": 71},
+            json={
+                "enrollment_id": enrollment_id,
+                "evidence": "baseline_test",
+                "stage": 1,
+                "value": 71,
+            },
         )
         return response.status_code == 201 and response.json()[0]["status"] == "passed"
 
@@ -44,7 +49,12 @@ async def _pass_stages_1_and_2(ev: httpx.AsyncClient, trainee_id: str) -> None:
     for evidence, value in (("module_test", 78), ("mini_project", 82)):
         recorded = await ev.post(
             "/v1/evidence",
-            json={"trainee_id": trainee_id, "evidence": evidence, "stage": 2, "value": value},
+            json={
+                "enrollment_id": enrollment_id,
+                "evidence": evidence,
+                "stage": 2,
+                "value": value,
+            },
         )
         assert recorded.status_code == 201, recorded.text
     assert recorded.json()[1]["status"] == "passed"
@@ -68,7 +78,7 @@ async def test_a_firm_receives_a_stage_2_candidate_and_loses_them_on_consent_wit
         async with httpx.AsyncClient(base_url=running.enrollment_url, headers=institute) as api:
             await _attend(api, trainee_id, enrollment["enrollment_id"])
             async with httpx.AsyncClient(base_url=running.evaluation_url, headers=institute) as ev:
-                await _pass_stages_1_and_2(ev, trainee_id)
+                await _pass_stages_1_and_2(ev, enrollment["enrollment_id"])
 
             async def entries_about(kind):
                 found, after = [], 0

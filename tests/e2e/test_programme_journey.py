@@ -78,7 +78,7 @@ class Journey:
         assert report.json()["rejected"] == 0, report.text
 
     async def evidence(
-        self, who: dict[str, str], trainee: str, stage: int, **values: float
+        self, who: dict[str, str], enrollment: str, stage: int, **values: float
     ) -> list:
         decisions = []
         for evidence, value in values.items():
@@ -86,14 +86,21 @@ class Journey:
                 "evaluation",
                 "/v1/evidence",
                 who,
-                {"trainee_id": trainee, "evidence": evidence, "stage": stage, "value": value},
+                {
+                    "enrollment_id": enrollment,
+                    "evidence": evidence,
+                    "stage": stage,
+                    "value": value,
+                },
             )
         return decisions
 
-    async def stage_status(self, trainee: str, stage: int) -> str:
+    async def stage_status(self, enrollment: str, stage: int) -> str:
         async with self.api("evaluation") as api:
-            found = await api.get(f"/v1/trainees/{trainee}/stages", headers=self.operator)
-        return found.json()[stage - 1]["status"] if found.status_code == 200 else "unknown"
+            found = await api.get(f"/v1/enrollments/{enrollment}/stages", headers=self.operator)
+        if found.status_code != 200:
+            return "unknown"
+        return found.json()["current"][stage - 1]["status"]
 
 
 async def test_one_cohort_from_enrollment_to_employment_through_all_four_services(running):
@@ -121,14 +128,14 @@ async def test_one_cohort_from_enrollment_to_employment_through_all_four_service
         )
 
     # Evaluation: both pass stage 1 once their attendance has arrived; Ana goes on to 4.
-    for trainee in (ana, bo):
+    for enrollment in (ana_enrollment, bo_enrollment):
 
-        async def passed_1(trainee=trainee):
-            await j.evidence(j.institute, trainee, 1, baseline_test=78)
-            return await j.stage_status(trainee, 1) == "passed"
+        async def passed_1(enrollment=enrollment):
+            await j.evidence(j.institute, enrollment, 1, baseline_test=78)
+            return await j.stage_status(enrollment, 1) == "passed"
 
         await eventually(passed_1, timeout=90, interval=1)
-    await j.evidence(j.institute, ana, 2, module_test=82, mini_project=85)
+    await j.evidence(j.institute, ana_enrollment, 2, module_test=82, mini_project=85)
     project = f"{j.programme}-p1"
     await j.post(
         "evaluation",
@@ -142,7 +149,7 @@ async def test_one_cohort_from_enrollment_to_employment_through_all_four_service
             "team": [ana],
         },
     )
-    await j.evidence(j.institute, ana, 3, participation=90)
+    await j.evidence(j.institute, ana_enrollment, 3, participation=90)
     for who in (j.institute, j.firm):
         await j.post(
             "evaluation",
@@ -150,9 +157,11 @@ async def test_one_cohort_from_enrollment_to_employment_through_all_four_service
             who,
             {"trainee_id": ana, "scores": {c: 84 for c in CRITERIA}},
         )
-    await j.evidence(j.institute, ana, 4, presentation=88)
-    await j.evidence(j.firm, ana, 4, interview=1.0)
-    await eventually(lambda: _is(j.stage_status(ana, 4), "passed"), timeout=90, interval=1)
+    await j.evidence(j.institute, ana_enrollment, 4, presentation=88)
+    await j.evidence(j.firm, ana_enrollment, 4, interview=1.0)
+    await eventually(
+        lambda: _is(j.stage_status(ana_enrollment, 4), "passed"), timeout=90, interval=1
+    )
 
     # Matching: the firm subscribes, receives Ana, offers, and hires her after the internship.
     await j.post(

@@ -119,6 +119,38 @@ async def test_callers_without_a_key_or_with_another_role_are_refused(service, k
                 assert refused.headers["content-type"] == "application/problem+json"
 
 
+INST, FIRM, OPER = Role.INSTITUTE, Role.FIRM, Role.OPERATOR
+# The evaluation service's endpoints and who may call each, written out by hand; the
+# refusal test above proves every other role gets 403.
+EVALUATION = {
+    ("POST", "/v1/schemes"): {OPER},
+    ("GET", "/v1/schemes/{scheme_id}"): {INST, FIRM, OPER},
+    ("PUT", "/v1/programmes/{programme_id}/scheme"): {OPER},
+    ("PUT", "/v1/cohorts/{cohort_id}/scheme"): {OPER},
+    ("POST", "/v1/evidence"): {INST, FIRM},
+    ("POST", "/v1/projects"): {INST},
+    ("POST", "/v1/projects/{project_id}/assessments"): {INST, FIRM},
+    ("GET", "/v1/trainees/{trainee_id}/stages"): {INST, FIRM, OPER},
+    ("GET", "/v1/enrollments/{enrollment_id}/stages"): {INST, FIRM, OPER},
+    ("GET", "/v1/credentials/{credential_id}"): {INST, FIRM, OPER},
+    ("POST", "/v1/credentials/{credential_id}/revocation"): {OPER},
+    ("POST", "/v1/credentials/{credential_id}/reinstatement"): {OPER},
+    ("GET", "/v1/audit"): {OPER},
+}
+
+
+def test_the_evaluation_endpoints_are_open_to_exactly_these_roles(tmp_path):
+    keyring = tmp_path / "keyring.json"
+    keyring.write_text("[]")
+    app = evaluation_app(EvaluationSettings(keyring_file=keyring))
+    declared = {
+        (method, route.path): set(allowed_roles(route))
+        for method, route in operations(app)
+        if not public(route)
+    }
+    assert declared == EVALUATION
+
+
 def test_the_matrix_of_every_endpoint_and_role_is_written_out(tmp_path):
     """The whole matrix, service by service, kept as test-artifacts/authorization-matrix.md;
     what it says is what the refusal test above enforces."""

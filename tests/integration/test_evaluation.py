@@ -2,36 +2,32 @@
 evidence and rubric assessments over its API, credentials out, verified independently."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
-from evaluation.bootstrap import create_app
 from evaluation.domain.scheme import RUBRIC_CRITERIA
-from evaluation.projection import projection_handlers
-from evaluation.settings import EvaluationSettings
-from tests.utils import factories
-from traintrack_shared import codec
-from traintrack_shared.consumer import EventConsumer, Outcome
-from traintrack_shared.contracts import enrollment as facts
-from traintrack_shared.dlq import Delivery
+from tests.utils.evaluation import (
+    PROGRAMME,
+    attendance,
+    certify,
+    emitted,
+    enroll,
+    evaluation_app,
+    evidence,
+    feed,
+    through_stage_3,
+)
 
 pytestmark = pytest.mark.integration
-PROGRAMME, COHORT = "kdt-ai", "kdt-ai-2026-2"
 
 
 @pytest.fixture(scope="module")
 async def app(platform, keys, tmp_path_factory):
-    settings = EvaluationSettings(
-        database_url=await platform.fresh_database("evaluation"),
-        kafka_bootstrap=platform.kafka_bootstrap,
-        keyring_file=keys["file"],
-        signing_key_file=tmp_path_factory.mktemp("signing") / "key.pem",
-    )
-    app = create_app(settings)
+    app = await evaluation_app(platform, keys, tmp_path_factory)
     async with app.router.lifespan_context(app):
         yield app
 
@@ -44,125 +40,8 @@ async def client(app):
         yield client
 
 
-def consumer(app):
-    async def publish(*_):
-        raise AssertionError("nothing here is poison")
-
-    return EventConsumer(
-        name="evaluation-test",
-        pool=app.state.pool,
-        publish=publish,
-        handlers=projection_handlers(app.state.signer),
-    )
-
-
-async def feed(app, *events):
-    for n, event in enumerate(events):
-        record = codec.encode(codec.to_cloudevent(event, source="/traintrack/enrollment"))
-        outcome = await consumer(app).process(Delivery("enrollment.events.v1", 0, n, record))
-        assert outcome is Outcome.APPLIED
-
-
-async def enrolled_trainee(app, attendance=0.92):
-    trainee = factories.trainee_id()
-    await feed(
-        app,
-        factories.cohort_opened(
-            cohort_id=COHORT,
-            programme_id=PROGRAMME,
-            institute_id="inst-a",
-            starts_on=date(2026, 8, 31),
-            ends_on=date(2027, 2, 26),
-        ),
-        factories.trainee_enrolled(trainee_id=trainee, institute_id="inst-a", cohort_id=COHORT),
-        facts.AttendanceRecorded(
-            trainee_id=trainee,
-            enrollment_id="en-1",
-            cohort_id=COHORT,
-            day=date(2026, 9, 30),
-            status="present",
-            rate_to_date=attendance,
-            month_rate=attendance,
-        ),
-    )
-    return trainee
-
-
-async def evidence(client, keys, trainee, name, stage, value, who="institute", attempt=1):
-    response = await client.post(
-        "/v1/evidence",
-        headers=keys[who],
-        json={
-            "trainee_id": trainee,
-            "evidence": name,
-            "stage": stage,
-            "value": value,
-            "attempt": attempt,
-        },
-    )
-    assert response.status_code == 201, response.text
-    return {d["stage"]: d["status"] for d in response.json()}
-
-
-async def through_stage_3(client, keys, trainee):
-    await evidence(client, keys, trainee, "baseline_test", 1, 72)
-    await evidence(client, keys, trainee, "module_test", 2, 78)
-    await evidence(client, keys, trainee, "mini_project", 2, 74)
-    await evidence(client, keys, trainee, "participation", 3, 88)
-    project = f"proj-{trainee}"
-    created = await client.post(
-        "/v1/projects",
-        headers=keys["institute"],
-        json={
-            "project_id": project,
-            "programme_id": PROGRAMME,
-            "firm_id": "firm-a",
-            "title": "수요 예측 모델",
-            "team": [trainee],
-        },
-    )
-    assert created.status_code == 201, created.text
-    for who, score in (("institute", 82), ("firm", 79)):
-        response = await client.post(
-            f"/v1/projects/{project}/assessments",
-            headers=keys[who],
-            json={"trainee_id": trainee, "scores": dict.fromkeys(RUBRIC_CRITERIA, score)},
-        )
-        assert response.status_code == 201, response.text
-    return project
-
-
-async def emitted(app, trainee, kind):
-    rows = await app.state.pool.fetch(
-        "SELECT data FROM outbox WHERE partition_key = $1 AND event_type = $2 ORDER BY id",
-        trainee,
-        f"traintrack.evaluation.{kind}.v1",
-    )
-    return [r["data"] for r in rows]
-
-
-async def certify(app, client, keys, trainee):
-    await through_stage_3(client, keys, trainee)
-    await evidence(client, keys, trainee, "presentation", 4, 86)
-    stages = await evidence(client, keys, trainee, "interview", 4, 1, who="firm")
-    assert stages[4] == "waiting"  # the course has not ended
-    await feed(
-        app,
-        facts.EnrollmentCompleted(
-            trainee_id=trainee,
-            enrollment_id="en-1",
-            cohort_id=COHORT,
-            completed_on=date(2027, 2, 26),
-            attendance_rate=0.91,
-            early_employment=False,
-        ),
-    )
-    [certified] = await emitted(app, trainee, "certified")
-    return certified
-
-
 async def test_enrollment_facts_and_evidence_move_a_trainee_through_the_stages(app, client, keys):
-    trainee = await enrolled_trainee(app)
+    trainee = await enroll(app)
     assert await evidence(client, keys, trainee, "baseline_test", 1, 72) == {
         1: "passed",
         2: "waiting",
@@ -175,39 +54,39 @@ async def test_enrollment_facts_and_evidence_move_a_trainee_through_the_stages(a
 
 
 async def test_low_attendance_fails_stage_1_and_a_retry_can_pass(app, client, keys):
-    trainee = await enrolled_trainee(app, attendance=0.75)
+    trainee = await enroll(app, 0.75)
     assert (await evidence(client, keys, trainee, "baseline_test", 1, 90))[1] == "failed"
-    await feed(
-        app,
-        facts.AttendanceRecorded(
-            trainee_id=trainee,
-            enrollment_id="en-1",
-            cohort_id=COHORT,
-            day=date(2026, 10, 30),
-            status="present",
-            rate_to_date=0.84,
-            month_rate=0.9,
-        ),
-    )
-    stages = (await client.get(f"/v1/trainees/{trainee}/stages", headers=keys["institute"])).json()
-    assert stages[0]["status"] == "passed"
+    await feed(app, attendance(trainee, 0.84))
+    path = f"/v1/enrollments/{trainee.enrollment_id}/stages"
+    stages = (await client.get(path, headers=keys["institute"])).json()
+    assert stages["current"][0]["status"] == "passed"
+    # The history keeps the failure, then the pass that attendance brought.
+    assert [(d["stage"], d["status"], d["trigger"]) for d in stages["history"]] == [
+        (1, "failed", "evidence"),
+        (2, "locked", "evidence"),
+        (3, "locked", "evidence"),
+        (4, "locked", "evidence"),
+        (1, "passed", "attendance"),
+        (2, "waiting", "attendance"),
+    ]
 
 
 async def test_the_applied_project_waits_for_the_firm_side(app, client, keys):
-    trainee = await enrolled_trainee(app)
+    trainee = await enroll(app)
     await evidence(client, keys, trainee, "baseline_test", 1, 72)
     await evidence(client, keys, trainee, "module_test", 2, 78)
     await evidence(client, keys, trainee, "mini_project", 2, 74)
     stages = await evidence(client, keys, trainee, "participation", 3, 88)
     assert stages[3] == "waiting"
-    decisions = (
-        await client.get(f"/v1/trainees/{trainee}/stages", headers=keys["institute"])
+    [enrollment] = (
+        await client.get(f"/v1/trainees/{trainee.trainee_id}/stages", headers=keys["institute"])
     ).json()
-    assert decisions[2]["missing"] == ["rubric:firm", "rubric:institute"]
+    assert enrollment["enrollment_id"] == trainee.enrollment_id
+    assert enrollment["current"][2]["missing"] == ["rubric:firm", "rubric:institute"]
 
 
 async def test_a_certified_trainee_gets_a_credential_any_jose_library_verifies(app, client, keys):
-    trainee = await enrolled_trainee(app)
+    trainee = await enroll(app)
     certified = await certify(app, client, keys, trainee)
     credential = (
         await client.get(f"/v1/credentials/{certified['credential_id']}", headers=keys["operator"])
@@ -216,7 +95,9 @@ async def test_a_certified_trainee_gets_a_credential_any_jose_library_verifies(a
     key = OKPKey.import_key(jwks["keys"][0])
     verified = jws.deserialize_compact(credential, key, algorithms=["Ed25519"])
     claims = json.loads(verified.payload)
-    assert claims["sub"] == trainee
+    assert claims["sub"] == trainee.trainee_id
+    achievement = claims["vc"]["credentialSubject"]["achievement"]
+    assert achievement["name"] == f"Field-ready certification: {PROGRAMME}"
     assert claims["vc"]["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert claims["vc"]["credentialSubject"]["achievement"]["criteria"]["narrative"]
     assert claims["exp"] > datetime.now(UTC).timestamp()
@@ -239,13 +120,16 @@ async def test_a_certified_trainee_gets_a_credential_any_jose_library_verifies(a
 
 
 async def test_a_correction_that_breaks_the_basis_revokes_the_credential_at_once(app, client, keys):
-    trainee = await enrolled_trainee(app)
+    trainee = await enroll(app)
     certified = await certify(app, client, keys, trainee)
     stages = await evidence(client, keys, trainee, "module_test", 2, 41)  # corrected score
     assert stages == {1: "passed", 2: "failed", 3: "locked", 4: "locked"}
     [revoked] = await emitted(app, trainee, "certification-revoked")
     assert revoked["credential_id"] == certified["credential_id"]
-    assert "stage 2" in revoked["reason"]
+    assert (revoked["cause"], revoked["reason"]) == (
+        "basis_withdrawn",
+        "basis withdrawn: stage 2 is failed",
+    )
     status = (await client.get(f"/v1/credentials/{certified['credential_id']}/status")).json()
     assert status["revoked"] is True
     credential = (
@@ -253,19 +137,25 @@ async def test_a_correction_that_breaks_the_basis_revokes_the_credential_at_once
     ).json()["credential"]
     verdict = (await client.post("/v1/credentials/verify", json={"credential": credential})).json()
     assert verdict["valid"] is False and verdict["reason"].startswith("revoked")
-    withdrawn = [e["stage"] for e in await emitted(app, trainee, "stage-pass-withdrawn")]
-    assert withdrawn == [2, 3, 4]
+    withdrawn = await emitted(app, trainee, "stage-pass-withdrawn")
+    assert [e["stage"] for e in withdrawn] == [2, 3, 4]
+    # Firms hear the revocation first, then the withdrawals that caused it.
+    assert revoked["_id"] < min(e["_id"] for e in withdrawn)
 
 
 async def test_an_operator_revokes_a_credential_by_hand(app, client, keys):
-    trainee = await enrolled_trainee(app)
+    trainee = await enroll(app)
     certified = await certify(app, client, keys, trainee)
     path = f"/v1/credentials/{certified['credential_id']}/revocation"
     refused = await client.post(path, headers=keys["institute"], json={"reason": "fraud"})
     assert refused.status_code == 403
     done = await client.post(path, headers=keys["operator"], json={"reason": "plagiarism"})
-    assert done.json()["revocation_reason"] == "plagiarism"
-    assert len(await emitted(app, trainee, "certification-revoked")) == 1
+    assert (done.json()["revocation_reason"], done.json()["revocation_cause"]) == (
+        "plagiarism",
+        "manual",
+    )
+    [revoked] = await emitted(app, trainee, "certification-revoked")
+    assert (revoked["cause"], revoked["reason"]) == ("manual", "plagiarism")
 
 
 async def test_an_operator_publishes_a_new_scheme_version_and_assigns_it(app, client, keys):
@@ -323,9 +213,9 @@ async def test_a_scheme_with_unknown_evidence_is_refused_naming_the_field(client
 
 
 async def test_assessors_score_only_their_own_projects_and_trainees(app, client, keys):
-    trainee = await enrolled_trainee(app)
+    trainee = await enroll(app)
     project = await through_stage_3(client, keys, trainee)
-    body = {"trainee_id": trainee, "scores": dict.fromkeys(RUBRIC_CRITERIA, 90)}
+    body = {"trainee_id": trainee.trainee_id, "scores": dict.fromkeys(RUBRIC_CRITERIA, 90)}
     for who in ("other_firm", "other_institute"):
         response = await client.post(
             f"/v1/projects/{project}/assessments", headers=keys[who], json=body
@@ -334,17 +224,34 @@ async def test_assessors_score_only_their_own_projects_and_trainees(app, client,
     foreign = await client.post(
         "/v1/evidence",
         headers=keys["other_institute"],
-        json={"trainee_id": trainee, "evidence": "baseline_test", "stage": 1, "value": 99},
+        json={
+            "enrollment_id": trainee.enrollment_id,
+            "evidence": "baseline_test",
+            "stage": 1,
+            "value": 99,
+        },
     )
     assert foreign.status_code == 404
     firm_test = await client.post(
         "/v1/evidence",
         headers=keys["firm"],
-        json={"trainee_id": trainee, "evidence": "baseline_test", "stage": 1, "value": 99},
+        json={
+            "enrollment_id": trainee.enrollment_id,
+            "evidence": "baseline_test",
+            "stage": 1,
+            "value": 99,
+        },
     )
     assert firm_test.status_code == 403
-    outsider = await client.get(f"/v1/trainees/{trainee}/stages", headers=keys["other_firm"])
+    outsider = await client.get(
+        f"/v1/trainees/{trainee.trainee_id}/stages", headers=keys["other_firm"]
+    )
     assert outsider.status_code == 404
+    by_enrollment = f"/v1/enrollments/{trainee.enrollment_id}/stages"
+    for who in ("other_firm", "other_institute"):
+        assert (await client.get(by_enrollment, headers=keys[who])).status_code == 404, who
+    for who in ("firm", "institute", "operator"):
+        assert (await client.get(by_enrollment, headers=keys[who])).status_code == 200, who
 
 
 async def test_out_of_range_numbers_are_refused_not_a_server_error(client, keys):

@@ -95,10 +95,12 @@ class Signer:
         *,
         credential_id: str,
         trainee_id: str,
+        programme_id: str,
         scheme: Scheme,
         issued_at: datetime,
         valid_until: datetime,
     ) -> str:
+        """A credential for one enrollment's certification, naming its programme."""
         last = scheme.stages[-1]
         vc = {
             "@context": [
@@ -116,10 +118,10 @@ class Signer:
                 "achievement": {
                     "id": f"{self.issuer}/achievements/{scheme.scheme_id}/v{scheme.version}",
                     "type": ["Achievement"],
-                    "name": f"{last.name} certification",
+                    "name": f"{last.name} certification: {programme_id}",
                     "criteria": {
-                        "narrative": "Passed, in order, every stage of "
-                        f"{scheme.scheme_id} v{scheme.version}: "
+                        "narrative": f"Passed, in programme {programme_id}, in order, every "
+                        f"stage of {scheme.scheme_id} v{scheme.version}: "
                         + "; ".join(s.name for s in scheme.stages)
                     },
                 },

@@ -1,14 +1,15 @@
-"""SQL for the evaluation store (asyncpg)."""
+"""SQL for the evaluation store (asyncpg): schemes, cohorts and enrollments, projects and
+evidence. Decision history and credentials are in `records.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-from evaluation.domain.decisions import Assessment, Observation, StageDecision, Status
+from evaluation.domain.decisions import Assessment, Observation
+from evaluation.domain.enrollment import EnrollmentFacts
 from evaluation.domain.scheme import DEFAULT_SCHEME, Scheme
 from evaluation.domain.schemes_io import scheme_from_data, scheme_to_data
 
@@ -67,6 +68,7 @@ async def assign_scheme(conn: asyncpg.Connection, programme_id: str, scheme: Sch
 
 
 async def scheme_for_programme(conn: asyncpg.Connection, programme_id: str) -> Scheme:
+    """The version assigned to the programme now (the default scheme when none is)."""
     row = await conn.fetchrow(
         "SELECT scheme_id, version FROM programme_schemes WHERE programme_id = $1", programme_id
     )
@@ -77,72 +79,122 @@ async def scheme_for_programme(conn: asyncpg.Connection, programme_id: str) -> S
     return scheme
 
 
+async def scheme_for_cohort(conn: asyncpg.Connection, cohort_id: str) -> Scheme:
+    """The version the cohort is pinned to; a cohort not pinned yet (opened before pins
+    existed) is pinned now, at its first decision, to its programme's version."""
+    row = await conn.fetchrow(
+        "SELECT programme_id, scheme_id, scheme_version FROM cohorts WHERE cohort_id = $1",
+        cohort_id,
+    )
+    if row is None:  # the cohort's facts have not arrived yet: nothing to pin
+        return DEFAULT_SCHEME
+    if row["scheme_id"] is not None:
+        scheme = await get_scheme(conn, row["scheme_id"], row["scheme_version"])
+        assert scheme is not None  # pinned versions are published ones
+        return scheme
+    scheme = await scheme_for_programme(conn, row["programme_id"])
+    await pin_scheme(conn, cohort_id, scheme)
+    return scheme
+
+
+async def pin_scheme(conn: asyncpg.Connection, cohort_id: str, scheme: Scheme) -> None:
+    await conn.execute(
+        "UPDATE cohorts SET scheme_id = $2, scheme_version = $3 WHERE cohort_id = $1",
+        cohort_id,
+        scheme.scheme_id,
+        scheme.version,
+    )
+
+
 # ---------------------------------------------------------------- projection of enrollment
 
 
-async def upsert_cohort(
+async def open_cohort(
     conn: asyncpg.Connection, cohort_id: str, programme_id: str, institute_id: str
 ) -> None:
+    """Know the cohort, pinned to its programme's scheme version now; a repeated or
+    corrected CohortOpened keeps the pin (only an operator moves it)."""
+    scheme = await scheme_for_programme(conn, programme_id)
     await conn.execute(
-        """INSERT INTO cohorts VALUES ($1, $2, $3) ON CONFLICT (cohort_id) DO UPDATE
-           SET programme_id = excluded.programme_id, institute_id = excluded.institute_id""",
+        """INSERT INTO cohorts (cohort_id, programme_id, institute_id, scheme_id, scheme_version)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cohort_id) DO UPDATE
+           SET programme_id = excluded.programme_id, institute_id = excluded.institute_id,
+               scheme_id = coalesce(cohorts.scheme_id, excluded.scheme_id),
+               scheme_version = coalesce(cohorts.scheme_version, excluded.scheme_version)""",
         cohort_id,
         programme_id,
         institute_id,
+        scheme.scheme_id,
+        scheme.version,
     )
 
 
-async def upsert_trainee(
-    conn: asyncpg.Connection, trainee_id: str, enrollment_id: str, cohort_id: str, institute_id: str
+async def get_cohort(conn: asyncpg.Connection, cohort_id: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow("SELECT * FROM cohorts WHERE cohort_id = $1", cohort_id)
+    return dict(row) if row else None
+
+
+async def add_enrollment(
+    conn: asyncpg.Connection, enrollment_id: str, trainee_id: str, cohort_id: str, institute_id: str
 ) -> None:
     await conn.execute(
-        """INSERT INTO trainees (trainee_id, enrollment_id, cohort_id, institute_id)
-           VALUES ($1, $2, $3, $4) ON CONFLICT (trainee_id) DO UPDATE SET
-           enrollment_id = excluded.enrollment_id, cohort_id = excluded.cohort_id,
-           institute_id = excluded.institute_id, completed = false, dropped = false""",
-        trainee_id,
+        """INSERT INTO enrollments (enrollment_id, trainee_id, cohort_id, institute_id)
+           VALUES ($1, $2, $3, $4) ON CONFLICT (enrollment_id) DO UPDATE SET
+           cohort_id = excluded.cohort_id, institute_id = excluded.institute_id""",
         enrollment_id,
+        trainee_id,
         cohort_id,
         institute_id,
     )
 
 
-async def update_trainee(conn: asyncpg.Connection, trainee_id: str, **values: Any) -> bool:
+async def update_enrollment(conn: asyncpg.Connection, enrollment_id: str, **values: Any) -> bool:
     assignments = ", ".join(f"{column} = ${n}" for n, column in enumerate(values, start=2))
     done = await conn.fetchval(
-        f"UPDATE trainees SET {assignments} WHERE trainee_id = $1 RETURNING 1",
-        trainee_id,
+        f"UPDATE enrollments SET {assignments} WHERE enrollment_id = $1 RETURNING 1",
+        enrollment_id,
         *values.values(),
     )
     return done is not None
 
 
-@dataclass(frozen=True)
-class TraineeFacts:
-    trainee_id: str
-    institute_id: str
-    programme_id: str | None
-    attendance_rate: float | None
-    completed: bool
-    dropped: bool
+_FACTS = """SELECT e.*, c.programme_id FROM enrollments e LEFT JOIN cohorts c USING (cohort_id)"""
 
 
-async def trainee_facts(conn: asyncpg.Connection, trainee_id: str) -> TraineeFacts | None:
-    row = await conn.fetchrow(
-        """SELECT t.*, c.programme_id FROM trainees t LEFT JOIN cohorts c USING (cohort_id)
-           WHERE t.trainee_id = $1""",
-        trainee_id,
-    )
-    if row is None:
-        return None
-    return TraineeFacts(
+def _facts(row: asyncpg.Record) -> EnrollmentFacts:
+    return EnrollmentFacts(
+        row["enrollment_id"],
         row["trainee_id"],
+        row["cohort_id"],
         row["institute_id"],
         row["programme_id"],
         row["attendance_rate"],
-        row["completed"],
-        row["dropped"],
+        row["ending"],
     )
+
+
+async def enrollment_facts(
+    conn: asyncpg.Connection, enrollment_id: str, *, lock: bool = False
+) -> EnrollmentFacts | None:
+    """`lock`: hold the enrollment's row to the end of the transaction, so that two
+    re-decisions of one enrollment (evidence and attendance at once) never interleave."""
+    suffix = " FOR UPDATE OF e" if lock else ""
+    row = await conn.fetchrow(f"{_FACTS} WHERE e.enrollment_id = $1{suffix}", enrollment_id)
+    return _facts(row) if row else None
+
+
+async def enrollments_of_trainee(
+    conn: asyncpg.Connection, trainee_id: str
+) -> list[EnrollmentFacts]:
+    rows = await conn.fetch(f"{_FACTS} WHERE e.trainee_id = $1 ORDER BY e.seq", trainee_id)
+    return [_facts(r) for r in rows]
+
+
+async def enrollments_of_cohort(conn: asyncpg.Connection, cohort_id: str) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT enrollment_id FROM enrollments WHERE cohort_id = $1 ORDER BY seq", cohort_id
+    )
+    return [r["enrollment_id"] for r in rows]
 
 
 # ---------------------------------------------------------------- projects and evidence
@@ -167,16 +219,22 @@ async def get_project(conn: asyncpg.Connection, project_id: str) -> dict[str, An
     return dict(row) if row else None
 
 
-async def firm_has_trainee(conn: asyncpg.Connection, firm_id: str, trainee_id: str) -> bool:
+async def firm_assesses(
+    conn: asyncpg.Connection, firm_id: str, trainee_id: str, programme_id: str | None
+) -> bool:
+    """Whether the firm gave a project of the enrollment's programme with the trainee on it."""
     found = await conn.fetchval(
-        "SELECT 1 FROM projects WHERE firm_id = $1 AND $2 = ANY(team)", firm_id, trainee_id
+        "SELECT 1 FROM projects WHERE firm_id = $1 AND $2 = ANY(team) AND programme_id = $3",
+        firm_id,
+        trainee_id,
+        programme_id,
     )
     return found is not None
 
 
 async def add_observation(
     conn: asyncpg.Connection,
-    trainee_id: str,
+    facts: EnrollmentFacts,
     evidence: str,
     stage: int,
     attempt: int,
@@ -185,9 +243,10 @@ async def add_observation(
     by: str,
 ) -> datetime:
     at: datetime = await conn.fetchval(
-        "INSERT INTO observations (trainee_id, evidence, stage, attempt, value, recorded_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING recorded_at",
-        trainee_id,
+        "INSERT INTO observations (enrollment_id, trainee_id, evidence, stage, attempt, value, "
+        "recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING recorded_at",
+        facts.enrollment_id,
+        facts.trainee_id,
         evidence,
         stage,
         attempt,
@@ -199,18 +258,21 @@ async def add_observation(
 
 async def add_assessment(
     conn: asyncpg.Connection,
-    trainee_id: str,
+    facts: EnrollmentFacts,
     project_id: str,
+    stage: int,
     attempt: int,
     assessor: str,
     side: str,
     scores: dict[str, float],
 ) -> datetime:
     at: datetime = await conn.fetchval(
-        "INSERT INTO assessments (trainee_id, project_id, stage, attempt, assessor, side, "
-        "scores) VALUES ($1, $2, 3, $3, $4, $5, $6) RETURNING recorded_at",
-        trainee_id,
+        "INSERT INTO assessments (enrollment_id, trainee_id, project_id, stage, attempt, "
+        "assessor, side, scores) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING recorded_at",
+        facts.enrollment_id,
+        facts.trainee_id,
         project_id,
+        stage,
         attempt,
         assessor,
         side,
@@ -220,127 +282,27 @@ async def add_assessment(
 
 
 async def evidence_of(
-    conn: asyncpg.Connection, trainee_id: str
+    conn: asyncpg.Connection, enrollment_id: str
 ) -> tuple[list[Observation], list[Assessment]]:
     observations = [
         Observation(r["seq"], r["evidence"], r["stage"], r["attempt"], r["value"])
-        for r in await conn.fetch("SELECT * FROM observations WHERE trainee_id = $1", trainee_id)
+        for r in await conn.fetch(
+            "SELECT * FROM observations WHERE enrollment_id = $1", enrollment_id
+        )
     ]
     assessments = [
         Assessment(r["seq"], r["stage"], r["attempt"], r["assessor"], r["side"], r["scores"])
-        for r in await conn.fetch("SELECT * FROM assessments WHERE trainee_id = $1", trainee_id)
+        for r in await conn.fetch(
+            "SELECT * FROM assessments WHERE enrollment_id = $1", enrollment_id
+        )
     ]
     return observations, assessments
 
 
-async def has_evidence(conn: asyncpg.Connection, trainee_id: str) -> bool:
+async def has_evidence(conn: asyncpg.Connection, enrollment_id: str) -> bool:
     found = await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM observations WHERE trainee_id = $1) "
-        "OR EXISTS (SELECT 1 FROM assessments WHERE trainee_id = $1)",
-        trainee_id,
+        "SELECT EXISTS (SELECT 1 FROM observations WHERE enrollment_id = $1) "
+        "OR EXISTS (SELECT 1 FROM assessments WHERE enrollment_id = $1)",
+        enrollment_id,
     )
     return bool(found)
-
-
-# ---------------------------------------------------------------- decisions and credentials
-
-
-async def decisions_of(conn: asyncpg.Connection, trainee_id: str) -> dict[int, StageDecision]:
-    rows = await conn.fetch(
-        "SELECT * FROM decisions WHERE trainee_id = $1 ORDER BY stage", trainee_id
-    )
-    return {
-        r["stage"]: StageDecision(
-            r["stage"],
-            Status(r["status"]),
-            r["attempt"],
-            r["attempts_left"],
-            r["scheme_version"],
-            r["rubric_score"],
-            tuple(r["missing"]),
-            tuple(r["shortfalls"]),
-        )
-        for r in rows
-    }
-
-
-async def decision_rows(conn: asyncpg.Connection, trainee_id: str) -> list[dict[str, Any]]:
-    rows = await conn.fetch(
-        "SELECT * FROM decisions WHERE trainee_id = $1 ORDER BY stage", trainee_id
-    )
-    return [dict(r) for r in rows]
-
-
-async def save_decisions(
-    conn: asyncpg.Connection, trainee_id: str, scheme: Scheme, decisions: list[StageDecision]
-) -> None:
-    await conn.executemany(
-        """INSERT INTO decisions (trainee_id, stage, status, attempt, attempts_left, scheme_id,
-                                  scheme_version, rubric_score, missing, shortfalls)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-           ON CONFLICT (trainee_id, stage) DO UPDATE SET status = excluded.status,
-               attempt = excluded.attempt, attempts_left = excluded.attempts_left,
-               scheme_id = excluded.scheme_id, scheme_version = excluded.scheme_version,
-               rubric_score = excluded.rubric_score, missing = excluded.missing,
-               shortfalls = excluded.shortfalls, decided_at = now()""",
-        [
-            (
-                trainee_id,
-                d.stage,
-                d.status.value,
-                d.attempt,
-                d.attempts_left,
-                scheme.scheme_id,
-                d.scheme_version,
-                d.rubric_score,
-                list(d.missing),
-                list(d.shortfalls),
-            )
-            for d in decisions
-        ],
-    )
-
-
-async def active_credential(conn: asyncpg.Connection, trainee_id: str) -> str | None:
-    found: str | None = await conn.fetchval(
-        "SELECT credential_id FROM credentials WHERE trainee_id = $1 AND revoked_at IS NULL",
-        trainee_id,
-    )
-    return found
-
-
-async def add_credential(
-    conn: asyncpg.Connection,
-    credential_id: str,
-    trainee_id: str,
-    jwt: str,
-    issued_at: datetime,
-    valid_until: datetime,
-) -> None:
-    await conn.execute(
-        "INSERT INTO credentials (credential_id, trainee_id, jwt, issued_at, "
-        "valid_until) VALUES ($1, $2, $3, $4, $5)",
-        credential_id,
-        trainee_id,
-        jwt,
-        issued_at,
-        valid_until,
-    )
-
-
-async def revoke_credential(
-    conn: asyncpg.Connection, credential_id: str, reason: str, at: datetime
-) -> bool:
-    done = await conn.fetchval(
-        "UPDATE credentials SET revoked_at = $2, revocation_reason = $3 "
-        "WHERE credential_id = $1 AND revoked_at IS NULL RETURNING 1",
-        credential_id,
-        at,
-        reason,
-    )
-    return done is not None
-
-
-async def get_credential(conn: asyncpg.Connection, credential_id: str) -> dict[str, Any] | None:
-    row = await conn.fetchrow("SELECT * FROM credentials WHERE credential_id = $1", credential_id)
-    return dict(row) if row else None

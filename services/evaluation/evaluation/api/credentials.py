@@ -1,19 +1,27 @@
-"""Credentials: anyone may verify; operators may revoke."""
+"""Credentials: anyone may verify; operators may revoke and reinstate."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 from fastapi import APIRouter
 
-from evaluation import handlers, store
+from evaluation import handlers, operator_actions, records
 from evaluation.api.deps import PUBLIC, OperatorKey, PoolDep, ReaderKey, SignerDep
-from evaluation.api.schemas import CredentialOut, RevokeIn, VerifyIn, VerifyOut
+from evaluation.api.schemas import CredentialOut, ReinstateIn, RevokeIn, VerifyIn, VerifyOut
 from evaluation.credentials import InvalidCredential
 from traintrack_shared.errors import NotFound
 
 router = APIRouter(tags=["credentials"])
+
+
+async def _read(conn: asyncpg.Connection, credential_id: str) -> CredentialOut:
+    stored = await records.get_credential(conn, credential_id)
+    if stored is None:
+        raise NotFound(f"credential {credential_id}")
+    return CredentialOut(**{**stored, "credential": stored["jwt"]})
 
 
 @router.get("/.well-known/jwks.json", openapi_extra=PUBLIC)
@@ -30,7 +38,7 @@ async def verify(body: VerifyIn, pool: PoolDep, signer: SignerDep) -> VerifyOut:
     except InvalidCredential as error:
         return VerifyOut(valid=False, reason=str(error))
     async with pool.acquire() as conn:
-        stored = await store.get_credential(conn, claims["jti"])
+        stored = await records.get_credential(conn, claims["jti"])
     if stored is None:
         return VerifyOut(valid=False, credential_id=claims["jti"], reason="unknown credential")
     if stored["revoked_at"] is not None:
@@ -47,7 +55,7 @@ async def verify(body: VerifyIn, pool: PoolDep, signer: SignerDep) -> VerifyOut:
 async def credential_status(credential_id: str, pool: PoolDep) -> dict[str, Any]:
     """Whether a credential is revoked (public; the credentialStatus of each credential)."""
     async with pool.acquire() as conn:
-        stored = await store.get_credential(conn, credential_id)
+        stored = await records.get_credential(conn, credential_id)
     if stored is None:
         raise NotFound(f"credential {credential_id}")
     return {
@@ -59,28 +67,31 @@ async def credential_status(credential_id: str, pool: PoolDep) -> dict[str, Any]
 
 @router.get("/v1/credentials/{credential_id}")
 async def read_credential(credential_id: str, pool: PoolDep, principal: ReaderKey) -> CredentialOut:
-    """A credential, for the trainee's institute, a firm assessing them, or an operator."""
+    """A credential, for the enrollment's institute, a firm assessing the trainee, or an
+    operator."""
     async with pool.acquire() as conn:
-        stored = await store.get_credential(conn, credential_id)
-        if stored is None:
-            raise NotFound(f"credential {credential_id}")
-        await handlers.visible_trainee(conn, principal, stored["trainee_id"])
-    return CredentialOut(**{**stored, "credential": stored["jwt"]})
+        credential = await _read(conn, credential_id)
+        await handlers.visible_enrollment(conn, principal, credential.enrollment_id or "")
+    return credential
 
 
 @router.post("/v1/credentials/{credential_id}/revocation")
 async def revoke(
-    credential_id: str, body: RevokeIn, pool: PoolDep, _: OperatorKey
+    credential_id: str, body: RevokeIn, pool: PoolDep, principal: OperatorKey
 ) -> CredentialOut:
-    """Revoke a credential (operators); the revocation is announced at once."""
+    """Revoke a credential by hand (operators; audited). Final: later evidence never
+    reissues one for that enrollment until an operator reinstates it."""
     async with pool.acquire() as conn, conn.transaction():
-        stored = await store.get_credential(conn, credential_id)
-        if stored is None:
-            raise NotFound(f"credential {credential_id}")
-        if stored["revoked_at"] is None:
-            await handlers.revoke_and_announce(
-                conn, credential_id, stored["trainee_id"], body.reason, datetime.now(UTC)
-            )
-            stored = await store.get_credential(conn, credential_id)
-    assert stored is not None
-    return CredentialOut(**{**stored, "credential": stored["jwt"]})
+        await operator_actions.revoke_by_hand(conn, principal, credential_id, body.reason)
+        return await _read(conn, credential_id)
+
+
+@router.post("/v1/credentials/{credential_id}/reinstatement")
+async def reinstate(
+    credential_id: str, body: ReinstateIn, pool: PoolDep, principal: OperatorKey
+) -> CredentialOut:
+    """Reinstate a credential revoked by hand, with the reason (operators; audited). Refused
+    (409) when it was not revoked by hand or its basis no longer holds."""
+    async with pool.acquire() as conn, conn.transaction():
+        await operator_actions.reinstate(conn, principal, credential_id, body.reason)
+        return await _read(conn, credential_id)

@@ -1,19 +1,44 @@
-"""Evidence, projects and rubric assessments; the trainee's stage decisions."""
+"""Evidence, projects and rubric assessments; each enrollment's stage decisions."""
 
 from __future__ import annotations
 
 import asyncpg
 from fastapi import APIRouter, status
 
-from evaluation import handlers, store
+from evaluation import handlers, records
 from evaluation.api.deps import AssessorKey, InstituteKey, PoolDep, ReaderKey, SignerDep
-from evaluation.api.schemas import AssessmentIn, DecisionOut, EvidenceIn, ProjectIn, ProjectOut
+from evaluation.api.schemas import (
+    AssessmentIn,
+    CredentialSummary,
+    DecisionOut,
+    EnrollmentStagesOut,
+    EvidenceIn,
+    ProjectIn,
+    ProjectOut,
+)
+from evaluation.domain.enrollment import EnrollmentFacts
 
 router = APIRouter(prefix="/v1", tags=["evaluation"])
 
 
-async def _decisions(conn: asyncpg.Connection, trainee_id: str) -> list[DecisionOut]:
-    return [DecisionOut(**row) for row in await store.decision_rows(conn, trainee_id)]
+async def _current(conn: asyncpg.Connection, enrollment_id: str) -> list[DecisionOut]:
+    return [DecisionOut(**row) for row in await records.decision_rows(conn, enrollment_id)]
+
+
+async def _stages(conn: asyncpg.Connection, facts: EnrollmentFacts) -> EnrollmentStagesOut:
+    history = await records.decision_rows(conn, facts.enrollment_id, history=True)
+    return EnrollmentStagesOut(
+        enrollment_id=facts.enrollment_id,
+        trainee_id=facts.trainee_id,
+        cohort_id=facts.cohort_id,
+        programme_id=facts.programme_id,
+        ending=facts.ending,
+        current=await _current(conn, facts.enrollment_id),
+        history=[DecisionOut(**row) for row in history],
+        credentials=[
+            CredentialSummary(**c) for c in await records.credentials_of(conn, facts.enrollment_id)
+        ],
+    )
 
 
 @router.post("/evidence", status_code=status.HTTP_201_CREATED)
@@ -21,11 +46,11 @@ async def record_evidence(
     body: EvidenceIn, pool: PoolDep, principal: AssessorKey, signer: SignerDep
 ) -> list[DecisionOut]:
     """Record a test score, project score, presentation or (firms) interview result for a
-    stage attempt; a later record for the same evidence and attempt corrects it. Returns
-    the trainee's stage decisions."""
+    stage attempt of one enrollment; a later record for the same evidence and attempt
+    corrects it. Returns the enrollment's current stage decisions."""
     async with pool.acquire() as conn, conn.transaction():
         await handlers.record_evidence(conn, principal, signer, **body.model_dump())
-        return await _decisions(conn, body.trainee_id)
+        return await _current(conn, body.enrollment_id)
 
 
 @router.post("/projects", status_code=status.HTTP_201_CREATED)
@@ -39,20 +64,33 @@ async def create_project(body: ProjectIn, pool: PoolDep, principal: InstituteKey
 async def record_assessment(
     project_id: str, body: AssessmentIn, pool: PoolDep, principal: AssessorKey, signer: SignerDep
 ) -> list[DecisionOut]:
-    """Rubric scores for one team member: the project's institute, or the firm that gave
-    the task. A later assessment by the same assessor supersedes theirs."""
+    """Rubric scores for one team member (in their enrollment in the project's programme):
+    the project's institute, or the firm that gave the task. A later assessment by the
+    same assessor supersedes theirs."""
     async with pool.acquire() as conn, conn.transaction():
-        await handlers.record_assessment(
+        facts, _ = await handlers.record_assessment(
             conn, principal, signer, project_id=project_id, **body.model_dump()
         )
-        return await _decisions(conn, body.trainee_id)
+        return await _current(conn, facts.enrollment_id)
 
 
 @router.get("/trainees/{trainee_id}/stages")
-async def stage_decisions(
+async def trainee_stages(
     trainee_id: str, pool: PoolDep, principal: ReaderKey
-) -> list[DecisionOut]:
-    """Where the trainee stands on each stage, with the scheme version used."""
+) -> list[EnrollmentStagesOut]:
+    """Each of the trainee's enrollments the caller may see (oldest first): current stages,
+    the whole decision history with scheme versions, and its credentials."""
     async with pool.acquire() as conn:
-        await handlers.visible_trainee(conn, principal, trainee_id)
-        return await _decisions(conn, trainee_id)
+        enrollments = await handlers.visible_enrollments(conn, principal, trainee_id)
+        return [await _stages(conn, facts) for facts in enrollments]
+
+
+@router.get("/enrollments/{enrollment_id}/stages")
+async def enrollment_stages(
+    enrollment_id: str, pool: PoolDep, principal: ReaderKey
+) -> EnrollmentStagesOut:
+    """One enrollment's current stages, decision history and credentials: its institute, a
+    firm assessing the trainee in its programme, or an operator."""
+    async with pool.acquire() as conn:
+        facts = await handlers.visible_enrollment(conn, principal, enrollment_id)
+        return await _stages(conn, facts)

@@ -57,7 +57,10 @@ class SchemeAssignment(Strict):
 
 
 class EvidenceIn(Strict):
-    trainee_id: Id
+    enrollment_id: Id = Field(description="The enrollment (trainee x cohort) it is about.")
+    trainee_id: Id | None = Field(
+        default=None, description="Optional; when given it must be the enrollment's trainee."
+    )
     evidence: str = Field(max_length=40)
     stage: int = Field(ge=1, le=10)
     attempt: int = Field(default=1, ge=1, le=10)
@@ -77,12 +80,18 @@ class ProjectOut(ProjectIn):
 
 
 class AssessmentIn(Strict):
-    trainee_id: Id
+    trainee_id: Id = Field(description="A member of the project's team.")
+    enrollment_id: Id | None = Field(
+        default=None,
+        description="The member's enrollment in a cohort of the project's programme; needed "
+        "only when they have more than one there.",
+    )
     attempt: int = Field(default=1, ge=1, le=10)
     scores: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(min_length=1, max_length=20)
 
 
 class DecisionOut(BaseModel):
+    decision_id: int | None = None
     stage: int
     status: str
     attempt: int
@@ -93,16 +102,47 @@ class DecisionOut(BaseModel):
     missing: list[str]
     shortfalls: list[str]
     decided_at: datetime | None = None
+    trigger: str | None = Field(
+        default=None, description="What caused the decision: evidence, attendance, ..."
+    )
 
 
-class CredentialOut(BaseModel):
+class CredentialSummary(BaseModel):
     credential_id: str
-    trainee_id: str
-    credential: str = Field(description="The VC-JWT (compact JWS, Ed25519).")
+    programme_id: str | None
+    scheme_id: str | None
+    scheme_version: int | None
     issued_at: datetime
-    valid_until: datetime
     revoked_at: datetime | None
+    revocation_cause: str | None
+
+
+class CredentialOut(CredentialSummary):
+    trainee_id: str
+    enrollment_id: str | None
+    credential: str = Field(description="The VC-JWT (compact JWS, Ed25519).")
+    valid_until: datetime
     revocation_reason: str | None
+    reinstated_at: datetime | None
+    reinstatement_reason: str | None
+
+
+class EnrollmentStagesOut(BaseModel):
+    enrollment_id: str
+    trainee_id: str
+    cohort_id: str
+    programme_id: str | None
+    ending: str | None = Field(description="completed, dropped, not_completed, or null.")
+    current: list[DecisionOut] = Field(description="Where each stage stands now.")
+    history: list[DecisionOut] = Field(description="Every decision, oldest first.")
+    credentials: list[CredentialSummary]
+
+
+class CohortSchemeOut(BaseModel):
+    cohort_id: str
+    scheme_id: str
+    version: int
+    re_decided: int = Field(description="Enrollments of the cohort decided again.")
 
 
 class VerifyIn(Strict):
@@ -117,4 +157,8 @@ class VerifyOut(BaseModel):
 
 
 class RevokeIn(Strict):
+    reason: str = Field(min_length=3, max_length=300)
+
+
+class ReinstateIn(Strict):
     reason: str = Field(min_length=3, max_length=300)

@@ -1,4 +1,5 @@
-"""Certification schemes: operators publish versions and assign them to programmes."""
+"""Certification schemes: operators publish versions, assign them to programmes (for
+cohorts opened from then on) and move a running cohort to another version."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from evaluation import store
-from evaluation.api.deps import OperatorKey, PoolDep, ReaderKey
-from evaluation.api.schemas import SchemeAssignment, SchemeIn, SchemeOut
+from evaluation import operator_actions, store
+from evaluation.api.deps import OperatorKey, PoolDep, ReaderKey, SignerDep
+from evaluation.api.schemas import CohortSchemeOut, SchemeAssignment, SchemeIn, SchemeOut
 from evaluation.domain.schemes_io import scheme_from_data, scheme_to_data
 from traintrack_shared.errors import NotFound
 
@@ -45,10 +46,34 @@ async def read_scheme(
 async def assign_scheme(
     programme_id: str, body: SchemeAssignment, pool: PoolDep, _: OperatorKey
 ) -> SchemeAssignment:
-    """Decide which scheme version a programme's trainees are certified by (operators)."""
+    """Decide which scheme version the programme's cohorts opened from now on are pinned to
+    (operators); running cohorts keep theirs."""
     async with pool.acquire() as conn, conn.transaction():
         scheme = await store.get_scheme(conn, body.scheme_id, body.version)
         if scheme is None or scheme.version != body.version:
             raise NotFound(f"scheme {body.scheme_id} v{body.version}")
         await store.assign_scheme(conn, programme_id, scheme)
     return body
+
+
+@router.put("/cohorts/{cohort_id}/scheme")
+async def move_cohort_scheme(
+    cohort_id: str, body: SchemeAssignment, pool: PoolDep, principal: OperatorKey, signer: SignerDep
+) -> CohortSchemeOut:
+    """Move a running cohort to another scheme version (operators; audited): every
+    enrollment of the cohort is decided again under it, and its decisions record it."""
+    async with pool.acquire() as conn, conn.transaction():
+        decided = await operator_actions.move_cohort_scheme(
+            conn,
+            principal,
+            signer,
+            cohort_id=cohort_id,
+            scheme_id=body.scheme_id,
+            version=body.version,
+        )
+    return CohortSchemeOut(
+        cohort_id=cohort_id,
+        scheme_id=body.scheme_id,
+        version=body.version,
+        re_decided=len(decided),
+    )

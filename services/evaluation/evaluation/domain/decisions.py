@@ -1,4 +1,4 @@
-"""Stage decisions: a pure function of a trainee's evidence and one scheme version.
+"""Stage decisions: a pure function of one enrollment's evidence and one scheme version.
 
 Evidence is a log. A later observation of the same evidence for the same stage attempt
 supersedes an earlier one (a correction); a later rubric assessment by the same assessor
@@ -10,7 +10,7 @@ first that passes decides, a failed attempt leaves the remaining ones.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from evaluation.domain.scheme import STANDING_EVIDENCE, Rubric, Scheme, Stage
@@ -56,6 +56,7 @@ class StageDecision:
     rubric_score: float | None = None
     missing: tuple[str, ...] = ()
     shortfalls: tuple[str, ...] = ()
+    scheme_id: str = ""
 
 
 def _latest_observations(log: Iterable[Observation]) -> dict[tuple[str, int, int], float]:
@@ -128,6 +129,10 @@ def _evaluate(
     )
 
 
+def _with_scheme(decision: StageDecision, scheme: Scheme) -> StageDecision:
+    return replace(decision, scheme_id=scheme.scheme_id)
+
+
 def decide(
     scheme: Scheme, observations: Iterable[Observation], assessments: Iterable[Assessment]
 ) -> list[StageDecision]:
@@ -158,7 +163,7 @@ def decide(
         assert decision is not None
         decisions.append(decision)
         unlocked = decision.status is Status.PASSED
-    return decisions
+    return [_with_scheme(d, scheme) for d in decisions]
 
 
 def unlocked_by(scheme: Scheme, decisions: Iterable[StageDecision]) -> list[str]:

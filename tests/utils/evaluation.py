@@ -1,0 +1,206 @@
+"""Driving the evaluation service in integration tests: its app on a fresh database,
+enrollment facts through its real consumer, evidence and assessments over its API."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import httpx
+
+from evaluation.bootstrap import create_app
+from evaluation.domain.scheme import RUBRIC_CRITERIA
+from evaluation.projection import projection_handlers
+from evaluation.settings import EvaluationSettings
+from tests.utils import factories
+from traintrack_shared import codec
+from traintrack_shared.consumer import EventConsumer, Outcome
+from traintrack_shared.contracts import enrollment as facts
+from traintrack_shared.dlq import Delivery
+
+PROGRAMME, COHORT = "kdt-ai", "kdt-ai-2026-2"
+Keys = dict[str, Any]
+
+
+async def evaluation_app(platform: Any, keys: Keys, tmp_path_factory: Any) -> Any:
+    settings = EvaluationSettings(
+        database_url=await platform.fresh_database("evaluation"),
+        kafka_bootstrap=platform.kafka_bootstrap,
+        keyring_file=keys["file"],
+        signing_key_file=tmp_path_factory.mktemp("signing") / "key.pem",
+    )
+    return create_app(settings)
+
+
+def consumer(app: Any) -> EventConsumer:
+    async def publish(*_: Any) -> None:
+        raise AssertionError("nothing here is poison")
+
+    return EventConsumer(
+        name="evaluation-test",
+        pool=app.state.pool,
+        publish=publish,
+        handlers=projection_handlers(app.state.signer),
+    )
+
+
+async def feed(app: Any, *events: Any) -> None:
+    for n, event in enumerate(events):
+        record = codec.encode(codec.to_cloudevent(event, source="/traintrack/enrollment"))
+        outcome = await consumer(app).process(Delivery("enrollment.events.v1", 0, n, record))
+        assert outcome is Outcome.APPLIED
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    trainee_id: str
+    enrollment_id: str
+    cohort_id: str
+
+
+async def open_cohort(app: Any, cohort_id: str = COHORT, programme_id: str = PROGRAMME) -> None:
+    await feed(
+        app,
+        factories.cohort_opened(
+            cohort_id=cohort_id,
+            programme_id=programme_id,
+            institute_id="inst-a",
+            starts_on=date(2026, 8, 31),
+            ends_on=date(2027, 2, 26),
+        ),
+    )
+
+
+def attendance(who: Enrolled, rate: float, day: date = date(2026, 9, 30)) -> Any:
+    return facts.AttendanceRecorded(
+        trainee_id=who.trainee_id,
+        enrollment_id=who.enrollment_id,
+        cohort_id=who.cohort_id,
+        day=day,
+        status="present",
+        rate_to_date=rate,
+        month_rate=rate,
+    )
+
+
+async def enroll(
+    app: Any,
+    attendance_rate: float | None = 0.92,
+    *,
+    cohort_id: str = COHORT,
+    programme_id: str = PROGRAMME,
+    trainee_id: str | None = None,
+) -> Enrolled:
+    """A trainee (a new one unless given) enrolled in the cohort, opened if need be."""
+    await open_cohort(app, cohort_id, programme_id)
+    who = Enrolled(trainee_id or factories.trainee_id(), f"en-{uuid.uuid4().hex[:10]}", cohort_id)
+    await feed(
+        app,
+        factories.trainee_enrolled(
+            trainee_id=who.trainee_id,
+            enrollment_id=who.enrollment_id,
+            institute_id="inst-a",
+            cohort_id=cohort_id,
+        ),
+    )
+    if attendance_rate is not None:
+        await feed(app, attendance(who, attendance_rate))
+    return who
+
+
+def completed(who: Enrolled, rate: float = 0.91) -> Any:
+    return facts.EnrollmentCompleted(
+        trainee_id=who.trainee_id,
+        enrollment_id=who.enrollment_id,
+        cohort_id=who.cohort_id,
+        completed_on=date(2027, 2, 26),
+        attendance_rate=rate,
+        early_employment=False,
+    )
+
+
+async def evidence(
+    client: httpx.AsyncClient,
+    keys: Keys,
+    who: Enrolled,
+    name: str,
+    stage: int,
+    value: float,
+    by: str = "institute",
+    attempt: int = 1,
+) -> dict[int, str]:
+    response = await client.post(
+        "/v1/evidence",
+        headers=keys[by],
+        json={
+            "enrollment_id": who.enrollment_id,
+            "trainee_id": who.trainee_id,
+            "evidence": name,
+            "stage": stage,
+            "value": value,
+            "attempt": attempt,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return {d["stage"]: d["status"] for d in response.json()}
+
+
+async def through_stage_3(
+    client: httpx.AsyncClient, keys: Keys, who: Enrolled, programme_id: str = PROGRAMME
+) -> str:
+    await evidence(client, keys, who, "baseline_test", 1, 72)
+    await evidence(client, keys, who, "module_test", 2, 78)
+    await evidence(client, keys, who, "mini_project", 2, 74)
+    await evidence(client, keys, who, "participation", 3, 88)
+    project = f"proj-{who.enrollment_id}"
+    created = await client.post(
+        "/v1/projects",
+        headers=keys["institute"],
+        json={
+            "project_id": project,
+            "programme_id": programme_id,
+            "firm_id": "firm-a",
+            "title": "수요 예측 모델",
+            "team": [who.trainee_id],
+        },
+    )
+    assert created.status_code == 201, created.text
+    for by, score in (("institute", 82), ("firm", 79)):
+        response = await client.post(
+            f"/v1/projects/{project}/assessments",
+            headers=keys[by],
+            json={"trainee_id": who.trainee_id, "scores": dict.fromkeys(RUBRIC_CRITERIA, score)},
+        )
+        assert response.status_code == 201, response.text
+    return project
+
+
+async def emitted(app: Any, who: Enrolled, kind: str, version: int = 2) -> list[dict[str, Any]]:
+    """The evaluation events of one kind about the enrollment, in outbox order, with their
+    outbox id as `_id`."""
+    rows = await app.state.pool.fetch(
+        """SELECT id, data FROM outbox WHERE partition_key = $1 AND event_type = $2
+           AND data->>'enrollment_id' = $3 ORDER BY id""",
+        who.trainee_id,
+        f"traintrack.evaluation.{kind}.v{version}",
+        who.enrollment_id,
+    )
+    return [{**r["data"], "_id": r["id"]} for r in rows]
+
+
+async def certify(
+    app: Any,
+    client: httpx.AsyncClient,
+    keys: Keys,
+    who: Enrolled,
+    programme_id: str = PROGRAMME,
+) -> dict[str, Any]:
+    await through_stage_3(client, keys, who, programme_id)
+    await evidence(client, keys, who, "presentation", 4, 86)
+    stages = await evidence(client, keys, who, "interview", 4, 1, by="firm")
+    assert stages[4] == "waiting"  # the course has not ended
+    await feed(app, completed(who))
+    [certified] = await emitted(app, who, "certified")
+    return certified

@@ -37,13 +37,18 @@ async def add_event(conn: asyncpg.Connection, data: EventData, *, source: str) -
 
 
 async def add_events(
-    conn: asyncpg.Connection, events: Sequence[EventData], *, source: str
+    conn: asyncpg.Connection,
+    events: Sequence[EventData],
+    *,
+    source: str,
+    event_ids: Sequence[str] | None = None,
 ) -> list[str]:
-    """`add_event` for many events at once (bulk imports): one round trip, one wake-up."""
+    """`add_event` for many events at once (bulk imports): one round trip, one wake-up.
+    `event_ids` gives the events ids of the caller's (an import kept idempotent by them)."""
     if not events:
         return []
     carrier = current_carrier()
-    ids = [str(uuid.uuid4()) for _ in events]
+    ids = list(event_ids) if event_ids is not None else [str(uuid.uuid4()) for _ in events]
     await conn.executemany(
         """INSERT INTO outbox (event_id, topic, partition_key, event_type, source, subject,
                                event_time, data, traceparent, tracestate)

@@ -133,6 +133,7 @@ def samples() -> dict[str, EventData]:
         *evaluation_samples(trainee),
         *matching_samples(trainee),
         outcome_reported(trainee_id=trainee),
+        history_record_imported(),
     ]
     return {event.type: event for event in made}
 
@@ -300,3 +301,20 @@ def outcome_reported(**overrides: Any) -> EventData:
         "reported_at": datetime(2026, 9, 20, tzinfo=UTC),
     }
     return OutcomeReported(**{**values, **overrides})
+
+
+def history_record_imported(**overrides: Any) -> EventData:
+    from traintrack_shared.contracts.outcomes import HistoryRecordImported
+
+    values: dict[str, Any] = {
+        "import_id": "imp-1",
+        "imported_by": "platform",
+        "line": 1,
+        "record_type": "traintrack.enrollment.survey-submitted.v1",
+        "subject_id": "hist-0001",
+        "record": {"trainee_id": "hist-0001", "enrollment_id": "hist-e-0001",
+                   "cohort_id": "hist-c-2021-1", "score": 91, "submitted_on": "2021-06-30"},
+        "occurred_on": date(2021, 6, 30),
+        "reported_on": date(2021, 7, 2),
+    }  # fmt: skip
+    return HistoryRecordImported(**{**values, **overrides})

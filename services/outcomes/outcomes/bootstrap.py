@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from outcomes.api import dashboard, indicators, reports, trainees
+from outcomes.api import dashboard, imports, indicators, reports, trainees
 from outcomes.settings import OutcomesSettings
 from traintrack_shared.http import create_service_app
 from traintrack_shared.settings import ServiceSettings
@@ -21,5 +21,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         "as known on any date with their lineage, breakdowns, the funnel, CSV and a dashboard.",
         settings=settings or OutcomesSettings(),
         migrations=MIGRATIONS,
-        routers=[trainees.router, reports.router, indicators.router, dashboard.router],
+        routers=[
+            trainees.router,
+            reports.router,
+            imports.router,
+            indicators.router,
+            dashboard.router,
+        ],
     )

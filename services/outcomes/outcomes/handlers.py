@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 
-from outcomes import store
+from outcomes import history, store
 from outcomes.domain.records import Fact
-from outcomes.projection import kind_of
+from outcomes.projection import imported_fact, kind_of
 from traintrack_shared.auth import Principal, Role
-from traintrack_shared.contracts.outcomes import OutcomeReported
+from traintrack_shared.contracts.outcomes import HistoryRecordImported, OutcomeReported
 from traintrack_shared.errors import NotFound, Rejected
-from traintrack_shared.outbox import add_event
+from traintrack_shared.outbox import add_event, add_events
 
 SOURCE = "/traintrack/outcomes"
 
@@ -57,3 +59,56 @@ async def report_outcome(
     )
     await store.add_facts(conn, [fact])
     return event
+
+
+@dataclass
+class ImportResult:
+    import_id: str
+    records: int = 0
+    imported: int = 0
+    already_known: int = 0
+    errors: list[history.BadRecord] = field(default_factory=list)
+
+
+async def import_history(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    rows: Iterable[tuple[int, dict[str, Any]] | history.BadRecord],
+) -> ImportResult:
+    """Check every record; keep the good ones as facts (known from the day they were
+    first reported) and as events, in this transaction. A record imported before (by
+    this import or an earlier one) changes nothing."""
+    result = ImportResult(import_id=f"imp-{uuid.uuid4().hex[:16]}")
+    today = datetime.now(UTC).date()
+    good: dict[str, history.Record] = {}
+    for row in rows:
+        result.records += 1
+        record = row if isinstance(row, history.BadRecord) else history.parse(*row, today)
+        if isinstance(record, history.BadRecord):
+            result.errors.append(record)
+        elif record.event_id in good:
+            result.errors.append(history.BadRecord(record.line, "line", "a repeat of line "
+                                                   f"{good[record.event_id].line}"))  # fmt: skip
+        else:
+            good[record.event_id] = record
+    known = await store.known_event_ids(conn, list(good))
+    fresh = [r for event_id, r in good.items() if event_id not in known]
+    events = [_imported(result.import_id, principal, r) for r in fresh]
+    ids = [r.event_id for r in fresh]
+    await add_events(conn, events, source=SOURCE, event_ids=ids)
+    await store.add_facts(conn, [imported_fact(i, e) for i, e in zip(ids, events, strict=True)])
+    result.imported, result.already_known = len(fresh), len(known)
+    return result
+
+
+def _imported(import_id: str, principal: Principal, r: history.Record) -> HistoryRecordImported:
+    return HistoryRecordImported(
+        import_id=import_id,
+        imported_by=principal.tenant,
+        line=r.line,
+        record_type=r.data.type,
+        subject_id=r.subject,
+        record=r.data.model_dump(mode="json"),
+        occurred_on=r.occurred_on,
+        reported_on=r.reported_on,
+    )

@@ -4,6 +4,7 @@ registrations and enrollments also feed the first slice's trainee view."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, time
 
 import asyncpg
 from opentelemetry import trace
@@ -14,6 +15,7 @@ from traintrack_shared.codec import Envelope
 from traintrack_shared.consumer import BatchHandler, Handler
 from traintrack_shared.contracts import REGISTRY
 from traintrack_shared.contracts.enrollment import CohortOpened, TraineeEnrolled, TraineeRegistered
+from traintrack_shared.contracts.outcomes import HistoryRecordImported
 
 
 def kind_of(event_type: str) -> str:
@@ -23,8 +25,22 @@ def kind_of(event_type: str) -> str:
 
 def as_fact(event: Envelope) -> Fact:
     data = event.data
+    if isinstance(data, HistoryRecordImported):
+        return imported_fact(event.id, data)
     subject = data.cohort_id if isinstance(data, CohortOpened) else data.partition_key()
     return Fact(event.id, kind_of(event.type), subject, event.time, data.model_dump(mode="json"))
+
+
+def imported_fact(event_id: str, data: HistoryRecordImported) -> Fact:
+    """A migrated record is the fact it stands for, known from when it was first reported."""
+    return Fact(
+        event_id,
+        kind_of(data.record_type),
+        data.subject_id,
+        datetime.combine(data.reported_on, time.min, tzinfo=UTC),
+        data.record,
+        (data.import_id, data.imported_by),
+    )
 
 
 async def record_fact(event: Envelope, conn: asyncpg.Connection) -> None:
@@ -100,7 +116,7 @@ def _with_view(sql: str, row: Callable[[Envelope], tuple[object, ...]]) -> Batch
     return record
 
 
-FACT_TYPES = [t for t in REGISTRY if kind_of(t) in KINDS]
+FACT_TYPES = [t for t in REGISTRY if kind_of(t) in KINDS] + [HistoryRecordImported.type]
 HANDLERS: dict[str, Handler] = {
     **{event_type: record_fact for event_type in FACT_TYPES},
     TraineeRegistered.type: record_trainee_registered,

@@ -184,6 +184,12 @@ async def lineage(pool: asyncpg.Pool, q: Query, indicator: str, group: str) -> d
                 "pending": e.enrollment_id in figure.pending,
                 "erased": e.person.erased,
                 "events": e.events,
+                "imported": [
+                    {"event_id": event_id, "import_id": import_id, "imported_by": by}
+                    for event_id in e.events
+                    if event_id in known.imported
+                    for import_id, by in [known.imported[event_id]]
+                ],
             }
             for e, _ in members
             if e.enrollment_id in involved

@@ -14,19 +14,39 @@ from outcomes.domain.records import Fact
 async def add_facts(conn: asyncpg.Connection, facts: Sequence[Fact]) -> None:
     """Idempotent: a fact already kept (by event id) is left as it is."""
     await conn.executemany(
-        """INSERT INTO facts (event_id, kind, subject, known_at, data)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING""",
-        [(f.event_id, f.kind, f.subject, f.known_at, dict(f.data)) for f in facts],
+        """INSERT INTO facts (event_id, kind, subject, known_at, data, import_id, imported_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING""",
+        [
+            (f.event_id, f.kind, f.subject, f.known_at, dict(f.data), *(f.imported or (None,) * 2))
+            for f in facts
+        ],
     )
 
 
 async def facts_known(conn: asyncpg.Connection | asyncpg.Pool, as_of: datetime) -> list[Fact]:
     rows = await conn.fetch(
-        """SELECT event_id, kind, subject, known_at, data FROM facts
+        """SELECT event_id, kind, subject, known_at, data, import_id, imported_by FROM facts
            WHERE known_at <= $1 ORDER BY known_at, event_id""",
         as_of,
     )
-    return [Fact(r["event_id"], r["kind"], r["subject"], r["known_at"], r["data"]) for r in rows]
+    return [
+        Fact(
+            r["event_id"],
+            r["kind"],
+            r["subject"],
+            r["known_at"],
+            r["data"],
+            (r["import_id"], r["imported_by"]) if r["import_id"] else None,
+        )
+        for r in rows
+    ]
+
+
+async def known_event_ids(conn: asyncpg.Connection, event_ids: Sequence[str]) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT event_id FROM facts WHERE event_id = ANY($1::text[])", list(event_ids)
+    )
+    return {r["event_id"] for r in rows}
 
 
 async def facts_about(

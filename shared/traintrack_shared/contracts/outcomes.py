@@ -4,7 +4,7 @@ employer is a business name or registration number, never the trainee's."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -37,3 +37,23 @@ class OutcomeReported(EventData):
     reported_by: Literal["institute", "firm", "operator"]
     reporter_id: str
     reported_at: datetime
+
+
+class HistoryRecordImported(EventData):
+    """An operator imported a record of a programme's history (migrated years): a cohort,
+    an enrollment, its ending, a survey or an outcome report, with the date it happened
+    and the date the programme originally learnt it, so figures "as known on D" hold for
+    those years too. `record` has the shape of the contract `record_type` names."""
+
+    type: ClassVar[str] = "traintrack.outcomes.history-record-imported.v1"
+    topic: ClassVar[Topic] = OUTCOMES_EVENTS
+    key_field: ClassVar[str] = "subject_id"
+
+    import_id: str
+    imported_by: str = Field(description="The operator key's tenant that ran the import.")
+    line: int = Field(ge=1, description="The record's line in the imported file.")
+    record_type: str = Field(description="The event type the record has the shape of.")
+    subject_id: str = Field(description="The trainee id, or the cohort id for a cohort.")
+    record: dict[str, Any]
+    occurred_on: date
+    reported_on: date = Field(description="When the programme originally learnt it.")

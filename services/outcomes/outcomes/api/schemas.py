@@ -81,6 +81,12 @@ class IndicatorCell(BaseModel):
     )
 
 
+class ImportMark(BaseModel):
+    event_id: str
+    import_id: str
+    imported_by: str
+
+
 class LineageTrainee(BaseModel):
     trainee_id: str
     enrollment_id: str
@@ -91,6 +97,9 @@ class LineageTrainee(BaseModel):
     pending: bool
     erased: bool
     events: list[str]
+    imported: list[ImportMark] = Field(
+        description="Those of `events` brought in by a history import, with who ran it."
+    )
 
 
 class Lineage(IndicatorCell):

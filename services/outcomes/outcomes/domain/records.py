@@ -24,6 +24,7 @@ class Fact:
     subject: str  # the trainee id, or the cohort id for cohort facts
     known_at: datetime
     data: Mapping[str, Any]
+    imported: tuple[str, str] | None = None  # (import id, operator) for migrated history
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class Population:
     cohorts: dict[str, Cohort] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     enrollments: dict[str, Enrollment] = field(default_factory=dict)
+    imported: dict[str, tuple[str, str]] = field(default_factory=dict)  # by event id
 
     def counted(self) -> list[tuple[Enrollment, Cohort]]:
         """Enrollments known as such whose cohort is known too (facts about an enrollment,
@@ -187,6 +189,8 @@ def known_on(facts: Iterable[Fact], as_of: datetime) -> Population:
     for fact in sorted(facts, key=lambda f: (f.known_at, f.event_id)):
         if fact.known_at > as_of:
             continue
+        if fact.imported is not None:
+            population.imported[fact.event_id] = fact.imported
         if fact.kind == "cohort-opened":
             population.cohorts[fact.subject] = _cohort(fact.data)
             continue

@@ -32,8 +32,10 @@ PROFILE_KEYS = {
     "institute_id",
     "stage_reached",
     "certified",
+    "certifications",
     "skills",
     "field",
+    "fields",
     "region_code",
     "score",
     "status",
@@ -87,9 +89,17 @@ async def _no_dead_letters(*_):
     raise AssertionError("nothing here is poison")
 
 
+# Each test trainee's latest enrollment: the evaluation events below are about it.
+LATEST: dict[str, dict[str, str]] = {}
+
+
+def ids(trainee):
+    return LATEST[trainee]
+
+
 def passed(trainee, stage):
     return ev.StagePassed(
-        trainee_id=trainee,
+        **ids(trainee),
         stage=stage,
         stage_name=f"s{stage}",
         attempt=1,
@@ -113,16 +123,49 @@ async def candidate(
     trainee = factories.trainee_id()
     await feed_events(
         app,
-        factories.cohort_opened(
-            cohort_id=cohort, institute_id=institute, skills=list(skills), field=field
-        ),
         factories.trainee_registered(
             trainee_id=trainee, institute_id=institute, consent_share_with_firms=consent
         ),
-        factories.trainee_enrolled(trainee_id=trainee, institute_id=institute, cohort_id=cohort),
-        *(passed(trainee, s) for s in range(1, stage + 1)),
+    )
+    await enroll(
+        app, trainee, stage=stage, cohort=cohort, skills=skills, field=field, institute=institute
     )
     return trainee
+
+
+async def enroll(
+    app,
+    trainee,
+    *,
+    stage,
+    cohort,
+    skills=("python", "ml"),
+    institute="inst-a",
+    field="AI",
+    programme="p-1",
+):
+    """The trainee enrolls in `cohort` (a further course, for a repeat participant) and
+    reaches `stage` in it."""
+    enrolled = factories.trainee_enrolled(
+        trainee_id=trainee, institute_id=institute, cohort_id=cohort
+    )
+    LATEST[trainee] = {
+        "trainee_id": trainee,
+        "enrollment_id": enrolled.enrollment_id,
+        "cohort_id": cohort,
+    }
+    await feed_events(
+        app,
+        factories.cohort_opened(
+            cohort_id=cohort,
+            institute_id=institute,
+            skills=list(skills),
+            field=field,
+            programme_id=programme,
+        ),
+        enrolled,
+        *(passed(trainee, s) for s in range(1, stage + 1)),
+    )
 
 
 async def whole_feed(client, headers, after=0):
@@ -239,7 +282,8 @@ async def test_certification_revocation_withdraws_the_candidate_from_firms_that_
     ).is_success
     trainee = await candidate(app, stage=4, cohort="revoke-1")
     certified = ev.Certified(
-        trainee_id=trainee,
+        **ids(trainee),
+        programme_id="p-1",
         credential_id="cred-1",
         issued_at=AT,
         valid_until=datetime(2029, 9, 1, tzinfo=UTC),
@@ -250,7 +294,11 @@ async def test_certification_revocation_withdraws_the_candidate_from_firms_that_
     assert trainee in delivered(entries)
 
     revoked = ev.CertificationRevoked(
-        trainee_id=trainee, credential_id="cred-1", reason="score corrected", revoked_at=AT
+        **ids(trainee),
+        credential_id="cred-1",
+        cause="basis_withdrawn",
+        reason="score corrected",
+        revoked_at=AT,
     )
     await feed_events(app, revoked)
     entries = await whole_feed(client, keys["third_firm"])
@@ -667,7 +715,7 @@ async def test_losing_the_stage_an_opening_requires_lapses_its_offer_and_scores_
         await feed_events(
             app,
             ev.AssessmentRecorded(
-                trainee_id=trainee,
+                **ids(trainee),
                 stage=3,
                 attempt=1,
                 evidence="rubric",
@@ -684,7 +732,7 @@ async def test_losing_the_stage_an_opening_requires_lapses_its_offer_and_scores_
     twice = await client.post("/v1/offers", json=offer, headers=keys["third_firm"])
     assert twice.status_code == 409  # one seat per candidate, even with seats to spare
 
-    withdrawn = ev.StagePassWithdrawn(trainee_id=trainee, stage=3, decided_at=AT, **SCHEME)
+    withdrawn = ev.StagePassWithdrawn(**ids(trainee), stage=3, decided_at=AT, **SCHEME)
     await feed_events(app, withdrawn)
     # Still shown under the stage-2 subscription, but no longer eligible for the opening.
     assert (await client.get(f"/v1/candidates/{trainee}", headers=keys["third_firm"])).is_success

@@ -22,6 +22,7 @@ from traintrack_shared.auth import Role
 from traintrack_shared.consumer import EventConsumer, Outcome
 from traintrack_shared.contracts import enrollment as enr
 from traintrack_shared.contracts import evaluation as ev
+from traintrack_shared.contracts import evaluation_v1 as v1
 from traintrack_shared.dlq import Delivery
 
 pytestmark = pytest.mark.integration
@@ -118,6 +119,7 @@ async def candidate(
     institute="inst-a",
     consent=True,
     field="AI",
+    programme="p-1",
 ):
     """A trainee of a cohort who reached `stage`; their id."""
     trainee = factories.trainee_id()
@@ -128,7 +130,14 @@ async def candidate(
         ),
     )
     await enroll(
-        app, trainee, stage=stage, cohort=cohort, skills=skills, field=field, institute=institute
+        app,
+        trainee,
+        stage=stage,
+        cohort=cohort,
+        skills=skills,
+        field=field,
+        institute=institute,
+        programme=programme,
     )
     return trainee
 
@@ -738,3 +747,228 @@ async def test_losing_the_stage_an_opening_requires_lapses_its_offer_and_scores_
     assert (await client.get(f"/v1/candidates/{trainee}", headers=keys["third_firm"])).is_success
     offers = (await client.get("/v1/offers", headers=keys["third_firm"])).json()
     assert [o["status"] for o in offers if o["trainee_id"] == trainee] == ["expired"]
+
+
+def certified(trainee, credential_id, programme="p-1"):
+    return ev.Certified(
+        **ids(trainee),
+        programme_id=programme,
+        credential_id=credential_id,
+        issued_at=AT,
+        valid_until=datetime(2029, 9, 1, tzinfo=UTC),
+        **SCHEME,
+    )
+
+
+def revoked(trainee, credential_id, reason, cause="manual"):
+    return ev.CertificationRevoked(
+        **ids(trainee), credential_id=credential_id, cause=cause, reason=reason, revoked_at=AT
+    )
+
+
+def about(entries, trainee, kind):
+    return [e["data"] for e in entries if e["kind"] == kind and e["trainee_id"] == trainee]
+
+
+async def subscribe(client, headers, subscription_id, skill, minimum_stage):
+    body = {"subscription_id": subscription_id, "skills": [skill], "minimum_stage": minimum_stage}
+    made = await client.post("/v1/subscriptions", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+
+
+async def test_a_manual_revocation_tells_every_firm_that_received_the_candidate_with_the_reason(
+    service, client, keys
+):
+    app, _ = service
+    await subscribe(client, keys["firm"], "a-manual", "ocaml", 2)
+    await subscribe(client, keys["other_firm"], "b-manual", "ocaml", 4)
+    trainee = await candidate(app, stage=4, cohort="manual-1", skills=("ocaml",))
+    await feed_events(app, certified(trainee, "cred-manual"))
+    for name in ("firm", "other_firm"):
+        assert trainee in delivered(await whole_feed(client, keys[name]))
+
+    await feed_events(app, revoked(trainee, "cred-manual", "plagiarism in the final project"))
+
+    told = {
+        "reason": "certification_revoked",
+        "revoked": [
+            {
+                "credential_id": "cred-manual",
+                "programme_id": "p-1",
+                "reason": "plagiarism in the final project",
+            }
+        ],
+    }
+    for name in ("firm", "other_firm"):  # the stage-2 firm too: a revoked course is no basis
+        entries = await whole_feed(client, keys[name])
+        assert about(entries, trainee, "candidate-withdrawn") == [told]
+        refused = await client.get(f"/v1/candidates/{trainee}", headers=keys[name])
+        assert refused.status_code == 404
+    reasons = await app.state.pool.fetch(
+        """SELECT data->>'reason' AS reason FROM outbox
+           WHERE event_type = $1 AND data->>'trainee_id' = $2
+             AND data->>'firm_id' = ANY($3::text[])""",
+        "traintrack.matching.candidate-withdrawn.v1",
+        trainee,
+        ["firm-a", "firm-b"],  # (other firms' subscriptions in this module may match too)
+    )
+    assert [r["reason"] for r in reasons] == ["certification_revoked"] * 2
+
+    # Later evidence on the same course brings nothing back; only a reinstatement does.
+    await feed_events(app, passed(trainee, 4))
+    for name in ("firm", "other_firm"):
+        assert delivered(await whole_feed(client, keys[name])).count(trainee) == 1
+    reinstated = ev.CertificationReinstated(
+        **ids(trainee), credential_id="cred-manual", reason="appeal upheld", reinstated_at=AT
+    )
+    await feed_events(app, reinstated)
+    for name in ("firm", "other_firm"):
+        entries = await whole_feed(client, keys[name])
+        assert delivered(entries).count(trainee) == 2
+        profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys[name])).json()
+        assert (profile["stage_reached"], profile["certified"]) == (4, True)
+        assert profile["certifications"] == [
+            {"programme_id": "p-1", "credential_id": "cred-manual"}
+        ]
+
+
+@pytest.mark.parametrize("revocation_first", [True, False], ids=["revocation-first", "stage-first"])
+async def test_a_broken_basis_is_told_as_certification_revoked_not_stage_withdrawn(
+    service, client, keys, revocation_first
+):
+    app, _ = service
+    skill = f"prolog-{revocation_first}".lower()
+    await subscribe(client, keys["third_firm"], f"c-basis-{revocation_first}".lower(), skill, 4)
+    trainee = await candidate(app, stage=4, cohort="basis-1", skills=(skill,))
+    await feed_events(app, certified(trainee, f"cred-basis-{trainee}"))
+    assert trainee in delivered(await whole_feed(client, keys["third_firm"]))
+
+    change = [
+        revoked(
+            trainee, f"cred-basis-{trainee}", "presentation score corrected", "basis_withdrawn"
+        ),
+        ev.StagePassWithdrawn(**ids(trainee), stage=4, decided_at=AT, **SCHEME),
+    ]
+    await feed_events(app, *(change if revocation_first else reversed(change)))
+
+    entries = await whole_feed(client, keys["third_firm"])
+    # Told once, when the first event of the change arrived, with what was known then.
+    reason = (
+        "presentation score corrected"
+        if revocation_first
+        else ("basis withdrawn: stage 4 no longer held")
+    )
+    assert about(entries, trainee, "candidate-withdrawn") == [
+        {
+            "reason": "certification_revoked",
+            "revoked": [
+                {"credential_id": f"cred-basis-{trainee}", "programme_id": "p-1", "reason": reason}
+            ],
+        }
+    ]
+    assert [e["kind"] for e in entries if e["trainee_id"] == trainee][-1] == "candidate-withdrawn"
+    shown = await client.get(f"/v1/candidates/{trainee}", headers=keys["operator"])
+    assert (shown.json()["stage_reached"], shown.json()["certified"]) == (0, False)
+
+
+async def test_a_repeat_participants_second_course_does_not_withdraw_them(service, client, keys):
+    app, _ = service
+    await subscribe(client, keys["firm"], "a-repeat", "elixir", 4)
+    trainee = await candidate(app, stage=4, cohort="repeat-ai", skills=("elixir",))
+    await feed_events(app, certified(trainee, "cred-repeat-ai"))
+    assert trainee in delivered(await whole_feed(client, keys["firm"]))
+    first = ids(trainee)
+
+    # A second course, in another programme: one day in, stage 1, then dropped.
+    await enroll(
+        app, trainee, stage=1, cohort="repeat-cloud", skills=("terraform",), programme="p-2"
+    )
+    second = ids(trainee)
+    dropped = enr.EnrollmentDropped(
+        **second, dropped_on=datetime(2026, 10, 5).date(), reason="other"
+    )
+    await feed_events(app, dropped)
+
+    entries = await whole_feed(client, keys["firm"])
+    assert about(entries, trainee, "candidate-withdrawn") == []
+    profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["firm"])).json()
+    assert profile | {"trainee_id": "t", "available_from": None} == {
+        "trainee_id": "t",
+        "institute_id": "inst-a",
+        "stage_reached": 4,
+        "certified": True,
+        "certifications": [{"programme_id": "p-1", "credential_id": "cred-repeat-ai"}],
+        "skills": ["elixir"],
+        "field": "AI",
+        "fields": ["AI"],
+        "region_code": "30",
+        "score": 0.0,
+        "status": "dropped",  # the latest course
+        "available_from": None,
+    }
+
+    # A third course certified too, then the first credential revoked: still shown
+    # through the other, told as an update naming the revoked credential.
+    await enroll(app, trainee, stage=4, cohort="repeat-data", skills=("sql",), programme="p-3")
+    await feed_events(app, certified(trainee, "cred-repeat-data", programme="p-3"))
+    await feed_events(
+        app,
+        ev.CertificationRevoked(
+            **first,
+            credential_id="cred-repeat-ai",
+            cause="manual",
+            reason="forged attendance",
+            revoked_at=AT,
+        ),
+    )
+    entries = await whole_feed(client, keys["firm"])
+    assert about(entries, trainee, "candidate-withdrawn") == []
+    last = about(entries, trainee, "candidate-updated")[-1]
+    assert last["revoked"] == [
+        {"credential_id": "cred-repeat-ai", "programme_id": "p-1", "reason": "forged attendance"}
+    ]
+    assert last["candidate"]["certifications"] == [
+        {"programme_id": "p-3", "credential_id": "cred-repeat-data"}
+    ]
+    assert (last["candidate"]["stage_reached"], last["candidate"]["skills"]) == (4, ["sql"])
+
+
+async def test_version_1_evaluation_events_apply_to_the_latest_enrollment(service, client, keys):
+    app, _ = service
+    await subscribe(client, keys["other_firm"], "b-v1", "cobol85", 4)
+    trainee = await candidate(app, stage=0, cohort="v1-1", skills=("cobol85",), programme="p-v1")
+    at = {"decided_at": AT, **SCHEME}
+    await feed_events(
+        app,
+        *(
+            v1.StagePassedV1(
+                trainee_id=trainee, stage=s, stage_name=f"s{s}", attempt=1, unlocks=[], **at
+            )
+            for s in range(1, 5)
+        ),
+        v1.CertifiedV1(
+            trainee_id=trainee,
+            credential_id="cred-v1",
+            issued_at=AT,
+            valid_until=datetime(2029, 9, 1, tzinfo=UTC),
+            **SCHEME,
+        ),
+    )
+    profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["other_firm"])).json()
+    assert profile["certifications"] == [{"programme_id": "p-v1", "credential_id": "cred-v1"}]
+    await feed_events(
+        app,
+        v1.CertificationRevokedV1(
+            trainee_id=trainee, credential_id="cred-v1", reason="score corrected", revoked_at=AT
+        ),
+    )
+    entries = await whole_feed(client, keys["other_firm"])
+    assert [d["reason"] for d in about(entries, trainee, "candidate-withdrawn")] == [
+        "certification_revoked"
+    ]
+    rows = await app.state.pool.fetch(
+        "SELECT enrollment_id, passed_stages FROM enrollments WHERE trainee_id = $1", trainee
+    )
+    assert [(r["enrollment_id"], r["passed_stages"]) for r in rows] == [
+        (ids(trainee)["enrollment_id"], [1, 2, 3, 4])
+    ]

@@ -155,18 +155,30 @@ async def _adopt_credential(
     conn: asyncpg.Connection, credential_id: str, enrollment_id: str, *, only_standing: bool
 ) -> None:
     """A credential of a migrated store has our id: the first event naming the
-    enrollment's credential gives it its real one."""
+    enrollment's credential gives it its real one (also where firms were shown it)."""
     if await conn.fetchval("SELECT 1 FROM certifications WHERE credential_id = $1", credential_id):
         return
-    await conn.execute(
-        f"""UPDATE certifications SET credential_id = $1, placeholder = false
-            WHERE credential_id = (
-                SELECT credential_id FROM certifications
-                WHERE enrollment_id = $2 AND placeholder
-                      {"AND NOT revoked AND NOT basis_broken" if only_standing else ""}
-                LIMIT 1)""",
-        credential_id,
+    old = await conn.fetchrow(
+        f"""SELECT credential_id, trainee_id FROM certifications
+            WHERE enrollment_id = $1 AND placeholder
+                  {"AND NOT revoked AND NOT basis_broken" if only_standing else ""}
+            LIMIT 1""",
         enrollment_id,
+    )
+    if old is None:
+        return
+    await conn.execute(
+        """UPDATE certifications SET credential_id = $2, placeholder = false
+           WHERE credential_id = $1""",
+        old["credential_id"],
+        credential_id,
+    )
+    await conn.execute(
+        """UPDATE disclosures SET credentials_shown = array_replace(credentials_shown, $2, $3)
+           WHERE trainee_id = $1 AND $2 = ANY(credentials_shown)""",
+        old["trainee_id"],
+        old["credential_id"],
+        credential_id,
     )
 
 

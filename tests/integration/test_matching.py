@@ -5,12 +5,14 @@ server-sent events), consent and revocation, rounds, offers and internships."""
 import asyncio
 import itertools
 import json
-from datetime import UTC, datetime
+import shutil
+from datetime import UTC, date, datetime
 
+import asyncpg
 import httpx
 import pytest
 
-from matching_service.bootstrap import create_app
+from matching_service.bootstrap import MIGRATIONS, create_app
 from matching_service.projection import HANDLERS
 from matching_service.settings import MatchingSettings
 from tests.utils import factories
@@ -23,6 +25,7 @@ from traintrack_shared.consumer import EventConsumer, Outcome
 from traintrack_shared.contracts import enrollment as enr
 from traintrack_shared.contracts import evaluation as ev
 from traintrack_shared.contracts import evaluation_v1 as v1
+from traintrack_shared.db import create_pool, migrate
 from traintrack_shared.dlq import Delivery
 
 pytestmark = pytest.mark.integration
@@ -77,8 +80,12 @@ async def client(service, keys):
 
 
 async def feed_events(app, *events):
+    await feed_pool(app.state.pool, *events)
+
+
+async def feed_pool(pool, *events):
     consumer = EventConsumer(
-        name="matching-test", pool=app.state.pool, publish=_no_dead_letters, handlers=HANDLERS
+        name="matching-test", pool=pool, publish=_no_dead_letters, handlers=HANDLERS
     )
     for n, event in enumerate(events):
         record = codec.encode(codec.to_cloudevent(event, source="/traintrack/test"))
@@ -972,3 +979,109 @@ async def test_version_1_evaluation_events_apply_to_the_latest_enrollment(servic
     assert [(r["enrollment_id"], r["passed_stages"]) for r in rows] == [
         (ids(trainee)["enrollment_id"], [1, 2, 3, 4])
     ]
+
+
+async def _old_store(database, tmp_path):
+    """A store as version 0002 left it: one row per trainee."""
+    old = tmp_path / "old"
+    old.mkdir()
+    for applied in ("0001.matching.sql", "0002.offer-uniqueness-rubric.sql"):
+        shutil.copy(MIGRATIONS / applied, old / applied)
+    await asyncio.to_thread(migrate, database, old)
+    conn = await asyncpg.connect(database)
+    try:
+        await conn.execute("INSERT INTO firms (firm_id, name, region_code) VALUES ('f', 'F', '30')")
+        await conn.execute(
+            """INSERT INTO cohorts VALUES ('c-old', 'p-old', 'inst-a', 'AI', '{python}', '30',
+                                          '2025-08-29')"""
+        )
+        await conn.executemany(
+            """INSERT INTO candidates (trainee_id, institute_id, region_code, cohort_id, consent,
+                   passed_stages, stage_reached, certified, certification_revoked, score,
+                   status, rubric)
+               VALUES ($1, 'inst-a', '30', $2, true, $3, $4, $5, $6, $7, $8, $9)""",
+            [
+                (
+                    "t-plain",
+                    "c-old",
+                    [1, 2, 3],
+                    3,
+                    False,
+                    False,
+                    75.0,
+                    "completed",
+                    json.dumps({"institute": 80.0, "firm": 70.0}),
+                ),
+                ("t-cert", "c-old", [1, 2, 3, 4], 4, True, False, 90.0, "completed", "{}"),
+                ("t-revoked", "c-old", [1, 2, 3, 4], 4, True, True, 60.0, "completed", "{}"),
+                ("t-registered", None, [], 0, False, False, 0.0, "in_training", "{}"),
+            ],
+        )
+        await conn.execute(
+            """INSERT INTO disclosures (firm_id, trainee_id, shown, minimum_stage, reason,
+                                        stage_shown, certified_shown)
+               VALUES ('f', 't-cert', true, 4, 'subscription', 4, true)"""
+        )
+    finally:
+        await conn.close()
+
+
+async def test_a_store_of_one_row_per_trainee_migrates_to_one_enrollment_each(platform, tmp_path):
+    database = await platform.fresh_database("matching_migration")
+    await _old_store(database, tmp_path)
+    pool = await create_pool(database, migrations=MIGRATIONS)
+    try:
+        enrollments = await pool.fetch(
+            """SELECT enrollment_id, trainee_id, cohort_id, placeholder, status, passed_stages,
+                      score FROM enrollments ORDER BY trainee_id"""
+        )
+        assert [tuple(r) for r in enrollments] == [
+            ("migrated:t-cert", "t-cert", "c-old", True, "completed", [1, 2, 3, 4], 90.0),
+            ("migrated:t-plain", "t-plain", "c-old", True, "completed", [1, 2, 3], 75.0),
+            ("migrated:t-revoked", "t-revoked", "c-old", True, "completed", [1, 2, 3, 4], 60.0),
+        ]
+        credentials = await pool.fetch(
+            "SELECT credential_id, programme_id, revoked FROM certifications ORDER BY 1"
+        )
+        assert [tuple(r) for r in credentials] == [
+            ("migrated:t-cert", "p-old", False),
+            ("migrated:t-revoked", "p-old", True),
+        ]
+        people = await pool.fetch(
+            """SELECT trainee_id, stage_reached, certified, skills, fields, field,
+                      available_from FROM candidates ORDER BY trainee_id"""
+        )
+        assert [tuple(r) for r in people] == [
+            ("t-cert", 4, True, ["python"], ["AI"], "AI", date(2025, 8, 29)),
+            ("t-plain", 3, False, ["python"], ["AI"], "AI", date(2025, 8, 29)),
+            ("t-registered", 0, False, [], [], None, None),
+            ("t-revoked", 0, False, ["python"], ["AI"], "AI", date(2025, 8, 29)),
+        ]
+
+        # The real enrollment and credential, named by a version-2 event, adopt the rows;
+        # the firm shown the certification hears it was revoked, with the reason.
+        real = {"trainee_id": "t-cert", "enrollment_id": "en-real", "cohort_id": "c-old"}
+        await feed_pool(
+            pool,
+            ev.CertificationRevoked(
+                **real, credential_id="cred-real", cause="manual", reason="forged", revoked_at=AT
+            ),
+        )
+        assert (
+            await pool.fetchval(
+                "SELECT enrollment_id FROM certifications WHERE credential_id = 'cred-real'"
+            )
+            == "en-real"
+        )
+        told = await pool.fetchval(
+            "SELECT body FROM feed WHERE firm_id = 'f' AND kind = 'candidate-withdrawn'"
+        )
+        assert told == {
+            "reason": "certification_revoked",
+            "revoked": [
+                {"credential_id": "cred-real", "programme_id": "p-old", "reason": "forged"}
+            ],
+        }
+        assert await pool.fetchval("SELECT count(*) FROM enrollments") == 3
+    finally:
+        await pool.close()

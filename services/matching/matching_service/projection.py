@@ -37,7 +37,7 @@ Apply = Callable[[asyncpg.Connection, str, Any], Awaitable[None]]
 
 async def changed(conn: asyncpg.Connection, trainee_id: str) -> None:
     """Re-derive what the person holds, then tell the firms."""
-    await candidates.ensure(conn, trainee_id)
+    await candidates.lock(conn, trainee_id)
     courses = await enrollments.courses(conn, trainee_id)
     await candidates.set_holdings(conn, trainee_id, holdings(courses))
     await disclosure.reconsider(conn, trainee_id)

@@ -113,10 +113,14 @@ async def upsert(conn: asyncpg.Connection, trainee_id: str, **values: Any) -> No
     )
 
 
-async def ensure(conn: asyncpg.Connection, trainee_id: str) -> None:
+async def lock(conn: asyncpg.Connection, trainee_id: str) -> None:
+    """Create the candidate if unknown, and lock them: whoever re-derives their view
+    reads their enrollments only after any other writer's have committed (facts of two
+    enrollments arrive on two topics at once)."""
     await conn.execute(
         "INSERT INTO candidates (trainee_id) VALUES ($1) ON CONFLICT DO NOTHING", trainee_id
     )
+    await conn.execute("SELECT 1 FROM candidates WHERE trainee_id = $1 FOR UPDATE", trainee_id)
 
 
 def _credential(c: Credential, *, lapsed: bool) -> dict[str, Any]:

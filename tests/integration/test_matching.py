@@ -973,6 +973,19 @@ async def test_version_1_evaluation_events_apply_to_the_latest_enrollment(servic
     assert [d["reason"] for d in about(entries, trainee, "candidate-withdrawn")] == [
         "certification_revoked"
     ]
+    ended = enr.EnrollmentNotCompleted(
+        **ids(trainee),
+        ended_on=date(2026, 8, 28),
+        attendance_rate=0.74,
+        decided_on=date(2026, 9, 4),
+    )
+    await feed_events(app, ended)
+    profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["operator"])).json()
+    assert (profile["status"], profile["stage_reached"], profile["certified"]) == (
+        "not_completed",
+        0,  # the one course's credential was revoked
+        False,
+    )
     rows = await app.state.pool.fetch(
         "SELECT enrollment_id, passed_stages FROM enrollments WHERE trainee_id = $1", trainee
     )

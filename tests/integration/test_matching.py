@@ -1098,3 +1098,42 @@ async def test_a_store_of_one_row_per_trainee_migrates_to_one_enrollment_each(pl
         assert await pool.fetchval("SELECT count(*) FROM enrollments") == 3
     finally:
         await pool.close()
+
+
+async def test_facts_arriving_before_their_enrollment_or_issue_are_kept(service, client, keys):
+    app, _ = service
+    trainee = factories.trainee_id()
+    await feed_events(
+        app,
+        factories.trainee_registered(trainee_id=trainee, institute_id="inst-a"),
+        # A version-1 pass before any enrollment is known (another topic, replayed faster).
+        v1.StagePassedV1(
+            trainee_id=trainee,
+            stage=1,
+            stage_name="s1",
+            attempt=1,
+            unlocks=[],
+            decided_at=AT,
+            **SCHEME,
+        ),
+    )
+    await enroll(app, trainee, stage=0, cohort="early-1", skills=("lua",))
+    rows = await app.state.pool.fetch(
+        "SELECT enrollment_id, passed_stages, placeholder FROM enrollments WHERE trainee_id = $1",
+        trainee,
+    )
+    assert [tuple(r) for r in rows] == [(ids(trainee)["enrollment_id"], [1], False)]
+
+    # A revocation before the issue it revokes: the issue arriving later stays revoked.
+    await feed_events(
+        app,
+        *(passed(trainee, s) for s in (2, 3, 4)),
+        revoked(trainee, "cred-early", "issued in error"),
+        certified(trainee, "cred-early"),
+    )
+    profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["operator"])).json()
+    assert (profile["stage_reached"], profile["certified"], profile["certifications"]) == (
+        0,
+        False,
+        [],
+    )

@@ -58,16 +58,9 @@ async def seed(conn: asyncpg.Connection, candidates: int, openings: int) -> None
     )
     await conn.copy_records_to_table(
         "candidates",
-        records=[(c, "inst-bench", "30", True, [1, 2, 3], 3, 70.0) for c in game.candidate_prefs],
-        columns=[
-            "trainee_id",
-            "institute_id",
-            "region_code",
-            "consent",
-            "passed_stages",
-            "stage_reached",
-            "score",
-        ],
+        # The person's derived view (per-enrollment facts are not needed by a round).
+        records=[(c, "inst-bench", "30", True, 3, 70.0) for c in game.candidate_prefs],
+        columns=["trainee_id", "institute_id", "region_code", "consent", "stage_reached", "score"],
     )
     shown = {(firm_of[o], c) for c, prefs in game.candidate_prefs.items() for o in prefs}
     await conn.copy_records_to_table(

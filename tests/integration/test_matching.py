@@ -5,12 +5,14 @@ server-sent events), consent and revocation, rounds, offers and internships."""
 import asyncio
 import itertools
 import json
-from datetime import UTC, datetime
+import shutil
+from datetime import UTC, date, datetime
 
+import asyncpg
 import httpx
 import pytest
 
-from matching_service.bootstrap import create_app
+from matching_service.bootstrap import MIGRATIONS, create_app
 from matching_service.projection import HANDLERS
 from matching_service.settings import MatchingSettings
 from tests.utils import factories
@@ -22,6 +24,8 @@ from traintrack_shared.auth import Role
 from traintrack_shared.consumer import EventConsumer, Outcome
 from traintrack_shared.contracts import enrollment as enr
 from traintrack_shared.contracts import evaluation as ev
+from traintrack_shared.contracts import evaluation_v1 as v1
+from traintrack_shared.db import create_pool, migrate
 from traintrack_shared.dlq import Delivery
 
 pytestmark = pytest.mark.integration
@@ -32,8 +36,10 @@ PROFILE_KEYS = {
     "institute_id",
     "stage_reached",
     "certified",
+    "certifications",
     "skills",
     "field",
+    "fields",
     "region_code",
     "score",
     "status",
@@ -74,8 +80,12 @@ async def client(service, keys):
 
 
 async def feed_events(app, *events):
+    await feed_pool(app.state.pool, *events)
+
+
+async def feed_pool(pool, *events):
     consumer = EventConsumer(
-        name="matching-test", pool=app.state.pool, publish=_no_dead_letters, handlers=HANDLERS
+        name="matching-test", pool=pool, publish=_no_dead_letters, handlers=HANDLERS
     )
     for n, event in enumerate(events):
         record = codec.encode(codec.to_cloudevent(event, source="/traintrack/test"))
@@ -87,9 +97,17 @@ async def _no_dead_letters(*_):
     raise AssertionError("nothing here is poison")
 
 
+# Each test trainee's latest enrollment: the evaluation events below are about it.
+LATEST: dict[str, dict[str, str]] = {}
+
+
+def ids(trainee):
+    return LATEST[trainee]
+
+
 def passed(trainee, stage):
     return ev.StagePassed(
-        trainee_id=trainee,
+        **ids(trainee),
         stage=stage,
         stage_name=f"s{stage}",
         attempt=1,
@@ -108,21 +126,62 @@ async def candidate(
     institute="inst-a",
     consent=True,
     field="AI",
+    programme="p-1",
 ):
     """A trainee of a cohort who reached `stage`; their id."""
     trainee = factories.trainee_id()
     await feed_events(
         app,
-        factories.cohort_opened(
-            cohort_id=cohort, institute_id=institute, skills=list(skills), field=field
-        ),
         factories.trainee_registered(
             trainee_id=trainee, institute_id=institute, consent_share_with_firms=consent
         ),
-        factories.trainee_enrolled(trainee_id=trainee, institute_id=institute, cohort_id=cohort),
-        *(passed(trainee, s) for s in range(1, stage + 1)),
+    )
+    await enroll(
+        app,
+        trainee,
+        stage=stage,
+        cohort=cohort,
+        skills=skills,
+        field=field,
+        institute=institute,
+        programme=programme,
     )
     return trainee
+
+
+async def enroll(
+    app,
+    trainee,
+    *,
+    stage,
+    cohort,
+    skills=("python", "ml"),
+    institute="inst-a",
+    field="AI",
+    programme="p-1",
+):
+    """The trainee enrolls in `cohort` (a further course, for a repeat participant) and
+    reaches `stage` in it."""
+    enrolled = factories.trainee_enrolled(
+        trainee_id=trainee, institute_id=institute, cohort_id=cohort
+    )
+    LATEST[trainee] = {
+        "trainee_id": trainee,
+        "enrollment_id": enrolled.enrollment_id,
+        "cohort_id": cohort,
+    }
+    await feed_events(
+        app,
+        factories.cohort_opened(
+            cohort_id=cohort,
+            institute_id=institute,
+            skills=list(skills),
+            field=field,
+            programme_id=programme,
+        ),
+        enrolled,
+        *(passed(trainee, s) for s in range(1, stage + 1)),
+    )
 
 
 async def whole_feed(client, headers, after=0):
@@ -239,7 +298,8 @@ async def test_certification_revocation_withdraws_the_candidate_from_firms_that_
     ).is_success
     trainee = await candidate(app, stage=4, cohort="revoke-1")
     certified = ev.Certified(
-        trainee_id=trainee,
+        **ids(trainee),
+        programme_id="p-1",
         credential_id="cred-1",
         issued_at=AT,
         valid_until=datetime(2029, 9, 1, tzinfo=UTC),
@@ -250,7 +310,11 @@ async def test_certification_revocation_withdraws_the_candidate_from_firms_that_
     assert trainee in delivered(entries)
 
     revoked = ev.CertificationRevoked(
-        trainee_id=trainee, credential_id="cred-1", reason="score corrected", revoked_at=AT
+        **ids(trainee),
+        credential_id="cred-1",
+        cause="basis_withdrawn",
+        reason="score corrected",
+        revoked_at=AT,
     )
     await feed_events(app, revoked)
     entries = await whole_feed(client, keys["third_firm"])
@@ -667,7 +731,7 @@ async def test_losing_the_stage_an_opening_requires_lapses_its_offer_and_scores_
         await feed_events(
             app,
             ev.AssessmentRecorded(
-                trainee_id=trainee,
+                **ids(trainee),
                 stage=3,
                 attempt=1,
                 evidence="rubric",
@@ -684,9 +748,392 @@ async def test_losing_the_stage_an_opening_requires_lapses_its_offer_and_scores_
     twice = await client.post("/v1/offers", json=offer, headers=keys["third_firm"])
     assert twice.status_code == 409  # one seat per candidate, even with seats to spare
 
-    withdrawn = ev.StagePassWithdrawn(trainee_id=trainee, stage=3, decided_at=AT, **SCHEME)
+    withdrawn = ev.StagePassWithdrawn(**ids(trainee), stage=3, decided_at=AT, **SCHEME)
     await feed_events(app, withdrawn)
     # Still shown under the stage-2 subscription, but no longer eligible for the opening.
     assert (await client.get(f"/v1/candidates/{trainee}", headers=keys["third_firm"])).is_success
     offers = (await client.get("/v1/offers", headers=keys["third_firm"])).json()
     assert [o["status"] for o in offers if o["trainee_id"] == trainee] == ["expired"]
+
+
+def certified(trainee, credential_id, programme="p-1"):
+    return ev.Certified(
+        **ids(trainee),
+        programme_id=programme,
+        credential_id=credential_id,
+        issued_at=AT,
+        valid_until=datetime(2029, 9, 1, tzinfo=UTC),
+        **SCHEME,
+    )
+
+
+def revoked(trainee, credential_id, reason, cause="manual"):
+    return ev.CertificationRevoked(
+        **ids(trainee), credential_id=credential_id, cause=cause, reason=reason, revoked_at=AT
+    )
+
+
+def about(entries, trainee, kind):
+    return [e["data"] for e in entries if e["kind"] == kind and e["trainee_id"] == trainee]
+
+
+async def subscribe(client, headers, subscription_id, skill, minimum_stage):
+    body = {"subscription_id": subscription_id, "skills": [skill], "minimum_stage": minimum_stage}
+    made = await client.post("/v1/subscriptions", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+
+
+async def test_a_manual_revocation_tells_every_firm_that_received_the_candidate_with_the_reason(
+    service, client, keys
+):
+    app, _ = service
+    await subscribe(client, keys["firm"], "a-manual", "ocaml", 2)
+    await subscribe(client, keys["other_firm"], "b-manual", "ocaml", 4)
+    trainee = await candidate(app, stage=4, cohort="manual-1", skills=("ocaml",))
+    await feed_events(app, certified(trainee, "cred-manual"))
+    for name in ("firm", "other_firm"):
+        assert trainee in delivered(await whole_feed(client, keys[name]))
+
+    await feed_events(app, revoked(trainee, "cred-manual", "plagiarism in the final project"))
+
+    told = {
+        "reason": "certification_revoked",
+        "revoked": [
+            {
+                "credential_id": "cred-manual",
+                "programme_id": "p-1",
+                "reason": "plagiarism in the final project",
+            }
+        ],
+    }
+    for name in ("firm", "other_firm"):  # the stage-2 firm too: a revoked course is no basis
+        entries = await whole_feed(client, keys[name])
+        assert about(entries, trainee, "candidate-withdrawn") == [told]
+        refused = await client.get(f"/v1/candidates/{trainee}", headers=keys[name])
+        assert refused.status_code == 404
+    reasons = await app.state.pool.fetch(
+        """SELECT data->>'reason' AS reason FROM outbox
+           WHERE event_type = $1 AND data->>'trainee_id' = $2
+             AND data->>'firm_id' = ANY($3::text[])""",
+        "traintrack.matching.candidate-withdrawn.v1",
+        trainee,
+        ["firm-a", "firm-b"],  # (other firms' subscriptions in this module may match too)
+    )
+    assert [r["reason"] for r in reasons] == ["certification_revoked"] * 2
+
+    # Later evidence on the same course brings nothing back; only a reinstatement does.
+    await feed_events(app, passed(trainee, 4))
+    for name in ("firm", "other_firm"):
+        assert delivered(await whole_feed(client, keys[name])).count(trainee) == 1
+    reinstated = ev.CertificationReinstated(
+        **ids(trainee), credential_id="cred-manual", reason="appeal upheld", reinstated_at=AT
+    )
+    await feed_events(app, reinstated)
+    for name in ("firm", "other_firm"):
+        entries = await whole_feed(client, keys[name])
+        assert delivered(entries).count(trainee) == 2
+        profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys[name])).json()
+        assert (profile["stage_reached"], profile["certified"]) == (4, True)
+        assert profile["certifications"] == [
+            {"programme_id": "p-1", "credential_id": "cred-manual"}
+        ]
+
+
+@pytest.mark.parametrize("revocation_first", [True, False], ids=["revocation-first", "stage-first"])
+async def test_a_broken_basis_is_told_as_certification_revoked_not_stage_withdrawn(
+    service, client, keys, revocation_first
+):
+    app, _ = service
+    skill = f"prolog-{revocation_first}".lower()
+    await subscribe(client, keys["third_firm"], f"c-basis-{revocation_first}".lower(), skill, 4)
+    trainee = await candidate(app, stage=4, cohort="basis-1", skills=(skill,))
+    await feed_events(app, certified(trainee, f"cred-basis-{trainee}"))
+    assert trainee in delivered(await whole_feed(client, keys["third_firm"]))
+
+    change = [
+        revoked(
+            trainee, f"cred-basis-{trainee}", "presentation score corrected", "basis_withdrawn"
+        ),
+        ev.StagePassWithdrawn(**ids(trainee), stage=4, decided_at=AT, **SCHEME),
+    ]
+    await feed_events(app, *(change if revocation_first else reversed(change)))
+
+    entries = await whole_feed(client, keys["third_firm"])
+    # Told once, when the first event of the change arrived, with what was known then.
+    reason = (
+        "presentation score corrected"
+        if revocation_first
+        else ("basis withdrawn: stage 4 no longer held")
+    )
+    assert about(entries, trainee, "candidate-withdrawn") == [
+        {
+            "reason": "certification_revoked",
+            "revoked": [
+                {"credential_id": f"cred-basis-{trainee}", "programme_id": "p-1", "reason": reason}
+            ],
+        }
+    ]
+    assert [e["kind"] for e in entries if e["trainee_id"] == trainee][-1] == "candidate-withdrawn"
+    shown = await client.get(f"/v1/candidates/{trainee}", headers=keys["operator"])
+    assert (shown.json()["stage_reached"], shown.json()["certified"]) == (0, False)
+
+
+async def test_a_repeat_participants_second_course_does_not_withdraw_them(service, client, keys):
+    app, _ = service
+    await subscribe(client, keys["firm"], "a-repeat", "elixir", 4)
+    trainee = await candidate(app, stage=4, cohort="repeat-ai", skills=("elixir",))
+    await feed_events(app, certified(trainee, "cred-repeat-ai"))
+    assert trainee in delivered(await whole_feed(client, keys["firm"]))
+    first = ids(trainee)
+
+    # A second course, in another programme: one day in, stage 1, then dropped.
+    await enroll(
+        app, trainee, stage=1, cohort="repeat-cloud", skills=("terraform",), programme="p-2"
+    )
+    second = ids(trainee)
+    dropped = enr.EnrollmentDropped(
+        **second, dropped_on=datetime(2026, 10, 5).date(), reason="other"
+    )
+    await feed_events(app, dropped)
+
+    entries = await whole_feed(client, keys["firm"])
+    assert about(entries, trainee, "candidate-withdrawn") == []
+    profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["firm"])).json()
+    assert profile | {"trainee_id": "t", "available_from": None} == {
+        "trainee_id": "t",
+        "institute_id": "inst-a",
+        "stage_reached": 4,
+        "certified": True,
+        "certifications": [{"programme_id": "p-1", "credential_id": "cred-repeat-ai"}],
+        "skills": ["elixir"],
+        "field": "AI",
+        "fields": ["AI"],
+        "region_code": "30",
+        "score": 0.0,
+        "status": "dropped",  # the latest course
+        "available_from": None,
+    }
+
+    # A third course certified too, then the first credential revoked: still shown
+    # through the other, told as an update naming the revoked credential.
+    await enroll(app, trainee, stage=4, cohort="repeat-data", skills=("sql",), programme="p-3")
+    await feed_events(app, certified(trainee, "cred-repeat-data", programme="p-3"))
+    await feed_events(
+        app,
+        ev.CertificationRevoked(
+            **first,
+            credential_id="cred-repeat-ai",
+            cause="manual",
+            reason="forged attendance",
+            revoked_at=AT,
+        ),
+    )
+    entries = await whole_feed(client, keys["firm"])
+    assert about(entries, trainee, "candidate-withdrawn") == []
+    last = about(entries, trainee, "candidate-updated")[-1]
+    assert last["revoked"] == [
+        {"credential_id": "cred-repeat-ai", "programme_id": "p-1", "reason": "forged attendance"}
+    ]
+    assert last["candidate"]["certifications"] == [
+        {"programme_id": "p-3", "credential_id": "cred-repeat-data"}
+    ]
+    assert (last["candidate"]["stage_reached"], last["candidate"]["skills"]) == (4, ["sql"])
+
+
+async def test_version_1_evaluation_events_apply_to_the_latest_enrollment(service, client, keys):
+    app, _ = service
+    await subscribe(client, keys["other_firm"], "b-v1", "cobol85", 4)
+    trainee = await candidate(app, stage=0, cohort="v1-1", skills=("cobol85",), programme="p-v1")
+    at = {"decided_at": AT, **SCHEME}
+    await feed_events(
+        app,
+        *(
+            v1.StagePassedV1(
+                trainee_id=trainee, stage=s, stage_name=f"s{s}", attempt=1, unlocks=[], **at
+            )
+            for s in range(1, 5)
+        ),
+        v1.CertifiedV1(
+            trainee_id=trainee,
+            credential_id="cred-v1",
+            issued_at=AT,
+            valid_until=datetime(2029, 9, 1, tzinfo=UTC),
+            **SCHEME,
+        ),
+    )
+    profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["other_firm"])).json()
+    assert profile["certifications"] == [{"programme_id": "p-v1", "credential_id": "cred-v1"}]
+    await feed_events(
+        app,
+        v1.CertificationRevokedV1(
+            trainee_id=trainee, credential_id="cred-v1", reason="score corrected", revoked_at=AT
+        ),
+    )
+    entries = await whole_feed(client, keys["other_firm"])
+    assert [d["reason"] for d in about(entries, trainee, "candidate-withdrawn")] == [
+        "certification_revoked"
+    ]
+    ended = enr.EnrollmentNotCompleted(
+        **ids(trainee),
+        ended_on=date(2026, 8, 28),
+        attendance_rate=0.74,
+        decided_on=date(2026, 9, 4),
+    )
+    await feed_events(app, ended)
+    profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["operator"])).json()
+    assert (profile["status"], profile["stage_reached"], profile["certified"]) == (
+        "not_completed",
+        0,  # the one course's credential was revoked
+        False,
+    )
+    rows = await app.state.pool.fetch(
+        "SELECT enrollment_id, passed_stages FROM enrollments WHERE trainee_id = $1", trainee
+    )
+    assert [(r["enrollment_id"], r["passed_stages"]) for r in rows] == [
+        (ids(trainee)["enrollment_id"], [1, 2, 3, 4])
+    ]
+
+
+async def _old_store(database, tmp_path):
+    """A store as version 0002 left it: one row per trainee."""
+    old = tmp_path / "old"
+    old.mkdir()
+    for applied in ("0001.matching.sql", "0002.offer-uniqueness-rubric.sql"):
+        shutil.copy(MIGRATIONS / applied, old / applied)
+    await asyncio.to_thread(migrate, database, old)
+    conn = await asyncpg.connect(database)
+    try:
+        await conn.execute("INSERT INTO firms (firm_id, name, region_code) VALUES ('f', 'F', '30')")
+        await conn.execute(
+            """INSERT INTO cohorts VALUES ('c-old', 'p-old', 'inst-a', 'AI', '{python}', '30',
+                                          '2025-08-29')"""
+        )
+        await conn.executemany(
+            """INSERT INTO candidates (trainee_id, institute_id, region_code, cohort_id, consent,
+                   passed_stages, stage_reached, certified, certification_revoked, score,
+                   status, rubric)
+               VALUES ($1, 'inst-a', '30', $2, true, $3, $4, $5, $6, $7, $8, $9)""",
+            [
+                (
+                    "t-plain",
+                    "c-old",
+                    [1, 2, 3],
+                    3,
+                    False,
+                    False,
+                    75.0,
+                    "completed",
+                    json.dumps({"institute": 80.0, "firm": 70.0}),
+                ),
+                ("t-cert", "c-old", [1, 2, 3, 4], 4, True, False, 90.0, "completed", "{}"),
+                ("t-revoked", "c-old", [1, 2, 3, 4], 4, True, True, 60.0, "completed", "{}"),
+                ("t-registered", None, [], 0, False, False, 0.0, "in_training", "{}"),
+            ],
+        )
+        await conn.execute(
+            """INSERT INTO disclosures (firm_id, trainee_id, shown, minimum_stage, reason,
+                                        stage_shown, certified_shown)
+               VALUES ('f', 't-cert', true, 4, 'subscription', 4, true)"""
+        )
+    finally:
+        await conn.close()
+
+
+async def test_a_store_of_one_row_per_trainee_migrates_to_one_enrollment_each(platform, tmp_path):
+    database = await platform.fresh_database("matching_migration")
+    await _old_store(database, tmp_path)
+    pool = await create_pool(database, migrations=MIGRATIONS)
+    try:
+        enrollments = await pool.fetch(
+            """SELECT enrollment_id, trainee_id, cohort_id, placeholder, status, passed_stages,
+                      score FROM enrollments ORDER BY trainee_id"""
+        )
+        assert [tuple(r) for r in enrollments] == [
+            ("migrated:t-cert", "t-cert", "c-old", True, "completed", [1, 2, 3, 4], 90.0),
+            ("migrated:t-plain", "t-plain", "c-old", True, "completed", [1, 2, 3], 75.0),
+            ("migrated:t-revoked", "t-revoked", "c-old", True, "completed", [1, 2, 3, 4], 60.0),
+        ]
+        credentials = await pool.fetch(
+            "SELECT credential_id, programme_id, revoked FROM certifications ORDER BY 1"
+        )
+        assert [tuple(r) for r in credentials] == [
+            ("migrated:t-cert", "p-old", False),
+            ("migrated:t-revoked", "p-old", True),
+        ]
+        people = await pool.fetch(
+            """SELECT trainee_id, stage_reached, certified, skills, fields, field,
+                      available_from FROM candidates ORDER BY trainee_id"""
+        )
+        assert [tuple(r) for r in people] == [
+            ("t-cert", 4, True, ["python"], ["AI"], "AI", date(2025, 8, 29)),
+            ("t-plain", 3, False, ["python"], ["AI"], "AI", date(2025, 8, 29)),
+            ("t-registered", 0, False, [], [], None, None),
+            ("t-revoked", 0, False, ["python"], ["AI"], "AI", date(2025, 8, 29)),
+        ]
+
+        # The real enrollment and credential, named by a version-2 event, adopt the rows;
+        # the firm shown the certification hears it was revoked, with the reason.
+        real = {"trainee_id": "t-cert", "enrollment_id": "en-real", "cohort_id": "c-old"}
+        await feed_pool(
+            pool,
+            ev.CertificationRevoked(
+                **real, credential_id="cred-real", cause="manual", reason="forged", revoked_at=AT
+            ),
+        )
+        assert (
+            await pool.fetchval(
+                "SELECT enrollment_id FROM certifications WHERE credential_id = 'cred-real'"
+            )
+            == "en-real"
+        )
+        told = await pool.fetchval(
+            "SELECT body FROM feed WHERE firm_id = 'f' AND kind = 'candidate-withdrawn'"
+        )
+        assert told == {
+            "reason": "certification_revoked",
+            "revoked": [
+                {"credential_id": "cred-real", "programme_id": "p-old", "reason": "forged"}
+            ],
+        }
+        assert await pool.fetchval("SELECT count(*) FROM enrollments") == 3
+    finally:
+        await pool.close()
+
+
+async def test_facts_arriving_before_their_enrollment_or_issue_are_kept(service, client, keys):
+    app, _ = service
+    trainee = factories.trainee_id()
+    await feed_events(
+        app,
+        factories.trainee_registered(trainee_id=trainee, institute_id="inst-a"),
+        # A version-1 pass before any enrollment is known (another topic, replayed faster).
+        v1.StagePassedV1(
+            trainee_id=trainee,
+            stage=1,
+            stage_name="s1",
+            attempt=1,
+            unlocks=[],
+            decided_at=AT,
+            **SCHEME,
+        ),
+    )
+    await enroll(app, trainee, stage=0, cohort="early-1", skills=("lua",))
+    rows = await app.state.pool.fetch(
+        "SELECT enrollment_id, passed_stages, placeholder FROM enrollments WHERE trainee_id = $1",
+        trainee,
+    )
+    assert [tuple(r) for r in rows] == [(ids(trainee)["enrollment_id"], [1], False)]
+
+    # A revocation before the issue it revokes: the issue arriving later stays revoked.
+    await feed_events(
+        app,
+        *(passed(trainee, s) for s in (2, 3, 4)),
+        revoked(trainee, "cred-early", "issued in error"),
+        certified(trainee, "cred-early"),
+    )
+    profile = (await client.get(f"/v1/candidates/{trainee}", headers=keys["operator"])).json()
+    assert (profile["stage_reached"], profile["certified"], profile["certifications"]) == (
+        0,
+        False,
+        [],
+    )

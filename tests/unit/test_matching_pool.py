@@ -29,7 +29,6 @@ def candidate(**overrides):
         "trainee_id": "t-1",
         "stage_reached": 2,
         "consent": True,
-        "certification_revoked": False,
         "skills": frozenset({"python", "sql"}),
         "region_code": "30",
         "fields": frozenset({"AI"}),
@@ -53,9 +52,8 @@ def test_nobody_below_the_talent_pool_stage_is_ever_visible_whatever_a_firm_asks
     assert visible(candidate(stage_reached=2), 1)
 
 
-def test_erased_or_revoked_candidates_are_not_visible():
+def test_erased_candidates_are_not_visible():
     assert not visible(candidate(erased=True), 2)
-    assert not visible(candidate(certification_revoked=True, stage_reached=4), 2)
 
 
 def test_a_subscription_with_no_filters_meets_every_visible_candidate():
@@ -85,12 +83,38 @@ def test_each_filter_of_a_subscription_narrows_whom_it_meets(filters, expected):
         ({}, None),
         ({"erased": True}, "erased"),
         ({"consent": False}, "consent_withdrawn"),
-        ({"certification_revoked": True}, "certification_revoked"),
         ({"stage_reached": 1}, "stage_withdrawn"),
     ],
 )
 def test_the_reason_a_delivered_candidate_is_withdrawn(overrides, reason):
     assert withdrawal_reason(candidate(**overrides), 2) == reason
+
+
+@pytest.mark.parametrize(
+    ("minimum", "shown_certified", "now", "reason"),
+    [
+        # Shown certified, holds no certification now and falls below what the firm asked
+        # for: a revocation, whichever event of the change came first.
+        (2, True, {"stage_reached": 0, "certified": False}, "certification_revoked"),
+        (4, True, {"stage_reached": 3, "certified": False}, "certification_revoked"),
+        # Another standing certification or stage keeps them shown: an update, not this.
+        (4, True, {"stage_reached": 4, "certified": True}, None),
+        (2, True, {"stage_reached": 2, "certified": False}, None),
+        (3, True, {"stage_reached": 3, "certified": False}, None),
+        # Still certified (by another course) yet below the firm's stage: the stage.
+        (4, True, {"stage_reached": 3, "certified": True}, "stage_withdrawn"),
+        # Shown uncertified: an old revocation is no news; the stage is.
+        (2, False, {"stage_reached": 1, "certified": False}, "stage_withdrawn"),
+        # Consent and erasure come first whatever else changed.
+        (2, True, {"stage_reached": 0, "consent": False}, "consent_withdrawn"),
+        (2, True, {"stage_reached": 0, "erased": True}, "erased"),
+    ],
+)
+def test_a_firm_shown_a_certification_that_no_longer_stands_hears_certification_revoked(
+    minimum, shown_certified, now, reason
+):
+    found = withdrawal_reason(candidate(**now), minimum, certified_shown=shown_certified)
+    assert found == reason
 
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)

@@ -7,10 +7,15 @@ from matching_service.domain.candidates import Candidate, Opening, rank, visible
 from matching_service.domain.rounds import Round, blocking_pairs, explain, solve
 
 
-def candidate(
-    trainee_id, stage=3, consent=True, revoked=False, skills=("python",), region="30", score=80.0
-):
-    return Candidate(trainee_id, stage, consent, revoked, frozenset(skills), region, score)
+def candidate(trainee_id, stage=3, consent=True, skills=("python",), region="30", score=80.0):
+    return Candidate(
+        trainee_id=trainee_id,
+        stage_reached=stage,
+        consent=consent,
+        skills=frozenset(skills),
+        region_code=region,
+        score=score,
+    )
 
 
 OPENING = Opening("op-1", "firm-a", 2, 3, frozenset({"python", "ml"}), "30")
@@ -20,7 +25,8 @@ def test_a_firm_sees_a_candidate_only_with_consent_and_the_stage_required():
     assert visible(candidate("a"), 3)
     assert not visible(candidate("b", consent=False), 3)
     assert not visible(candidate("c", stage=2), 3)
-    assert not visible(candidate("d", revoked=True), 1)
+    # A candidate whose one certification was revoked holds stage 0 (test_matching_holdings).
+    assert not visible(candidate("d", stage=0), 1)
 
 
 def test_the_platform_ranks_by_stage_then_fit_and_leaves_out_the_invisible():

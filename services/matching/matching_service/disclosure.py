@@ -8,7 +8,7 @@ matching.events.v1, in the caller's transaction.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import asyncpg
 
@@ -17,7 +17,7 @@ from matching_service.domain.candidates import Subscription, meets, withdrawal_r
 from matching_service.events import announce
 from matching_service.store import candidates, feed, firms
 from matching_service.store import offers as offers_store
-from matching_service.store.candidates import as_candidate, profile
+from matching_service.store.candidates import as_candidate, credentials_shown, profile
 from traintrack_shared.contracts import matching as events
 
 Reason = Literal["subscription", "round", "offer"]
@@ -45,6 +45,7 @@ async def deliver(
         subscription_id=subscription_id,
         stage=shown["stage_reached"],
         certified=shown["certified"],
+        credentials=credentials_shown(row),
     ):
         return False
     body = {"reason": reason, "subscription_id": subscription_id, "candidate": shown}
@@ -63,12 +64,20 @@ async def deliver(
     return True
 
 
-async def withdraw(conn: asyncpg.Connection, firm_id: str, trainee_id: str, reason: str) -> None:
+async def withdraw(
+    conn: asyncpg.Connection,
+    firm_id: str,
+    trainee_id: str,
+    reason: str,
+    revoked: list[dict[str, Any]] | None = None,
+) -> None:
     """Hide the candidate from the firm, and their profile from its feed's history (a
-    reader starting over must not see them again)."""
+    reader starting over must not see them again). `revoked`: the credentials the firm
+    was shown that no longer stand, each with why."""
     await feed.hide(conn, firm_id, trainee_id)
     await feed.redact(conn, firm_id, trainee_id, reason)
-    await feed.append(conn, firm_id, "candidate-withdrawn", trainee_id, {"reason": reason})
+    body: dict[str, Any] = {"reason": reason, **({"revoked": revoked} if revoked else {})}
+    await feed.append(conn, firm_id, "candidate-withdrawn", trainee_id, body)
     await announce(
         conn,
         events.CandidateWithdrawn(
@@ -92,32 +101,59 @@ async def reconsider(conn: asyncpg.Connection, trainee_id: str) -> None:
         return
     pending = await offers_store.pending_of(conn, trainee_id)
     candidate = as_candidate(row)
-    shown = profile(row)
     holding: set[str] = set()
     for d in await feed.disclosures_of(conn, trainee_id):
         if not d["shown"]:
             continue
-        reason = withdrawal_reason(candidate, d["minimum_stage"])
+        revoked = _revoked_since(d, row)
+        reason = withdrawal_reason(
+            candidate, d["minimum_stage"], certified_shown=d["certified_shown"]
+        )
         if reason is not None:
-            await withdraw(conn, d["firm_id"], trainee_id, reason)
+            await withdraw(
+                conn, d["firm_id"], trainee_id, reason, revoked if reason == _REVOKED else None
+            )
             continue
         holding.add(d["firm_id"])
-        if (d["stage_shown"], d["certified_shown"]) != (shown["stage_reached"], shown["certified"]):
-            await feed.update_shown(
-                conn,
-                d["firm_id"],
-                trainee_id,
-                stage=shown["stage_reached"],
-                certified=shown["certified"],
-            )
-            await feed.append(
-                conn, d["firm_id"], "candidate-updated", trainee_id, {"candidate": shown}
-            )
+        await _update(conn, d, row, revoked)
     await offers.expire_unshowable(conn, pending, stage=candidate.stage_reached, keep_firms=holding)
     for subscription in await firms.subscriptions(conn):
         if subscription.firm_id not in holding and meets(subscription, candidate):
             await _deliver_under(conn, subscription, row)
             holding.add(subscription.firm_id)
+
+
+_REVOKED = "certification_revoked"
+
+
+def _revoked_since(disclosed: asyncpg.Record, row: asyncpg.Record) -> list[dict[str, Any]]:
+    """The credentials the firm was last shown that no longer stand, with why."""
+    lapsed = candidates.lapsed(row)
+    return [lapsed[c] for c in disclosed["credentials_shown"] if c in lapsed]
+
+
+async def _update(
+    conn: asyncpg.Connection,
+    disclosed: asyncpg.Record,
+    row: asyncpg.Record,
+    revoked: list[dict[str, Any]],
+) -> None:
+    """Still shown: tell the firm what changed (a credential revoked while another
+    certification or stage keeps the candidate shown is named, with why)."""
+    shown = profile(row)
+    now = (shown["stage_reached"], shown["certified"], credentials_shown(row))
+    if (
+        disclosed["stage_shown"],
+        disclosed["certified_shown"],
+        disclosed["credentials_shown"],
+    ) == now:
+        return
+    firm_id, trainee_id = disclosed["firm_id"], row["trainee_id"]
+    await feed.update_shown(
+        conn, firm_id, trainee_id, stage=now[0], certified=now[1], credentials=now[2]
+    )
+    body: dict[str, Any] = {"candidate": shown, **({"revoked": revoked} if revoked else {})}
+    await feed.append(conn, firm_id, "candidate-updated", trainee_id, body)
 
 
 async def deliver_matching(conn: asyncpg.Connection, subscription_id: str) -> int:

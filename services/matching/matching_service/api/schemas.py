@@ -88,15 +88,24 @@ class SubscriptionPublic(BaseModel):
     delivered_now: int = 0
 
 
+class CertificationHeld(BaseModel):
+    programme_id: str | None
+    credential_id: str
+
+
 class CandidateProfile(BaseModel):
-    """Pseudonymous: no name, contact or national id ever reaches a firm."""
+    """Pseudonymous: no name, contact or national id ever reaches a firm. What the
+    candidate holds across their courses: the highest stage of a course whose basis
+    stands, the certifications not revoked, and the skills and fields of those courses."""
 
     trainee_id: str
     institute_id: str | None
     stage_reached: int
-    certified: bool
+    certified: bool = Field(description="Holds at least one certification not revoked.")
+    certifications: list[CertificationHeld]
     skills: list[str]
-    field: str | None
+    field: str | None = Field(description="The field of the course behind the stage held.")
+    fields: list[str]
     region_code: str | None
     score: float
     status: str

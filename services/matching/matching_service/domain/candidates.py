@@ -17,12 +17,12 @@ class Candidate:
     trainee_id: str
     stage_reached: int  # highest stage passed, in order; 0 for none
     consent: bool  # shares with partner firms
-    certification_revoked: bool
     skills: frozenset[str]
     region_code: str
     score: float = 0.0  # e.g. the applied-project rubric score, 0-100
     fields: frozenset[str] = frozenset()
     erased: bool = False
+    certified: bool = False  # holds a standing credential
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,6 @@ def visible(candidate: Candidate, minimum_stage: int) -> bool:
     return (
         candidate.consent
         and not candidate.erased
-        and not candidate.certification_revoked
         and candidate.stage_reached >= max(minimum_stage, TALENT_POOL_STAGE)
     )
 
@@ -76,17 +75,26 @@ def meets(subscription: Subscription, candidate: Candidate) -> bool:
     )
 
 
-def withdrawal_reason(candidate: Candidate, minimum_stage: int) -> str | None:
-    """Why a candidate a firm received may no longer be shown to it, or None."""
+def withdrawal_reason(
+    candidate: Candidate, minimum_stage: int, *, certified_shown: bool = False
+) -> str | None:
+    """Why a candidate a firm received may no longer be shown to it, or None.
+
+    A revoked credential takes its course's stages with it (`holdings`), so a revocation
+    shows here as a stage no longer held. The firm was shown a certification and the
+    candidate now holds none: that is a revocation, whichever event of one change (the
+    revocation or the stage withdrawal of its basis) arrived first. A firm shown the
+    candidate uncertified hears of a stage, even if an older credential of theirs was
+    revoked long ago."""
     if candidate.erased:
         return "erased"
     if not candidate.consent:
         return "consent_withdrawn"
-    if candidate.certification_revoked:
+    if candidate.stage_reached >= max(minimum_stage, TALENT_POOL_STAGE):
+        return None
+    if certified_shown and not candidate.certified:
         return "certification_revoked"
-    if candidate.stage_reached < max(minimum_stage, TALENT_POOL_STAGE):
-        return "stage_withdrawn"
-    return None
+    return "stage_withdrawn"
 
 
 def fit(opening: Opening, candidate: Candidate) -> float:

@@ -9,9 +9,9 @@ from typing import Any
 import asyncpg
 
 from matching_service.domain.candidates import Candidate
+from matching_service.domain.holdings import Credential, Holdings
 
-_SELECT = """SELECT c.*, co.field, co.skills, co.ends_on AS available_from
-             FROM candidates c LEFT JOIN cohorts co USING (cohort_id)"""
+_SELECT = "SELECT c.* FROM candidates c"
 
 
 def as_candidate(row: asyncpg.Record) -> Candidate:
@@ -19,30 +19,42 @@ def as_candidate(row: asyncpg.Record) -> Candidate:
         trainee_id=row["trainee_id"],
         stage_reached=row["stage_reached"],
         consent=row["consent"],
-        certification_revoked=row["certification_revoked"],
-        skills=frozenset(row["skills"] or ()),
+        certified=row["certified"],
+        skills=frozenset(row["skills"]),
         region_code=row["region_code"] or "",
         score=float(row["score"]),
-        fields=frozenset([row["field"]] if row["field"] else ()),
+        fields=frozenset(row["fields"]),
         erased=row["erased"],
     )
 
 
 def profile(row: asyncpg.Record) -> dict[str, Any]:
-    """What a firm may see of a candidate: pseudonymous, no personal details."""
+    """What a firm may see of a candidate: pseudonymous, no personal details; what they
+    hold across their courses (`domain/holdings.py`)."""
     available: date | None = row["available_from"]
     return {
         "trainee_id": row["trainee_id"],
         "institute_id": row["institute_id"],
         "stage_reached": row["stage_reached"],
-        "certified": row["certified"] and not row["certification_revoked"],
-        "skills": sorted(row["skills"] or ()),
+        "certified": row["certified"],
+        "certifications": row["certifications"],
+        "skills": sorted(row["skills"]),
         "field": row["field"],
+        "fields": sorted(row["fields"]),
         "region_code": row["region_code"],
         "score": round(float(row["score"]), 1),
         "status": row["status"],
         "available_from": available.isoformat() if available else None,
     }
+
+
+def credentials_shown(row: asyncpg.Record) -> list[str]:
+    return [c["credential_id"] for c in row["certifications"]]
+
+
+def lapsed(row: asyncpg.Record) -> dict[str, dict[str, Any]]:
+    """The candidate's credentials that no longer stand, by id, with why."""
+    return {c["credential_id"]: c for c in row["lapsed"]}
 
 
 async def get(
@@ -88,11 +100,6 @@ async def listing(
     return rows
 
 
-async def in_cohort(conn: asyncpg.Connection, cohort_id: str) -> list[str]:
-    rows = await conn.fetch("SELECT trainee_id FROM candidates WHERE cohort_id = $1", cohort_id)
-    return [r["trainee_id"] for r in rows]
-
-
 async def upsert(conn: asyncpg.Connection, trainee_id: str, **values: Any) -> None:
     """Create the candidate if unknown and set the given columns."""
     columns = list(values)
@@ -106,29 +113,40 @@ async def upsert(conn: asyncpg.Connection, trainee_id: str, **values: Any) -> No
     )
 
 
-async def record_rubric(conn: asyncpg.Connection, trainee_id: str, side: str, value: float) -> None:
+async def lock(conn: asyncpg.Connection, trainee_id: str) -> None:
+    """Create the candidate if unknown, and lock them: whoever re-derives their view
+    reads their enrollments only after any other writer's have committed (facts of two
+    enrollments arrive on two topics at once)."""
     await conn.execute(
-        """INSERT INTO candidates (trainee_id, rubric)
-           VALUES ($1, jsonb_build_object($2::text, $3::float8))
-           ON CONFLICT (trainee_id) DO UPDATE
-           SET rubric = candidates.rubric || EXCLUDED.rubric, updated_at = now()""",
-        trainee_id,
-        side,
-        value,
+        "INSERT INTO candidates (trainee_id) VALUES ($1) ON CONFLICT DO NOTHING", trainee_id
     )
+    await conn.execute("SELECT 1 FROM candidates WHERE trainee_id = $1 FOR UPDATE", trainee_id)
+
+
+def _credential(c: Credential, *, lapsed: bool) -> dict[str, Any]:
+    shown = {"programme_id": c.programme_id, "credential_id": c.credential_id}
+    return {**shown, "reason": c.reason} if lapsed else shown
+
+
+async def set_holdings(conn: asyncpg.Connection, trainee_id: str, held: Holdings) -> None:
+    """The person's view, derived from their enrollments."""
     await conn.execute(
-        """UPDATE candidates
-           SET score = (SELECT avg(v::float8) FROM jsonb_each_text(rubric) AS s(k, v))
+        """UPDATE candidates SET stage_reached = $2, certified = $3, certifications = $4,
+               lapsed = $5, skills = $6, fields = $7, field = $8, score = $9, status = $10,
+               available_from = $11, updated_at = now()
            WHERE trainee_id = $1""",
         trainee_id,
+        held.stage_reached,
+        held.certified,
+        [_credential(c, lapsed=False) for c in held.certifications],
+        [_credential(c, lapsed=True) for c in held.lapsed],
+        sorted(held.skills),
+        sorted(held.fields),
+        held.field,
+        held.score,
+        held.status,
+        held.available_from,
     )
-
-
-async def passed_stages(conn: asyncpg.Connection, trainee_id: str) -> list[int]:
-    value = await conn.fetchval(
-        "SELECT passed_stages FROM candidates WHERE trainee_id = $1", trainee_id
-    )
-    return list(value or [])
 
 
 async def upsert_cohort(conn: asyncpg.Connection, **cohort: Any) -> None:

@@ -33,17 +33,20 @@ async def show(
     subscription_id: str | None,
     stage: int,
     certified: bool,
+    credentials: list[str],
 ) -> bool:
     """Mark the candidate shown to the firm; False when they already were (a concurrent
     delivery won: the conflict waits for its row lock, then sees it shown)."""
     done = await conn.fetchval(
         """INSERT INTO disclosures (firm_id, trainee_id, shown, minimum_stage, reason,
-                                    subscription_id, stage_shown, certified_shown)
-           VALUES ($1, $2, true, $3, $4, $5, $6, $7)
+                                    subscription_id, stage_shown, certified_shown,
+                                    credentials_shown)
+           VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (firm_id, trainee_id) DO UPDATE SET shown = true,
                minimum_stage = EXCLUDED.minimum_stage, reason = EXCLUDED.reason,
                subscription_id = EXCLUDED.subscription_id, stage_shown = EXCLUDED.stage_shown,
-               certified_shown = EXCLUDED.certified_shown, changed_at = now()
+               certified_shown = EXCLUDED.certified_shown,
+               credentials_shown = EXCLUDED.credentials_shown, changed_at = now()
            WHERE NOT disclosures.shown
            RETURNING 1""",
         firm_id,
@@ -53,20 +56,29 @@ async def show(
         subscription_id,
         stage,
         certified,
+        credentials,
     )
     return done is not None
 
 
 async def update_shown(
-    conn: asyncpg.Connection, firm_id: str, trainee_id: str, *, stage: int, certified: bool
+    conn: asyncpg.Connection,
+    firm_id: str,
+    trainee_id: str,
+    *,
+    stage: int,
+    certified: bool,
+    credentials: list[str],
 ) -> None:
     await conn.execute(
-        """UPDATE disclosures SET stage_shown = $3, certified_shown = $4, changed_at = now()
+        """UPDATE disclosures SET stage_shown = $3, certified_shown = $4,
+                                  credentials_shown = $5, changed_at = now()
            WHERE firm_id = $1 AND trainee_id = $2""",
         firm_id,
         trainee_id,
         stage,
         certified,
+        credentials,
     )
 
 

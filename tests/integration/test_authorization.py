@@ -151,6 +151,38 @@ def test_the_evaluation_endpoints_are_open_to_exactly_these_roles(tmp_path):
     assert declared == EVALUATION
 
 
+# The outcomes service's, likewise (definitions, public figures and the dashboard are
+# public by design).
+OUTCOMES = {
+    ("POST", "/v1/outcome-reports"): {INST, FIRM, OPER},
+    ("POST", "/v1/imports/history"): {OPER},
+    ("GET", "/v1/indicators"): {OPER},
+    ("GET", "/v1/indicators.csv"): {OPER},
+    ("GET", "/v1/indicators/{indicator_id}/lineage"): {OPER},
+    ("GET", "/v1/funnel"): {OPER},
+    ("GET", "/v1/trainees/{trainee_id}"): {OPER},
+    ("GET", "/v1/audit"): {OPER},
+}
+OUTCOMES_PUBLIC = {
+    "/v1/definitions", "/v1/public/indicators", "/v1/public/indicators.csv",
+    "/v1/public/funnel", "/dashboard",
+}  # fmt: skip
+
+
+def test_the_outcomes_endpoints_are_open_to_exactly_these_roles(tmp_path):
+    keyring = tmp_path / "keyring.json"
+    keyring.write_text("[]")
+    app = outcomes_app(OutcomesSettings(keyring_file=keyring))
+    declared = {
+        (method, route.path): set(allowed_roles(route))
+        for method, route in operations(app)
+        if not public(route)
+    }
+    assert declared == OUTCOMES
+    opened = {route.path for _, route in operations(app) if public(route)} - PUBLIC
+    assert opened == OUTCOMES_PUBLIC
+
+
 def test_the_matrix_of_every_endpoint_and_role_is_written_out(tmp_path):
     """The whole matrix, service by service, kept as test-artifacts/authorization-matrix.md;
     what it says is what the refusal test above enforces."""

@@ -12,7 +12,13 @@ from aiokafka import AIOKafkaProducer
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.formats.json import JSONFormat
 
-from tests.e2e.conftest import COHORT, OUTCOMES_CONSUMER, enroll_over_http
+from tests.e2e.conftest import (
+    COHORT,
+    EVALUATION_CONSUMER,
+    MATCHING_CONSUMER,
+    OUTCOMES_CONSUMER,
+    enroll_over_http,
+)
 from tests.utils import factories
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack_shared import codec
@@ -126,7 +132,9 @@ async def test_a_malformed_message_goes_to_the_dlq_and_the_next_one_is_processed
     finally:
         await dlq.stop()
     consumers = {header(d, "dlq-consumer") for d in copies}
-    assert consumers == {OUTCOMES_CONSUMER.encode(), b"evaluation-e2e", b"matching-e2e"}
+    assert consumers == {
+        c.encode() for c in (OUTCOMES_CONSUMER, EVALUATION_CONSUMER, MATCHING_CONSUMER)
+    }
     for dead in copies:
         assert b"not a JSON object" in header(dead, "dlq-reason")
         assert header(dead, "dlq-original-topic") == ENROLLMENT_EVENTS.name.encode()

@@ -18,7 +18,8 @@ from traintrack_shared.devtools import partitions
 
 pytestmark = pytest.mark.e2e
 TABLES = {
-    "facts": "SELECT event_id, kind, subject, known_at, data FROM facts ORDER BY event_id",
+    "facts": "SELECT event_id, kind, subject, known_at, data, import_id, imported_by FROM facts "
+    "ORDER BY event_id",
     "trainees": "SELECT trainee_id, institute_id, birth_year, region_code, status, registered_at, "
     "source_event_id FROM trainees ORDER BY trainee_id",
     "enrollments": "SELECT enrollment_id, trainee_id, institute_id, cohort_id, enrolled_on, "

@@ -125,26 +125,46 @@ def _exclusion_and_correction(reporter: Reporter, played: dict[str, Any]) -> Non
 
 
 def outcome_report(credentials: dict[str, Any], as_of: date) -> str:
-    """The short report `make run` ends with."""
+    """The short report `make run` ends with: every indicator (latest versions) for all
+    cohorts, the totals per year a programme publishes, and the funnel."""
     http = httpx.Client(base_url=OUTCOMES_URL, timeout=60)
     key = {"X-API-Key": credentials["operator"]["key"]}
-    rows = http.get("/v1/indicators", params={"as_of": as_of.isoformat()}, headers=key).json()
-    funnel = http.get("/v1/funnel", params={"as_of": as_of.isoformat()}, headers=key).json()
+    day = {"as_of": as_of.isoformat()}
+    rows = http.get("/v1/indicators", params=day, headers=key).json()
+    by_year = http.get("/v1/indicators", params=day | {"group_by": "year"}, headers=key).json()
+    funnel = http.get("/v1/funnel", params=day, headers=key).json()
     titles = {d["id"]: d["title"]["en"] for d in http.get("/v1/definitions").json()}
-    lines = [f"Outcomes as known on {as_of} (all cohorts):"]
+    lines = [f"Outcomes as known on {as_of} (all cohorts; per enrollment):"]
     for row in rows:
-        value = row["value"]
-        shown = (
-            "pending"
-            if value is None
-            else f"{value:,.0f} KRW"
-            if row["unit"] == "median_krw"
-            else f"{value:.1f}"
-            if row["unit"] == "mean"
-            else f"{value:.1%}"
+        shown = _shown(row["value"], row["unit"])
+        lines.append(f"  {titles[row['indicator']]:<52} {shown:>14}   n={row['denominator']}")
+    lines += ["", "  year  courses  enrolled  graduates  not completed  satisfaction  "
+              "job seekers into work or start-ups"]  # fmt: skip
+    cells: dict[str, dict[str, Any]] = {}
+    for row in by_year:
+        cells.setdefault(row["group"], {})[row["indicator"]] = row
+    for year, c in sorted(cells.items()):
+        satisfaction = c["satisfaction_mean"]["value"]
+        lines.append(
+            f"  {year}  {c['courses']['value']:>7.0f}  {c['enrolled']['value']:>8.0f}  "
+            f"{c['completers']['value']:>9.0f}  {c['not_completed']['value']:>13.0f}  "
+            f"{'-' if satisfaction is None else f'{satisfaction:.1f}':>12}  "
+            f"{c['employed_or_start_up_6m']['numerator']:>6}"
         )
-        lines.append(f"  {titles[row['indicator']]:<46} {shown:>14}   n={row['denominator']}")
     if funnel:
         steps = " → ".join(f"{k} {v}" for k, v in funnel[0]["steps"].items())
-        lines.append(f"  funnel: {steps}")
+        lines += ["", f"  funnel: {steps}"]
+        lines += [f"    ({step}: {why})" for step, why in funnel[0]["notes"].items()]
     return "\n".join(lines)
+
+
+def _shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return "pending"
+    if unit == "median_krw":
+        return f"{value:,.0f} KRW"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit in ("mean", "course_mean"):
+        return f"{value:.1f}"
+    return f"{value:.1%}"

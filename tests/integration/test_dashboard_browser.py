@@ -106,9 +106,11 @@ async def dashboard_url(platform, tmp_path_factory):
     )
     app = create_app(settings)
     async with serve(app) as url:
-        # Daejeon: 6 completers, 3 employed; Gangwon: 4 people, a small cell.
+        # Daejeon: 6 completers, 3 employed; Gangwon: 4 people, a small cell; Seoul: 5, the
+        # smallest other region, withheld beside Gangwon (else all - Daejeon - Seoul = it).
         _, daejeon = await cohort_of(app, 6, institute="inst-a", region="30")
         await cohort_of(app, 4, institute="inst-b", region="51")
+        await cohort_of(app, 5, institute="inst-c", region="11")
         async with httpx.AsyncClient(base_url=url, headers={"X-API-Key": issued["institute"]}) as c:
             for trainee in daejeon[:3]:
                 assert (await c.post("/v1/outcome-reports", json=employed(trainee))).is_success
@@ -126,10 +128,14 @@ async def test_the_dashboard_shows_the_funnel_and_employment_by_region_in_korean
     shown.feed(await browse(chromium, dashboard_url, "--dump-dom"))
     assert "traintrack 훈련 성과" in shown.headings and "성과 퍼널" in shown.headings
     assert shown.kpis["completion_rate"] == "100.0%"
-    assert shown.kpis["employment_rate_6m"] == "30.0%"  # 3 of 10 completers
-    assert shown.bars["funnel"]["등록"] == "10 명"
+    assert shown.kpis["employment_rate_6m"] == "20.0%"  # 3 of 15 completers
+    assert shown.bars["funnel"]["등록"] == "15 명"
     assert shown.bars["funnel"]["취업"] == "5명 미만 비공개"  # 3 people: withheld
-    assert shown.bars["by-region"] == {"대전": "50.0%", "강원": "5명 미만 비공개"}
+    assert shown.bars["by-region"] == {
+        "대전": "50.0%",
+        "강원": "5명 미만 비공개",
+        "서울": "비공개 (소규모 항목 보호)",
+    }
 
 
 async def test_the_dashboard_in_english(chromium, dashboard_url):
@@ -139,5 +145,5 @@ async def test_the_dashboard_in_english(chromium, dashboard_url):
     shown = Shown()
     shown.feed(await browse(chromium, url, "--dump-dom"))
     assert "traintrack training outcomes" in shown.headings
-    assert shown.bars["funnel"]["Enrolled"] == "10 people"
+    assert shown.bars["funnel"]["Enrolled"] == "15 people"
     assert shown.bars["by-region"]["30"] == "50.0%"

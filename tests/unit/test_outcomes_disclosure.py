@@ -96,13 +96,13 @@ def test_primary_suppression_alone_gives_the_small_cohort_away():
 def test_the_published_pattern_leaves_nothing_to_recover_across_three_levels():
     population = known_on(_facts(), datetime(2027, 1, 1, tzinfo=UTC))
     shown = publish(population, Query(date(2027, 1, 1), public=True))
-    assert frozenset({"c1"}) in shown.withheld
-    assert _recovered(shown.withheld) == {}
+    assert frozenset({"c1"}) in shown.withheld["enrolled.v1"]
+    assert _recovered(shown.withheld["enrolled.v1"]) == {}
     # the complement is a cohort of the same programme and year, and every total above
     # the programme stays published
-    assert frozenset({"c2"}) in shown.withheld
+    assert frozenset({"c2"}) in shown.withheld["enrolled.v1"]
     for by in ("all", "region", "institute", "year"):
-        assert not set(cohort_sets(population, by).values()) & shown.withheld, by
+        assert not set(cohort_sets(population, by).values()) & shown.withheld["enrolled.v1"], by
 
 
 def test_a_small_cohort_alone_in_its_year_needs_a_rectangle_of_complements():
@@ -117,8 +117,8 @@ def test_a_small_cohort_alone_in_its_year_needs_a_rectangle_of_complements():
     }  # fmt: skip
     population = known_on(_facts(hierarchy), datetime(2027, 1, 1, tzinfo=UTC))
     shown = publish(population, Query(date(2027, 1, 1), public=True))
-    assert _recovered(shown.withheld, hierarchy) == {}
-    assert shown.withheld == {frozenset(s) for s in (
+    assert _recovered(shown.withheld["enrolled.v1"], hierarchy) == {}
+    assert shown.withheld["enrolled.v1"] == {frozenset(s) for s in (
         {"a1"}, {"a2"}, {"b1"}, {"b2"}, {"a2", "a3"})}  # fmt: skip
 
 
@@ -140,8 +140,8 @@ def test_nothing_is_recovered_from_random_programme_histories(seed):
     population = known_on(_facts(hierarchy), datetime(2027, 1, 1, tzinfo=UTC))
     shown = publish(population, Query(date(2027, 1, 1), public=True))
     small = {frozenset({c}) for c, row in hierarchy.items() if row[3] < 5}
-    assert small <= shown.withheld
-    assert _recovered(shown.withheld, hierarchy) == {}
+    assert small <= shown.withheld["enrolled.v1"]
+    assert _recovered(shown.withheld["enrolled.v1"], hierarchy) == {}
 
 
 def test_public_cells_of_withheld_groups_publish_no_number_at_all():
@@ -175,3 +175,41 @@ def test_a_group_of_nobody_is_never_the_complement_when_a_real_one_exists():
     weight[frozenset({"a", "b", "z"})] = 12
     withheld = protect(cells, {frozenset({"a"})}, weight)
     assert frozenset({"b"}) in withheld and frozenset({"z"}) not in withheld
+
+
+def test_a_figure_about_few_people_in_a_large_group_is_withheld_in_that_figure_only():
+    """Cohort A (region 30): 3 job seekers and 7 upskilling workers, all completed; cohort
+    B (region 11): 12 job seekers. The employment rate is about job seekers: 3 in A, a
+    small cell, so A and its complement B are withheld in it (all = A + B); completion
+    is about all 10 and 12 and stays published."""
+    facts = []
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    for cohort, region, seekers, workers in (("A", "30", 3, 7), ("B", "11", 12, 0)):
+        data = {
+            "cohort_id": cohort, "programme_id": f"P{cohort}", "programme_name": "AI",
+            "institute_id": f"I{cohort}", "region_code": region, "track": "k_digital_training",
+            "field": "AI", "starts_on": "2025-01-06", "ends_on": "2025-06-30",
+        }  # fmt: skip
+        facts.append(Fact(f"open-{cohort}", "cohort-opened", cohort, at, data))
+        for n in range(seekers + workers):
+            t = f"{cohort}-{n}"
+            status = "job_seeker" if n < seekers else "employed_worker"
+            ids = {"trainee_id": t, "enrollment_id": f"e-{t}", "cohort_id": cohort}
+            facts.append(Fact(f"en-{t}", "trainee-enrolled", t, at, {**ids,
+                              "enrolled_on": "2025-01-06", "institute_id": f"I{cohort}",
+                              "trainee_status": status}))  # fmt: skip
+            done = {**ids, "completed_on": "2025-06-30", "early_employment": False}
+            facts.append(Fact(f"done-{t}", "enrollment-completed", t, at, done))
+    population = known_on(facts, datetime(2027, 1, 1, tzinfo=UTC))
+    shown = publish(population, Query(date(2027, 1, 1), public=True))
+    a, b = frozenset({"A"}), frozenset({"B"})
+    assert {a, b} <= shown.withheld["employment_rate_6m.v2"]
+    assert shown.withheld["completion_rate.v2"] == set()
+    rows = []
+    for by in GROUPINGS:
+        for cells in cohort_sets(population, by).values():
+            seekers = {"A": 3, "B": 12}
+            rows.append((cells, sum(seekers[c] for c in cells)))
+    pattern = shown.withheld["employment_rate_6m.v2"]
+    published = [(cells, n) for cells, n in rows if cells not in pattern]
+    assert all(_attack(published, cells, {"A", "B"}) is None for cells in pattern)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -15,6 +15,7 @@ from outcomes import store
 from outcomes.domain.definitions import BY_KEY, DEFINITIONS, LATEST, Context, Definition
 from outcomes.domain.disclosure import Cell as CohortSet
 from outcomes.domain.disclosure import protect, small
+from outcomes.domain.figures import SMALL_CELL
 from outcomes.domain.records import Population, known_on
 from outcomes.domain.reports import (
     FUNNEL,
@@ -81,43 +82,90 @@ def chosen(q: Query) -> list[Definition]:
     return picked
 
 
-def withheld_groups(population: Population, figures: CohortFigures) -> set[CohortSet]:
-    """The groups (as sets of cohorts) every public view withholds: those about one to four
-    people in any published figure, and the complements that stop them being recovered
-    from the rest (over every public grouping, every definition and version)."""
-    cells = {ids for by in GROUPINGS for ids in cohort_sets(population, by).values()}
-    people = {key: {c: len(f.denominator) for c, f in by.items()} for key, by in figures.items()}
-    enrolled = people[BY_KEY["enrolled.v1"].key]
-    sensitive = {
-        cell
-        for cell in cells
-        if small(sum(sizes.get(c, 0) for c in cell) for sizes in people.values())
-    }
-    weight = {cell: sum(enrolled.get(c, 0) for c in cell) for cell in cells}
-    return protect(cells, sensitive, weight)
+def _every_public_cell(population: Population) -> set[CohortSet]:
+    return {ids for by in GROUPINGS for ids in cohort_sets(population, by).values()}
+
+
+def _sums(cells: set[CohortSet], per_cohort: dict[str, int]) -> dict[CohortSet, int]:
+    return {cell: sum(per_cohort.get(c, 0) for c in cell) for cell in cells}
 
 
 @dataclass(frozen=True)
 class Published:
-    """Figures as known on a date: every cohort's figure of every definition, and (for a
-    public view) the groups to withhold."""
+    """Figures as known on a date: every cohort's figure of every definition, and for a
+    public view what to withhold. `base`: groups of 1-4 enrollments and the complements
+    that stop them being recovered from the rest, withheld in every figure (head counts
+    are in every figure). Then per figure: groups where its population has 1-4 people, its
+    complements, and the base (`withheld`, by definition key); per funnel step likewise."""
 
     population: Population
     ctx: Context
     figures: CohortFigures
-    withheld: set[CohortSet]
+    public: bool = False
+    base: set[CohortSet] = field(default_factory=set)
+    small: set[CohortSet] = field(default_factory=set)  # small in some figure: not complements
+    withheld: dict[str, set[CohortSet]] = field(default_factory=dict)
 
     def cells(self, by: GroupBy, *definitions: Definition) -> list[Cell]:
         return indicators(self.population, self.ctx, by, definitions, self.figures)
 
     def hidden(self, cell: Cell) -> bool:
-        return cell.cohorts in self.withheld
+        return cell.cohorts in self.withheld.get(cell.definition.key, ())
+
+    def funnel_withheld(self) -> dict[str, set[CohortSet]]:
+        by_cohort = funnel(self.population, "cohort")
+        return {
+            step: _protected(
+                self.population, {c: len(steps[step]) for c, steps in by_cohort.items()}, self.base
+            )
+            for step in FUNNEL
+        }
+
+
+def _protected(
+    population: Population, people: dict[str, int], base: set[CohortSet]
+) -> set[CohortSet]:
+    """The cells to withhold for one published count (per cohort): the base, the cells of
+    1-4 people, and the complements, over every public grouping."""
+    cells = _every_public_cell(population)
+    counts = _sums(cells, people)
+    sensitive = base | {cell for cell, n in counts.items() if small([n])}
+    if sensitive == base:
+        return base  # the base is protected already
+    return protect(cells, sensitive, _sums(cells, _enrolled(population)))
+
+
+def _enrolled(population: Population) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for _, cohort in population.counted():
+        found[cohort.cohort_id] = found.get(cohort.cohort_id, 0) + 1
+    return found
 
 
 def publish(known: Population, q: Query) -> Published:
     figures = cohort_figures(known, q.context, DEFINITIONS)
-    withheld = withheld_groups(known, figures) if q.public else set()
-    return Published(known, q.context, figures, withheld)
+    shown = Published(known, q.context, figures, q.public)
+    if not q.public:
+        return shown
+    base = _protected(known, _enrolled(known), set())
+    withheld: dict[str, set[CohortSet]] = {}
+    by_population: dict[tuple[tuple[str, int], ...], set[CohortSet]] = {}
+    for key, by_cohort in figures.items():
+        people = {c: len(f.denominator) for c, f in by_cohort.items()}
+        # figures over the same people share one pattern, so they cannot be played
+        # against each other
+        signature = tuple(sorted(people.items()))
+        if signature not in by_population:
+            by_population[signature] = _protected(known, people, base)
+        withheld[key] = by_population[signature]
+    cells = _every_public_cell(known)
+    small_cells = {
+        cell
+        for by_cohort in figures.values()
+        for cell, n in _sums(cells, {c: len(f.denominator) for c, f in by_cohort.items()}).items()
+        if 0 < n < SMALL_CELL
+    }
+    return replace(shown, base=base, small=small_cells, withheld=withheld)
 
 
 async def published(pool: asyncpg.Pool, q: Query) -> Published:
@@ -197,14 +245,25 @@ async def lineage(pool: asyncpg.Pool, q: Query, indicator: str, group: str) -> d
     }
 
 
-async def funnel_table(pool: asyncpg.Pool, q: Query) -> list[dict[str, Any]]:
-    shown = await published(pool, q)
-    sets = cohort_sets(shown.population, q.group_by)
+def funnel_rows(shown: Published, by: GroupBy) -> list[dict[str, Any]]:
+    withheld = shown.funnel_withheld() if shown.public else {}
+    sets = cohort_sets(shown.population, by)
     rows = []
-    for group, steps in funnel(shown.population, q.group_by).items():
-        hidden = sets[group] in shown.withheld
-        counts: dict[str, int | None] = {s: None if hidden else len(steps[s]) for s in FUNNEL}
+    for group, steps in funnel(shown.population, by).items():
+        counts: dict[str, int | None] = {
+            s: None if sets[group] in withheld.get(s, ()) else len(steps[s]) for s in FUNNEL
+        }
+        suppressed = None in counts.values()
         rows.append(
-            {"group": group, "steps": counts, "suppressed": hidden, "notes": wider_steps(counts)}
+            {
+                "group": group,
+                "steps": counts,
+                "suppressed": suppressed,
+                "notes": wider_steps(counts),
+            }
         )
     return rows
+
+
+async def funnel_table(pool: asyncpg.Pool, q: Query) -> list[dict[str, Any]]:
+    return funnel_rows(await published(pool, q), q.group_by)

@@ -17,12 +17,15 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Employment rate at 6 months, by institute",
     },
     "suppressed": {"ko": "5명 미만 비공개", "en": "fewer than 5: withheld"},
+    "protected": {"ko": "비공개 (소규모 항목 보호)", "en": "withheld: protects a small cell"},
     "pending": {"ko": "집계 전", "en": "not yet measured"},
     "no_data": {"ko": "자료 없음", "en": "no data"},
     "people": {"ko": "명", "en": "people"},
     "note": {
-        "ko": "5명 미만인 항목은 공개하지 않습니다. 정의: /v1/definitions",
-        "en": "Cells about fewer than 5 people are withheld. Definitions: /v1/definitions",
+        "ko": "5명 미만인 항목과, 다른 공개 수치로 그 값을 역산할 수 있게 하는 항목은 공개하지 "
+        "않습니다. 정의: /v1/definitions",
+        "en": "Cells about fewer than 5 people are withheld, and so are the cells from which "
+        "they could be worked out. Definitions: /v1/definitions",
     },
     "enrolled": {"ko": "등록", "en": "Enrolled"},
     "stage_1": {"ko": "1단계 기초", "en": "Stage 1 foundation"},

@@ -7,9 +7,9 @@ from html import escape
 
 from outcomes.dashboard.charts import Bar, bars, lines
 from outcomes.dashboard.labels import REGION_KO, Lang, t
-from outcomes.domain.definitions import BY_ID
+from outcomes.domain.definitions import BY_ID, SMALL_CELL
 from outcomes.domain.reports import FUNNEL, Cell, GroupBy, funnel
-from outcomes.reporting import Published
+from outcomes.reporting import Published, funnel_rows
 
 SWITCH = {"en": "English", "ko": "한국어"}
 HEADLINES = (
@@ -27,9 +27,14 @@ nav a { margin-right: 1rem; }
 """
 
 
-def _show(cell: Cell | None, hidden: bool, lang: Lang) -> str:
-    if hidden:
-        return t("suppressed", lang)
+def _withheld(small: bool, lang: Lang) -> str:
+    """Withheld as a small cell, or as a complement protecting one."""
+    return t("suppressed" if small else "protected", lang)
+
+
+def _show(cell: Cell | None, shown: Published, lang: Lang) -> str:
+    if cell is not None and shown.hidden(cell):
+        return _withheld(cell.cohorts in shown.small, lang)
     if cell is None or cell.figure.value is None:
         return t("pending", lang) if cell and cell.figure.pending else t("no_data", lang)
     value, unit = cell.figure.value, cell.definition.unit
@@ -45,7 +50,7 @@ def _kpis(shown: Published, lang: Lang) -> str:
     out = []
     for key in HEADLINES:
         cell = cells.get(key)
-        text = _show(cell, cell is not None and shown.hidden(cell), lang)
+        text = _show(cell, shown, lang)
         out.append(
             f'<div class="kpi" data-indicator="{key}"><div class="value">'
             f"{escape(text)}</div>"
@@ -55,15 +60,15 @@ def _kpis(shown: Published, lang: Lang) -> str:
 
 
 def _funnel(shown: Published, lang: Lang) -> str:
-    steps = funnel(shown.population, "all").get("all", {s: () for s in FUNNEL})
-    hidden = any(shown.hidden(c) for c in shown.cells("all", BY_ID["enrolled"]))
-    counts = {s: len(steps[s]) for s in FUNNEL}
+    [row] = funnel_rows(shown, "all") or [{"steps": dict.fromkeys(FUNNEL, 0)}]
+    counts = {s: len(who) for s, who in funnel(shown.population, "all").get("all", {}).items()}
     items = []
     for step in FUNNEL:
-        n = counts[step]
-        text = t("suppressed", lang) if hidden else f"{n} {t('people', lang)}"
-        items.append(Bar(t(step, lang), None if hidden else float(n), text))
-    return bars(items, scale=max(counts["enrolled"], 1), name="funnel")
+        n = row["steps"][step]
+        small = 0 < counts.get(step, 0) < SMALL_CELL
+        text = _withheld(small, lang) if n is None else f"{n} {t('people', lang)}"
+        items.append(Bar(t(step, lang), None if n is None else float(n), text))
+    return bars(items, scale=max(counts.get("enrolled", 0), 1), name="funnel")
 
 
 def _share(cell: Cell, shown: Published) -> float | None:
@@ -100,7 +105,7 @@ def _by(shown: Published, by: GroupBy, lang: Lang) -> str:
         label = (
             REGION_KO.get(cell.group, cell.group) if by == "region" and lang == "ko" else cell.group
         )
-        items.append(Bar(label, _share(cell, shown), _show(cell, shown.hidden(cell), lang)))
+        items.append(Bar(label, _share(cell, shown), _show(cell, shown, lang)))
     return bars(items, scale=1.0, name=f"by-{by}")
 
 

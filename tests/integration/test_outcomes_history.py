@@ -157,16 +157,28 @@ async def test_bad_records_are_reported_by_line_and_field_and_the_good_ones_kept
          "submitted_on": "2022-08-31"},  # 8: reported in the future
         {**COHORT, "cohort_id": "h-2022-1", "reported_on": "2022-02-15"},  # 9: line 1 again
     ]  # fmt: skip
-    body = _jsonl(lines) + b"\n{not json"
+    hostile = [
+        {"record": "outcome_report", "reported_on": "2022-09-01", "report_id": "h-r-9",
+         "trainee_id": "h-9", "kind": "employed", "starts_on": "2022-09-01",
+         "employer": "a\u0000b", "insured": True},  # 11: NUL in a text
+    ]  # fmt: skip
+    body = (
+        _jsonl(lines)
+        + b"\n{not json\n"
+        + _jsonl(hostile)
+        + b'\n{"record": "survey", "score": '
+        + b"9" * 5000
+        + b"}"  # 12: a 5,000-digit number
+    )
     report = (
         await client.post("/v1/imports/history", content=body, headers=keys["operator"] | JSONL)
     ).json()
     errors = {(e["line"], e["field"]) for e in report["errors"]}
     assert errors == {
         (2, "record"), (3, "score"), (4, "name"), (5, "reported_on"), (7, "trainee_id"),
-        (8, "reported_on"), (9, "line"), (10, "line"),
+        (8, "reported_on"), (9, "line"), (10, "line"), (11, "employer"), (12, "line"),
     }  # fmt: skip
-    assert (report["records"], report["imported"], report["rejected"]) == (10, 2, 8)
+    assert (report["records"], report["imported"], report["rejected"]) == (12, 2, 10)
 
 
 async def test_csv_with_list_cells_split_on_semicolons(client, keys):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -94,6 +95,9 @@ def _json_lines(text: str) -> Iterator[tuple[int, dict[str, Any]] | BadRecord]:
         except json.JSONDecodeError as error:
             yield BadRecord(number, "line", f"not JSON: {error.msg}")
             continue
+        except (ValueError, RecursionError):  # a 5,000-digit number, nesting too deep
+            yield BadRecord(number, "line", "not JSON this import reads")
+            continue
         if not isinstance(value, dict):
             yield BadRecord(number, "line", "a record is a JSON object")
             continue
@@ -102,15 +106,18 @@ def _json_lines(text: str) -> Iterator[tuple[int, dict[str, Any]] | BadRecord]:
 
 def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]] | BadRecord]:
     reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or not {"record", "reported_on"} <= set(reader.fieldnames):
-        yield BadRecord(1, "header", "the header names at least record and reported_on")
-        return
-    for row in reader:
-        number = reader.line_num
-        if None in row:
-            yield BadRecord(number, "line", "more cells than the header has columns")
-            continue
-        yield number, {k: v for k, v in row.items() if v not in (None, "")}
+    try:
+        if not reader.fieldnames or not {"record", "reported_on"} <= set(reader.fieldnames):
+            yield BadRecord(1, "header", "the header names at least record and reported_on")
+            return
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                yield BadRecord(number, "line", "more cells than the header has columns")
+                continue
+            yield number, {k: v for k, v in row.items() if v not in (None, "")}
+    except csv.Error as error:  # a NUL, a field past the size limit
+        yield BadRecord(reader.line_num, "body", f"not CSV this import reads: {error}")
 
 
 def parse(number: int, raw: dict[str, Any], today: date) -> Record | BadRecord:
@@ -127,6 +134,9 @@ def parse(number: int, raw: dict[str, Any], today: date) -> Record | BadRecord:
     reported_on = _date(fields.pop("reported_on", None))
     if reported_on is None or not EARLIEST <= reported_on <= today:
         return BadRecord(number, "reported_on", f"a date from {EARLIEST} to today")
+    for name, value in fields.items():
+        if _has_control_characters(value):
+            return BadRecord(number, name, "no control characters (NUL, ESC, CR, LF ...)")
     for name in ID_FIELDS:
         value = fields.get(name)
         if value is not None and not (isinstance(value, str) and ID.match(value)):
@@ -144,6 +154,14 @@ def parse(number: int, raw: dict[str, Any], today: date) -> Record | BadRecord:
     if kind.learnt_after and reported_on < occurred_on:
         return BadRecord(number, "reported_on", f"not before {kind.happened}")
     return Record(number, str(kind_name), data, occurred_on, reported_on)
+
+
+def _has_control_characters(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(unicodedata.category(ch) == "Cc" for ch in value)
+    if isinstance(value, list):
+        return any(_has_control_characters(v) for v in value)
+    return False
 
 
 def _date(value: Any) -> date | None:

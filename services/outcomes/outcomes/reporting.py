@@ -143,7 +143,8 @@ def _enrolled(population: Population) -> dict[str, int]:
 
 
 def publish(known: Population, q: Query) -> Published:
-    figures = cohort_figures(known, q.context, DEFINITIONS)
+    # A public view's pattern weighs every figure; an operator's needs only those asked for.
+    figures = cohort_figures(known, q.context, DEFINITIONS if q.public else chosen(q))
     shown = Published(known, q.context, figures, q.public)
     if not q.public:
         return shown

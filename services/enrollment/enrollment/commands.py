@@ -74,6 +74,7 @@ class OpenCohort:
     starts_on: date
     ends_on: date
     capacity: int | None = None
+    closed_days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ def cohort_opened(
         ends_on=cohort.ends_on,
         training_site=programme.training_site,
         skills=list(programme.skills),
+        closed_days=list(cohort.closed_days),
     )
 
 

@@ -82,6 +82,7 @@ async def open_cohort(cmd: OpenCohort, actor: Actor, conn: asyncpg.Connection) -
         starts_on=cmd.starts_on,
         ends_on=cmd.ends_on,
         capacity=cmd.capacity,
+        closed_days=cmd.closed_days,
     )
     if not await store.add_cohort(conn, cohort):
         raise Conflict(f"cohort {cmd.cohort_id} exists", field="cohort_id")

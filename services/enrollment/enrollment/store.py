@@ -97,20 +97,22 @@ def _cohort(row: asyncpg.Record) -> Cohort:
         row["starts_on"],
         row["ends_on"],
         row["capacity"],
+        tuple(row["closed_days"]),
     )
 
 
 async def add_cohort(conn: asyncpg.Connection, c: Cohort) -> bool:
     done = await conn.fetchval(
         """INSERT INTO cohorts (cohort_id, programme_id, institute_id, starts_on, ends_on,
-                                capacity)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1""",
+                                capacity, closed_days)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1""",
         c.cohort_id,
         c.programme_id,
         c.institute_id,
         c.starts_on,
         c.ends_on,
         c.capacity,
+        list(c.closed_days),
     )
     return done is not None
 

@@ -25,7 +25,11 @@ router = APIRouter(prefix="/v1", tags=["catalogue"])
 
 
 def _cohort(cohort: Cohort) -> CohortPublic:
-    return CohortPublic(**asdict(cohort), training_days=len(cohort.training_days()))
+    return CohortPublic(
+        **asdict(cohort),
+        public_holidays=list(cohort.public_holidays()),
+        training_days=len(cohort.training_days()),
+    )
 
 
 @router.post("/institutes", status_code=status.HTTP_201_CREATED)
@@ -70,7 +74,8 @@ async def list_programmes(pool: PoolDep, actor: ReaderActor) -> list[ProgrammePu
 async def open_cohort(body: CohortCreate, pool: PoolDep, actor: InstituteActor) -> CohortPublic:
     """Open a cohort (one run of a programme) of the calling institute."""
     async with pool.acquire() as conn, conn.transaction():
-        cohort = await handlers.open_cohort(OpenCohort(**body.model_dump()), actor, conn)
+        command = OpenCohort(**(body.model_dump() | {"closed_days": tuple(body.closed_days)}))
+        cohort = await handlers.open_cohort(command, actor, conn)
     return _cohort(cohort)
 
 

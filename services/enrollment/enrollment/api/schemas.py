@@ -60,6 +60,12 @@ class CohortCreate(Strict):
     starts_on: date
     ends_on: date
     capacity: int | None = Field(default=None, ge=1, le=2000)
+    closed_days: list[date] = Field(
+        default_factory=list,
+        max_length=60,
+        description="Weekdays within the cohort's dates it does not train (besides Korean "
+        "public holidays, which are left out by themselves); each once.",
+    )
 
 
 class CohortPublic(BaseModel):
@@ -69,6 +75,11 @@ class CohortPublic(BaseModel):
     starts_on: date
     ends_on: date
     capacity: int
+    closed_days: list[date]
+    public_holidays: list[date] = Field(
+        description="Korean public holidays (substitute holidays included) on the cohort's "
+        "weekdays: not training days."
+    )
     training_days: int
 
 

@@ -2,6 +2,9 @@
 
 - The monthly training incentive is paid for a calendar month whose rate is >= 80 %;
   a course counts as completed at >= 80 % over all its training days.
+- Training days are the cohort's weekdays less Korean public holidays (substitute
+  holidays included) and its own closed days (see catalogue.Cohort); nothing is recorded
+  on the others.
 - Rate = attended days / (training days - excused days). Excused days (official leave)
   count neither for nor against the trainee.
 - A late arrival counts as attended, but every third late arrival in a period costs one
@@ -72,9 +75,7 @@ class PeriodSummary:
 
 def check_day(cohort: Cohort, record: AttendanceDay) -> None:
     if not cohort.runs_on(record.day):
-        raise Rejected(
-            f"{record.day} is not a training day of cohort {cohort.cohort_id}", field="day"
-        )
+        raise Rejected(cohort.why_not(record.day) or "not a training day", field="day")
     if record.status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
         if record.check_in or record.check_out:
             raise Rejected(f"an {record.status} day has no check-in or check-out", field="check_in")

@@ -1,0 +1,195 @@
+"""Training days: weekdays less Korean public holidays (substitute holidays included) and a
+cohort's own closed days. Every expected day below is written out from the 2024 and 2025
+calendars."""
+
+from datetime import date, timedelta
+from fractions import Fraction
+
+import pytest
+
+from enrollment.domain import enrollments as lifecycle
+from enrollment.domain.attendance import (
+    AttendanceDay,
+    AttendanceStatus,
+    check_day,
+    course_summary,
+    month_summary,
+)
+from enrollment.domain.calendar import public_holiday
+from enrollment.domain.catalogue import Track, define_programme, open_cohort
+from traintrack_shared.errors import Rejected
+
+P, A = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
+PROGRAMME = define_programme(
+    programme_id="prog",
+    institute_id="inst",
+    name="AI",
+    track=Track.K_DIGITAL_CREDIT,
+    field="AI",
+    hours=80,
+    capacity=30,
+    project_work_share=0.1,
+)
+# Mon 29 Sep .. Mon 20 Oct 2025: 16 weekdays. Off: Fri 3 Oct (National Foundation Day),
+# Mon 6 - Tue 7 Oct (Chuseok), Wed 8 Oct (substitute: the day before Chuseok fell on a
+# Sunday), Thu 9 Oct (Hangul Day), and the cohort's own closed day, Fri 10 Oct.
+CHUSEOK = open_cohort(
+    PROGRAMME,
+    cohort_id="chuseok-2025",
+    starts_on=date(2025, 9, 29),
+    ends_on=date(2025, 10, 20),
+    closed_days=[date(2025, 10, 10)],
+)
+CHUSEOK_DAYS = [
+    date(2025, 9, 29),
+    date(2025, 9, 30),
+    date(2025, 10, 1),
+    date(2025, 10, 2),
+    date(2025, 10, 13),
+    date(2025, 10, 14),
+    date(2025, 10, 15),
+    date(2025, 10, 16),
+    date(2025, 10, 17),
+    date(2025, 10, 20),
+]
+# Mon 5 .. Fri 16 Feb 2024: Fri 9 Feb (the day before Seollal) and Mon 12 Feb (substitute:
+# Seollal's second day fell on a Sunday) are off.
+SEOLLAL = open_cohort(
+    PROGRAMME, cohort_id="seollal-2024", starts_on=date(2024, 2, 5), ends_on=date(2024, 2, 16)
+)
+
+
+def test_the_package_knows_the_substitute_holidays():
+    assert public_holiday(date(2024, 5, 6)) is not None  # for Children's Day, a Sunday
+    assert public_holiday(date(2025, 3, 3)) is not None  # for Independence Movement Day
+    assert public_holiday(date(2025, 10, 8)) is not None  # for Chuseok
+    assert public_holiday(date(2025, 10, 10)) is None
+
+
+def test_a_cohort_over_chuseok_trains_on_ten_days():
+    assert list(CHUSEOK.training_days()) == CHUSEOK_DAYS
+    assert CHUSEOK.public_holidays() == (
+        date(2025, 10, 3),
+        date(2025, 10, 6),
+        date(2025, 10, 7),
+        date(2025, 10, 8),
+        date(2025, 10, 9),
+    )
+
+
+def test_a_cohort_over_seollal_trains_on_eight_days():
+    assert list(SEOLLAL.training_days()) == [
+        date(2024, 2, 5),
+        date(2024, 2, 6),
+        date(2024, 2, 7),
+        date(2024, 2, 8),
+        date(2024, 2, 13),
+        date(2024, 2, 14),
+        date(2024, 2, 15),
+        date(2024, 2, 16),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cohort", "day", "says"),
+    [
+        (SEOLLAL, date(2024, 2, 12), "public holiday"),
+        (CHUSEOK, date(2025, 10, 8), "public holiday"),
+        (CHUSEOK, date(2025, 10, 10), "closed day"),
+        (CHUSEOK, date(2025, 10, 11), "weekend"),
+        (CHUSEOK, date(2025, 10, 21), "outside"),
+    ],
+)
+def test_attendance_on_a_day_off_is_refused_naming_the_day(cohort, day, says):
+    with pytest.raises(Rejected) as refused:
+        check_day(cohort, AttendanceDay(day, A))
+    assert refused.value.field == "day"
+    assert says in refused.value.detail
+
+
+def test_months_count_their_own_training_days_only():
+    assert month_summary(CHUSEOK, {}, "2025-09").training_days == 2
+    assert month_summary(CHUSEOK, {}, "2025-10").training_days == 8
+
+
+def test_a_record_on_a_day_off_counts_for_nothing():
+    """A record kept from before a day became a holiday (or was closed) is left out."""
+    records = dict.fromkeys(CHUSEOK_DAYS, P) | {date(2025, 10, 8): A, date(2025, 10, 10): A}
+    summary = course_summary(CHUSEOK, records)
+    assert (summary.training_days, summary.attended, summary.rate) == (10, 10, 1)
+
+
+def test_eight_of_ten_days_is_exactly_80_percent_and_completes():
+    records = dict.fromkeys(CHUSEOK_DAYS[:8], P) | dict.fromkeys(CHUSEOK_DAYS[8:], A)
+    summary = course_summary(CHUSEOK, records)
+    assert summary.rate == Fraction(8, 10)
+    assert not summary.at_risk
+    done = lifecycle.complete(
+        _enrolled(), CHUSEOK, completed_on=date(2025, 10, 20), attendance_rate=summary.rate
+    )
+    assert done.status is lifecycle.EnrollmentStatus.COMPLETED
+
+
+def test_seven_of_ten_days_is_one_day_under_and_does_not_complete():
+    records = dict.fromkeys(CHUSEOK_DAYS[:7], P) | dict.fromkeys(CHUSEOK_DAYS[7:], A)
+    summary = course_summary(CHUSEOK, records)
+    assert summary.rate == Fraction(7, 10)
+    assert summary.at_risk
+    with pytest.raises(Rejected) as refused:
+        lifecycle.complete(
+            _enrolled(), CHUSEOK, completed_on=date(2025, 10, 20), attendance_rate=summary.rate
+        )
+    assert refused.value.field == "attendance"
+
+
+def test_two_absences_keep_80_percent_in_reach_and_three_do_not():
+    two = course_summary(CHUSEOK, dict.fromkeys(CHUSEOK_DAYS[:2], A))
+    three = course_summary(CHUSEOK, dict.fromkeys(CHUSEOK_DAYS[:3], A))
+    assert (two.best_possible, two.at_risk) == (Fraction(8, 10), False)
+    assert (three.best_possible, three.at_risk) == (Fraction(7, 10), True)
+
+
+@pytest.mark.parametrize(
+    ("closed", "says"),
+    [
+        ([date(2025, 9, 26)], "outside"),
+        ([date(2025, 10, 21)], "outside"),
+        ([date(2025, 10, 11)], "weekend"),
+        ([date(2025, 10, 10), date(2025, 10, 10)], "twice"),
+        ([date(2025, 9, 29) + timedelta(n) for n in range(61)], "at most 60"),
+    ],
+)
+def test_closed_days_must_be_weekdays_of_the_cohort_each_once(closed, says):
+    with pytest.raises(Rejected) as refused:
+        open_cohort(
+            PROGRAMME,
+            cohort_id="c-bad",
+            starts_on=date(2025, 9, 29),
+            ends_on=date(2025, 10, 20),
+            closed_days=closed,
+        )
+    assert refused.value.field == "closed_days"
+    assert says in refused.value.detail
+
+
+def test_a_cohort_closed_on_every_remaining_weekday_has_nothing_to_train_on():
+    with pytest.raises(Rejected) as refused:
+        open_cohort(
+            PROGRAMME,
+            cohort_id="c-closed",
+            starts_on=date(2025, 10, 6),
+            ends_on=date(2025, 10, 10),
+            closed_days=[date(2025, 10, 10)],
+        )
+    assert refused.value.field == "ends_on"
+
+
+def _enrolled() -> lifecycle.Enrollment:
+    applied = lifecycle.apply(
+        enrollment_id="en-1",
+        trainee_id="tr-1",
+        trainee_institute="inst",
+        cohort=CHUSEOK,
+        applied_on=date(2025, 9, 15),
+    )
+    return lifecycle.admit(applied, CHUSEOK, seats_taken=0, enrolled_on=date(2025, 9, 29))

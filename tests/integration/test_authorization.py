@@ -119,6 +119,25 @@ async def test_callers_without_a_key_or_with_another_role_are_refused(service, k
                 assert refused.headers["content-type"] == "application/problem+json"
 
 
+# Who may call each endpoint, written out by hand for the endpoints added since the matrix
+# was first generated: the routes must declare exactly these roles (the refusal test above
+# then proves every other role is refused).
+INSTITUTE, FIRM, OPERATOR = Role.INSTITUTE, Role.FIRM, Role.OPERATOR
+DECLARED = {
+    ("enrollment", "GET", "/v1/enrollments/at-risk"): {INSTITUTE, OPERATOR},
+}
+
+
+@pytest.mark.parametrize(("service", "method", "path"), sorted(DECLARED))
+def test_new_endpoints_declare_exactly_the_roles_written_here(tmp_path, service, method, path):
+    keyring = tmp_path / "keyring.json"
+    keyring.write_text("[]")
+    create_app, settings_class = SERVICES[service]
+    app = create_app(settings_class(keyring_file=keyring))
+    [route] = [r for m, r in operations(app) if m == method and r.path == path]
+    assert set(allowed_roles(route)) == DECLARED[service, method, path]
+
+
 def test_the_matrix_of_every_endpoint_and_role_is_written_out(tmp_path):
     """The whole matrix, service by service, kept as test-artifacts/authorization-matrix.md;
     what it says is what the refusal test above enforces."""

@@ -299,7 +299,7 @@ async def test_operators_read_any_trainee_and_firms_read_none(client, keys):
 # ---------------------------------------------------------------- attendance
 
 
-async def test_five_absences_in_march_raise_one_month_at_risk_alert_and_a_sixth_the_course(
+async def test_absences_in_march_warn_then_put_the_month_and_then_the_course_at_risk(
     app, client, keys
 ):
     enrollment = await enrolled(client, keys)
@@ -313,11 +313,15 @@ async def test_five_absences_in_march_raise_one_month_at_risk_alert_and_a_sixth_
     alerts = await emitted(app, "attendance-at-risk", enrollment["trainee_id"])
     # The month (21 training days) is lost at the fifth absence (16/21 at best) and not
     # announced again at the sixth; the course (29 days) at the sixth (23/29 at best).
-    assert [(a["scope"], a["period"], a["detected_on"]) for a in alerts] == [
-        ("month", "2026-03", MARCH[4].isoformat()),
-        ("course", COHORT, MARCH[5].isoformat()),
+    # Each was warned one absence earlier, below 85 % at best: 17/21 and 24/29.
+    assert [(a["scope"], a["period"], a["detected_on"], a["level"]) for a in alerts] == [
+        ("month", "2026-03", MARCH[3].isoformat(), "warning"),
+        ("course", COHORT, MARCH[4].isoformat(), "warning"),
+        ("month", "2026-03", MARCH[4].isoformat(), "unreachable"),
+        ("course", COHORT, MARCH[5].isoformat(), "unreachable"),
     ]
-    assert alerts[0]["best_possible_rate"] == round(16 / 21, 4)
+    rates = [a["best_possible_rate"] for a in alerts]
+    assert rates == [round(17 / 21, 4), round(24 / 29, 4), round(16 / 21, 4), round(23 / 29, 4)]
     report = (
         await client.get(
             f"/v1/enrollments/{enrollment['enrollment_id']}/attendance",

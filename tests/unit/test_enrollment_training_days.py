@@ -9,11 +9,13 @@ import pytest
 
 from enrollment.domain import enrollments as lifecycle
 from enrollment.domain.attendance import (
+    WARNING_MARGIN,
     AttendanceDay,
     AttendanceStatus,
     check_day,
     course_summary,
     month_summary,
+    risks_after,
 )
 from enrollment.domain.calendar import public_holiday
 from enrollment.domain.catalogue import Track, define_programme, open_cohort
@@ -193,3 +195,47 @@ def _enrolled() -> lifecycle.Enrollment:
         applied_on=date(2025, 9, 15),
     )
     return lifecycle.admit(applied, CHUSEOK, seats_taken=0, enrolled_on=date(2025, 9, 29))
+
+
+# ---------------------------------------------------------------- warnings before 80 % is lost
+
+# Mon 1 .. Fri 26 Sep 2025: 20 training days (no holiday), all in one month.
+SEPTEMBER = open_cohort(
+    PROGRAMME, cohort_id="sep-2025", starts_on=date(2025, 9, 1), ends_on=date(2025, 9, 26)
+)
+WARN_BELOW = Fraction(85, 100)
+
+
+def _levels(absences: int) -> list[tuple[str, str, str]]:
+    days = SEPTEMBER.training_days()
+    records = dict.fromkeys(days[:absences], A)
+    return [
+        (r.scope, r.period, r.level.value)
+        for r in risks_after(SEPTEMBER, records, days[absences - 1], WARN_BELOW)
+    ]
+
+
+def test_a_best_possible_rate_of_exactly_85_percent_brings_no_warning():
+    assert _levels(3) == []  # 17/20 at best
+
+
+def test_one_day_more_brings_a_warning_while_80_percent_is_still_in_reach():
+    # 16/20 = 80 % at best: still reachable, below the margin.
+    assert _levels(4) == [
+        ("month", "2025-09", "warning"),
+        ("course", "sep-2025", "warning"),
+    ]
+
+
+def test_one_day_more_again_makes_80_percent_unreachable():
+    assert _levels(5) == [
+        ("month", "2025-09", "unreachable"),
+        ("course", "sep-2025", "unreachable"),
+    ]
+
+
+def test_the_warning_rate_setting_is_read_as_the_decimal_written():
+    from enrollment.settings import EnrollmentSettings
+
+    assert EnrollmentSettings(at_risk_warning_rate=0.85).warn_below == Fraction(17, 20)
+    assert EnrollmentSettings().warn_below == WARNING_MARGIN == Fraction(17, 20)

@@ -99,6 +99,7 @@ def attendance_at_risk(
         period=risk.period,
         best_possible_rate=_rate(risk.summary.best_possible),
         detected_on=detected_on,
+        level=risk.level.value,
     )
 
 

@@ -339,22 +339,41 @@ async def upsert_attendance(
     )
 
 
-async def alerts_of(
-    conn: asyncpg.Connection, enrollment_ids: list[str]
-) -> set[tuple[str, str, str]]:
+Alert = tuple[str, str, str, str]  # enrollment, scope, period, level
+
+
+async def alerts_of(conn: asyncpg.Connection, enrollment_ids: list[str]) -> set[Alert]:
     rows = await conn.fetch(
-        "SELECT enrollment_id, scope, period FROM at_risk_alerts WHERE enrollment_id = ANY($1)",
+        "SELECT enrollment_id, scope, period, level FROM at_risk_alerts "
+        "WHERE enrollment_id = ANY($1)",
         enrollment_ids,
     )
-    return {(r["enrollment_id"], r["scope"], r["period"]) for r in rows}
+    return {(r["enrollment_id"], r["scope"], r["period"], r["level"]) for r in rows}
 
 
-async def add_alerts(conn: asyncpg.Connection, alerts: list[tuple[str, str, str, date]]) -> None:
+async def add_alerts(conn: asyncpg.Connection, alerts: list[tuple[Alert, date]]) -> None:
     await conn.executemany(
-        "INSERT INTO at_risk_alerts (enrollment_id, scope, period, "
-        "detected_on) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        alerts,
+        "INSERT INTO at_risk_alerts (enrollment_id, scope, period, level, "
+        "detected_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        [(*alert, on) for alert, on in alerts],
     )
+
+
+async def alerted_enrollments(
+    conn: asyncpg.Connection, *, institute_id: str | None, cohort_id: str | None
+) -> list[Enrollment]:
+    """Enrollments still in training that were ever warned or found at risk."""
+    rows = await conn.fetch(
+        """SELECT e.* FROM enrollments e
+           WHERE e.status = 'enrolled'
+             AND ($1::text IS NULL OR e.institute_id = $1)
+             AND ($2::text IS NULL OR e.cohort_id = $2)
+             AND EXISTS (SELECT 1 FROM at_risk_alerts a WHERE a.enrollment_id = e.enrollment_id)
+           ORDER BY e.cohort_id, e.enrollment_id""",
+        institute_id,
+        cohort_id,
+    )
+    return [_enrollment(r) for r in rows]
 
 
 async def upsert_survey(

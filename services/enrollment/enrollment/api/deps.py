@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
 
 from enrollment.commands import Actor
+from enrollment.settings import EnrollmentSettings
 from traintrack_shared.auth import Principal, Role, requires
 
 
@@ -36,7 +38,19 @@ def _operator(principal: Annotated[Principal, Depends(requires(Role.OPERATOR))])
     return actor_of(principal)
 
 
+def _settings(request: Request) -> EnrollmentSettings:
+    settings = request.app.state.settings
+    assert isinstance(settings, EnrollmentSettings)
+    return settings
+
+
+def _warn_below(request: Request) -> Fraction:
+    return _settings(request).warn_below
+
+
 PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
 InstituteActor = Annotated[Actor, Depends(_institute)]
 ReaderActor = Annotated[Actor, Depends(_institute_or_operator)]
 OperatorActor = Annotated[Actor, Depends(_operator)]
+SettingsDep = Annotated[EnrollmentSettings, Depends(_settings)]
+WarnBelow = Annotated[Fraction, Depends(_warn_below)]

@@ -7,7 +7,7 @@ Commands about an existing trainee take the submission contracts themselves as b
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
@@ -167,6 +167,27 @@ class AttendanceReport(BaseModel):
     to_date: PeriodRate
     course: PeriodRate
     months: list[PeriodRate]
+
+
+class AtRiskPeriod(BaseModel):
+    scope: str = Field(description="`month` or `course`.")
+    period: str = Field(description="The month (YYYY-MM) or the cohort id.")
+    level: Literal["warning", "unreachable"]
+    rate: float = Field(description="Attendance over the period, unrecorded days as missed.")
+    best_possible: float
+
+
+class AtRiskEnrollment(BaseModel):
+    enrollment_id: str
+    trainee_id: str
+    cohort_id: str
+    level: Literal["warning", "unreachable"] = Field(
+        description="The worst of its periods: `unreachable` when any can no longer reach 80 %."
+    )
+    rate_to_date: float
+    course_rate: float
+    course_best_possible: float
+    periods: list[AtRiskPeriod]
 
 
 class RowErrorPublic(BaseModel):

@@ -125,6 +125,8 @@ async def test_callers_without_a_key_or_with_another_role_are_refused(service, k
 INSTITUTE, FIRM, OPERATOR = Role.INSTITUTE, Role.FIRM, Role.OPERATOR
 DECLARED = {
     ("enrollment", "GET", "/v1/enrollments/at-risk"): {INSTITUTE, OPERATOR},
+    ("enrollment", "POST", "/v1/enrollments/close-due"): {OPERATOR},
+    ("enrollment", "POST", "/v1/cohorts/{cohort_id}/close"): {INSTITUTE, OPERATOR},
 }
 
 

@@ -19,7 +19,7 @@ from enrollment.domain.attendance import (
 )
 from enrollment.domain.calendar import public_holiday
 from enrollment.domain.catalogue import Track, define_programme, open_cohort
-from traintrack_shared.errors import Rejected
+from traintrack_shared.errors import Conflict, Rejected
 
 P, A = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
 PROGRAMME = define_programme(
@@ -239,3 +239,55 @@ def test_the_warning_rate_setting_is_read_as_the_decimal_written():
 
     assert EnrollmentSettings(at_risk_warning_rate=0.85).warn_below == Fraction(17, 20)
     assert EnrollmentSettings().warn_below == WARNING_MARGIN == Fraction(17, 20)
+
+
+# ---------------------------------------------------------------- closing at the course's end
+
+
+def test_an_enrollment_stays_open_through_the_last_grace_day_and_closes_the_day_after():
+    # The Chuseok cohort ends Mon 20 Oct 2025; seven days of grace: open through 27 Oct.
+    last = lifecycle.last_open_day(CHUSEOK, known_on=date(2025, 9, 15), grace_days=7)
+    assert last == date(2025, 10, 27)
+
+
+def test_an_enrollment_brought_in_after_the_end_gets_the_grace_from_that_day():
+    last = lifecycle.last_open_day(CHUSEOK, known_on=date(2025, 11, 3), grace_days=7)
+    assert last == date(2025, 11, 10)
+
+
+def test_closing_at_exactly_80_percent_completes_on_the_cohorts_last_day():
+    closed = lifecycle.close(
+        _enrolled(), CHUSEOK, attendance_rate=Fraction(8, 10), decided_on=date(2025, 10, 28)
+    )
+    assert (closed.status, closed.ended_on) == (
+        lifecycle.EnrollmentStatus.COMPLETED,
+        date(2025, 10, 20),
+    )
+
+
+def test_closing_one_day_under_80_percent_is_not_completed_and_final():
+    closed = lifecycle.close(
+        _enrolled(), CHUSEOK, attendance_rate=Fraction(7, 10), decided_on=date(2025, 10, 28)
+    )
+    assert (closed.status, closed.ended_on) == (
+        lifecycle.EnrollmentStatus.NOT_COMPLETED,
+        date(2025, 10, 20),
+    )
+    with pytest.raises(Conflict):
+        lifecycle.complete(
+            closed, CHUSEOK, completed_on=date(2025, 10, 28), attendance_rate=Fraction(1)
+        )
+    with pytest.raises(Conflict):
+        lifecycle.drop(closed, dropped_on=date(2025, 10, 28), reason=lifecycle.DropReason.OTHER)
+    with pytest.raises(Conflict):
+        lifecycle.close(
+            closed, CHUSEOK, attendance_rate=Fraction(7, 10), decided_on=date(2025, 10, 29)
+        )
+
+
+def test_a_course_still_running_is_not_closed():
+    with pytest.raises(Conflict) as refused:
+        lifecycle.close(
+            _enrolled(), CHUSEOK, attendance_rate=Fraction(1), decided_on=date(2025, 10, 20)
+        )
+    assert refused.value.field == "cohort_id"

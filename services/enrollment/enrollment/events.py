@@ -116,6 +116,20 @@ def enrollment_completed(enrollment: Enrollment, rate: Fraction) -> contracts.En
     )
 
 
+def enrollment_not_completed(
+    enrollment: Enrollment, rate: Fraction, decided_on: date
+) -> contracts.EnrollmentNotCompleted:
+    assert enrollment.ended_on is not None
+    return contracts.EnrollmentNotCompleted(
+        trainee_id=enrollment.trainee_id,
+        enrollment_id=enrollment.enrollment_id,
+        cohort_id=enrollment.cohort_id,
+        ended_on=enrollment.ended_on,
+        attendance_rate=_rate(rate),
+        decided_on=decided_on,
+    )
+
+
 def enrollment_dropped(enrollment: Enrollment) -> contracts.EnrollmentDropped:
     assert enrollment.ended_on is not None and enrollment.drop_reason is not None
     return contracts.EnrollmentDropped(

@@ -18,6 +18,10 @@ class EnrollmentSettings(ServiceSettings):
     # Warn (attendance-at-risk, level "warning") once the best possible rate of a month or
     # the course falls below this, while 80 % is still in reach.
     at_risk_warning_rate: float = Field(default=0.85, ge=0.8, le=1.0)
+    # Days after a cohort's last day that late attendance, completion and drop-out are
+    # still taken; then every enrollment still in training is closed.
+    completion_grace_days: int = Field(default=7, ge=0, le=90)
+    close_interval_seconds: float = Field(default=30.0, gt=0)
 
     @property
     def warn_below(self) -> Fraction:

@@ -9,7 +9,7 @@ import asyncpg
 
 from enrollment.domain.attendance import AttendanceDay, AttendanceStatus
 from enrollment.domain.catalogue import Cohort, Institute, Programme, Track
-from enrollment.domain.enrollments import DropReason, Enrollment, EnrollmentStatus
+from enrollment.domain.enrollments import SEAT_HOLDERS, DropReason, Enrollment, EnrollmentStatus
 from enrollment.domain.trainees import PersonalDetails, Trainee
 
 # ---------------------------------------------------------------- catalogue
@@ -144,9 +144,23 @@ async def seats_taken(conn: asyncpg.Connection, cohort_id: str) -> int:
     count: int = await conn.fetchval(
         "SELECT count(*) FROM enrollments WHERE cohort_id = $1 AND status = ANY($2)",
         cohort_id,
-        ["enrolled", "completed", "completed_early_employment"],
+        [s.value for s in SEAT_HOLDERS],
     )
     return count
+
+
+async def status_counts(
+    conn: asyncpg.Connection, cohort_ids: list[str]
+) -> dict[str, dict[str, int]]:
+    rows = await conn.fetch(
+        "SELECT cohort_id, status, count(*) AS n FROM enrollments "
+        "WHERE cohort_id = ANY($1) GROUP BY cohort_id, status",
+        cohort_ids,
+    )
+    found: dict[str, dict[str, int]] = {c: {} for c in cohort_ids}
+    for r in rows:
+        found[r["cohort_id"]][r["status"]] = r["n"]
+    return found
 
 
 # ---------------------------------------------------------------- trainees
@@ -303,6 +317,42 @@ async def get_enrollment(
 async def enrollments_by_id(conn: asyncpg.Connection, ids: list[str]) -> dict[str, Enrollment]:
     rows = await conn.fetch("SELECT * FROM enrollments WHERE enrollment_id = ANY($1)", ids)
     return {r["enrollment_id"]: _enrollment(r) for r in rows}
+
+
+async def save_enrollments(conn: asyncpg.Connection, changed: list[Enrollment]) -> None:
+    await conn.executemany(
+        "UPDATE enrollments SET status = $2, ended_on = $3 WHERE enrollment_id = $1",
+        [(e.enrollment_id, e.status.value, e.ended_on) for e in changed],
+    )
+
+
+async def due_for_closing(
+    conn: asyncpg.Connection, *, today: date, grace_days: int, limit: int
+) -> list[tuple[Enrollment, date]]:
+    """Enrollments in training whose cohort ended more than `grace_days` ago, with the
+    day the platform learnt of each, locked (those another transaction holds are left for
+    the next round). The domain decides which of them are due."""
+    rows = await conn.fetch(
+        """SELECT e.*, (e.recorded_at AT TIME ZONE 'UTC')::date AS known_on
+           FROM enrollments e JOIN cohorts c USING (cohort_id)
+           WHERE e.status = 'enrolled' AND c.ends_on + $2::int < $1::date
+             AND (e.recorded_at AT TIME ZONE 'UTC')::date + $2::int < $1::date
+           ORDER BY e.enrollment_id LIMIT $3
+           FOR UPDATE OF e SKIP LOCKED""",
+        today,
+        grace_days,
+        limit,
+    )
+    return [(_enrollment(r), r["known_on"]) for r in rows]
+
+
+async def in_training(conn: asyncpg.Connection, cohort_id: str) -> list[Enrollment]:
+    rows = await conn.fetch(
+        "SELECT * FROM enrollments WHERE cohort_id = $1 AND status = 'enrolled' "
+        "ORDER BY enrollment_id FOR UPDATE",
+        cohort_id,
+    )
+    return [_enrollment(r) for r in rows]
 
 
 # ---------------------------------------------------------------- attendance and surveys

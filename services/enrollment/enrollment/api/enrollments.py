@@ -10,13 +10,21 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from enrollment import attendance, handlers, store
-from enrollment.api.deps import InstituteActor, PoolDep, ReaderActor, WarnBelow
+from enrollment import attendance, closing, handlers, store
+from enrollment.api.deps import (
+    InstituteActor,
+    OperatorActor,
+    PoolDep,
+    ReaderActor,
+    SettingsDep,
+    WarnBelow,
+)
 from enrollment.api.schemas import (
     AdmitBody,
     AtRiskEnrollment,
     AtRiskPeriod,
     AttendanceReport,
+    ClosedPublic,
     EnrollmentCreate,
     EnrollmentPublic,
     ImportReport,
@@ -63,6 +71,17 @@ async def apply_enrollment(
 
     async with pool.acquire() as conn, conn.transaction():
         return await idempotency.once(request, conn, idempotency_key, body, apply)
+
+
+@router.post("/enrollments/close-due")
+async def close_due(pool: PoolDep, _: OperatorActor, settings: SettingsDep) -> ClosedPublic:
+    """Close now every enrollment whose cohort ended more than the grace period ago
+    (`ENROLLMENT_COMPLETION_GRACE_DAYS`), as the API does every half minute: completed at
+    >= 80 % on the cohort's last day, otherwise not completed (operators only)."""
+    closed = await closing.close_due(
+        pool, today=handlers.today(), grace_days=settings.completion_grace_days
+    )
+    return ClosedPublic(completed=closed.completed, not_completed=closed.not_completed)
 
 
 @router.get("/enrollments/at-risk")
@@ -243,6 +262,7 @@ async def attendance_report(
     months = sorted({rules.month_of(d) for d in cohort.training_days()})
     return AttendanceReport(
         enrollment_id=enrollment_id,
+        status=enrollment.status.value,
         to_date=_rate(f"until {as_of}", rules.to_date_summary(cohort, records, as_of)),
         course=_rate(cohort.cohort_id, rules.course_summary(cohort, records)),
         months=[_rate(m, rules.month_summary(cohort, records, m)) for m in months],

@@ -81,6 +81,11 @@ class CohortPublic(BaseModel):
         "weekdays: not training days."
     )
     training_days: int
+    enrollments: dict[str, int] = Field(
+        default_factory=dict,
+        description="Enrollments by status: `enrolled` are those in training; "
+        "`not_completed` those whose course ended below 80 %.",
+    )
 
 
 class Satisfaction(BaseModel):
@@ -154,6 +159,11 @@ class EnrollmentPublic(BaseModel):
 class PeriodRate(BaseModel):
     period: str
     training_days: int
+    enrollments: dict[str, int] = Field(
+        default_factory=dict,
+        description="Enrollments by status: `enrolled` are those in training; "
+        "`not_completed` those whose course ended below 80 %.",
+    )
     excused: int
     attended: int
     unrecorded: int
@@ -164,6 +174,7 @@ class PeriodRate(BaseModel):
 
 class AttendanceReport(BaseModel):
     enrollment_id: str
+    status: str = Field(description="The enrollment's status (enrolled, completed, ...).")
     to_date: PeriodRate
     course: PeriodRate
     months: list[PeriodRate]
@@ -188,6 +199,15 @@ class AtRiskEnrollment(BaseModel):
     course_rate: float
     course_best_possible: float
     periods: list[AtRiskPeriod]
+
+
+class ClosedPublic(BaseModel):
+    completed: int = Field(description="Closed at >= 80 %: completed on the cohort's last day.")
+    not_completed: int = Field(description="Closed below 80 %: not completed.")
+
+
+class CohortClosed(ClosedPublic):
+    cohort_id: str
 
 
 class RowErrorPublic(BaseModel):

@@ -65,6 +65,7 @@ class DefineProgramme:
     project_work_share: float
     training_site: str | None = None
     skills: tuple[str, ...] = ()
+    employment_includes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

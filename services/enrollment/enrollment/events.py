@@ -40,6 +40,7 @@ def cohort_opened(
         training_site=programme.training_site,
         skills=list(programme.skills),
         closed_days=list(cohort.closed_days),
+        employment_includes=list(programme.employment_includes),  # type: ignore[arg-type]
     )
 
 
@@ -63,7 +64,8 @@ def trainee_erased(trainee_id: str, at: datetime) -> contracts.TraineeErased:
     return contracts.TraineeErased(trainee_id=trainee_id, erased_at=at)
 
 
-def trainee_enrolled(enrollment: Enrollment) -> contracts.TraineeEnrolled:
+def trainee_enrolled(enrollment: Enrollment, trainee_status: str) -> contracts.TraineeEnrolled:
+    """`trainee_status`: the trainee's status when enrolling (outcome populations)."""
     assert enrollment.enrolled_on is not None
     return contracts.TraineeEnrolled(
         trainee_id=enrollment.trainee_id,
@@ -71,6 +73,7 @@ def trainee_enrolled(enrollment: Enrollment) -> contracts.TraineeEnrolled:
         institute_id=enrollment.institute_id,
         cohort_id=enrollment.cohort_id,
         enrolled_on=enrollment.enrolled_on,
+        trainee_status=trainee_status,  # type: ignore[arg-type]
     )
 
 

@@ -181,7 +181,7 @@ async def apply_enrollment(
     if not await store.add_enrollment(conn, enrollment):
         raise Conflict(f"trainee already enrolled in cohort {cmd.cohort_id}", field="cohort_id")
     if enrollment.status is EnrollmentStatus.ENROLLED:
-        await _emit(conn, events.trainee_enrolled(enrollment))
+        await _emit(conn, events.trainee_enrolled(enrollment, trainee.status))
     return enrollment
 
 
@@ -224,7 +224,9 @@ async def admit_enrollment(
         enrolled_on=cmd.enrolled_on,
     )
     await store.save_enrollment(conn, admitted)
-    await _emit(conn, events.trainee_enrolled(admitted))
+    trainee = await store.get_trainee(conn, admitted.trainee_id)
+    assert trainee is not None  # an enrollment's trainee exists (foreign key)
+    await _emit(conn, events.trainee_enrolled(admitted, trainee.status))
     return admitted
 
 

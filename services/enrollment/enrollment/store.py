@@ -52,14 +52,16 @@ def _programme(row: asyncpg.Record) -> Programme:
         float(row["project_work_share"]),
         row["training_site"],
         tuple(row["skills"]),
+        tuple(row["employment_includes"]),
     )
 
 
 async def add_programme(conn: asyncpg.Connection, p: Programme) -> bool:
     done = await conn.fetchval(
         """INSERT INTO programmes (programme_id, institute_id, name, track, field, hours,
-                                   capacity, project_work_share, training_site, skills)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                   capacity, project_work_share, training_site, skills,
+                                   employment_includes)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            ON CONFLICT DO NOTHING RETURNING 1""",
         p.programme_id,
         p.institute_id,
@@ -71,6 +73,7 @@ async def add_programme(conn: asyncpg.Connection, p: Programme) -> bool:
         p.project_work_share,
         p.training_site,
         list(p.skills),
+        list(p.employment_includes),
     )
     return done is not None
 

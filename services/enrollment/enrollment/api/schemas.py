@@ -48,6 +48,12 @@ class ProgrammeCreate(Strict):
         max_length=30,
         description="What the programme teaches; partner firms filter candidates on these.",
     )
+    employment_includes: list[Literal["start_up", "non_insured"]] = Field(
+        default_factory=list,
+        max_length=2,
+        description="Besides insured employment, what the programme's employment figures "
+        "count (start-ups, non-insured work); none by default, as the national portal.",
+    )
 
 
 class ProgrammePublic(ProgrammeCreate):

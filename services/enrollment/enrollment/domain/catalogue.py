@@ -17,6 +17,9 @@ from traintrack_shared.vocabulary import REGIONS
 ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Intensive K-Digital Training courses spend at least 30 % of their hours on projects.
 MIN_PROJECT_SHARE_INTENSIVE = 0.30
+# What a programme may count with employment besides insured jobs (the national portal
+# counts start-ups and non-insured work only where the programme says so).
+EMPLOYMENT_KINDS = ("start_up", "non_insured")
 
 
 class Track(StrEnum):
@@ -45,6 +48,7 @@ class Programme:
     project_work_share: float
     training_site: str | None
     skills: tuple[str, ...] = ()
+    employment_includes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ def define_programme(
     project_work_share: float,
     training_site: str | None = None,
     skills: Sequence[str] = (),
+    employment_includes: Sequence[str] = (),
 ) -> Programme:
     _check_id(programme_id, "programme_id")
     if not 1 <= hours <= 3000:
@@ -167,6 +172,12 @@ def define_programme(
             "K-Digital Training courses spend at least 30 % of their hours on project work",
             field="project_work_share",
         )
+    unknown = sorted(set(employment_includes) - set(EMPLOYMENT_KINDS))
+    if unknown:
+        raise Rejected(
+            f"unknown {unknown[0]!r}; one of {', '.join(EMPLOYMENT_KINDS)}",
+            field="employment_includes",
+        )
     return Programme(
         programme_id,
         institute_id,
@@ -178,6 +189,7 @@ def define_programme(
         project_work_share,
         training_site,
         tuple(sorted({s.strip().lower() for s in skills if s.strip()})),
+        tuple(k for k in EMPLOYMENT_KINDS if k in employment_includes),
     )
 
 

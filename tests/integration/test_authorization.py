@@ -127,6 +127,7 @@ DECLARED = {
     ("enrollment", "GET", "/v1/enrollments/at-risk"): {INSTITUTE, OPERATOR},
     ("enrollment", "POST", "/v1/enrollments/close-due"): {OPERATOR},
     ("enrollment", "POST", "/v1/cohorts/{cohort_id}/close"): {INSTITUTE, OPERATOR},
+    ("enrollment", "POST", "/v1/imports/trainees"): {INSTITUTE},
 }
 
 

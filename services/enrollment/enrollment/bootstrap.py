@@ -10,7 +10,7 @@ import asyncpg
 from fastapi import FastAPI
 
 from enrollment import closing, handlers
-from enrollment.api import catalogue, enrollments, trainees
+from enrollment.api import catalogue, enrollments, imports, trainees
 from enrollment.settings import EnrollmentSettings
 from traintrack_shared.http import create_service_app
 from traintrack_shared.settings import ServiceSettings
@@ -39,6 +39,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         "trainees' personal details; events carry pseudonymous ids only.",
         settings=settings,
         migrations=MIGRATIONS,
-        routers=[catalogue.router, trainees.router, enrollments.router],
+        routers=[catalogue.router, trainees.router, enrollments.router, imports.router],
         background=[close_due_enrollments],
     )

@@ -251,6 +251,11 @@ async def erase_personal_details(conn: asyncpg.Connection, trainee_id: str, at: 
            WHERE body->>'trainee_id' = $1 AND body ? 'name'""",
         trainee_id,
     )
+    # A bulk import's reference stays (a re-import must not register the person anew),
+    # but not the hash of their details.
+    await conn.execute(
+        "UPDATE trainee_refs SET fingerprint = NULL WHERE trainee_id = $1", trainee_id
+    )
     done = await conn.fetchval(
         "UPDATE trainees SET erased_at = $2 WHERE trainee_id = $1 "
         "AND erased_at IS NULL RETURNING 1",

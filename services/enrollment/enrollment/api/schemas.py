@@ -125,6 +125,36 @@ class TraineePublic(BaseModel):
     phone: str | None
 
 
+class TraineeImportRow(TraineeCreate):
+    """One CSV row of a bulk onboarding: a trainee and the cohort to enroll them in."""
+
+    ref: Id = Field(
+        description="The institute's own reference for the person (e.g. its student "
+        "number): a row whose ref and cohort were imported before is not imported again."
+    )
+    cohort_id: Id
+    applied_on: date | None = Field(default=None, description="Default: the day of import.")
+
+
+class ImportedTrainee(BaseModel):
+    row: int
+    ref: str
+    trainee_id: str
+    enrollment_id: str
+    status: Literal["created", "existing"] = Field(
+        description="`existing`: this ref and cohort were imported before (nothing changed)."
+    )
+
+
+class TraineeImportReport(BaseModel):
+    rows: int
+    accepted: int = Field(description="Enrollments made by this import.")
+    existing: int = Field(description="Rows imported before: their ids, nothing changed.")
+    rejected: int
+    errors: list[RowErrorPublic]
+    trainees: list[ImportedTrainee]
+
+
 class ConsentUpdate(Strict):
     share_with_firms: bool
 

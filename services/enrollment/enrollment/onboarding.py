@@ -57,7 +57,7 @@ class OnboardResult:
 
 
 @dataclass
-class _State:
+class Batch:
     """What the batch knows, growing as rows are decided."""
 
     refs: dict[str, bulk_store.KnownRef]
@@ -82,7 +82,7 @@ async def onboard(
     result, now = OnboardResult(), datetime.now(UTC)
     for row in rows:
         try:
-            done = _decide(row, actor.institute_id, state, now)
+            done = decide(row, actor.institute_id, state, now)
         except Rejected as refused:
             result.errors.append(
                 RowError(row.number, refused.field or "ref", refused.detail, refused.status)
@@ -98,7 +98,7 @@ async def onboard(
     return result
 
 
-async def _load(conn: asyncpg.Connection, institute_id: str, rows: Sequence[OnboardRow]) -> _State:
+async def _load(conn: asyncpg.Connection, institute_id: str, rows: Sequence[OnboardRow]) -> Batch:
     await bulk_store.lock_institute(conn, institute_id)
     cohort_ids = sorted({r.cohort_id for r in rows})
     await bulk_store.lock_cohorts(conn, cohort_ids)
@@ -108,7 +108,7 @@ async def _load(conn: asyncpg.Connection, institute_id: str, rows: Sequence[Onbo
         if c.institute_id == institute_id
     }
     refs = await bulk_store.known_refs(conn, institute_id, sorted({r.ref for r in rows}))
-    return _State(
+    return Batch(
         refs,
         cohorts,
         await bulk_store.seats_taken(conn, sorted(cohorts)),
@@ -116,7 +116,7 @@ async def _load(conn: asyncpg.Connection, institute_id: str, rows: Sequence[Onbo
     )
 
 
-def _decide(row: OnboardRow, institute_id: str, state: _State, now: datetime) -> Onboarded | None:
+def decide(row: OnboardRow, institute_id: str, state: Batch, now: datetime) -> Onboarded | None:
     """An existing enrollment's ids, or None with the new one (and the trainee, if new)
     queued in `state`; a refused row leaves `state` as it was."""
     cohort = state.cohorts.get(row.cohort_id)
@@ -182,7 +182,7 @@ def _identity(
 
 
 async def _write(
-    conn: asyncpg.Connection, actor: Actor, state: _State
+    conn: asyncpg.Connection, actor: Actor, state: Batch
 ) -> tuple[list[Onboarded], list[RowError]]:
     assert actor.institute_id is not None
     await bulk_store.add_trainees(conn, state.trainees, by=actor.name)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from kafka import KafkaProducer
 
-from tests.e2e.conftest import enroll_over_http
+from tests.e2e.conftest import ENROLLMENT_CONSUMER, enroll_over_http
 from tests.utils import catalogue
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack_shared import codec
@@ -159,6 +159,6 @@ async def test_unsigned_foreign_and_invalid_submissions_are_dead_lettered_and_th
     assert "unsigned submission" in reasons[0]
     assert "not found" in reasons[1]
     assert "not a training day" in reasons[2]
-    assert {header(d, "dlq-consumer") for d in dead} == {b"enrollment-e2e"}
+    assert {header(d, "dlq-consumer") for d in dead} == {ENROLLMENT_CONSUMER.encode()}
     march = await recorded_days(running, enrollment, 1)
     assert march["training_days"] - march["unrecorded"] == 1  # only the good one

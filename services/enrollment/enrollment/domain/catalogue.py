@@ -83,17 +83,16 @@ class Cohort:
     def why_not(self, day: date) -> str | None:
         """Why `day` is not a training day of the cohort; None when it is one."""
         if not self.starts_on <= day <= self.ends_on:
-            return (
-                f"{day} lies outside cohort {self.cohort_id} ({self.starts_on} to {self.ends_on})"
-            )
-        if day.weekday() >= 5:
-            return f"{day} is a weekend day"
-        holiday = calendar.public_holiday(day)
-        if holiday is not None:
-            return f"{day} is a public holiday ({holiday}), not a training day"
-        if day in self.closed_days:
-            return f"{day} is a closed day of cohort {self.cohort_id}, not a training day"
-        return None
+            reason = f"lies outside cohort {self.cohort_id} ({self.starts_on} to {self.ends_on})"
+        elif day.weekday() >= 5:
+            reason = "is a weekend day"
+        elif (holiday := calendar.public_holiday(day)) is not None:
+            reason = f"is a public holiday ({holiday})"
+        elif day in self.closed_days:
+            reason = f"is a closed day of cohort {self.cohort_id}"
+        else:
+            return None
+        return f"{day} {reason}: not a training day"
 
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)

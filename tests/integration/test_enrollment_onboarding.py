@@ -163,3 +163,11 @@ async def test_a_file_without_the_required_columns_is_refused(client, keys):
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["field"] == "ref"
+
+
+async def test_an_unreadable_csv_gets_a_problem_not_a_server_error(client, keys):
+    response = await send(
+        client, keys, ["s-100," + "가" * 140_000 + f",,,1999,30,job_seeker,,{BIG},"]
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body"

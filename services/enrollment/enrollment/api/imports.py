@@ -54,11 +54,14 @@ async def import_trainees(
     lines = await _lines(request)
     parsed: list[onboarding.OnboardRow] = []
     errors: list[RowErrorPublic] = []
-    for row in _parse(lines):
-        if isinstance(row, RowErrorPublic):
-            errors.append(row)
-        else:
-            parsed.append(row)
+    try:
+        for row in _parse(lines):
+            if isinstance(row, RowErrorPublic):
+                errors.append(row)
+            else:
+                parsed.append(row)
+    except csv.Error as error:  # e.g. a field beyond the csv module's size limit
+        raise Rejected(f"unreadable CSV: {error}", field="body") from error
     if errors and errors[0].row == 0:
         raise Rejected(errors[0].message, field=errors[0].field)
     done: list[onboarding.Onboarded] = []

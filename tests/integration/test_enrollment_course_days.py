@@ -477,3 +477,17 @@ async def test_the_api_closes_due_enrollments_by_itself_every_so_often(app, plat
             timeout=20,
         )
     assert closed
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/cohorts/a%00b"),
+        ("POST", "/v1/cohorts/a%00b/close"),
+        ("GET", "/v1/enrollments/at-risk?cohort_id=a%00b"),
+    ],
+)
+async def test_an_id_the_store_cannot_hold_gets_a_problem_naming_it(client, keys, method, path):
+    response = await client.request(method, path, headers=as_(keys))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "cohort_id"

@@ -7,7 +7,13 @@ from dataclasses import asdict
 from fastapi import APIRouter, status
 
 from enrollment import closing, handlers, store
-from enrollment.api.deps import InstituteActor, OperatorActor, PoolDep, ReaderActor
+from enrollment.api.deps import (
+    CohortIdPath,
+    InstituteActor,
+    OperatorActor,
+    PoolDep,
+    ReaderActor,
+)
 from enrollment.api.schemas import (
     CohortClosed,
     CohortCreate,
@@ -91,7 +97,7 @@ async def list_cohorts(pool: PoolDep, actor: ReaderActor) -> list[CohortPublic]:
 
 
 @router.get("/cohorts/{cohort_id}")
-async def read_cohort(cohort_id: str, pool: PoolDep, actor: ReaderActor) -> CohortPublic:
+async def read_cohort(cohort_id: CohortIdPath, pool: PoolDep, actor: ReaderActor) -> CohortPublic:
     """One cohort (its institute, or an operator)."""
     async with pool.acquire() as conn:
         cohort = await store.get_cohort(conn, cohort_id)
@@ -102,7 +108,7 @@ async def read_cohort(cohort_id: str, pool: PoolDep, actor: ReaderActor) -> Coho
 
 
 @router.post("/cohorts/{cohort_id}/close")
-async def close_cohort(cohort_id: str, pool: PoolDep, actor: ReaderActor) -> CohortClosed:
+async def close_cohort(cohort_id: CohortIdPath, pool: PoolDep, actor: ReaderActor) -> CohortClosed:
     """Close an ended cohort now, without waiting for its grace period (its records are
     in): every enrollment still in training is completed at >= 80 % or not completed.
     Its institute or an operator; closing again changes nothing."""
@@ -117,7 +123,9 @@ async def close_cohort(cohort_id: str, pool: PoolDep, actor: ReaderActor) -> Coh
 
 
 @router.get("/cohorts/{cohort_id}/satisfaction")
-async def cohort_satisfaction(cohort_id: str, pool: PoolDep, actor: ReaderActor) -> Satisfaction:
+async def cohort_satisfaction(
+    cohort_id: CohortIdPath, pool: PoolDep, actor: ReaderActor
+) -> Satisfaction:
     """Satisfaction survey responses and their mean (0-100) for one cohort."""
     async with pool.acquire() as conn:
         cohort = await store.get_cohort(conn, cohort_id)

@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 
 from enrollment.commands import Actor
 from enrollment.settings import EnrollmentSettings
@@ -54,3 +54,7 @@ ReaderActor = Annotated[Actor, Depends(_institute_or_operator)]
 OperatorActor = Annotated[Actor, Depends(_operator)]
 SettingsDep = Annotated[EnrollmentSettings, Depends(_settings)]
 WarnBelow = Annotated[Fraction, Depends(_warn_below)]
+# Ids in paths and queries: what the store can hold (PostgreSQL text has no NUL).
+ID_PATTERN = r"^[A-Za-z0-9._-]+$"
+CohortIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+CohortIdQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=ID_PATTERN)]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from fractions import Fraction
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
 from enrollment import attendance, closing, handlers, store
 from enrollment.api.deps import (
+    CohortIdQuery,
     InstituteActor,
     OperatorActor,
     PoolDep,
@@ -89,7 +89,7 @@ async def list_at_risk(
     pool: PoolDep,
     actor: ReaderActor,
     warn_below: WarnBelow,
-    cohort_id: Annotated[str | None, Query(max_length=64)] = None,
+    cohort_id: CohortIdQuery = None,
     level: rules.RiskLevel | None = None,
 ) -> list[AtRiskEnrollment]:
     """Enrollments in training whose attendance is at risk now: `warning` (80 % still in

@@ -1,6 +1,7 @@
-"""Training days: weekdays less Korean public holidays (substitute holidays included) and a
-cohort's own closed days. Every expected day below is written out from the 2024 and 2025
-calendars."""
+"""Training days (weekdays less Korean public holidays, substitute holidays included, and a
+cohort's own closed days), the 80 % boundary on them, the warning before 80 % is lost, and
+closing at the course's end. Every expected day below is written out from the 2024 and
+2025 calendars."""
 
 from datetime import date, timedelta
 from fractions import Fraction

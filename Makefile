@@ -60,6 +60,7 @@ bench: setup
 	$(PY) bench/matching_round.py
 	$(PY) bench/matching_service_round.py
 	$(PY) bench/pipeline.py
+	$(PY) bench/onboarding.py
 
 chaos: setup
 	$(PY) -m bench.chaos

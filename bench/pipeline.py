@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["TRAINTRACK_TOPIC_PREFIX"] = f"bench{uuid.uuid4().hex[:6]}."
 
 import asyncpg  # noqa: E402
+import holidays  # noqa: E402
 import httpx  # noqa: E402
 from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
 from kafka import KafkaConsumer  # noqa: E402
@@ -179,9 +180,11 @@ async def seed(url: str, operator: str, institute: str) -> list[tuple[str, str]]
 
 
 def weekdays(first: date, count: int) -> list[date]:
+    """`count` training days from `first`: weekdays that are not Korean public holidays
+    (enrollment refuses attendance on those)."""
     days, day = [], first
     while len(days) < count:
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in holidays.country_holidays("KR", years=day.year):
             days.append(day)
         day += timedelta(days=1)
     return days

@@ -3,9 +3,14 @@
 A programme year as of late November 2026: a university K-Digital Platform, a regional
 ICT innovation square and an AI academy run intensive, credit and upskilling courses; the
 polytechnic's 59 learning factories (../shared/data/learning_factories.csv) are training
-sites of its campuses. Intensive cohorts started on 31 August and have twelve weeks of
-attendance, with a few trainees at risk of missing 80 % and a few who dropped out; the
-October credit course has ended, with completions and satisfaction surveys.
+sites of its campuses. Trainees are onboarded in bulk, one CSV per cohort. Intensive
+cohorts started on 31 August and have twelve weeks of attendance over Chuseok and the
+other autumn holidays (no attendance on those, nor on a cohort's closed day), with a few
+trainees at risk of missing 80 % and a few who dropped out; the October credit course and
+last year's cohorts have ended, with completions, satisfaction surveys and, in each, one
+trainee who stayed below 80 % and did not complete. A completer of the 2025 data course
+came back for the 2026 one (a repeat participant); the MLOps course trains employed
+workers upskilling.
 """
 
 from __future__ import annotations
@@ -98,7 +103,12 @@ INSTITUTES = {
 }
 
 TODAY = date(2026, 11, 20)  # the last recorded training day of the demo
-AUTUMN = (date(2026, 8, 31), date(2027, 2, 26))
+AUTUMN = (date(2026, 8, 31), date(2027, 2, 26))  # over Chuseok and four more holidays
+# Days a cohort declares closed besides public holidays (the Friday between Chuseok and
+# the National Foundation Day weekend).
+CLOSED_DAYS = {"dis-data-2026-2": [date(2026, 10, 2)]}
+# A completer of the first cohort comes back for the second: a repeat participant.
+REPEATS = {"dis-data-2026-1": "dis-data-2025-2"}
 
 
 @dataclass(frozen=True)
@@ -244,6 +254,10 @@ class Loader:
         self.keys = credentials["institutes"]
         self.http = httpx.Client(base_url=ENROLLMENT_URL, timeout=60)
         self.programmes: set[str] = set()
+        # Each onboarded person's CSV fields by trainee id (a repeat participant is sent
+        # again with the same ref and details), and the completers of each cohort.
+        self.people: dict[str, dict[str, str]] = {}
+        self.completers: dict[str, list[dict[str, Any]]] = {}
 
     def post(self, path: str, institute: str | None, **kwargs: Any) -> Any:
         headers = self.operator if institute is None else {"X-API-Key": self.keys[institute]}
@@ -268,7 +282,7 @@ class Loader:
         if not programme_id.startswith("kopo-lf-") and programme_id not in self.programmes:
             self.post("/v1/programmes", plan.institute, json=plan.programme)
             self.programmes.add(programme_id)
-        self.post(
+        opened = self.post(
             "/v1/cohorts",
             plan.institute,
             json={
@@ -276,62 +290,103 @@ class Loader:
                 "programme_id": plan.programme["programme_id"],
                 "starts_on": plan.starts_on.isoformat(),
                 "ends_on": plan.ends_on.isoformat(),
+                "closed_days": [d.isoformat() for d in CLOSED_DAYS.get(plan.cohort_id, [])],
             },
         )
-        enrollments = [self.enroll(plan) for _ in range(plan.trainees)]
-        left = self.attendance(plan, enrollments)
+        off = {date.fromisoformat(d) for d in opened["public_holidays"] + opened["closed_days"]}
+        enrollments = self.onboard(plan)
+        ended = plan.ends_on <= TODAY
+        # In an ended cohort, its last planned trainee attends too little to complete, and
+        # stays to the end (a returning participant, if any, comes after them).
+        struggling = enrollments[plan.trainees - 1]["enrollment_id"] if ended else None
+        # A returning participant attends well.
+        steady = {e["enrollment_id"] for e in enrollments[plan.trainees :]}
+        left = self.attendance(plan, enrollments, off, struggling, steady)
         staying = [e for e in enrollments if e["enrollment_id"] not in left]
-        if plan.ends_on <= TODAY:
+        if ended:
             self.finish(plan, staying)
         return staying
 
-    def enroll(self, plan: CohortPlan) -> dict[str, Any]:
+    def person(self, plan: CohortPlan, ref: str) -> dict[str, str]:
         rng = self.rng
-        trainee = self.post(
-            "/v1/trainees",
-            plan.institute,
-            json={
-                "birth_year": rng.randint(1984, 2004),
-                "name": rng.choice(FAMILY) + rng.choice(GIVEN),
-                "region_code": INSTITUTES[plan.institute][1]
-                if rng.random() < 0.8
-                else rng.choice(["11", "41", "44", "43", "30"]),
-                "status": "employed_worker"
-                if plan.programme["track"] == "employed_upskilling"
-                else rng.choice(["job_seeker"] * 9 + ["resident"]),
-                "consent_share_with_firms": rng.random() < 0.85,
-            },
-        )
-        enrollment: dict[str, Any] = self.post(
-            "/v1/enrollments",
-            plan.institute,
-            json={
-                "trainee_id": trainee["trainee_id"],
-                "cohort_id": plan.cohort_id,
-                "applied_on": (plan.starts_on - timedelta(days=rng.randint(5, 30))).isoformat(),
-            },
-        )
-        return enrollment
+        region = INSTITUTES[plan.institute][1]
+        upskilling = plan.programme["track"] == "employed_upskilling"
+        return {
+            "ref": ref,
+            "name": rng.choice(FAMILY) + rng.choice(GIVEN),
+            "birth_year": str(rng.randint(1984, 2004)),
+            "region_code": region
+            if rng.random() < 0.8
+            else rng.choice(["11", "41", "44", "43", "30"]),
+            "status": "employed_worker"
+            if upskilling
+            else rng.choice(["job_seeker"] * 9 + ["resident"]),
+            "consent_share_with_firms": "true" if rng.random() < 0.85 else "false",
+        }
 
-    def attendance(self, plan: CohortPlan, enrollments: list[dict[str, Any]]) -> set[str]:
-        """Attendance up to TODAY; the ids of enrollments that dropped out."""
+    def onboard(self, plan: CohortPlan) -> list[dict[str, Any]]:
+        """The cohort's trainees registered and enrolled with one CSV (bulk onboarding);
+        a completer of the programme's previous cohort comes back as a repeat participant."""
+        people = [self.person(plan, f"{plan.cohort_id}-{n:03d}") for n in range(plan.trainees)]
+        earlier = self.completers.get(REPEATS.get(plan.cohort_id, ""), [])
+        if earlier:
+            people.append(self.people[earlier[0]["trainee_id"]])
+        columns = [*people[0], "cohort_id", "applied_on"]
+        rows = [",".join(columns)]
+        for fields in people:
+            applied_on = plan.starts_on - timedelta(days=self.rng.randint(5, 30))
+            rows.append(",".join([*fields.values(), plan.cohort_id, applied_on.isoformat()]))
+        report = self.post(
+            "/v1/imports/trainees",
+            plan.institute,
+            content="\n".join(rows),
+            headers={"content-type": "text/csv"},
+        )
+        if report["errors"]:
+            raise RuntimeError(f"demo: onboarding {plan.cohort_id}: {report['errors'][:3]}")
+        enrollments = []
+        for made, fields in zip(report["trainees"], people, strict=True):
+            self.people[made["trainee_id"]] = fields
+            enrollments.append(
+                {"trainee_id": made["trainee_id"], "enrollment_id": made["enrollment_id"]}
+            )
+        return enrollments
+
+    def attendance(
+        self,
+        plan: CohortPlan,
+        enrollments: list[dict[str, Any]],
+        off: set[date],
+        struggling: str | None,
+        steady: set[str],
+    ) -> set[str]:
+        """Attendance on the training days up to TODAY (public holidays and the cohort's
+        closed days left out); the ids of enrollments that dropped out."""
         rng = self.rng
         span = (min(plan.ends_on, TODAY) - plan.starts_on).days + 1
-        days = [d for d in (plan.starts_on + timedelta(n) for n in range(span)) if d.weekday() < 5]
+        days = [
+            d
+            for d in (plan.starts_on + timedelta(n) for n in range(span))
+            if d.weekday() < 5 and d not in off
+        ]
         rows = ["trainee_id,enrollment_id,day,status,check_in,check_out"]
         leavers: list[tuple[dict[str, Any], date]] = []
         for enrollment in enrollments:
             # Most attend well; about one in eight struggles; a few leave.
             p_absent = rng.choice([0.02] * 6 + [0.06] * 3 + [0.3])
             leaves_on = days[rng.randrange(15, len(days))] if rng.random() < 0.08 else None
-            for day in days:
+            if enrollment["enrollment_id"] in steady:
+                p_absent = 0.02
+            if enrollment["enrollment_id"] in steady or enrollment["enrollment_id"] == struggling:
+                leaves_on = None
+            for n, day in enumerate(days):
                 if leaves_on and day >= leaves_on:
                     leavers.append((enrollment, day))
                     break
                 roll = rng.random()
                 status = (
                     "absent"
-                    if roll < p_absent
+                    if roll < p_absent or (enrollment["enrollment_id"] == struggling and n % 3 == 0)
                     else "excused"
                     if roll < p_absent + 0.01
                     else "late"
@@ -366,7 +421,9 @@ class Loader:
         return {e["enrollment_id"] for e, _ in leavers}
 
     def finish(self, plan: CohortPlan, enrollments: list[dict[str, Any]]) -> None:
-        """Completions and surveys; below 80 % a trainee stays enrolled, not completed."""
+        """Completions and surveys; then the institute closes the cohort, so that whoever
+        stayed below 80 % is not completed (미수료) rather than in training for ever."""
+        completed = self.completers.setdefault(plan.cohort_id, [])
         for enrollment in enrollments:
             ids = {
                 "trainee_id": enrollment["trainee_id"],
@@ -379,6 +436,7 @@ class Loader:
             )
             if response.status_code != 200:
                 continue
+            completed.append(enrollment)
             self.post(
                 "/v1/surveys",
                 plan.institute,
@@ -388,6 +446,11 @@ class Loader:
                     "submitted_on": plan.ends_on.isoformat(),
                 },
             )
+        closed = self.http.post(
+            f"/v1/cohorts/{plan.cohort_id}/close", headers={"X-API-Key": self.keys[plan.institute]}
+        )
+        if closed.status_code == 200:
+            log.info("demo: %s closed: %s", plan.cohort_id, closed.json())
 
 
 def load_demo(credentials: dict[str, Any], *, seed: int = 2026) -> None:

@@ -183,6 +183,27 @@ def test_the_outcomes_endpoints_are_open_to_exactly_these_roles(tmp_path):
     assert opened == OUTCOMES_PUBLIC
 
 
+# Who may call each endpoint, written out by hand for the endpoints added since the matrix
+# was first generated: the routes must declare exactly these roles (the refusal test above
+# then proves every other role is refused).
+DECLARED = {
+    ("enrollment", "GET", "/v1/enrollments/at-risk"): {INST, OPER},
+    ("enrollment", "POST", "/v1/enrollments/close-due"): {OPER},
+    ("enrollment", "POST", "/v1/cohorts/{cohort_id}/close"): {INST, OPER},
+    ("enrollment", "POST", "/v1/imports/trainees"): {INST},
+}
+
+
+@pytest.mark.parametrize(("service", "method", "path"), sorted(DECLARED))
+def test_new_endpoints_declare_exactly_the_roles_written_here(tmp_path, service, method, path):
+    keyring = tmp_path / "keyring.json"
+    keyring.write_text("[]")
+    create_app, settings_class = SERVICES[service]
+    app = create_app(settings_class(keyring_file=keyring))
+    [route] = [r for m, r in operations(app) if m == method and r.path == path]
+    assert set(allowed_roles(route)) == DECLARED[service, method, path]
+
+
 def test_the_matrix_of_every_endpoint_and_role_is_written_out(tmp_path):
     """The whole matrix, service by service, kept as test-artifacts/authorization-matrix.md;
     what it says is what the refusal test above enforces."""

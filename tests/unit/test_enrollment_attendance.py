@@ -23,14 +23,16 @@ P, L, A, E = (
     AttendanceStatus.ABSENT,
     AttendanceStatus.EXCUSED,
 )
-# Mon 2026-03-02 .. Fri 2026-04-10: 22 training days in March, 8 in April.
+# Mon 2026-03-02 .. Fri 2026-04-10. Monday 2 March is the substitute holiday for
+# Independence Movement Day (Sunday 1 March): 21 training days in March, 8 in April.
 COHORT = Cohort("kdt-1", "prog", "inst", date(2026, 3, 2), date(2026, 4, 10), 30)
 MARCH = [d for d in COHORT.training_days() if d.month == 3]
 APRIL = [d for d in COHORT.training_days() if d.month == 4]
 
 
-def test_training_days_are_the_weekdays_of_the_course():
-    assert len(MARCH) == 22 and len(APRIL) == 8
+def test_training_days_are_the_weekdays_of_the_course_less_public_holidays():
+    assert len(MARCH) == 21 and len(APRIL) == 8
+    assert MARCH[0] == date(2026, 3, 3)
     assert all(d.weekday() < 5 for d in COHORT.training_days())
 
 
@@ -40,35 +42,35 @@ def test_a_month_counts_only_its_own_training_days():
         month_summary(COHORT, records, "2026-03"),
         month_summary(COHORT, records, "2026-04"),
     )
-    assert (march.training_days, march.attended, march.rate) == (22, 22, 1)
+    assert (march.training_days, march.attended, march.rate) == (21, 21, 1)
     assert (april.training_days, april.attended, april.unrecorded) == (8, 0, 6)
 
 
 def test_excused_days_leave_the_denominator():
     records = dict.fromkeys(MARCH, P) | {MARCH[0]: E, MARCH[1]: E, MARCH[2]: A}
     march = month_summary(COHORT, records, "2026-03")
-    assert march.countable == 20
-    assert march.rate == pytest.approx(19 / 20)
+    assert march.countable == 19
+    assert march.rate == pytest.approx(18 / 19)
 
 
 def test_every_third_late_arrival_costs_a_day():
     records = dict.fromkeys(MARCH, P) | dict.fromkeys(MARCH[:7], L)
-    assert month_summary(COHORT, records, "2026-03").attended == 22 - 2
+    assert month_summary(COHORT, records, "2026-03").attended == 21 - 2
 
 
 def test_a_month_is_at_risk_once_perfect_attendance_can_no_longer_reach_80_percent():
-    # March has 22 training days; 80 % of them is 17.6.
+    # March has 21 training days; 80 % of them is 16.8.
     four_absent = dict.fromkeys(MARCH[:4], A)
     five_absent = dict.fromkeys(MARCH[:5], A)
-    assert not month_summary(COHORT, four_absent, "2026-03").at_risk  # 18/22 = 81.8 %
-    assert month_summary(COHORT, five_absent, "2026-03").at_risk  # 17/22 = 77.3 %
+    assert not month_summary(COHORT, four_absent, "2026-03").at_risk  # 17/21 = 81.0 %
+    assert month_summary(COHORT, five_absent, "2026-03").at_risk  # 16/21 = 76.2 %
 
 
 def test_risk_names_the_month_and_the_course_separately():
     # April has 8 days: two absences there put the month at risk (6/8 = 75 %), not the course.
     risks = risks_after(COHORT, dict.fromkeys(APRIL[:2], A), APRIL[1])
     assert [(r.scope, r.period) for r in risks] == [("month", "2026-04")]
-    many = dict.fromkeys(COHORT.training_days()[:7], A)  # 23/30 = 76.7 % at best
+    many = dict.fromkeys(COHORT.training_days()[:7], A)  # 22/29 = 75.9 % at best
     scopes = {r.scope for r in risks_after(COHORT, many, COHORT.training_days()[6])}
     assert "course" in scopes
 
@@ -77,11 +79,11 @@ def test_the_rate_to_date_ignores_days_still_to_come():
     records = dict.fromkeys(MARCH[:10], P) | {MARCH[10]: A}
     so_far = to_date_summary(COHORT, records, MARCH[10])
     assert (so_far.training_days, so_far.attended) == (11, 10)
-    assert course_summary(COHORT, records).unrecorded == 30 - 11
+    assert course_summary(COHORT, records).unrecorded == 29 - 11
 
 
-def test_a_day_outside_the_course_or_on_a_weekend_is_refused():
-    for day in (date(2026, 3, 7), date(2026, 4, 13), date(2026, 2, 27)):
+def test_a_day_outside_the_course_on_a_weekend_or_a_holiday_is_refused():
+    for day in (date(2026, 3, 7), date(2026, 4, 13), date(2026, 2, 27), date(2026, 3, 2)):
         with pytest.raises(Rejected) as refused:
             check_day(COHORT, AttendanceDay(day, P, time(9), time(18)))
         assert refused.value.field == "day"
@@ -128,5 +130,6 @@ def test_a_december_month_ends_on_the_31st():
     december = [d for d in winter.training_days() if d.month == 12]
     records = dict.fromkeys(december, P)
     summary = month_summary(winter, records, "2026-12")
-    assert summary.training_days == len(december) == 23
-    assert summary.attended == 23 and summary.unrecorded == 0
+    # 23 weekdays, less Christmas Day (a Friday).
+    assert summary.training_days == len(december) == 22
+    assert summary.attended == 22 and summary.unrecorded == 0

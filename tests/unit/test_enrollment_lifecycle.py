@@ -134,3 +134,16 @@ def test_a_cohort_takes_the_programme_capacity_unless_smaller():
             programme(), cohort_id="c-1", starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 1)
         )
     assert refused.value.field == "ends_on"
+
+
+def test_a_programme_counts_start_ups_or_non_insured_work_only_when_it_says_so():
+    assert programme().employment_includes == ()
+    assert programme(
+        employment_includes=["non_insured", "start_up", "start_up"]
+    ).employment_includes == (
+        "start_up",
+        "non_insured",
+    )
+    with pytest.raises(Rejected) as refused:
+        programme(employment_includes=["freelance"])
+    assert refused.value.field == "employment_includes"

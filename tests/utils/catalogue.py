@@ -7,8 +7,10 @@ from typing import Any
 
 import httpx
 
-# Mon 2026-03-02 .. Fri 2026-04-10: 22 training days in March, 8 in April.
-STARTS, ENDS = date(2026, 3, 2), date(2026, 4, 10)
+# Tue 2026-03-03 .. Fri 2026-04-10: 21 training days in March, 8 in April, no public
+# holiday (Monday 2 March is the substitute holiday for Independence Movement Day, so every
+# weekday from STARTS on is a training day).
+STARTS, ENDS = date(2026, 3, 3), date(2026, 4, 10)
 
 
 async def seed(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 
 import asyncpg
 
@@ -42,7 +43,7 @@ class _Batch:
     enrollments: dict[str, Enrollment]
     cohorts: dict[str, Cohort]
     records: dict[str, dict[date, rules.AttendanceStatus]]
-    alerted: set[tuple[str, str, str]]
+    alerted: set[store.Alert]
 
 
 async def _load(conn: asyncpg.Connection, rows: Sequence[RecordAttendance]) -> _Batch:
@@ -76,7 +77,12 @@ def _check(row: RecordAttendance, actor: Actor, batch: _Batch) -> rules.Attendan
 
 
 async def record_attendance(
-    rows: Sequence[RecordAttendance], actor: Actor, conn: asyncpg.Connection, *, first_row: int = 1
+    rows: Sequence[RecordAttendance],
+    actor: Actor,
+    conn: asyncpg.Connection,
+    *,
+    first_row: int = 1,
+    warn_below: Fraction = rules.WARNING_MARGIN,
 ) -> BatchResult:
     batch = await _load(conn, rows)
     result = BatchResult()
@@ -91,15 +97,24 @@ async def record_attendance(
     for enrollment_id, day in accepted:
         batch.records[enrollment_id][day.day] = day.status
     await store.upsert_attendance(conn, accepted)
-    emitted = [*_recorded_events(accepted, batch), *await _new_risks(conn, accepted, batch)]
+    emitted = [
+        *_recorded_events(accepted, batch),
+        *await _new_risks(conn, accepted, batch, warn_below),
+    ]
     await outbox.add_events(conn, emitted, source=events.SOURCE)
     result.accepted = len(accepted)
     return result
 
 
-async def record_one(row: RecordAttendance, actor: Actor, conn: asyncpg.Connection) -> None:
+async def record_one(
+    row: RecordAttendance,
+    actor: Actor,
+    conn: asyncpg.Connection,
+    *,
+    warn_below: Fraction = rules.WARNING_MARGIN,
+) -> None:
     """A single day: its error, if any, is raised rather than reported."""
-    result = await record_attendance([row], actor, conn)
+    result = await record_attendance([row], actor, conn, warn_below=warn_below)
     if result.errors:
         error = result.errors[0]
         raise Rejected(error.message, field=error.field, status=error.status)
@@ -126,7 +141,10 @@ def _recorded_events(
 
 
 async def _new_risks(
-    conn: asyncpg.Connection, accepted: list[tuple[str, rules.AttendanceDay]], batch: _Batch
+    conn: asyncpg.Connection,
+    accepted: list[tuple[str, rules.AttendanceDay]],
+    batch: _Batch,
+    warn_below: Fraction,
 ) -> list[EventData]:
     latest: dict[str, date] = {}
     touched: dict[str, set[date]] = {}
@@ -134,18 +152,30 @@ async def _new_risks(
         latest[enrollment_id] = max(day.day, latest.get(enrollment_id, day.day))
         touched.setdefault(enrollment_id, set()).add(day.day)
     emitted: list[EventData] = []
-    alerts: list[tuple[str, str, str, date]] = []
+    alerts: list[tuple[store.Alert, date]] = []
     for enrollment_id, days in touched.items():
         enrollment = batch.enrollments[enrollment_id]
         cohort, records = batch.cohorts[enrollment.cohort_id], batch.records[enrollment_id]
         risks = {
-            (r.scope, r.period): r for d in days for r in rules.risks_after(cohort, records, d)
+            (r.scope, r.period): r
+            for d in days
+            for r in rules.risks_after(cohort, records, d, warn_below)
         }
         for (scope, period), risk in sorted(risks.items()):
-            if (enrollment_id, scope, period) in batch.alerted:
+            if not _news(batch.alerted, (enrollment_id, scope, period), risk.level):
                 continue
-            batch.alerted.add((enrollment_id, scope, period))
-            alerts.append((enrollment_id, scope, period, latest[enrollment_id]))
+            alert = (enrollment_id, scope, period, risk.level.value)
+            batch.alerted.add(alert)
+            alerts.append((alert, latest[enrollment_id]))
             emitted.append(events.attendance_at_risk(enrollment, risk, latest[enrollment_id]))
     await store.add_alerts(conn, alerts)
     return emitted
+
+
+def _news(alerted: set[store.Alert], where: tuple[str, str, str], level: rules.RiskLevel) -> bool:
+    """Each level is announced once per period; a warning never after 80 % was already
+    announced unreachable (a period that jumps past both hears only `unreachable`)."""
+    unreachable = (*where, rules.RiskLevel.UNREACHABLE.value) in alerted
+    if level is rules.RiskLevel.WARNING:
+        return not unreachable and (*where, rules.RiskLevel.WARNING.value) not in alerted
+    return not unreachable

@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 
+import asyncpg
 from fastapi import FastAPI
 
-from enrollment.api import catalogue, enrollments, trainees
+from enrollment import closing, handlers
+from enrollment.api import catalogue, enrollments, imports, trainees
 from enrollment.settings import EnrollmentSettings
 from traintrack_shared.http import create_service_app
 from traintrack_shared.settings import ServiceSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or EnrollmentSettings()
+    assert isinstance(settings, EnrollmentSettings)
+
+    async def close_due_enrollments(pool: asyncpg.Pool) -> None:
+        while True:
+            try:
+                await closing.close_due(
+                    pool, today=handlers.today(), grace_days=settings.completion_grace_days
+                )
+            except Exception:  # a background loop: it must outlive any one failure
+                log.exception("closing enrollments failed; trying again")
+            await asyncio.sleep(settings.close_interval_seconds)
+
     return create_service_app(
         service="enrollment",
         description="Institutes register trainees and enrollments. The only store of "
         "trainees' personal details; events carry pseudonymous ids only.",
-        settings=settings or EnrollmentSettings(),
+        settings=settings,
         migrations=MIGRATIONS,
-        routers=[catalogue.router, trainees.router, enrollments.router],
+        routers=[catalogue.router, trainees.router, enrollments.router, imports.router],
+        background=[close_due_enrollments],
     )

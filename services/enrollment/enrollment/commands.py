@@ -65,6 +65,7 @@ class DefineProgramme:
     project_work_share: float
     training_site: str | None = None
     skills: tuple[str, ...] = ()
+    employment_includes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class OpenCohort:
     starts_on: date
     ends_on: date
     capacity: int | None = None
+    closed_days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)

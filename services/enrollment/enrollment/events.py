@@ -39,6 +39,8 @@ def cohort_opened(
         ends_on=cohort.ends_on,
         training_site=programme.training_site,
         skills=list(programme.skills),
+        closed_days=list(cohort.closed_days),
+        employment_includes=list(programme.employment_includes),  # type: ignore[arg-type]
     )
 
 
@@ -62,7 +64,8 @@ def trainee_erased(trainee_id: str, at: datetime) -> contracts.TraineeErased:
     return contracts.TraineeErased(trainee_id=trainee_id, erased_at=at)
 
 
-def trainee_enrolled(enrollment: Enrollment) -> contracts.TraineeEnrolled:
+def trainee_enrolled(enrollment: Enrollment, trainee_status: str) -> contracts.TraineeEnrolled:
+    """`trainee_status`: the trainee's status when enrolling (outcome populations)."""
     assert enrollment.enrolled_on is not None
     return contracts.TraineeEnrolled(
         trainee_id=enrollment.trainee_id,
@@ -70,6 +73,7 @@ def trainee_enrolled(enrollment: Enrollment) -> contracts.TraineeEnrolled:
         institute_id=enrollment.institute_id,
         cohort_id=enrollment.cohort_id,
         enrolled_on=enrollment.enrolled_on,
+        trainee_status=trainee_status,  # type: ignore[arg-type]
     )
 
 
@@ -98,6 +102,7 @@ def attendance_at_risk(
         period=risk.period,
         best_possible_rate=_rate(risk.summary.best_possible),
         detected_on=detected_on,
+        level=risk.level.value,
     )
 
 
@@ -111,6 +116,20 @@ def enrollment_completed(enrollment: Enrollment, rate: Fraction) -> contracts.En
         attendance_rate=_rate(rate),
         early_employment=enrollment.hired_on is not None,
         hired_on=enrollment.hired_on,
+    )
+
+
+def enrollment_not_completed(
+    enrollment: Enrollment, rate: Fraction, decided_on: date
+) -> contracts.EnrollmentNotCompleted:
+    assert enrollment.ended_on is not None
+    return contracts.EnrollmentNotCompleted(
+        trainee_id=enrollment.trainee_id,
+        enrollment_id=enrollment.enrollment_id,
+        cohort_id=enrollment.cohort_id,
+        ended_on=enrollment.ended_on,
+        attendance_rate=_rate(rate),
+        decided_on=decided_on,
     )
 
 

@@ -82,6 +82,7 @@ async def open_cohort(cmd: OpenCohort, actor: Actor, conn: asyncpg.Connection) -
         starts_on=cmd.starts_on,
         ends_on=cmd.ends_on,
         capacity=cmd.capacity,
+        closed_days=cmd.closed_days,
     )
     if not await store.add_cohort(conn, cohort):
         raise Conflict(f"cohort {cmd.cohort_id} exists", field="cohort_id")
@@ -180,7 +181,7 @@ async def apply_enrollment(
     if not await store.add_enrollment(conn, enrollment):
         raise Conflict(f"trainee already enrolled in cohort {cmd.cohort_id}", field="cohort_id")
     if enrollment.status is EnrollmentStatus.ENROLLED:
-        await _emit(conn, events.trainee_enrolled(enrollment))
+        await _emit(conn, events.trainee_enrolled(enrollment, trainee.status))
     return enrollment
 
 
@@ -223,7 +224,9 @@ async def admit_enrollment(
         enrolled_on=cmd.enrolled_on,
     )
     await store.save_enrollment(conn, admitted)
-    await _emit(conn, events.trainee_enrolled(admitted))
+    trainee = await store.get_trainee(conn, admitted.trainee_id)
+    assert trainee is not None  # an enrollment's trainee exists (foreign key)
+    await _emit(conn, events.trainee_enrolled(admitted, trainee.status))
     return admitted
 
 

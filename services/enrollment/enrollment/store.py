@@ -9,7 +9,7 @@ import asyncpg
 
 from enrollment.domain.attendance import AttendanceDay, AttendanceStatus
 from enrollment.domain.catalogue import Cohort, Institute, Programme, Track
-from enrollment.domain.enrollments import DropReason, Enrollment, EnrollmentStatus
+from enrollment.domain.enrollments import SEAT_HOLDERS, DropReason, Enrollment, EnrollmentStatus
 from enrollment.domain.trainees import PersonalDetails, Trainee
 
 # ---------------------------------------------------------------- catalogue
@@ -52,14 +52,16 @@ def _programme(row: asyncpg.Record) -> Programme:
         float(row["project_work_share"]),
         row["training_site"],
         tuple(row["skills"]),
+        tuple(row["employment_includes"]),
     )
 
 
 async def add_programme(conn: asyncpg.Connection, p: Programme) -> bool:
     done = await conn.fetchval(
         """INSERT INTO programmes (programme_id, institute_id, name, track, field, hours,
-                                   capacity, project_work_share, training_site, skills)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                   capacity, project_work_share, training_site, skills,
+                                   employment_includes)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            ON CONFLICT DO NOTHING RETURNING 1""",
         p.programme_id,
         p.institute_id,
@@ -71,6 +73,7 @@ async def add_programme(conn: asyncpg.Connection, p: Programme) -> bool:
         p.project_work_share,
         p.training_site,
         list(p.skills),
+        list(p.employment_includes),
     )
     return done is not None
 
@@ -97,20 +100,22 @@ def _cohort(row: asyncpg.Record) -> Cohort:
         row["starts_on"],
         row["ends_on"],
         row["capacity"],
+        tuple(row["closed_days"]),
     )
 
 
 async def add_cohort(conn: asyncpg.Connection, c: Cohort) -> bool:
     done = await conn.fetchval(
         """INSERT INTO cohorts (cohort_id, programme_id, institute_id, starts_on, ends_on,
-                                capacity)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1""",
+                                capacity, closed_days)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1""",
         c.cohort_id,
         c.programme_id,
         c.institute_id,
         c.starts_on,
         c.ends_on,
         c.capacity,
+        list(c.closed_days),
     )
     return done is not None
 
@@ -142,9 +147,23 @@ async def seats_taken(conn: asyncpg.Connection, cohort_id: str) -> int:
     count: int = await conn.fetchval(
         "SELECT count(*) FROM enrollments WHERE cohort_id = $1 AND status = ANY($2)",
         cohort_id,
-        ["enrolled", "completed", "completed_early_employment"],
+        [s.value for s in SEAT_HOLDERS],
     )
     return count
+
+
+async def status_counts(
+    conn: asyncpg.Connection, cohort_ids: list[str]
+) -> dict[str, dict[str, int]]:
+    rows = await conn.fetch(
+        "SELECT cohort_id, status, count(*) AS n FROM enrollments "
+        "WHERE cohort_id = ANY($1) GROUP BY cohort_id, status",
+        cohort_ids,
+    )
+    found: dict[str, dict[str, int]] = {c: {} for c in cohort_ids}
+    for r in rows:
+        found[r["cohort_id"]][r["status"]] = r["n"]
+    return found
 
 
 # ---------------------------------------------------------------- trainees
@@ -232,6 +251,11 @@ async def erase_personal_details(conn: asyncpg.Connection, trainee_id: str, at: 
            WHERE body->>'trainee_id' = $1 AND body ? 'name'""",
         trainee_id,
     )
+    # A bulk import's reference stays (a re-import must not register the person anew),
+    # but not the hash of their details.
+    await conn.execute(
+        "UPDATE trainee_refs SET fingerprint = NULL WHERE trainee_id = $1", trainee_id
+    )
     done = await conn.fetchval(
         "UPDATE trainees SET erased_at = $2 WHERE trainee_id = $1 "
         "AND erased_at IS NULL RETURNING 1",
@@ -303,6 +327,42 @@ async def enrollments_by_id(conn: asyncpg.Connection, ids: list[str]) -> dict[st
     return {r["enrollment_id"]: _enrollment(r) for r in rows}
 
 
+async def save_enrollments(conn: asyncpg.Connection, changed: list[Enrollment]) -> None:
+    await conn.executemany(
+        "UPDATE enrollments SET status = $2, ended_on = $3 WHERE enrollment_id = $1",
+        [(e.enrollment_id, e.status.value, e.ended_on) for e in changed],
+    )
+
+
+async def due_for_closing(
+    conn: asyncpg.Connection, *, today: date, grace_days: int, limit: int
+) -> list[tuple[Enrollment, date]]:
+    """Enrollments in training whose cohort ended more than `grace_days` ago, with the
+    day the platform learnt of each, locked (those another transaction holds are left for
+    the next round). The domain decides which of them are due."""
+    rows = await conn.fetch(
+        """SELECT e.*, (e.recorded_at AT TIME ZONE 'UTC')::date AS known_on
+           FROM enrollments e JOIN cohorts c USING (cohort_id)
+           WHERE e.status = 'enrolled' AND c.ends_on + $2::int < $1::date
+             AND (e.recorded_at AT TIME ZONE 'UTC')::date + $2::int < $1::date
+           ORDER BY e.enrollment_id LIMIT $3
+           FOR UPDATE OF e SKIP LOCKED""",
+        today,
+        grace_days,
+        limit,
+    )
+    return [(_enrollment(r), r["known_on"]) for r in rows]
+
+
+async def in_training(conn: asyncpg.Connection, cohort_id: str) -> list[Enrollment]:
+    rows = await conn.fetch(
+        "SELECT * FROM enrollments WHERE cohort_id = $1 AND status = 'enrolled' "
+        "ORDER BY enrollment_id FOR UPDATE",
+        cohort_id,
+    )
+    return [_enrollment(r) for r in rows]
+
+
 # ---------------------------------------------------------------- attendance and surveys
 
 
@@ -337,22 +397,41 @@ async def upsert_attendance(
     )
 
 
-async def alerts_of(
-    conn: asyncpg.Connection, enrollment_ids: list[str]
-) -> set[tuple[str, str, str]]:
+Alert = tuple[str, str, str, str]  # enrollment, scope, period, level
+
+
+async def alerts_of(conn: asyncpg.Connection, enrollment_ids: list[str]) -> set[Alert]:
     rows = await conn.fetch(
-        "SELECT enrollment_id, scope, period FROM at_risk_alerts WHERE enrollment_id = ANY($1)",
+        "SELECT enrollment_id, scope, period, level FROM at_risk_alerts "
+        "WHERE enrollment_id = ANY($1)",
         enrollment_ids,
     )
-    return {(r["enrollment_id"], r["scope"], r["period"]) for r in rows}
+    return {(r["enrollment_id"], r["scope"], r["period"], r["level"]) for r in rows}
 
 
-async def add_alerts(conn: asyncpg.Connection, alerts: list[tuple[str, str, str, date]]) -> None:
+async def add_alerts(conn: asyncpg.Connection, alerts: list[tuple[Alert, date]]) -> None:
     await conn.executemany(
-        "INSERT INTO at_risk_alerts (enrollment_id, scope, period, "
-        "detected_on) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        alerts,
+        "INSERT INTO at_risk_alerts (enrollment_id, scope, period, level, "
+        "detected_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        [(*alert, on) for alert, on in alerts],
     )
+
+
+async def alerted_enrollments(
+    conn: asyncpg.Connection, *, institute_id: str | None, cohort_id: str | None
+) -> list[Enrollment]:
+    """Enrollments still in training that were ever warned or found at risk."""
+    rows = await conn.fetch(
+        """SELECT e.* FROM enrollments e
+           WHERE e.status = 'enrolled'
+             AND ($1::text IS NULL OR e.institute_id = $1)
+             AND ($2::text IS NULL OR e.cohort_id = $2)
+             AND EXISTS (SELECT 1 FROM at_risk_alerts a WHERE a.enrollment_id = e.enrollment_id)
+           ORDER BY e.cohort_id, e.enrollment_id""",
+        institute_id,
+        cohort_id,
+    )
+    return [_enrollment(r) for r in rows]
 
 
 async def upsert_survey(

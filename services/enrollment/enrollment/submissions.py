@@ -6,13 +6,16 @@ signing); its tenant decides which records it may touch, exactly as over HTTP.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Sequence
+from fractions import Fraction
 from typing import Any, cast
 
 import asyncpg
 
 from enrollment import attendance, handlers
 from enrollment.commands import Actor
+from enrollment.domain.attendance import WARNING_MARGIN
 from traintrack_shared.auth import Keyring
 from traintrack_shared.codec import Envelope
 from traintrack_shared.consumer import BatchHandler, Handler
@@ -37,7 +40,13 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def submission_handlers(keyring: Keyring) -> dict[str, Handler]:
+def submission_handlers(
+    keyring: Keyring, *, warn_below: Fraction = WARNING_MARGIN
+) -> dict[str, Handler]:
+    commands = COMMANDS | {
+        RecordAttendance.type: functools.partial(attendance.record_one, warn_below=warn_below)
+    }
+
     def adapt(command: Command) -> Handler:
         async def handle(envelope: Envelope, conn: asyncpg.Connection) -> None:
             institute = signing.verify(envelope, keyring)
@@ -46,10 +55,12 @@ def submission_handlers(keyring: Keyring) -> dict[str, Handler]:
 
         return handle
 
-    return {event_type: adapt(command) for event_type, command in COMMANDS.items()}
+    return {event_type: adapt(command) for event_type, command in commands.items()}
 
 
-def submission_batch_handlers(keyring: Keyring) -> dict[str, BatchHandler]:
+def submission_batch_handlers(
+    keyring: Keyring, *, warn_below: Fraction = WARNING_MARGIN
+) -> dict[str, BatchHandler]:
     """Attendance arrives by the ten thousand: apply a batch set-wise, per institute."""
 
     async def record_attendance(
@@ -67,7 +78,7 @@ def submission_batch_handlers(keyring: Keyring) -> dict[str, BatchHandler]:
         for tenant, indexes in by_institute.items():
             rows = [cast(RecordAttendance, envelopes[i].data) for i in indexes]
             actor = Actor(f"institute:{tenant}", tenant)
-            result = await attendance.record_attendance(rows, actor, conn)
+            result = await attendance.record_attendance(rows, actor, conn, warn_below=warn_below)
             for problem in result.errors:
                 refused[indexes[problem.row - 1]] = Rejected(
                     problem.message, field=problem.field, status=problem.status

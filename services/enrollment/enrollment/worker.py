@@ -29,8 +29,8 @@ def create_worker(settings: ServiceSettings) -> faust.App:
         return EventConsumer(
             name=settings.consumer_name,
             pool=pool,
-            handlers=submission_handlers(keyring),
-            batch_handlers=submission_batch_handlers(keyring),
+            handlers=submission_handlers(keyring, warn_below=settings.warn_below),
+            batch_handlers=submission_batch_handlers(keyring, warn_below=settings.warn_below),
             publish=publisher(app),
         )
 

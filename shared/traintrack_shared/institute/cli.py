@@ -4,6 +4,7 @@ export TRAINTRACK_API_KEY=tt_...  TRAINTRACK_KAFKA_BOOTSTRAP=127.0.0.1:9092
 traintrack-institute attendance march.csv            # onto Kafka, with a progress bar
 traintrack-institute attendance march.csv --via http # through the import endpoint
 traintrack-institute record-attendance TRAINEE ENROLLMENT 2026-03-03 present --check-in 09:00
+traintrack-institute trainees intake.csv --ids ids.csv # bulk onboarding (register + enroll)
 """
 
 from __future__ import annotations
@@ -153,6 +154,44 @@ def _attendance_over_http(csv_file: Path, api_key: str, url: str) -> None:
         [(e["row"], e["field"], e["message"]) for e in report["errors"]],
     )
     summary.show("stored")
+    if summary.rejected:
+        raise typer.Exit(1)
+
+
+@cli.command()
+def trainees(
+    csv_file: Path,
+    api_key: ApiKey,
+    ids: Annotated[
+        Path | None, typer.Option(help="Write row, ref, trainee_id, enrollment_id here.")
+    ] = None,
+    enrollment_url: EnrollmentUrl = "http://127.0.0.1:8001",
+) -> None:
+    """Register and enroll trainees from CSV (ref, name, birth_year, region_code, status,
+    cohort_id; optional email, phone, consent_share_with_firms, applied_on). Safe to send
+    again: rows already imported are reported as existing."""
+    response = httpx.post(
+        f"{enrollment_url}/v1/imports/trainees",
+        content=csv_file.read_bytes(),
+        headers={"X-API-Key": api_key, "content-type": "text/csv"},
+        timeout=600,
+    )
+    if response.status_code != 200:
+        console.print(f"[red]import refused ({response.status_code}):[/] {response.text}")
+        raise typer.Exit(1)
+    report = response.json()
+    summary = Summary(
+        report["rows"],
+        report["accepted"],
+        [(e["row"], e["field"], e["message"]) for e in report["errors"]],
+    )
+    summary.show(f"enrolled; {report['existing']} imported before")
+    if ids is not None:
+        lines = ["row,ref,trainee_id,enrollment_id,status"] + [
+            f"{t['row']},{t['ref']},{t['trainee_id']},{t['enrollment_id']},{t['status']}"
+            for t in report["trainees"]
+        ]
+        ids.write_text("\n".join(lines) + "\n")
     if summary.rejected:
         raise typer.Exit(1)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 
 from enrollment.commands import Actor
+from enrollment.settings import EnrollmentSettings
 from traintrack_shared.auth import Principal, Role, requires
 
 
@@ -36,7 +38,23 @@ def _operator(principal: Annotated[Principal, Depends(requires(Role.OPERATOR))])
     return actor_of(principal)
 
 
+def _settings(request: Request) -> EnrollmentSettings:
+    settings = request.app.state.settings
+    assert isinstance(settings, EnrollmentSettings)
+    return settings
+
+
+def _warn_below(request: Request) -> Fraction:
+    return _settings(request).warn_below
+
+
 PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
 InstituteActor = Annotated[Actor, Depends(_institute)]
 ReaderActor = Annotated[Actor, Depends(_institute_or_operator)]
 OperatorActor = Annotated[Actor, Depends(_operator)]
+SettingsDep = Annotated[EnrollmentSettings, Depends(_settings)]
+WarnBelow = Annotated[Fraction, Depends(_warn_below)]
+# Ids in paths and queries: what the store can hold (PostgreSQL text has no NUL).
+ID_PATTERN = r"^[A-Za-z0-9._-]+$"
+CohortIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+CohortIdQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=ID_PATTERN)]

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
+from fractions import Fraction
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
-from enrollment import attendance, handlers, store
-from enrollment.api.deps import InstituteActor, PoolDep, ReaderActor
+from enrollment import attendance, closing, handlers, store
+from enrollment.api.deps import (
+    CohortIdQuery,
+    InstituteActor,
+    OperatorActor,
+    PoolDep,
+    ReaderActor,
+    SettingsDep,
+    WarnBelow,
+)
 from enrollment.api.schemas import (
     AdmitBody,
+    AtRiskEnrollment,
+    AtRiskPeriod,
     AttendanceReport,
+    ClosedPublic,
     EnrollmentCreate,
     EnrollmentPublic,
     ImportReport,
@@ -21,6 +33,7 @@ from enrollment.api.schemas import (
 )
 from enrollment.commands import AdmitEnrollment, ApplyEnrollment
 from enrollment.domain import attendance as rules
+from enrollment.domain.catalogue import Cohort
 from enrollment.domain.enrollments import Enrollment
 from traintrack_shared import attendance_csv, idempotency
 from traintrack_shared.contracts.submissions import (
@@ -58,6 +71,78 @@ async def apply_enrollment(
 
     async with pool.acquire() as conn, conn.transaction():
         return await idempotency.once(request, conn, idempotency_key, body, apply)
+
+
+@router.post("/enrollments/close-due")
+async def close_due(pool: PoolDep, _: OperatorActor, settings: SettingsDep) -> ClosedPublic:
+    """Close now every enrollment whose cohort ended more than the grace period ago
+    (`ENROLLMENT_COMPLETION_GRACE_DAYS`), as the API does every half minute: completed at
+    >= 80 % on the cohort's last day, otherwise not completed (operators only)."""
+    closed = await closing.close_due(
+        pool, today=handlers.today(), grace_days=settings.completion_grace_days
+    )
+    return ClosedPublic(completed=closed.completed, not_completed=closed.not_completed)
+
+
+@router.get("/enrollments/at-risk")
+async def list_at_risk(
+    pool: PoolDep,
+    actor: ReaderActor,
+    warn_below: WarnBelow,
+    cohort_id: CohortIdQuery = None,
+    level: rules.RiskLevel | None = None,
+) -> list[AtRiskEnrollment]:
+    """Enrollments in training whose attendance is at risk now: `warning` (80 % still in
+    reach, the best possible rate below the warning margin) or `unreachable`, with their
+    rates (an institute sees its own; operators all)."""
+    async with pool.acquire() as conn:
+        found = await store.alerted_enrollments(
+            conn, institute_id=actor.institute_id, cohort_id=cohort_id
+        )
+        cohorts = await store.cohorts_by_id(conn, sorted({e.cohort_id for e in found}))
+        records = await store.attendance_of(conn, [e.enrollment_id for e in found])
+    listed = []
+    for enrollment in found:
+        cohort = cohorts[enrollment.cohort_id]
+        risks = rules.current_risks(cohort, records[enrollment.enrollment_id], warn_below)
+        worst = max((r.level for r in risks), key=list(rules.RiskLevel).index, default=None)
+        if worst is None or (level is not None and worst is not level):
+            continue
+        listed.append(_at_risk(enrollment, cohort, records[enrollment.enrollment_id], risks))
+    return listed
+
+
+def _at_risk(
+    enrollment: Enrollment,
+    cohort: Cohort,
+    records: dict[date, rules.AttendanceStatus],
+    risks: list[rules.Risk],
+) -> AtRiskEnrollment:
+    course = rules.course_summary(cohort, records)
+    unreachable = any(r.level is rules.RiskLevel.UNREACHABLE for r in risks)
+    return AtRiskEnrollment(
+        enrollment_id=enrollment.enrollment_id,
+        trainee_id=enrollment.trainee_id,
+        cohort_id=enrollment.cohort_id,
+        level="unreachable" if unreachable else "warning",
+        rate_to_date=_float(rules.to_date_summary(cohort, records, handlers.today()).rate),
+        course_rate=_float(course.rate),
+        course_best_possible=_float(course.best_possible),
+        periods=[
+            AtRiskPeriod(
+                scope=r.scope,
+                period=r.period,
+                level=r.level.value,
+                rate=_float(r.summary.rate),
+                best_possible=_float(r.summary.best_possible),
+            )
+            for r in risks
+        ],
+    )
+
+
+def _float(value: Fraction) -> float:
+    return round(float(value), 4)
 
 
 @router.get("/enrollments/{enrollment_id}")
@@ -110,11 +195,11 @@ async def submit_survey(body: SubmitSurvey, pool: PoolDep, actor: InstituteActor
 
 @router.post("/attendance", status_code=status.HTTP_201_CREATED)
 async def record_attendance(
-    body: RecordAttendance, pool: PoolDep, actor: InstituteActor
+    body: RecordAttendance, pool: PoolDep, actor: InstituteActor, warn_below: WarnBelow
 ) -> RecordAttendance:
     """Record (or correct) one training day."""
     async with pool.acquire() as conn, conn.transaction():
-        await attendance.record_one(body, actor, conn)
+        await attendance.record_one(body, actor, conn, warn_below=warn_below)
     return body
 
 
@@ -124,7 +209,9 @@ async def record_attendance(
         "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
     },
 )
-async def import_attendance(request: Request, pool: PoolDep, actor: InstituteActor) -> ImportReport:
+async def import_attendance(
+    request: Request, pool: PoolDep, actor: InstituteActor, warn_below: WarnBelow
+) -> ImportReport:
     """Import attendance rows from CSV (columns: trainee_id, enrollment_id, day, status,
     check_in, check_out). Good rows are kept, bad rows reported with their number."""
     body = await request.body()
@@ -146,7 +233,9 @@ async def import_attendance(request: Request, pool: PoolDep, actor: InstituteAct
     async with pool.acquire() as conn, conn.transaction():
         for start in range(0, len(good), IMPORT_CHUNK):
             chunk = good[start : start + IMPORT_CHUNK]
-            result = await attendance.record_attendance([c for _, c in chunk], actor, conn)
+            result = await attendance.record_attendance(
+                [c for _, c in chunk], actor, conn, warn_below=warn_below
+            )
             numbers = [n for n, _ in chunk]
             report.errors += [
                 RowErrorPublic(row=numbers[e.row - 1], field=e.field, message=e.message)
@@ -173,6 +262,7 @@ async def attendance_report(
     months = sorted({rules.month_of(d) for d in cohort.training_days()})
     return AttendanceReport(
         enrollment_id=enrollment_id,
+        status=enrollment.status.value,
         to_date=_rate(f"until {as_of}", rules.to_date_summary(cohort, records, as_of)),
         course=_rate(cohort.cohort_id, rules.course_summary(cohort, records)),
         months=[_rate(m, rules.month_summary(cohort, records, m)) for m in months],

@@ -7,7 +7,7 @@ Commands about an existing trainee take the submission contracts themselves as b
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
@@ -48,6 +48,12 @@ class ProgrammeCreate(Strict):
         max_length=30,
         description="What the programme teaches; partner firms filter candidates on these.",
     )
+    employment_includes: list[Literal["start_up", "non_insured"]] = Field(
+        default_factory=list,
+        max_length=2,
+        description="Besides insured employment, what the programme's employment figures "
+        "count (start-ups, non-insured work); none by default, as the national portal.",
+    )
 
 
 class ProgrammePublic(ProgrammeCreate):
@@ -60,6 +66,12 @@ class CohortCreate(Strict):
     starts_on: date
     ends_on: date
     capacity: int | None = Field(default=None, ge=1, le=2000)
+    closed_days: list[date] = Field(
+        default_factory=list,
+        max_length=60,
+        description="Weekdays within the cohort's dates it does not train (besides Korean "
+        "public holidays, which are left out by themselves); each once.",
+    )
 
 
 class CohortPublic(BaseModel):
@@ -69,7 +81,17 @@ class CohortPublic(BaseModel):
     starts_on: date
     ends_on: date
     capacity: int
+    closed_days: list[date]
+    public_holidays: list[date] = Field(
+        description="Korean public holidays (substitute holidays included) on the cohort's "
+        "weekdays: not training days."
+    )
     training_days: int
+    enrollments: dict[str, int] = Field(
+        default_factory=dict,
+        description="Enrollments by status: `enrolled` are those in training; "
+        "`not_completed` those whose course ended below 80 %.",
+    )
 
 
 class Satisfaction(BaseModel):
@@ -101,6 +123,36 @@ class TraineePublic(BaseModel):
     name: str | None
     email: str | None
     phone: str | None
+
+
+class TraineeImportRow(TraineeCreate):
+    """One CSV row of a bulk onboarding: a trainee and the cohort to enroll them in."""
+
+    ref: Id = Field(
+        description="The institute's own reference for the person (e.g. its student "
+        "number): a row whose ref and cohort were imported before is not imported again."
+    )
+    cohort_id: Id
+    applied_on: date | None = Field(default=None, description="Default: the day of import.")
+
+
+class ImportedTrainee(BaseModel):
+    row: int
+    ref: str
+    trainee_id: str
+    enrollment_id: str
+    status: Literal["created", "existing"] = Field(
+        description="`existing`: this ref and cohort were imported before (nothing changed)."
+    )
+
+
+class TraineeImportReport(BaseModel):
+    rows: int
+    accepted: int = Field(description="Enrollments made by this import.")
+    existing: int = Field(description="Rows imported before: their ids, nothing changed.")
+    rejected: int
+    errors: list[RowErrorPublic]
+    trainees: list[ImportedTrainee]
 
 
 class ConsentUpdate(Strict):
@@ -143,6 +195,11 @@ class EnrollmentPublic(BaseModel):
 class PeriodRate(BaseModel):
     period: str
     training_days: int
+    enrollments: dict[str, int] = Field(
+        default_factory=dict,
+        description="Enrollments by status: `enrolled` are those in training; "
+        "`not_completed` those whose course ended below 80 %.",
+    )
     excused: int
     attended: int
     unrecorded: int
@@ -153,9 +210,40 @@ class PeriodRate(BaseModel):
 
 class AttendanceReport(BaseModel):
     enrollment_id: str
+    status: str = Field(description="The enrollment's status (enrolled, completed, ...).")
     to_date: PeriodRate
     course: PeriodRate
     months: list[PeriodRate]
+
+
+class AtRiskPeriod(BaseModel):
+    scope: str = Field(description="`month` or `course`.")
+    period: str = Field(description="The month (YYYY-MM) or the cohort id.")
+    level: Literal["warning", "unreachable"]
+    rate: float = Field(description="Attendance over the period, unrecorded days as missed.")
+    best_possible: float
+
+
+class AtRiskEnrollment(BaseModel):
+    enrollment_id: str
+    trainee_id: str
+    cohort_id: str
+    level: Literal["warning", "unreachable"] = Field(
+        description="The worst of its periods: `unreachable` when any can no longer reach 80 %."
+    )
+    rate_to_date: float
+    course_rate: float
+    course_best_possible: float
+    periods: list[AtRiskPeriod]
+
+
+class ClosedPublic(BaseModel):
+    completed: int = Field(description="Closed at >= 80 %: completed on the cohort's last day.")
+    not_completed: int = Field(description="Closed below 80 %: not completed.")
+
+
+class CohortClosed(ClosedPublic):
+    cohort_id: str
 
 
 class RowErrorPublic(BaseModel):

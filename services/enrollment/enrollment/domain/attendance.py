@@ -2,12 +2,17 @@
 
 - The monthly training incentive is paid for a calendar month whose rate is >= 80 %;
   a course counts as completed at >= 80 % over all its training days.
+- Training days are the cohort's weekdays less Korean public holidays (substitute
+  holidays included) and its own closed days (see catalogue.Cohort); nothing is recorded
+  on the others.
 - Rate = attended days / (training days - excused days). Excused days (official leave)
   count neither for nor against the trainee.
 - A late arrival counts as attended, but every third late arrival in a period costs one
   day, as the national portal counts them.
 - A trainee is *at risk* for a period as soon as even perfect attendance on every
-  training day not yet recorded could no longer lift the period to 80 %.
+  training day not yet recorded could no longer lift the period to 80 % (level
+  `unreachable`); they are *warned* earlier, while 80 % is still in reach but the best
+  possible rate has fallen below a margin (level `warning`; 85 % by default).
 """
 
 from __future__ import annotations
@@ -24,7 +29,13 @@ from enrollment.domain.catalogue import Cohort
 from traintrack_shared.errors import Rejected
 
 THRESHOLD = Fraction(4, 5)
+WARNING_MARGIN = Fraction(17, 20)  # the default: warn below 85 % best possible
 LATES_PER_LOST_DAY = 3
+
+
+class RiskLevel(StrEnum):
+    WARNING = "warning"
+    UNREACHABLE = "unreachable"
 
 
 class AttendanceStatus(StrEnum):
@@ -69,12 +80,19 @@ class PeriodSummary:
     def at_risk(self) -> bool:
         return self.best_possible < THRESHOLD
 
+    def risk(self, warn_below: Fraction) -> RiskLevel | None:
+        """How far the period is from 80 %: None while its best possible rate is at or
+        above `warn_below`."""
+        if self.at_risk:
+            return RiskLevel.UNREACHABLE
+        if self.best_possible < warn_below:
+            return RiskLevel.WARNING
+        return None
+
 
 def check_day(cohort: Cohort, record: AttendanceDay) -> None:
     if not cohort.runs_on(record.day):
-        raise Rejected(
-            f"{record.day} is not a training day of cohort {cohort.cohort_id}", field="day"
-        )
+        raise Rejected(cohort.why_not(record.day) or "not a training day", field="day")
     if record.status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
         if record.check_in or record.check_out:
             raise Rejected(f"an {record.status} day has no check-in or check-out", field="check_in")
@@ -142,15 +160,41 @@ class Risk:
     scope: str  # "month" or "course"
     period: str  # "2026-05" or the cohort id
     summary: PeriodSummary
+    level: RiskLevel = RiskLevel.UNREACHABLE
 
 
-def risks_after(cohort: Cohort, records: Mapping[date, AttendanceStatus], day: date) -> list[Risk]:
-    """The periods touched by a record on `day` that can no longer reach 80 %."""
+def risks_after(
+    cohort: Cohort,
+    records: Mapping[date, AttendanceStatus],
+    day: date,
+    warn_below: Fraction = THRESHOLD,
+) -> list[Risk]:
+    """The periods touched by a record on `day` that can no longer reach 80 %, or whose
+    best possible rate fell below `warn_below` (by default, no warnings)."""
     found = []
     month = month_summary(cohort, records, month_of(day))
-    if month.at_risk:
-        found.append(Risk("month", month_of(day), month))
     course = course_summary(cohort, records)
-    if course.at_risk:
-        found.append(Risk("course", cohort.cohort_id, course))
+    for scope, period, summary in (
+        ("month", month_of(day), month),
+        ("course", cohort.cohort_id, course),
+    ):
+        level = summary.risk(warn_below)
+        if level is not None:
+            found.append(Risk(scope, period, summary, level))
     return found
+
+
+def current_risks(
+    cohort: Cohort, records: Mapping[date, AttendanceStatus], warn_below: Fraction
+) -> list[Risk]:
+    """Every month of the cohort and the course, as far as they are at risk now."""
+    periods = [
+        ("month", m, month_summary(cohort, records, m))
+        for m in sorted({month_of(d) for d in cohort.training_days()})
+    ]
+    periods.append(("course", cohort.cohort_id, course_summary(cohort, records)))
+    return [
+        Risk(scope, period, summary, level)
+        for scope, period, summary in periods
+        if (level := summary.risk(warn_below)) is not None
+    ]

@@ -3,15 +3,22 @@
     applied -> enrolled -> completed                    (>= 80 % attendance, after the end)
                         -> completed_early_employment   (hired before the course ended)
                         -> dropped                      (with a reason)
+                        -> not_completed                (closed below 80 %, see `close`)
     applied -> dropped
 
 Every other move is refused. Seats are counted at admission.
+
+Closing: when the cohort has ended and its grace period for late attendance has passed,
+an enrollment still `enrolled` is closed for good. At >= 80 % over the course it is
+completed on the cohort's last day (a course counts as completed at 80 %, DOMAIN.md);
+below, it did not complete (미수료). An application never admitted is left as it is: it
+never trained, so it neither completes nor fails to.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -26,6 +33,7 @@ class EnrollmentStatus(StrEnum):
     COMPLETED = "completed"
     COMPLETED_EARLY_EMPLOYMENT = "completed_early_employment"
     DROPPED = "dropped"
+    NOT_COMPLETED = "not_completed"
 
 
 class DropReason(StrEnum):
@@ -44,6 +52,7 @@ ALLOWED: dict[EnrollmentStatus, frozenset[EnrollmentStatus]] = {
             EnrollmentStatus.COMPLETED,
             EnrollmentStatus.COMPLETED_EARLY_EMPLOYMENT,
             EnrollmentStatus.DROPPED,
+            EnrollmentStatus.NOT_COMPLETED,
         }
     ),
 }
@@ -54,6 +63,7 @@ SEAT_HOLDERS = frozenset(
         EnrollmentStatus.ENROLLED,
         EnrollmentStatus.COMPLETED,
         EnrollmentStatus.COMPLETED_EARLY_EMPLOYMENT,
+        EnrollmentStatus.NOT_COMPLETED,
     }
 )
 
@@ -151,3 +161,24 @@ def drop(enrollment: Enrollment, *, dropped_on: date, reason: DropReason) -> Enr
     return replace(
         enrollment, status=EnrollmentStatus.DROPPED, ended_on=dropped_on, drop_reason=reason
     )
+
+
+def last_open_day(cohort: Cohort, *, known_on: date, grace_days: int) -> date:
+    """The last day an enrollment still takes late attendance, completion or drop-out:
+    the cohort's end plus the grace period, or, for an enrollment the platform learnt of
+    only after the end (records brought in late), that day plus the grace period."""
+    return max(cohort.ends_on, known_on) + timedelta(days=grace_days)
+
+
+def close(
+    enrollment: Enrollment, cohort: Cohort, *, attendance_rate: Fraction, decided_on: date
+) -> Enrollment:
+    """Completed on the cohort's last day at >= 80 %, otherwise not completed."""
+    if decided_on <= cohort.ends_on:
+        raise Conflict(f"the course runs until {cohort.ends_on}", field="cohort_id")
+    if attendance_rate >= THRESHOLD:
+        return complete(
+            enrollment, cohort, completed_on=cohort.ends_on, attendance_rate=attendance_rate
+        )
+    _move(enrollment, EnrollmentStatus.NOT_COMPLETED)
+    return replace(enrollment, status=EnrollmentStatus.NOT_COMPLETED, ended_on=cohort.ends_on)

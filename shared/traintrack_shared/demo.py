@@ -348,7 +348,11 @@ class Loader:
         for made, fields in zip(report["trainees"], people, strict=True):
             self.people[made["trainee_id"]] = fields
             enrollments.append(
-                {"trainee_id": made["trainee_id"], "enrollment_id": made["enrollment_id"]}
+                {
+                    "trainee_id": made["trainee_id"],
+                    "enrollment_id": made["enrollment_id"],
+                    "status": fields["status"],
+                }
             )
         return enrollments
 

@@ -7,7 +7,7 @@ run's institutes and compared effect by effect:
   outbox, the events it emitted for them — a submission applied twice (a redelivery the
   inbox missed) would emit a second `attendance-recorded`, a registration retried without
   effect a second trainee;
-- evaluation and matching: their projection of each trainee, with the ending;
+- evaluation and matching: their projection of each enrollment, with its ending;
 - outcomes: the facts per trainee (registered, enrolled, completed or dropped, reported),
   kept under event ids, so one event applied twice is one fact but an event emitted twice
   is two.
@@ -108,27 +108,28 @@ async def check(ledger: Ledger, dbs: dict[str, str]) -> list[Tally]:
 
     rows = await _fetch(
         dbs["evaluation"],
-        "SELECT trainee_id, completed, dropped FROM trainees WHERE institute_id = ANY($1)",
+        "SELECT enrollment_id, ending FROM enrollments WHERE institute_id = ANY($1)",
         institutes,
     )
     tallies.append(
         _compare(
             "evaluation",
-            "trainees (with their ending)",
-            [(e.trainee_id, e.ending == "completed", e.ending == "dropped") for e in entries],
+            "enrollments (with their ending)",
+            [(e.enrollment_id, e.ending) for e in entries],
             Counter(map(tuple, rows)),
         )
     )
     rows = await _fetch(
         dbs["matching"],
-        "SELECT trainee_id, status FROM candidates WHERE institute_id = ANY($1)",
+        "SELECT e.enrollment_id, e.status FROM enrollments e JOIN candidates c USING "
+        "(trainee_id) WHERE c.institute_id = ANY($1)",
         institutes,
     )
     tallies.append(
         _compare(
             "matching",
-            "candidates (with their status)",
-            [(e.trainee_id, e.ending or "in_training") for e in entries],
+            "enrollments (with their status)",
+            [(e.enrollment_id, e.ending or "in_training") for e in entries],
             Counter(map(tuple, rows)),
         )
     )

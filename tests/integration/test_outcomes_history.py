@@ -2,6 +2,7 @@
 first reported, so figures as known on a date hold for migrated years; bad records by
 line and field; importing again changes nothing; lineage marks what was imported."""
 
+import asyncio
 import json
 
 import httpx
@@ -221,3 +222,21 @@ async def test_only_operators_import_history_and_only_as_jsonl_or_csv(client, ke
     )
     assert wrong.status_code == 415
     assert wrong.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_the_same_import_sent_twice_at_once_is_kept_once(client, keys):
+    """A retry after a client timeout while the first request still runs."""
+    records = [
+        {**COHORT, "cohort_id": f"h-2024-{n}", "reported_on": "2024-02-15"} for n in range(50)
+    ]
+
+    async def send():
+        return await client.post(
+            "/v1/imports/history", content=_jsonl(records), headers=keys["operator"] | JSONL
+        )
+
+    first, second = await asyncio.gather(send(), send())
+    assert (first.status_code, second.status_code) == (200, 200), second.text
+    imported = sorted(r.json()["imported"] for r in (first, second))
+    known = sorted(r.json()["already_known"] for r in (first, second))
+    assert (imported, known) == ([0, 50], [0, 50])

@@ -19,6 +19,7 @@ from traintrack_shared.errors import NotFound, Rejected
 from traintrack_shared.outbox import add_event, add_events
 
 SOURCE = "/traintrack/outcomes"
+HISTORY_IMPORT_LOCK = 7_300_004  # pg_advisory_xact_lock key: one history import at a time
 
 
 async def _may_report(conn: asyncpg.Connection, principal: Principal, trainee_id: str) -> None:
@@ -91,6 +92,9 @@ async def import_history(
                                                    f"{good[record.event_id].line}"))  # fmt: skip
         else:
             good[record.event_id] = record
+    # Two imports of the same records at once (a retry after a client timeout) take turns:
+    # the second finds them known instead of writing their event ids a second time.
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", HISTORY_IMPORT_LOCK)
     known = await store.known_event_ids(conn, list(good))
     fresh = [r for event_id, r in good.items() if event_id not in known]
     events = [_imported(result.import_id, principal, r) for r in fresh]

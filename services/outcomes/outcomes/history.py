@@ -24,7 +24,7 @@ from traintrack_shared.contracts.outcomes import OutcomeReported
 ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ID_FIELDS = ("trainee_id", "enrollment_id", "cohort_id", "programme_id", "institute_id",
              "report_id", "corrects")  # fmt: skip
-EARLIEST = date(2000, 1, 1)
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)  # as the catalogue allows cohorts
 MAX_RECORDS = 200_000
 NAMESPACE = uuid.UUID("6f1d2a52-4b4e-4c8e-9d36-7a0f3c1b5e21")
 
@@ -150,6 +150,11 @@ def parse(number: int, raw: dict[str, Any], today: date) -> Record | BadRecord:
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "line"
         return BadRecord(number, field, first["msg"])
+    for name, value in data:
+        if type(value) is date and not EARLIEST <= value <= LATEST:  # not the datetimes
+            return BadRecord(number, name, f"a date from {EARLIEST} to {LATEST}")
+    if isinstance(data, enr.CohortOpened) and data.ends_on < data.starts_on:
+        return BadRecord(number, "ends_on", "not before starts_on")
     occurred_on = getattr(data, kind.happened)
     if kind.learnt_after and reported_on < occurred_on:
         return BadRecord(number, "reported_on", f"not before {kind.happened}")

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 
+from enrollment import store
 from enrollment.bootstrap import create_app
 from enrollment.domain.catalogue import Cohort
 from enrollment.settings import EnrollmentSettings
@@ -432,6 +433,24 @@ async def test_a_closed_enrollment_takes_no_completion_drop_or_attendance(app, c
         assert response.headers["content-type"] == "application/problem+json"
     assert len(await outbox_of(app, enrollment, "enrollment-not-completed")) == 1
     assert await outbox_of(app, enrollment, "enrollment-completed") == []
+
+
+async def test_attendance_being_recorded_keeps_its_enrollment_from_the_closing_sweep(
+    app, client, keys
+):
+    """While an attendance import holds the enrollment (its transaction not yet
+    committed), the sweep leaves it for its next round instead of closing it on the rate
+    without the days being recorded."""
+    await ended_cohort(client, keys, "end-race", TODAY - timedelta(GRACE + 2))
+    enrollment = await enroll(client, keys, "end-race", "2025-01-02")
+    await recorded_long_ago(app, enrollment)
+    async with app.state.pool.acquire() as recording, recording.transaction():
+        held = await store.enrollments_by_id(recording, [enrollment["enrollment_id"]], share=True)
+        assert list(held) == [enrollment["enrollment_id"]]
+        swept = await client.post("/v1/enrollments/close-due", headers=as_(keys, "operator"))
+        assert swept.json() == {"completed": 0, "not_completed": 0}
+    after = await client.post("/v1/enrollments/close-due", headers=as_(keys, "operator"))
+    assert after.json() == {"completed": 0, "not_completed": 1}
 
 
 async def test_an_institute_closes_its_ended_cohort_without_waiting_for_the_grace(

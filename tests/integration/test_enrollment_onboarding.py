@@ -171,3 +171,13 @@ async def test_an_unreadable_csv_gets_a_problem_not_a_server_error(client, keys)
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body"
+
+
+async def test_a_line_separator_inside_a_name_does_not_split_the_row(client, keys):
+    """U+2028 and a form feed are no line ends of a CSV (str.splitlines took them for
+    ones and reported two broken rows)."""
+    response = await send(
+        client, keys, [f"s-200,김\u2028하\x0c은,,,1999,30,job_seeker,true,{LATER},2026-02-20"]
+    )
+    report = response.json()
+    assert (report["rows"], report["accepted"], report["errors"]) == (1, 1, [])

@@ -48,7 +48,7 @@ class _Batch:
 
 async def _load(conn: asyncpg.Connection, rows: Sequence[RecordAttendance]) -> _Batch:
     ids = sorted({r.enrollment_id for r in rows})
-    enrollments = await store.enrollments_by_id(conn, ids)
+    enrollments = await store.enrollments_by_id(conn, ids, share=True)
     cohorts = await store.cohorts_by_id(conn, sorted({e.cohort_id for e in enrollments.values()}))
     return _Batch(
         enrollments, cohorts, await store.attendance_of(conn, ids), await store.alerts_of(conn, ids)

@@ -322,8 +322,13 @@ async def get_enrollment(
     return _enrollment(row) if row else None
 
 
-async def enrollments_by_id(conn: asyncpg.Connection, ids: list[str]) -> dict[str, Enrollment]:
-    rows = await conn.fetch("SELECT * FROM enrollments WHERE enrollment_id = ANY($1)", ids)
+async def enrollments_by_id(
+    conn: asyncpg.Connection, ids: list[str], *, share: bool = False
+) -> dict[str, Enrollment]:
+    """`share`: held against closing until the caller's transaction ends (closing an
+    enrollment waits for attendance being recorded, or that attendance sees it closed)."""
+    lock = " ORDER BY enrollment_id FOR SHARE" if share else ""
+    rows = await conn.fetch(f"SELECT * FROM enrollments WHERE enrollment_id = ANY($1){lock}", ids)
     return {r["enrollment_id"]: _enrollment(r) for r in rows}
 
 

@@ -4,6 +4,7 @@ second (the personal details stay here; events carry pseudonymous ids)."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
@@ -98,7 +99,9 @@ async def _lines(request: Request) -> list[str]:
     if len(body) > MAX_IMPORT_BYTES:
         raise Rejected(f"at most {MAX_IMPORT_BYTES} bytes per import", field="body", status=413)
     try:
-        return body.decode("utf-8-sig").splitlines()
+        # csv's own line ends: str.splitlines would also split inside a field at U+2028,
+        # a form feed and other separators
+        return io.StringIO(body.decode("utf-8-sig"), newline="").readlines()
     except UnicodeDecodeError as error:
         raise Rejected("the CSV is not UTF-8", field="body") from error
 

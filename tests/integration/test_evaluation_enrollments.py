@@ -362,3 +362,18 @@ async def test_revoking_by_hand_after_the_basis_broke_makes_it_final(app, client
     await evidence(client, keys, who, "module_test", 2, 71)  # the basis holds again
     assert len(await emitted(app, who, "certified")) == 1
     assert await status_of(client, credential_id) is True
+
+
+async def test_attendance_arriving_after_the_ending_keeps_the_final_rate(app, client, keys):
+    who = await enroll(app)
+    certified = await certify(app, client, keys, who)  # completed at 91 %
+    # A late day of the ended course (the rate it would bring is below 80 %).
+    await feed(app, attendance(who, 0.5, day=date(2027, 3, 2)))
+    rate = await app.state.pool.fetchval(
+        "SELECT attendance_rate FROM enrollments WHERE enrollment_id = $1", who.enrollment_id
+    )
+    assert rate == 0.91
+    stages = await stages_of(client, keys, who)
+    assert [d["status"] for d in stages["current"]] == ["passed", "passed", "passed", "passed"]
+    assert await emitted(app, who, "stage-pass-withdrawn") == []
+    assert await status_of(client, certified["credential_id"]) is False

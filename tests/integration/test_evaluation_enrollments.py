@@ -427,3 +427,50 @@ async def test_a_broken_basis_leaves_a_credential_revoked_by_hand_as_it_is(app, 
     assert changed is False
     stored = await records.get_credential(app.state.pool, credential_id)
     assert (stored["revocation_cause"], stored["revocation_reason"]) == ("manual", "plagiarism")
+
+
+SCHEME = {"scheme_id": "kdt-4-stage", "version": 1}
+ASSESSMENT = {"trainee_id": "tr-x", "scores": dict.fromkeys(RUBRIC_CRITERIA, 80)}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "by", "field"),
+    [
+        ("GET", "/v1/enrollments/%00/stages", None, "operator", "enrollment_id"),
+        ("GET", "/v1/trainees/a%00b/stages", None, "operator", "trainee_id"),
+        ("PUT", "/v1/cohorts/%00/scheme", SCHEME, "operator", "cohort_id"),
+        ("PUT", "/v1/programmes/a%00b/scheme", SCHEME, "operator", "programme_id"),
+        ("GET", "/v1/schemes/a%00b", None, "operator", "scheme_id"),
+        ("POST", "/v1/projects/a%00b/assessments", ASSESSMENT, "institute", "project_id"),
+        ("GET", "/v1/credentials/a%00b", None, "operator", "credential_id"),
+        ("GET", "/v1/credentials/a%00b/status", None, "operator", "credential_id"),
+        (
+            "POST",
+            "/v1/credentials/a%00b/revocation",
+            {"reason": "x" * 5},
+            "operator",
+            "credential_id",
+        ),
+        (
+            "POST",
+            "/v1/credentials/%00/reinstatement",
+            {"reason": "x" * 5},
+            "operator",
+            "credential_id",
+        ),
+        ("GET", "/v1/credentials/a%01b", None, "operator", "credential_id"),
+        ("GET", f"/v1/enrollments/{'e' * 65}/stages", None, "operator", "enrollment_id"),
+    ],
+)
+async def test_an_id_the_store_cannot_hold_gets_a_problem_naming_it(
+    app, client, keys, method, path, body, by, field
+):
+    response = await client.request(method, path, headers=keys[by], json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    if method != "GET" and by == "operator":  # an operator's refused change is audited too
+        outcome = await app.state.pool.fetchval(
+            "SELECT outcome FROM audit_log WHERE target = $1", path
+        )
+        assert outcome == 422

@@ -231,11 +231,13 @@ def _add_audit(app: FastAPI) -> None:
         principal = getattr(request.state, "principal", None)
         if request.method in CHANGING and principal is not None and principal.role is Role.OPERATOR:
             route = request.scope.get("route")
+            # PostgreSQL text holds no NUL: a path refused for one (422) is still recorded.
+            path = request.url.path.replace("\x00", "%00")
             await audit.record(
                 request.app.state.pool,
                 principal,
-                action=f"{request.method} {getattr(route, 'path', request.url.path)}",
-                target=request.url.path,
+                action=f"{request.method} {getattr(route, 'path', path)}",
+                target=path,
                 outcome=response.status_code,
             )
         return response

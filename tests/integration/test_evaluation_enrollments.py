@@ -3,11 +3,12 @@ in two courses, a lifecycle with not-completed, manual revocation and reinstatem
 scheme versions pinned per cohort and moved by an operator."""
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
 
+from evaluation import operator_actions, records
 from evaluation.domain.scheme import RUBRIC_CRITERIA
 from tests.utils.evaluation import (
     PROGRAMME,
@@ -21,6 +22,7 @@ from tests.utils.evaluation import (
     feed,
     through_stage_3,
 )
+from traintrack_shared.auth import Principal, Role
 from traintrack_shared.contracts import enrollment as facts
 
 pytestmark = pytest.mark.integration
@@ -362,3 +364,113 @@ async def test_revoking_by_hand_after_the_basis_broke_makes_it_final(app, client
     await evidence(client, keys, who, "module_test", 2, 71)  # the basis holds again
     assert len(await emitted(app, who, "certified")) == 1
     assert await status_of(client, credential_id) is True
+
+
+async def test_attendance_arriving_after_the_ending_keeps_the_final_rate(app, client, keys):
+    who = await enroll(app)
+    certified = await certify(app, client, keys, who)  # completed at 91 %
+    # A late day of the ended course (the rate it would bring is below 80 %).
+    await feed(app, attendance(who, 0.5, day=date(2027, 3, 2)))
+    rate = await app.state.pool.fetchval(
+        "SELECT attendance_rate FROM enrollments WHERE enrollment_id = $1", who.enrollment_id
+    )
+    assert rate == 0.91
+    stages = await stages_of(client, keys, who)
+    assert [d["status"] for d in stages["current"]] == ["passed", "passed", "passed", "passed"]
+    assert await emitted(app, who, "stage-pass-withdrawn") == []
+    assert await status_of(client, certified["credential_id"]) is False
+
+
+OPERATOR = Principal(key_id="op-test", role=Role.OPERATOR, tenant="traintrack")
+
+
+async def until_waiting_on_a_lock(pool):
+    for _ in range(100):
+        waiting = await pool.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'"
+        )
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the corrected score never waited for the revocation")
+
+
+async def test_a_revocation_by_hand_racing_a_broken_basis_stays_manual(app, client, keys):
+    who = await enroll(app)
+    credential_id = (await certify(app, client, keys, who))["credential_id"]
+    async with app.state.pool.acquire() as operator:
+        by_hand = operator.transaction()
+        await by_hand.start()
+        await operator_actions.revoke_by_hand(operator, OPERATOR, credential_id, "plagiarism")
+        # Meanwhile a corrected module test breaks the basis; it waits for the operator.
+        corrected = asyncio.create_task(evidence(client, keys, who, "module_test", 2, 41))
+        await until_waiting_on_a_lock(app.state.pool)
+        await by_hand.commit()
+        assert (await corrected)[2] == "failed"
+    stored = await records.get_credential(app.state.pool, credential_id)
+    assert (stored["revocation_cause"], stored["revocation_reason"]) == ("manual", "plagiarism")
+    assert [e["cause"] for e in await emitted(app, who, "certification-revoked")] == ["manual"]
+    await evidence(client, keys, who, "module_test", 2, 71)  # every stage passes again
+    assert len(await emitted(app, who, "certified")) == 1
+    assert await status_of(client, credential_id) is True
+
+
+async def test_a_broken_basis_leaves_a_credential_revoked_by_hand_as_it_is(app, client, keys):
+    who = await enroll(app)
+    credential_id = (await certify(app, client, keys, who))["credential_id"]
+    async with app.state.pool.acquire() as conn, conn.transaction():
+        await records.revoke_by_hand(conn, credential_id, reason="plagiarism", at=datetime.now(UTC))
+        changed = await records.revoke_for_basis(
+            conn, credential_id, reason="basis withdrawn: stage 2 is failed", at=datetime.now(UTC)
+        )
+    assert changed is False
+    stored = await records.get_credential(app.state.pool, credential_id)
+    assert (stored["revocation_cause"], stored["revocation_reason"]) == ("manual", "plagiarism")
+
+
+SCHEME = {"scheme_id": "kdt-4-stage", "version": 1}
+ASSESSMENT = {"trainee_id": "tr-x", "scores": dict.fromkeys(RUBRIC_CRITERIA, 80)}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "by", "field"),
+    [
+        ("GET", "/v1/enrollments/%00/stages", None, "operator", "enrollment_id"),
+        ("GET", "/v1/trainees/a%00b/stages", None, "operator", "trainee_id"),
+        ("PUT", "/v1/cohorts/%00/scheme", SCHEME, "operator", "cohort_id"),
+        ("PUT", "/v1/programmes/a%00b/scheme", SCHEME, "operator", "programme_id"),
+        ("GET", "/v1/schemes/a%00b", None, "operator", "scheme_id"),
+        ("POST", "/v1/projects/a%00b/assessments", ASSESSMENT, "institute", "project_id"),
+        ("GET", "/v1/credentials/a%00b", None, "operator", "credential_id"),
+        ("GET", "/v1/credentials/a%00b/status", None, "operator", "credential_id"),
+        (
+            "POST",
+            "/v1/credentials/a%00b/revocation",
+            {"reason": "x" * 5},
+            "operator",
+            "credential_id",
+        ),
+        (
+            "POST",
+            "/v1/credentials/%00/reinstatement",
+            {"reason": "x" * 5},
+            "operator",
+            "credential_id",
+        ),
+        ("GET", "/v1/credentials/a%01b", None, "operator", "credential_id"),
+        ("GET", f"/v1/enrollments/{'e' * 65}/stages", None, "operator", "enrollment_id"),
+    ],
+)
+async def test_an_id_the_store_cannot_hold_gets_a_problem_naming_it(
+    app, client, keys, method, path, body, by, field
+):
+    response = await client.request(method, path, headers=keys[by], json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    if method != "GET" and by == "operator":  # an operator's refused change is audited too
+        outcome = await app.state.pool.fetchval(
+            "SELECT outcome FROM audit_log WHERE target = $1", path
+        )
+        assert outcome == 422

@@ -62,9 +62,8 @@ async def re_decide(
     )
     await records.append_decisions(conn, facts, result.recorded, trigger=trigger)
     at = now()
-    await emit(
-        conn, [await _announce(conn, step, facts, scheme, signer, at) for step in result.steps]
-    )
+    announced = [await _announce(conn, step, facts, scheme, signer, at) for step in result.steps]
+    await emit(conn, [event for event in announced if event is not None])
     return result.decisions
 
 
@@ -75,13 +74,13 @@ async def _announce(
     scheme: Scheme,
     signer: Signer,
     at: datetime,
-) -> EventData:
+) -> EventData | None:
+    """The step's event; None for a revocation that changed nothing (revoked already)."""
     if isinstance(step, StageChange):
         return _stage_event(step, facts, scheme, at)
     if isinstance(step, RevokeForBasis):
-        await records.revoke_credential(
-            conn, step.credential_id, cause="basis_withdrawn", reason=step.reason, at=at
-        )
+        if not await records.revoke_for_basis(conn, step.credential_id, reason=step.reason, at=at):
+            return None
         return contracts.CertificationRevoked(
             **about(facts),
             credential_id=step.credential_id,

@@ -22,10 +22,13 @@ from traintrack_shared.errors import NotFound
 async def _credential(
     conn: asyncpg.Connection, credential_id: str
 ) -> tuple[dict[str, Any], EnrollmentFacts]:
+    """The credential as it is once its enrollment's row is held: an operator's action and a
+    re-decision of the enrollment (which may revoke or issue) take turns, never interleave."""
     stored = await records.get_credential(conn, credential_id)
     if stored is not None:
-        facts = await store.enrollment_facts(conn, stored["enrollment_id"] or "")
-        if facts is not None:
+        facts = await store.enrollment_facts(conn, stored["enrollment_id"] or "", lock=True)
+        stored = await records.get_credential(conn, credential_id)  # read again, locked
+        if facts is not None and stored is not None:
             return stored, facts
     raise NotFound(f"credential {credential_id}")
 
@@ -39,7 +42,7 @@ async def revoke_by_hand(
     if stored["revocation_cause"] == "manual":
         return
     at = now()
-    await records.revoke_credential(conn, credential_id, cause="manual", reason=reason, at=at)
+    await records.revoke_by_hand(conn, credential_id, reason=reason, at=at)
     await audit.record(
         conn,
         principal,

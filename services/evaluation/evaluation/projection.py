@@ -34,10 +34,10 @@ def projection_handlers(signer: Signer) -> dict[str, Handler]:
     async def attendance(event: Envelope, conn: asyncpg.Connection) -> None:
         data = event.data
         assert isinstance(data, facts.AttendanceRecorded)
-        known = await update(data.enrollment_id, conn, attendance_rate=data.rate_to_date)
+        running = await store.record_attendance(conn, data.enrollment_id, data.rate_to_date)
         # Attendance arrives daily for every enrollment; it can only change a decision
         # once the enrollment has evidence (stage 1 needs its test too).
-        if known and await store.has_evidence(conn, data.enrollment_id):
+        if running and await store.has_evidence(conn, data.enrollment_id):
             await deciding.re_decide(conn, data.enrollment_id, signer, trigger="attendance")
 
     async def completed(event: Envelope, conn: asyncpg.Connection) -> None:

@@ -109,17 +109,33 @@ async def add_credential(conn: asyncpg.Connection, **values: Any) -> None:
     )
 
 
-async def revoke_credential(
-    conn: asyncpg.Connection, credential_id: str, *, cause: str, reason: str, at: datetime
+async def revoke_by_hand(
+    conn: asyncpg.Connection, credential_id: str, *, reason: str, at: datetime
 ) -> None:
+    """Manual and final, also over a revocation for a broken basis (which keeps its time)."""
     await conn.execute(
-        """UPDATE credentials SET revoked_at = coalesce(revoked_at, $2), revocation_cause = $3,
-               revocation_reason = $4 WHERE credential_id = $1""",
+        """UPDATE credentials SET revoked_at = coalesce(revoked_at, $2),
+               revocation_cause = 'manual', revocation_reason = $3 WHERE credential_id = $1""",
         credential_id,
         at,
-        cause,
         reason,
     )
+
+
+async def revoke_for_basis(
+    conn: asyncpg.Connection, credential_id: str, *, reason: str, at: datetime
+) -> bool:
+    """Revoke an active credential whose basis broke; one revoked already (by hand above
+    all) keeps its cause and reason. Whether it changed anything."""
+    done = await conn.fetchval(
+        """UPDATE credentials SET revoked_at = $2, revocation_cause = 'basis_withdrawn',
+               revocation_reason = $3 WHERE credential_id = $1 AND revoked_at IS NULL
+           RETURNING 1""",
+        credential_id,
+        at,
+        reason,
+    )
+    return done is not None
 
 
 async def reinstate_credential(

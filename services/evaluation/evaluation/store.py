@@ -158,6 +158,18 @@ async def update_enrollment(conn: asyncpg.Connection, enrollment_id: str, **valu
     return done is not None
 
 
+async def record_attendance(conn: asyncpg.Connection, enrollment_id: str, rate: float) -> bool:
+    """The rate to date of an enrollment still running: once it has ended, its final rate
+    (sent with the ending) stays, whatever late attendance day arrives after it."""
+    done = await conn.fetchval(
+        "UPDATE enrollments SET attendance_rate = $2 WHERE enrollment_id = $1 "
+        "AND ending IS NULL RETURNING 1",
+        enrollment_id,
+        rate,
+    )
+    return done is not None
+
+
 _FACTS = """SELECT e.*, c.programme_id FROM enrollments e LEFT JOIN cohorts c USING (cohort_id)"""
 
 

@@ -9,7 +9,7 @@ import asyncpg
 from fastapi import APIRouter
 
 from evaluation import handlers, operator_actions, records
-from evaluation.api.deps import PUBLIC, OperatorKey, PoolDep, ReaderKey, SignerDep
+from evaluation.api.deps import PUBLIC, IdPath, OperatorKey, PoolDep, ReaderKey, SignerDep
 from evaluation.api.schemas import CredentialOut, ReinstateIn, RevokeIn, VerifyIn, VerifyOut
 from evaluation.credentials import InvalidCredential
 from traintrack_shared.errors import NotFound
@@ -52,7 +52,7 @@ async def verify(body: VerifyIn, pool: PoolDep, signer: SignerDep) -> VerifyOut:
 
 
 @router.get("/v1/credentials/{credential_id}/status", openapi_extra=PUBLIC)
-async def credential_status(credential_id: str, pool: PoolDep) -> dict[str, Any]:
+async def credential_status(credential_id: IdPath, pool: PoolDep) -> dict[str, Any]:
     """Whether a credential is revoked (public; the credentialStatus of each credential)."""
     async with pool.acquire() as conn:
         stored = await records.get_credential(conn, credential_id)
@@ -66,7 +66,9 @@ async def credential_status(credential_id: str, pool: PoolDep) -> dict[str, Any]
 
 
 @router.get("/v1/credentials/{credential_id}")
-async def read_credential(credential_id: str, pool: PoolDep, principal: ReaderKey) -> CredentialOut:
+async def read_credential(
+    credential_id: IdPath, pool: PoolDep, principal: ReaderKey
+) -> CredentialOut:
     """A credential, for the enrollment's institute, a firm assessing the trainee, or an
     operator."""
     async with pool.acquire() as conn:
@@ -77,7 +79,7 @@ async def read_credential(credential_id: str, pool: PoolDep, principal: ReaderKe
 
 @router.post("/v1/credentials/{credential_id}/revocation")
 async def revoke(
-    credential_id: str, body: RevokeIn, pool: PoolDep, principal: OperatorKey
+    credential_id: IdPath, body: RevokeIn, pool: PoolDep, principal: OperatorKey
 ) -> CredentialOut:
     """Revoke a credential by hand (operators; audited). Final: later evidence never
     reissues one for that enrollment until an operator reinstates it."""
@@ -88,7 +90,7 @@ async def revoke(
 
 @router.post("/v1/credentials/{credential_id}/reinstatement")
 async def reinstate(
-    credential_id: str, body: ReinstateIn, pool: PoolDep, principal: OperatorKey
+    credential_id: IdPath, body: ReinstateIn, pool: PoolDep, principal: OperatorKey
 ) -> CredentialOut:
     """Reinstate a credential revoked by hand, with the reason (operators; audited). Refused
     (409) when it was not revoked by hand or its basis no longer holds."""

@@ -6,7 +6,7 @@ import asyncpg
 from fastapi import APIRouter, status
 
 from evaluation import handlers, records
-from evaluation.api.deps import AssessorKey, InstituteKey, PoolDep, ReaderKey, SignerDep
+from evaluation.api.deps import AssessorKey, IdPath, InstituteKey, PoolDep, ReaderKey, SignerDep
 from evaluation.api.schemas import (
     AssessmentIn,
     CredentialSummary,
@@ -62,7 +62,7 @@ async def create_project(body: ProjectIn, pool: PoolDep, principal: InstituteKey
 
 @router.post("/projects/{project_id}/assessments", status_code=status.HTTP_201_CREATED)
 async def record_assessment(
-    project_id: str, body: AssessmentIn, pool: PoolDep, principal: AssessorKey, signer: SignerDep
+    project_id: IdPath, body: AssessmentIn, pool: PoolDep, principal: AssessorKey, signer: SignerDep
 ) -> list[DecisionOut]:
     """Rubric scores for one team member (in their enrollment in the project's programme):
     the project's institute, or the firm that gave the task. A later assessment by the
@@ -76,7 +76,7 @@ async def record_assessment(
 
 @router.get("/trainees/{trainee_id}/stages")
 async def trainee_stages(
-    trainee_id: str, pool: PoolDep, principal: ReaderKey
+    trainee_id: IdPath, pool: PoolDep, principal: ReaderKey
 ) -> list[EnrollmentStagesOut]:
     """Each of the trainee's enrollments the caller may see (oldest first): current stages,
     the whole decision history with scheme versions, and its credentials."""
@@ -87,7 +87,7 @@ async def trainee_stages(
 
 @router.get("/enrollments/{enrollment_id}/stages")
 async def enrollment_stages(
-    enrollment_id: str, pool: PoolDep, principal: ReaderKey
+    enrollment_id: IdPath, pool: PoolDep, principal: ReaderKey
 ) -> EnrollmentStagesOut:
     """One enrollment's current stages, decision history and credentials: its institute, a
     firm assessing the trainee in its programme, or an operator."""

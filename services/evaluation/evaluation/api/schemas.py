@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from traintrack_shared.api_models import RequestModel
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+# Ids: what the store can hold (PostgreSQL text has no NUL), the same in bodies and paths.
+ID_PATTERN = r"^[A-Za-z0-9._-]+$"
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 
 Side = Literal["institute", "firm"]

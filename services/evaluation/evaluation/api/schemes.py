@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from evaluation import operator_actions, store
-from evaluation.api.deps import OperatorKey, PoolDep, ReaderKey, SignerDep
+from evaluation.api.deps import IdPath, OperatorKey, PoolDep, ReaderKey, SignerDep
 from evaluation.api.schemas import CohortSchemeOut, SchemeAssignment, SchemeIn, SchemeOut
 from evaluation.domain.schemes_io import scheme_from_data, scheme_to_data
 from traintrack_shared.errors import NotFound
@@ -29,7 +29,7 @@ async def publish_scheme(body: SchemeIn, pool: PoolDep, principal: OperatorKey) 
 
 @router.get("/schemes/{scheme_id}")
 async def read_scheme(
-    scheme_id: str,
+    scheme_id: IdPath,
     pool: PoolDep,
     _: ReaderKey,
     version: Annotated[int | None, Query(ge=1, le=100_000)] = None,
@@ -44,7 +44,7 @@ async def read_scheme(
 
 @router.put("/programmes/{programme_id}/scheme")
 async def assign_scheme(
-    programme_id: str, body: SchemeAssignment, pool: PoolDep, _: OperatorKey
+    programme_id: IdPath, body: SchemeAssignment, pool: PoolDep, _: OperatorKey
 ) -> SchemeAssignment:
     """Decide which scheme version the programme's cohorts opened from now on are pinned to
     (operators); running cohorts keep theirs."""
@@ -58,7 +58,11 @@ async def assign_scheme(
 
 @router.put("/cohorts/{cohort_id}/scheme")
 async def move_cohort_scheme(
-    cohort_id: str, body: SchemeAssignment, pool: PoolDep, principal: OperatorKey, signer: SignerDep
+    cohort_id: IdPath,
+    body: SchemeAssignment,
+    pool: PoolDep,
+    principal: OperatorKey,
+    signer: SignerDep,
 ) -> CohortSchemeOut:
     """Move a running cohort to another scheme version (operators; audited): every
     enrollment of the cohort is decided again under it, and its decisions record it."""

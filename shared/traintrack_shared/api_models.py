@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 
 # Identifiers callers choose (institutes, programmes, firms, openings ...).
 Slug = Annotated[
     str, StringConstraints(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]+$")
 ]
+# Any identifier the platform issued or stored: a path id outside it (a NUL, which
+# PostgreSQL cannot hold) is a 422 naming it, never a 500.
+ID_PATTERN = r"^[A-Za-z0-9._-]+$"
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=ID_PATTERN)]
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 
 def _has_nul(value: Any) -> bool:

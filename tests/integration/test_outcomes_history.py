@@ -10,6 +10,7 @@ import pytest
 
 from outcomes.bootstrap import create_app
 from outcomes.settings import OutcomesSettings
+from tests.utils.outcome_facts import cohort_of
 
 pytestmark = pytest.mark.integration
 
@@ -240,3 +241,38 @@ async def test_the_same_import_sent_twice_at_once_is_kept_once(client, keys):
     imported = sorted(r.json()["imported"] for r in (first, second))
     known = sorted(r.json()["already_known"] for r in (first, second))
     assert (imported, known) == ([0, 50], [0, 50])
+
+
+async def test_history_neither_changes_itself_nor_rewrites_the_live_platform(app, client, keys):
+    """A record imported before comes back with other values: refused, not silently kept
+    as it was. A cohort or an enrollment the live services announced: refused."""
+    cohort = {**COHORT, "cohort_id": "h-2025-9", "reported_on": "2025-02-15"}
+    first = await client.post(
+        "/v1/imports/history", content=_jsonl([cohort]), headers=keys["operator"] | JSONL
+    )
+    assert first.json()["imported"] == 1
+    changed = {**cohort, "hours": 1200}
+    again = await client.post(
+        "/v1/imports/history", content=_jsonl([changed]), headers=keys["operator"] | JSONL
+    )
+    assert again.json()["errors"] == [
+        {
+            "line": 1,
+            "field": "line",
+            "message": "imported before with other values: an import adds history, it does "
+            "not change it",
+        }
+    ]
+    live_cohort, [trainee, *_] = await cohort_of(app, 5)
+    enrollment = {"record": "enrollment", "reported_on": "2026-03-02", "trainee_id": trainee,
+                  "enrollment_id": f"en-{trainee}", "cohort_id": live_cohort,
+                  "institute_id": "inst-a", "enrolled_on": "2026-03-02"}  # fmt: skip
+    rewrite = [{**COHORT, "cohort_id": live_cohort, "reported_on": "2025-02-15"}, enrollment]
+    refused = await client.post(
+        "/v1/imports/history", content=_jsonl(rewrite), headers=keys["operator"] | JSONL
+    )
+    assert [(e["line"], e["field"]) for e in refused.json()["errors"]] == [
+        (1, "cohort_id"),
+        (2, "enrollment_id"),
+    ]
+    assert refused.json()["imported"] == 0

@@ -81,3 +81,17 @@ def test_an_outcome_report_is_reported_by_the_operator_on_its_reported_on_day():
     )
     assert isinstance(found, Record)
     assert (found.data.reported_by, found.data.reported_at.date()) == ("operator", date(2022, 3, 2))
+
+
+def test_values_the_live_apis_would_refuse_are_refused_here_too():
+    report = {"record": "outcome_report", "reported_on": "2022-03-02", "report_id": "r-1",
+              "trainee_id": "h-1", "kind": "employed", "starts_on": "2021-12-01",
+              "employer": "X", "insured": True}  # fmt: skip
+    assert error({**report, "monthly_earnings": 1_000_000_001}) == "monthly_earnings"
+    assert isinstance(parse(1, {**report, "monthly_earnings": 1_000_000_000}, TODAY), Record)
+    assert error({**report, "employer": "x" * 201}) == "employer"
+    assert isinstance(parse(1, {**report, "employer": "x" * 200}, TODAY), Record)
+    assert error({**COHORT, "closed_days": ["2021-05-05", "9999-12-31"]}) == "closed_days"
+    assert error({**COHORT, "skills": [f"s{n}" for n in range(101)]}) == "skills"
+    assert error({**COHORT, "programme_name": "AI \u202e"}) == "programme_name"
+    assert error({**COHORT, "programme_name": "AI \u2028"}) == "programme_name"

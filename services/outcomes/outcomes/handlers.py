@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -95,14 +95,46 @@ async def import_history(
     # Two imports of the same records at once (a retry after a client timeout) take turns:
     # the second finds them known instead of writing their event ids a second time.
     await conn.execute("SELECT pg_advisory_xact_lock($1)", HISTORY_IMPORT_LOCK)
-    known = await store.known_event_ids(conn, list(good))
-    fresh = [r for event_id, r in good.items() if event_id not in known]
+    known = await store.fact_data(conn, list(good))
+    live = await _live_ids(conn, list(good.values()))
+    fresh = []
+    for event_id, r in good.items():
+        refused = _refusal(r, known.get(event_id), live)
+        if refused is not None:
+            result.errors.append(refused)
+        elif event_id in known:
+            result.already_known += 1
+        else:
+            fresh.append(r)
+    result.errors.sort(key=lambda e: e.line)
     events = [_imported(result.import_id, principal, r) for r in fresh]
     ids = [r.event_id for r in fresh]
     await add_events(conn, events, source=SOURCE, event_ids=ids)
     await store.add_facts(conn, [imported_fact(i, e) for i, e in zip(ids, events, strict=True)])
-    result.imported, result.already_known = len(fresh), len(known)
+    result.imported = len(fresh)
     return result
+
+
+async def _live_ids(conn: asyncpg.Connection, records: list[history.Record]) -> set[str]:
+    """Cohort and enrollment ids the live platform announced (history must not rewrite
+    what its services own)."""
+    cohorts = [r.subject for r in records if r.kind == "cohort"]
+    trainees = [r.subject for r in records if r.kind != "cohort"]
+    return await store.live_cohorts(conn, cohorts) | await store.live_enrollments(conn, trainees)
+
+
+def _refusal(
+    record: history.Record, imported: Mapping[str, Any] | None, live: set[str]
+) -> history.BadRecord | None:
+    name = "cohort_id" if record.kind == "cohort" else "enrollment_id"
+    if getattr(record.data, name, None) in live:
+        return history.BadRecord(record.line, name, "the live platform records this id")
+    if imported is not None and dict(imported) != record.data.model_dump(mode="json"):
+        return history.BadRecord(
+            record.line, "line", "imported before with other values: an import adds history, "
+            "it does not change it"
+        )  # fmt: skip
+    return None
 
 
 def _imported(import_id: str, principal: Principal, r: history.Record) -> HistoryRecordImported:

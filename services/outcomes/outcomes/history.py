@@ -136,7 +136,7 @@ def parse(number: int, raw: dict[str, Any], today: date) -> Record | BadRecord:
         return BadRecord(number, "reported_on", f"a date from {EARLIEST} to today")
     for name, value in fields.items():
         if _has_control_characters(value):
-            return BadRecord(number, name, "no control characters (NUL, ESC, CR, LF ...)")
+            return BadRecord(number, name, "no control or invisible characters (NUL, ESC ...)")
     for name in ID_FIELDS:
         value = fields.get(name)
         if value is not None and not (isinstance(value, str) and ID.match(value)):
@@ -151,8 +151,9 @@ def parse(number: int, raw: dict[str, Any], today: date) -> Record | BadRecord:
         field = str(first["loc"][0]) if first["loc"] else "line"
         return BadRecord(number, field, first["msg"])
     for name, value in data:
-        if type(value) is date and not EARLIEST <= value <= LATEST:  # not the datetimes
-            return BadRecord(number, name, f"a date from {EARLIEST} to {LATEST}")
+        problem = _out_of_bounds(value)
+        if problem:
+            return BadRecord(number, name, problem)
     if isinstance(data, enr.CohortOpened) and data.ends_on < data.starts_on:
         return BadRecord(number, "ends_on", "not before starts_on")
     occurred_on = getattr(data, kind.happened)
@@ -161,12 +162,33 @@ def parse(number: int, raw: dict[str, Any], today: date) -> Record | BadRecord:
     return Record(number, str(kind_name), data, occurred_on, reported_on)
 
 
+# Control characters, and the invisible ones that reorder or break text on a report
+# (U+202E, U+2028 ...).
+HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
+MAX_TEXT, MAX_ITEMS, MAX_NUMBER = 200, 100, 1_000_000_000  # as the live APIs allow
+
+
 def _has_control_characters(value: Any) -> bool:
     if isinstance(value, str):
-        return any(unicodedata.category(ch) == "Cc" for ch in value)
+        return any(unicodedata.category(ch) in HIDDEN for ch in value)
     if isinstance(value, list):
         return any(_has_control_characters(v) for v in value)
     return False
+
+
+def _out_of_bounds(value: Any) -> str | None:
+    """What the live APIs would refuse in a field's value, or None."""
+    if isinstance(value, list):
+        if len(value) > MAX_ITEMS:
+            return f"at most {MAX_ITEMS} items"
+        return next((p for p in map(_out_of_bounds, value) if p), None)
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return f"at most {MAX_TEXT} characters"
+    if isinstance(value, int | float) and abs(value) > MAX_NUMBER:
+        return f"at most {MAX_NUMBER:,}"
+    if type(value) is date and not EARLIEST <= value <= LATEST:  # not the datetimes
+        return f"a date from {EARLIEST} to {LATEST}"
+    return None
 
 
 def _date(value: Any) -> date | None:

@@ -177,6 +177,10 @@ def cell_view(cell: Cell, q: Query, withheld: bool = False) -> dict[str, Any]:
     d, figure = cell.definition, cell.figure
     counts = (figure.numerator, figure.denominator, figure.excluded, figure.pending)
     num, den, excluded, pending = (None,) * 4 if withheld else tuple(len(c) for c in counts)
+    if q.public:
+        # Who left a figure, and who is not measured yet, are counts over people that
+        # figures of other windows share: published, they would tell a withheld cell's.
+        excluded = pending = None
     return {
         "as_of": q.as_of.isoformat(),
         "group_by": q.group_by,

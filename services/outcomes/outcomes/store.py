@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -42,11 +43,31 @@ async def facts_known(conn: asyncpg.Connection | asyncpg.Pool, as_of: datetime) 
     ]
 
 
-async def known_event_ids(conn: asyncpg.Connection, event_ids: Sequence[str]) -> set[str]:
+async def fact_data(conn: asyncpg.Connection, event_ids: Sequence[str]) -> dict[str, Any]:
+    """The data of those of `event_ids` kept already."""
     rows = await conn.fetch(
-        "SELECT event_id FROM facts WHERE event_id = ANY($1::text[])", list(event_ids)
+        "SELECT event_id, data FROM facts WHERE event_id = ANY($1::text[])", list(event_ids)
     )
-    return {r["event_id"] for r in rows}
+    return {r["event_id"]: r["data"] for r in rows}
+
+
+async def live_cohorts(conn: asyncpg.Connection, cohort_ids: Sequence[str]) -> set[str]:
+    rows = await conn.fetch(
+        """SELECT subject FROM facts WHERE kind = 'cohort-opened' AND import_id IS NULL
+             AND subject = ANY($1::text[])""",
+        list(set(cohort_ids)),
+    )
+    return {r["subject"] for r in rows}
+
+
+async def live_enrollments(conn: asyncpg.Connection, trainee_ids: Sequence[str]) -> set[str]:
+    rows = await conn.fetch(
+        """SELECT data->>'enrollment_id' AS enrollment_id FROM facts
+           WHERE kind = 'trainee-enrolled' AND import_id IS NULL
+             AND subject = ANY($1::text[])""",
+        list(set(trainee_ids)),
+    )
+    return {r["enrollment_id"] for r in rows}
 
 
 async def facts_about(

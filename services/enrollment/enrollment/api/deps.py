@@ -6,10 +6,11 @@ from fractions import Fraction
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Query, Request
 
 from enrollment.commands import Actor
 from enrollment.settings import EnrollmentSettings
+from traintrack_shared.api_models import ID_PATTERN, IdPath
 from traintrack_shared.auth import Principal, Role, requires
 
 
@@ -55,6 +56,5 @@ OperatorActor = Annotated[Actor, Depends(_operator)]
 SettingsDep = Annotated[EnrollmentSettings, Depends(_settings)]
 WarnBelow = Annotated[Fraction, Depends(_warn_below)]
 # Ids in paths and queries: what the store can hold (PostgreSQL text has no NUL).
-ID_PATTERN = r"^[A-Za-z0-9._-]+$"
-CohortIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+CohortIdPath = IdPath
 CohortIdQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=ID_PATTERN)]

@@ -9,9 +9,10 @@ import asyncpg
 from fastapi import APIRouter
 
 from evaluation import handlers, operator_actions, records
-from evaluation.api.deps import PUBLIC, IdPath, OperatorKey, PoolDep, ReaderKey, SignerDep
+from evaluation.api.deps import PUBLIC, OperatorKey, PoolDep, ReaderKey, SignerDep
 from evaluation.api.schemas import CredentialOut, ReinstateIn, RevokeIn, VerifyIn, VerifyOut
 from evaluation.credentials import InvalidCredential
+from traintrack_shared.api_models import IdPath
 from traintrack_shared.errors import NotFound
 
 router = APIRouter(tags=["credentials"])

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 
-from evaluation.api.schemas import ID_PATTERN
 from evaluation.credentials import Signer
 from traintrack_shared.auth import Principal, Role, requires
 
@@ -31,4 +30,3 @@ ReaderKey = Annotated[Principal, Depends(requires(Role.INSTITUTE, Role.FIRM, Rol
 # Public by design: anyone may verify a credential (marked for the authorization tests).
 PUBLIC = {"x-public": True}
 # An id in a path: a bad one (a NUL, say) is a 422 naming it, never a 500 from the store.
-IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]

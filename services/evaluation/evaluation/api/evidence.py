@@ -6,7 +6,7 @@ import asyncpg
 from fastapi import APIRouter, status
 
 from evaluation import handlers, records
-from evaluation.api.deps import AssessorKey, IdPath, InstituteKey, PoolDep, ReaderKey, SignerDep
+from evaluation.api.deps import AssessorKey, InstituteKey, PoolDep, ReaderKey, SignerDep
 from evaluation.api.schemas import (
     AssessmentIn,
     CredentialSummary,
@@ -17,6 +17,7 @@ from evaluation.api.schemas import (
     ProjectOut,
 )
 from evaluation.domain.enrollment import EnrollmentFacts
+from traintrack_shared.api_models import IdPath
 
 router = APIRouter(prefix="/v1", tags=["evaluation"])
 

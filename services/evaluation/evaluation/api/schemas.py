@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
-from traintrack_shared.api_models import RequestModel
+from traintrack_shared.api_models import Id, RequestModel
 
 # Ids: what the store can hold (PostgreSQL text has no NUL), the same in bodies and paths.
-ID_PATTERN = r"^[A-Za-z0-9._-]+$"
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 
 Side = Literal["institute", "firm"]

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from evaluation import operator_actions, store
-from evaluation.api.deps import IdPath, OperatorKey, PoolDep, ReaderKey, SignerDep
+from evaluation.api.deps import OperatorKey, PoolDep, ReaderKey, SignerDep
 from evaluation.api.schemas import CohortSchemeOut, SchemeAssignment, SchemeIn, SchemeOut
 from evaluation.domain.schemes_io import scheme_from_data, scheme_to_data
+from traintrack_shared.api_models import IdPath
 from traintrack_shared.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["schemes"])

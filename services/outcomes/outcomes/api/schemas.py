@@ -71,9 +71,10 @@ class IndicatorCell(BaseModel):
     value: float | None
     numerator: int | None = Field(description="Enrollments counted (null when withheld).")
     denominator: int | None
-    excluded: int | None
+    excluded: int | None = Field(description="Enrollments excluded (null in public views).")
     pending: int | None = Field(
-        description="Enrollments whose measurement window has not closed yet."
+        description="Enrollments whose measurement window has not closed yet (null in public "
+        "views)."
     )
     suppressed: bool = Field(
         description="Withheld in a public view: about fewer than 5 people, or a complement "

@@ -9,6 +9,7 @@ import asyncpg
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
+from traintrack_shared.api_models import IdPath
 from traintrack_shared.auth import Principal, Role, requires
 from traintrack_shared.errors import NotFound
 
@@ -37,7 +38,7 @@ class TraineeView(BaseModel):
 
 
 @router.get("/trainees/{trainee_id}")
-async def read_trainee(trainee_id: str, request: Request, _: OperatorKey) -> TraineeView:
+async def read_trainee(trainee_id: IdPath, request: Request, _: OperatorKey) -> TraineeView:
     """The outcomes projection of one trainee, with the events behind it (operators only)."""
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:

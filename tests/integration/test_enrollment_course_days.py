@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-import httpx
 import pytest
 
 from enrollment import store
@@ -10,7 +9,8 @@ from enrollment.bootstrap import create_app
 from enrollment.domain.catalogue import Cohort
 from enrollment.settings import EnrollmentSettings
 from enrollment.submissions import submission_batch_handlers
-from tests.utils import catalogue, factories
+from tests.utils import catalogue
+from tests.utils.apps import client_of, factories, running_app
 from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.platform import eventually
 from traintrack_shared import codec
@@ -35,16 +35,16 @@ def keys(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 async def app(platform, keys):
-    settings = EnrollmentSettings(
-        database_url=await platform.fresh_database("enrollment"),
-        kafka_bootstrap=platform.kafka_bootstrap,
-        keyring_file=keys["file"],
-        # The closing sweep runs when a test asks (close-due), not behind its back.
+    # The closing sweep runs when a test asks (close-due), not behind its back.
+    async with running_app(
+        create_app,
+        EnrollmentSettings,
+        platform,
+        keys["file"],
+        "enrollment",
         close_interval_seconds=3600,
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with _client(app) as client:
+    ) as app:
+        async with client_of(app, "enrollment") as client:
             await catalogue.seed(
                 client,
                 operator_key=keys["operator"],
@@ -55,13 +55,9 @@ async def app(platform, keys):
         yield app
 
 
-def _client(app):
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://enrollment")
-
-
 @pytest.fixture
 async def client(app):
-    async with _client(app) as client:
+    async with client_of(app, "enrollment") as client:
         yield client
 
 
@@ -115,7 +111,7 @@ def day_of(enrollment, day, status="present"):
 
 @pytest.fixture(scope="module")
 async def autumn(app, keys):
-    async with _client(app) as client:
+    async with client_of(app, "enrollment") as client:
         response = await open_cohort(
             client,
             keys,
@@ -210,7 +206,7 @@ SEPTEMBER_DAYS = [date(2025, 9, d) for d in range(1, 27) if date(2025, 9, d).wee
 
 @pytest.fixture(scope="module")
 async def september(app, keys):
-    async with _client(app) as client:
+    async with client_of(app, "enrollment") as client:
         response = await open_cohort(client, keys, SEPTEMBER, SEPTEMBER_DAYS[0], SEPTEMBER_DAYS[-1])
     assert response.status_code == 201, response.text
     assert response.json()["training_days"] == 20
@@ -476,7 +472,7 @@ async def test_an_institute_closes_its_ended_cohort_without_waiting_for_the_grac
 
 
 async def test_the_api_closes_due_enrollments_by_itself_every_so_often(app, platform, keys):
-    async with _client(app) as client:
+    async with client_of(app, "enrollment") as client:
         await ended_cohort(client, keys, "end-background", TODAY - timedelta(GRACE + 2))
         enrollment = await enroll(client, keys, "end-background", "2025-01-02")
     await recorded_long_ago(app, enrollment)

@@ -2,12 +2,12 @@
 
 import json
 
-import httpx
 import pytest
 
 from enrollment.bootstrap import create_app
 from enrollment.settings import EnrollmentSettings
 from tests.utils import catalogue
+from tests.utils.apps import client_of, running_app
 from tests.utils.keys import STANDARD, write_keyring
 
 pytestmark = pytest.mark.integration
@@ -27,14 +27,10 @@ def keys(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 async def app(platform, keys):
-    settings = EnrollmentSettings(
-        database_url=await platform.fresh_database("enrollment"),
-        kafka_bootstrap=platform.kafka_bootstrap,
-        keyring_file=keys["file"],
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with _client(app) as client:
+    async with running_app(
+        create_app, EnrollmentSettings, platform, keys["file"], "enrollment"
+    ) as app:
+        async with client_of(app, "enrollment") as client:
             for institute, cohort, capacity in (
                 ("inst-a", BIG, 30),
                 ("inst-a", SMALL, 2),
@@ -52,13 +48,9 @@ async def app(platform, keys):
         yield app
 
 
-def _client(app):
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://enrollment")
-
-
 @pytest.fixture
 async def client(app):
-    async with _client(app) as client:
+    async with client_of(app, "enrollment") as client:
         yield client
 
 

@@ -6,11 +6,11 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
-import httpx
 import pytest
 
 from outcomes.bootstrap import create_app
 from outcomes.settings import OutcomesSettings
+from tests.utils.apps import client_of, running_app
 from tests.utils.outcome_facts import cohort_of, employed, feed
 from traintrack_shared.contracts import matching as m
 
@@ -19,21 +19,13 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 async def app(platform, keys):
-    settings = OutcomesSettings(
-        database_url=await platform.fresh_database("outcomes"),
-        kafka_bootstrap=platform.kafka_bootstrap,
-        keyring_file=keys["file"],
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
+    async with running_app(create_app, OutcomesSettings, platform, keys["file"], "outcomes") as app:
         yield app
 
 
 @pytest.fixture
 async def client(app):
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://outcomes"
-    ) as client:
+    async with client_of(app, "outcomes") as client:
         yield client
 
 

@@ -5,11 +5,11 @@ line and field; importing again changes nothing; lineage marks what was imported
 import asyncio
 import json
 
-import httpx
 import pytest
 
 from outcomes.bootstrap import create_app
 from outcomes.settings import OutcomesSettings
+from tests.utils.apps import client_of, running_app
 from tests.utils.outcome_facts import cohort_of
 
 pytestmark = pytest.mark.integration
@@ -17,21 +17,15 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 async def app(platform, keys):
-    settings = OutcomesSettings(
-        database_url=await platform.fresh_database("outcomes_history"),
-        kafka_bootstrap=platform.kafka_bootstrap,
-        keyring_file=keys["file"],
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
+    async with running_app(
+        create_app, OutcomesSettings, platform, keys["file"], "outcomes_history"
+    ) as app:
         yield app
 
 
 @pytest.fixture
 async def client(app):
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://outcomes"
-    ) as client:
+    async with client_of(app, "outcomes") as client:
         yield client
 
 

@@ -9,8 +9,8 @@ from enrollment.bootstrap import create_app
 from enrollment.domain.catalogue import Cohort
 from enrollment.settings import EnrollmentSettings
 from enrollment.submissions import submission_batch_handlers
-from tests.utils import catalogue
-from tests.utils.apps import client_of, factories, running_app
+from tests.utils import catalogue, factories
+from tests.utils.apps import client_of, running_app
 from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.platform import eventually
 from traintrack_shared import codec

@@ -14,8 +14,7 @@ import asyncpg
 from outcomes import store
 from outcomes.domain.definitions import BY_KEY, DEFINITIONS, LATEST, Context, Definition
 from outcomes.domain.disclosure import Cell as CohortSet
-from outcomes.domain.disclosure import protect, small
-from outcomes.domain.figures import SMALL_CELL
+from outcomes.domain.disclosure import is_small, protect
 from outcomes.domain.records import Population, known_on
 from outcomes.domain.reports import (
     FUNNEL,
@@ -114,25 +113,31 @@ class Published:
 
     def funnel_withheld(self) -> dict[str, set[CohortSet]]:
         by_cohort = funnel(self.population, "cohort")
+        cells = _every_public_cell(self.population)
+        weight = _sums(cells, _enrolled(self.population))
         return {
             step: _protected(
-                self.population, {c: len(steps[step]) for c, steps in by_cohort.items()}, self.base
+                cells,
+                _sums(cells, {c: len(s[step]) for c, s in by_cohort.items()}),
+                self.base,
+                weight,
             )
             for step in FUNNEL
         }
 
 
 def _protected(
-    population: Population, people: dict[str, int], base: set[CohortSet]
+    cells: set[CohortSet],
+    people: dict[CohortSet, int],
+    base: set[CohortSet],
+    weight: dict[CohortSet, int],
 ) -> set[CohortSet]:
-    """The cells to withhold for one published count (per cohort): the base, the cells of
-    1-4 people, and the complements, over every public grouping."""
-    cells = _every_public_cell(population)
-    counts = _sums(cells, people)
-    sensitive = base | {cell for cell, n in counts.items() if small([n])}
+    """The cells to withhold for one published count of people: the base, the cells of 1-4
+    people, and the complements, over every public grouping."""
+    sensitive = base | {cell for cell, n in people.items() if is_small(n)}
     if sensitive == base:
         return base  # the base is protected already
-    return protect(cells, sensitive, _sums(cells, _enrolled(population)))
+    return protect(cells, sensitive, weight)
 
 
 def _enrolled(population: Population) -> dict[str, int]:
@@ -148,24 +153,22 @@ def publish(known: Population, q: Query) -> Published:
     shown = Published(known, q.context, figures, q.public)
     if not q.public:
         return shown
-    base = _protected(known, _enrolled(known), set())
+    cells = _every_public_cell(known)
+    weight = _sums(cells, _enrolled(known))
+    base = _protected(cells, weight, set(), weight)
     withheld: dict[str, set[CohortSet]] = {}
     by_population: dict[tuple[tuple[str, int], ...], set[CohortSet]] = {}
+    small_cells: set[CohortSet] = set()
     for key, by_cohort in figures.items():
-        people = {c: len(f.denominator) for c, f in by_cohort.items()}
+        per_cohort = {c: len(f.denominator) for c, f in by_cohort.items()}
         # figures over the same people share one pattern, so they cannot be played
         # against each other
-        signature = tuple(sorted(people.items()))
+        signature = tuple(sorted(per_cohort.items()))
         if signature not in by_population:
-            by_population[signature] = _protected(known, people, base)
+            people = _sums(cells, per_cohort)
+            small_cells |= {cell for cell, n in people.items() if is_small(n)}
+            by_population[signature] = _protected(cells, people, base, weight)
         withheld[key] = by_population[signature]
-    cells = _every_public_cell(known)
-    small_cells = {
-        cell
-        for by_cohort in figures.values()
-        for cell, n in _sums(cells, {c: len(f.denominator) for c, f in by_cohort.items()}).items()
-        if 0 < n < SMALL_CELL
-    }
     return replace(shown, base=base, small=small_cells, withheld=withheld)
 
 

@@ -20,9 +20,9 @@ from outcomes.domain.figures import SMALL_CELL
 Cell = frozenset[str]  # a group, as the set of its cohorts
 
 
-def small(sizes: Iterable[int]) -> bool:
-    """A group is small when any of its published populations has 1 to 4 people."""
-    return any(0 < n < SMALL_CELL for n in sizes)
+def is_small(people: int) -> bool:
+    """A cell about 1 to 4 people (a cell of nobody tells nothing about anyone)."""
+    return 0 < people < SMALL_CELL
 
 
 def protect(

@@ -326,3 +326,147 @@ def test_facts_about_an_enrollment_known_before_the_enrollment_itself_still_coun
     h.ended("a", "A", "completed", "2026-03-31")
     h.enrolled("a", "A", "2026-03-31")
     assert count(h.figures("2026-04-01")[("all", "completion_rate.v2")]) == (1, 1)
+
+
+# ---------------------------------------------------------------- rules pinned at their edges
+
+
+def _completer_with(*jobs, includes=(), status="job_seeker", ends="2026-03-31"):
+    """One completer of a cohort of 5 January to `ends`, with reported jobs:
+    (kind, insured, starts_on)."""
+    h = History()
+    h.cohort("A", "2026-01-05", ends, includes=includes)
+    h.registered("a", status=status)
+    h.enrolled("a", "A", "2026-01-05")
+    h.ended("a", "A", "completed", ends)
+    for kind, insured, starts in jobs:
+        h.report("a", "2026-04-20", kind=kind, starts_on=starts, employer="X", insured=insured)
+    return h.figures("2027-12-31", definitions=DEFINITIONS)
+
+
+def test_non_insured_employment_counts_as_other_work_and_insured_work_wins():
+    uninsured = _completer_with(("employed", False, "2026-05-04"))
+    assert count(uninsured[("all", "non_insured_rate_6m.v2")]) == (1, 1)
+    assert count(uninsured[("all", "non_insured_rate_6m.v1")]) == (1, 1)
+    assert count(uninsured[("all", "employment_rate_6m.v2")]) == (0, 1)
+    assert count(uninsured[("all", "employed_or_start_up_6m.v1")]) == (1, 1)
+    both = _completer_with(("employed", False, "2026-05-04"), ("employed", True, "2026-06-01"))
+    assert count(both[("all", "non_insured_rate_6m.v2")]) == (0, 1)
+    assert count(both[("all", "non_insured_rate_6m.v1")]) == (0, 1)
+    study = _completer_with(("further_study", None, "2026-05-04"))
+    assert count(study[("all", "non_insured_rate_6m.v2")]) == (0, 1)
+    assert count(study[("all", "employed_or_start_up_6m.v1")]) == (0, 1)
+
+
+def test_non_insured_work_counts_with_employment_only_where_the_programme_says_so():
+    on = _completer_with(("employed", False, "2026-05-04"), includes=("non_insured",))
+    assert count(on[("all", "employment_rate_6m.v2")]) == (1, 1)
+    start_up = _completer_with(("self_employed", None, "2026-05-04"), includes=("non_insured",))
+    assert count(start_up[("all", "employment_rate_6m.v2")]) == (0, 1)
+
+
+def test_version_1_windows_end_three_and_six_months_after_the_end_to_the_day():
+    at_6 = _completer_with(("employed", True, "2026-09-30"))
+    past_6 = _completer_with(("employed", True, "2026-10-01"))
+    assert count(at_6[("all", "employment_rate_6m.v1")]) == (1, 1)
+    assert count(past_6[("all", "employment_rate_6m.v1")]) == (0, 1)
+    other_at_6 = _completer_with(("self_employed", None, "2026-09-30"))
+    other_past_6 = _completer_with(("self_employed", None, "2026-10-01"))
+    assert count(other_at_6[("all", "non_insured_rate_6m.v1")]) == (1, 1)
+    assert count(other_past_6[("all", "non_insured_rate_6m.v1")]) == (0, 1)
+    # an insured job in month 6 means no non-insured figure, whatever other work there is
+    late_insured = _completer_with(
+        ("self_employed", None, "2026-05-01"), ("employed", True, "2026-09-30")
+    )
+    assert count(late_insured[("all", "non_insured_rate_6m.v1")]) == (0, 1)
+
+
+def test_job_seekers_into_work_or_start_ups_count_to_six_months_after_the_end():
+    at = _completer_with(("self_employed", None, "2026-09-30"))
+    past = _completer_with(("self_employed", None, "2026-10-01"))
+    assert count(at[("all", "employed_or_start_up_6m.v1")]) == (1, 1)
+    assert count(past[("all", "employed_or_start_up_6m.v1")]) == (0, 1)
+    h = History()
+    h.cohort("A", "2026-01-05", "2026-03-31")
+    h.registered("a")
+    h.enrolled("a", "A", "2026-01-05")
+    h.ended("a", "A", "completed", "2026-03-31")
+    assert h.figures("2026-09-29")[("all", "employed_or_start_up_6m.v1")].pending == ("a@A",)
+    assert h.figures("2026-09-30")[("all", "employed_or_start_up_6m.v1")].pending == ()
+
+
+def test_work_in_a_quarter_counts_from_its_first_day_to_its_last():
+    """Exit on 31 March 2026: the 2nd quarter after is July-September 2026. A job ending
+    on 1 July or starting on 30 September is in it; ending on 30 June or starting on
+    1 October is not."""
+    h = History()
+    h.cohort("A", "2026-01-05", "2026-03-31")
+    people = {"a": ("2026-05-01", "2026-07-01"), "b": ("2026-09-30", None),
+              "c": ("2026-05-01", "2026-06-30"), "d": ("2026-10-01", None)}  # fmt: skip
+    for t, (starts, ends) in people.items():
+        h.registered(t)
+        h.enrolled(t, "A", "2026-01-05")
+        h.ended(t, "A", "completed", "2026-03-31")
+        h.report(t, "2026-10-05", starts_on=starts, ends_on=ends, employer="X", insured=True)
+    f = h.figures("2026-12-31")[("all", "employment_q2.v2")]
+    assert sorted(f.numerator) == ["a@A", "b@A"]
+
+
+def test_a_credential_counts_within_a_year_of_exit_to_the_day_and_not_once_revoked():
+    def issued(on, revoked=False, reinstated=False):
+        h = History()
+        h.cohort("A", "2025-01-06", "2025-03-31")
+        h.registered("a")
+        h.enrolled("a", "A", "2025-01-06")
+        h.ended("a", "A", "completed", "2025-03-31")
+        ids = {"trainee_id": "a", "enrollment_id": "a@A", "cohort_id": "A"}
+        h._add("certified", "a", on, {**ids, "issued_at": f"{on}T09:00:00Z"})
+        if revoked:
+            h._add("certification-revoked", "a", "2026-06-01", ids)
+        if reinstated:
+            h._add("certification-reinstated", "a", "2026-06-02", ids)
+        return count(h.figures("2026-12-31")[("all", "credential_rate.v1")])
+
+    assert issued("2026-03-31") == (1, 1)  # 365 days after exit
+    assert issued("2026-04-01") == (0, 1)
+    assert issued("2025-06-01", revoked=True) == (0, 1)
+    assert issued("2025-06-01", revoked=True, reinstated=True) == (1, 1)
+
+
+def test_participants_of_a_year_are_those_in_training_on_any_day_of_it():
+    """Skill gains for 2026: enrolled on 31 December 2026 counts, on 1 January 2027 not;
+    an exit on 1 January 2026 counts, on 31 December 2025 not."""
+    h = History()
+    h.cohort("A", "2025-10-06", "2027-03-31")
+    for t, enrolled, dropped in (("a", "2026-12-31", None), ("b", "2027-01-01", None),
+                                 ("c", "2025-10-06", "2026-01-01"),
+                                 ("d", "2025-10-06", "2025-12-31")):  # fmt: skip
+        h.registered(t)
+        h.enrolled(t, "A", enrolled)
+        if dropped:
+            h.ended(t, "A", "dropped", dropped)
+    f = h.figures("2027-01-02")[("all", "skill_gains.v1")]
+    assert sorted(f.denominator) == ["a@A", "c@A"]
+
+
+def test_a_fact_about_an_enrollment_that_never_came_counts_nowhere():
+    h = History()
+    h.cohort("A", "2026-01-05", "2026-03-31")
+    h.registered("a")
+    h.ended("a", "A", "completed", "2026-03-31")  # no trainee-enrolled ever
+    assert h.figures("2026-12-31") == {}  # no group has anyone in it
+    h.enrolled("b", "A", "2026-01-05")
+    got = h.figures("2026-12-31")
+    assert got[("all", "enrolled.v1")].numerator == ("b@A",)
+    assert got[("all", "completers.v1")].numerator == ()
+
+
+def test_an_erased_trainee_stays_counted_and_is_marked_erased():
+    h = History()
+    h.cohort("A", "2026-01-05", "2026-03-31")
+    h.registered("a")
+    h.enrolled("a", "A", "2026-01-05")
+    h._add("trainee-erased", "a", "2026-05-01", {"trainee_id": "a"})
+    population = known_on(h.facts, datetime(2026, 6, 1, tzinfo=UTC))
+    assert population.enrollments["a@A"].person.erased
+    assert h.figures("2026-06-01")[("all", "enrolled.v1")].value == 1

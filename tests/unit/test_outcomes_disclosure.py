@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pytest
 
-from outcomes.domain.disclosure import protect
+from outcomes.domain.disclosure import is_small, protect
 from outcomes.domain.records import Fact, known_on
 from outcomes.domain.reports import GROUPINGS, cohort_sets
 from outcomes.reporting import Query, cell_view, chosen, publish
@@ -213,3 +213,20 @@ def test_a_figure_about_few_people_in_a_large_group_is_withheld_in_that_figure_o
     pattern = shown.withheld["employment_rate_6m.v2"]
     published = [(cells, n) for cells, n in rows if cells not in pattern]
     assert all(_attack(published, cells, {"A", "B"}) is None for cells in pattern)
+
+
+def test_a_cell_is_small_from_one_to_four_people():
+    assert [is_small(n) for n in (0, 1, 4, 5)] == [False, True, True, False]
+
+
+def test_a_cohort_of_four_is_a_small_cell_and_of_five_not():
+    hierarchy = {
+        "c5": ("P1", "I1", "30", 5, "2025"), "c4": ("P2", "I1", "30", 4, "2025"),
+        "c9": ("P3", "I1", "30", 9, "2025"), "d9": ("P4", "I2", "11", 9, "2025"),
+    }  # fmt: skip
+    population = known_on(_facts(hierarchy), datetime(2027, 1, 1, tzinfo=UTC))
+    shown = publish(population, Query(date(2027, 1, 1), public=True))
+    assert frozenset({"c4"}) in shown.small and frozenset({"c5"}) not in shown.small
+    pattern = shown.withheld["enrolled.v1"]
+    assert frozenset({"c4"}) in pattern and frozenset({"d9"}) not in pattern
+    assert _recovered(pattern, hierarchy) == {}

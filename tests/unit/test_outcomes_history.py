@@ -60,8 +60,10 @@ def test_personal_details_control_characters_and_bad_ids_are_refused_by_field():
 
 def test_months_and_quarters_past_the_calendar_end_at_its_last_day():
     assert add_months(date(9999, 9, 30), 6) == date.max
+    assert add_months(date(9999, 6, 30), 6) == date(9999, 12, 30)  # still on the calendar
     assert add_months(date(2024, 8, 31), 6) == date(2025, 2, 28)
     assert quarter_after(date(9999, 12, 31), 2) == (date.max, date.max)
+    assert quarter_after(date(9999, 3, 31), 2) == (date(9999, 7, 1), date(9999, 9, 30))
 
 
 def test_an_outcome_report_is_reported_by_the_operator_on_its_reported_on_day():

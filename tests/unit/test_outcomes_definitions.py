@@ -470,3 +470,17 @@ def test_an_erased_trainee_stays_counted_and_is_marked_erased():
     population = known_on(h.facts, datetime(2026, 6, 1, tzinfo=UTC))
     assert population.enrollments["a@A"].person.erased
     assert h.figures("2026-06-01")[("all", "enrolled.v1")].value == 1
+
+
+def test_the_funnel_counts_work_and_internships_from_the_cohorts_first_day():
+    h = History()
+    h.cohort("A", "2026-01-05", "2026-03-31")
+    for t in "abcd":
+        h.registered(t)
+        h.enrolled(t, "A", "2026-01-05")
+    h.report("a", "2026-02-01", starts_on="2026-01-05", employer="X", insured=True)
+    h.report("b", "2026-02-01", starts_on="2026-01-04", employer="X", insured=True)
+    h._add("internship-started", "c", "2026-01-05", {"trainee_id": "c", "started_on": "2026-01-05"})
+    h._add("internship-started", "d", "2026-01-05", {"trainee_id": "d", "started_on": "2026-01-04"})
+    steps = funnel(known_on(h.facts, datetime(2026, 6, 1, tzinfo=UTC)), "all")["all"]
+    assert (steps["employed"], steps["internship"]) == (("a@A",), ("c@A",))

@@ -97,3 +97,27 @@ def test_values_the_live_apis_would_refuse_are_refused_here_too():
     assert error({**COHORT, "skills": [f"s{n}" for n in range(101)]}) == "skills"
     assert error({**COHORT, "programme_name": "AI \u202e"}) == "programme_name"
     assert error({**COHORT, "programme_name": "AI \u2028"}) == "programme_name"
+
+
+def test_edges_of_the_dates_and_lists_a_record_may_hold():
+    # an ending is learnt on the day it happens at the earliest
+    assert isinstance(parse(1, SURVEY, TODAY), Record)  # reported the day it was submitted
+    for kind, field in (("completion", "completed_on"), ("drop_out", "dropped_on"),
+                        ("not_completed", "ended_on")):  # fmt: skip
+        ended = {"record": kind, "reported_on": "2021-08-30", "trainee_id": "h-1",
+                 "enrollment_id": "he-1", "cohort_id": "h-2021-1", field: "2021-08-31",
+                 "attendance_rate": 0.9, "early_employment": False, "reason": "personal",
+                 "decided_on": "2021-09-08"}  # fmt: skip
+        ended = {k: v for k, v in ended.items() if k == "record" or k in _fields(kind)}
+        assert error(ended) == "reported_on", kind
+        assert isinstance(parse(1, {**ended, "reported_on": "2021-08-31"}, TODAY), Record)
+    assert isinstance(parse(1, {**COHORT, "reported_on": "2000-01-01"}, TODAY), Record)
+    assert isinstance(parse(1, {**COHORT, "starts_on": "2000-01-01"}, TODAY), Record)
+    skills = [f"s{n}" for n in range(100)]
+    assert isinstance(parse(1, {**COHORT, "skills": skills}, TODAY), Record)
+
+
+def _fields(kind):
+    from outcomes.history import KINDS
+
+    return {"reported_on", *KINDS[kind].contract.model_fields}

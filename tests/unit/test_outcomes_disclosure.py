@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pytest
 
-from outcomes.domain.disclosure import is_small, protect
+from outcomes.domain.disclosure import protect
+from outcomes.domain.figures import is_small
 from outcomes.domain.records import Fact, known_on
 from outcomes.domain.reports import GROUPINGS, cohort_sets
 from outcomes.reporting import Query, cell_view, chosen, publish

@@ -14,7 +14,8 @@ import asyncpg
 from outcomes import store
 from outcomes.domain.definitions import BY_KEY, DEFINITIONS, LATEST, Context, Definition
 from outcomes.domain.disclosure import Cell as CohortSet
-from outcomes.domain.disclosure import is_small, protect
+from outcomes.domain.disclosure import protect
+from outcomes.domain.figures import is_small
 from outcomes.domain.records import Population, known_on
 from outcomes.domain.reports import (
     FUNNEL,

@@ -7,7 +7,8 @@ from html import escape
 
 from outcomes.dashboard.charts import Bar, bars, lines
 from outcomes.dashboard.labels import REGION_KO, Lang, t
-from outcomes.domain.definitions import BY_ID, SMALL_CELL
+from outcomes.domain.definitions import BY_ID
+from outcomes.domain.figures import is_small
 from outcomes.domain.reports import FUNNEL, Cell, GroupBy, funnel
 from outcomes.reporting import Published, funnel_rows
 
@@ -65,7 +66,7 @@ def _funnel(shown: Published, lang: Lang) -> str:
     items = []
     for step in FUNNEL:
         n = row["steps"][step]
-        small = 0 < counts.get(step, 0) < SMALL_CELL
+        small = is_small(counts.get(step, 0))
         text = _withheld(small, lang) if n is None else f"{n} {t('people', lang)}"
         items.append(Bar(t(step, lang), None if n is None else float(n), text))
     return bars(items, scale=max(counts.get("enrolled", 0), 1), name="funnel")

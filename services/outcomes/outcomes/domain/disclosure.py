@@ -15,14 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from outcomes.domain.figures import SMALL_CELL
-
 Cell = frozenset[str]  # a group, as the set of its cohorts
-
-
-def is_small(people: int) -> bool:
-    """A cell about 1 to 4 people (a cell of nobody tells nothing about anyone)."""
-    return 0 < people < SMALL_CELL
 
 
 def protect(

@@ -11,6 +11,12 @@ from typing import Literal
 
 SMALL_CELL = 5  # public views suppress figures about fewer people
 
+
+def is_small(people: int) -> bool:
+    """A cell about 1 to 4 people (a cell of nobody tells nothing about anyone)."""
+    return 0 < people < SMALL_CELL
+
+
 Unit = Literal["rate", "mean", "course_mean", "median_krw", "count"]
 
 
@@ -26,12 +32,8 @@ class Figure:
 
     @property
     def suppressed(self) -> bool:
-        """A cell about fewer than SMALL_CELL people (primary suppression)."""
-        return 0 < len(self.denominator) < SMALL_CELL
-
-    def withheld(self) -> Figure:
-        """What a public view shows of a suppressed cell: nothing."""
-        return Figure(None, (), (), (), ())
+        """About 1 to 4 people: withheld in public views (primary suppression)."""
+        return is_small(len(self.denominator))
 
 
 def value_of(

@@ -139,16 +139,24 @@ EVALUATION = {
 }
 
 
-def test_the_evaluation_endpoints_are_open_to_exactly_these_roles(tmp_path):
+def _app_of(service, tmp_path):
     keyring = tmp_path / "keyring.json"
     keyring.write_text("[]")
-    app = evaluation_app(EvaluationSettings(keyring_file=keyring))
-    declared = {
+    create_app, settings_class = SERVICES[service]
+    return create_app(settings_class(keyring_file=keyring))
+
+
+def _declared(app):
+    """The roles each non-public route of the app declares."""
+    return {
         (method, route.path): set(allowed_roles(route))
         for method, route in operations(app)
         if not public(route)
     }
-    assert declared == EVALUATION
+
+
+def test_the_evaluation_endpoints_are_open_to_exactly_these_roles(tmp_path):
+    assert _declared(_app_of("evaluation", tmp_path)) == EVALUATION
 
 
 # The outcomes service's, likewise (definitions, public figures and the dashboard are
@@ -170,15 +178,8 @@ OUTCOMES_PUBLIC = {
 
 
 def test_the_outcomes_endpoints_are_open_to_exactly_these_roles(tmp_path):
-    keyring = tmp_path / "keyring.json"
-    keyring.write_text("[]")
-    app = outcomes_app(OutcomesSettings(keyring_file=keyring))
-    declared = {
-        (method, route.path): set(allowed_roles(route))
-        for method, route in operations(app)
-        if not public(route)
-    }
-    assert declared == OUTCOMES
+    app = _app_of("outcomes", tmp_path)
+    assert _declared(app) == OUTCOMES
     opened = {route.path for _, route in operations(app) if public(route)} - PUBLIC
     assert opened == OUTCOMES_PUBLIC
 
@@ -196,12 +197,8 @@ DECLARED = {
 
 @pytest.mark.parametrize(("service", "method", "path"), sorted(DECLARED))
 def test_new_endpoints_declare_exactly_the_roles_written_here(tmp_path, service, method, path):
-    keyring = tmp_path / "keyring.json"
-    keyring.write_text("[]")
-    create_app, settings_class = SERVICES[service]
-    app = create_app(settings_class(keyring_file=keyring))
-    [route] = [r for m, r in operations(app) if m == method and r.path == path]
-    assert set(allowed_roles(route)) == DECLARED[service, method, path]
+    declared = _declared(_app_of(service, tmp_path))
+    assert declared[method, path] == DECLARED[service, method, path]
 
 
 def test_the_matrix_of_every_endpoint_and_role_is_written_out(tmp_path):

@@ -4,12 +4,12 @@ evidence and rubric assessments over its API, credentials out, verified independ
 import json
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
 from evaluation.domain.scheme import RUBRIC_CRITERIA
+from tests.utils.apps import client_of
 from tests.utils.evaluation import (
     PROGRAMME,
     attendance,
@@ -34,9 +34,7 @@ async def app(platform, keys, tmp_path_factory):
 
 @pytest.fixture
 async def client(app):
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://evaluation"
-    ) as client:
+    async with client_of(app, "evaluation") as client:
         yield client
 
 

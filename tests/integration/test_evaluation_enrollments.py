@@ -5,11 +5,11 @@ scheme versions pinned per cohort and moved by an operator."""
 import asyncio
 from datetime import UTC, date, datetime
 
-import httpx
 import pytest
 
 from evaluation import operator_actions, records
 from evaluation.domain.scheme import RUBRIC_CRITERIA
+from tests.utils.apps import client_of
 from tests.utils.evaluation import (
     PROGRAMME,
     attendance,
@@ -37,9 +37,7 @@ async def app(platform, keys, tmp_path_factory):
 
 @pytest.fixture
 async def client(app):
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://evaluation"
-    ) as client:
+    async with client_of(app, "evaluation") as client:
         yield client
 
 

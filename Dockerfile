@@ -1,15 +1,18 @@
-# One image for every traintrack service; the command picks the service and process kind:
-#   python -m enrollment.main api | python -m outcomes.main worker | ...
+# One image for every traintrack service, installed from uv.lock; the command picks the
+# service and process kind:  python -m traintrack.enrollment.main api|worker  (and so on).
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=/opt/traintrack PATH=/opt/traintrack/bin:$PATH
 WORKDIR /app
+RUN pip install uv==0.13.9
+COPY pyproject.toml uv.lock .python-version ./
 COPY shared/ shared/
 COPY services/ services/
-RUN pip install ./shared ./services/enrollment ./services/evaluation ./services/matching \
-        ./services/outcomes ./services/operations \
+COPY tools/ tools/
+RUN uv sync --locked --no-dev --no-editable \
     && useradd --system --home /app traintrack \
     && mkdir -p /var/lib/traintrack && chown traintrack /var/lib/traintrack
 USER traintrack
 EXPOSE 8000
-CMD ["python", "-m", "enrollment.main", "api"]
+CMD ["python", "-m", "traintrack.enrollment.main", "api"]

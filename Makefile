@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PACKAGES := -e shared -e services/enrollment -e services/evaluation -e services/matching \
-            -e services/outcomes -e services/operations
+UV_VERSION := 0.13.9
+UV := .run/uv/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: help setup run up down status test lint format schemas unit bench chaos clean
 
@@ -17,10 +19,13 @@ help:
 	@echo "make bench   benchmarks, each beside a baseline measured in the same run"
 	@echo "make chaos   20,000 journeys while services, Kafka and PostgreSQL are killed"
 
-$(STAMP): requirements-dev.txt shared/pyproject.toml services/*/pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements-dev.txt $(PACKAGES)
+# uv itself is the one tool installed with pip; everything else comes from uv.lock.
+$(UV):
+	$(PYTHON) -m venv .run/uv
+	.run/uv/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): $(UV) uv.lock pyproject.toml shared/*/pyproject.toml services/*/pyproject.toml tools/pyproject.toml
+	$(UV) sync --locked --python $(PYTHON)
 	touch $@
 
 setup: $(STAMP)
@@ -48,7 +53,7 @@ format: setup
 	$(VENV)/bin/ruff format .
 
 schemas: setup
-	$(PY) -m traintrack_shared.schemagen write
+	$(PY) -m traintrack.contracts.schemagen write
 
 unit: setup
 	$(PY) -m pytest tests/unit tests/contract

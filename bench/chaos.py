@@ -36,14 +36,14 @@ from bench.loadgen import Doors, Driver, issue_keys, make_plan  # noqa: E402
 from tests.utils.keys import write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
-from traintrack_shared.auth import Role  # noqa: E402
-from traintrack_shared.devtools import create_topics  # noqa: E402
+from traintrack.platform.messaging.admin import create_topics  # noqa: E402
+from traintrack.platform.web.auth import Role  # noqa: E402
 
 SERVICES = {
-    "enrollment": "enrollment.main",
-    "evaluation": "evaluation.main",
-    "matching": "matching_service.main",
-    "outcomes": "outcomes.main",
+    "enrollment": "traintrack.enrollment.main",
+    "evaluation": "traintrack.evaluation.main",
+    "matching": "traintrack.matching.main",
+    "outcomes": "traintrack.outcomes.main",
 }
 INFRA = ("kafka", "postgres")
 

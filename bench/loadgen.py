@@ -32,15 +32,15 @@ import httpx
 from aiokafka.errors import KafkaError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
-from traintrack_shared.auth import Role, add_key
-from traintrack_shared.contracts.submissions import (
+from traintrack.contracts.submissions import (
     CompleteEnrollment,
     DropEnrollment,
     RecordAttendance,
     Submission,
 )
-from traintrack_shared.institute.sdk import signed_record
-from traintrack_shared.outbox import new_producer
+from traintrack.institute.sdk import signed_record
+from traintrack.platform.messaging.outbox import new_producer
+from traintrack.platform.web.auth import Role, add_key
 
 REGIONS = ["11", "26", "27", "28", "29", "30", "41", "44", "47", "51"]
 FIELDS = ["AI", "data", "cloud", "web", "security", "semiconductor"]

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from matching_service.domain.rounds import Round, blocking_pairs, solve
+from traintrack.matching.domain.rounds import Round, blocking_pairs, solve
 
 
 def make_round(candidates: int, openings: int, choices: int, seed: int) -> Round:

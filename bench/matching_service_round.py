@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 import asyncpg  # noqa: E402
 from matching_round import make_round  # noqa: E402
 
-from matching_service import rounds  # noqa: E402
-from matching_service.bootstrap import MIGRATIONS  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
-from traintrack_shared.db import create_pool  # noqa: E402
+from traintrack.matching import rounds  # noqa: E402
+from traintrack.matching.bootstrap import MIGRATIONS  # noqa: E402
+from traintrack.platform.db.pool import create_pool  # noqa: E402
 
 FIRMS = 100
 STARTS, ENDS = date(2027, 1, 4), date(2027, 3, 26)

@@ -27,8 +27,8 @@ import httpx  # noqa: E402
 from tests.utils.keys import write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
-from traintrack_shared.auth import Role  # noqa: E402
-from traintrack_shared.devtools import create_topics  # noqa: E402
+from traintrack.platform.messaging.admin import create_topics  # noqa: E402
+from traintrack.platform.web.auth import Role  # noqa: E402
 
 SEATS = 2000  # a cohort's most; the trainees fill as many cohorts as they need
 FILE_ROWS = 5000  # rows per CSV request, as an institute would split a year's intake
@@ -156,7 +156,7 @@ async def main(args: argparse.Namespace) -> int:
     try:
         processes.start(
             "enrollment-api",
-            "enrollment.main",
+            "traintrack.enrollment.main",
             "api",
             {
                 "ENROLLMENT_DATABASE_URL": await found.fresh_database("bench_onboarding"),

@@ -42,12 +42,12 @@ from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
 from tests.utils.keys import write_keyring  # noqa: E402
 from tests.utils.platform import eventually, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
-from traintrack_shared.auth import Role  # noqa: E402
-from traintrack_shared.contracts.submissions import RecordAttendance  # noqa: E402
-from traintrack_shared.devtools import create_topics  # noqa: E402
-from traintrack_shared.institute.sdk import signed_record  # noqa: E402
-from traintrack_shared.outbox import new_producer  # noqa: E402
-from traintrack_shared.topics import ENROLLMENT_EVENTS, INSTITUTE_SUBMISSIONS  # noqa: E402
+from traintrack.contracts.submissions import RecordAttendance  # noqa: E402
+from traintrack.contracts.topics import ENROLLMENT_EVENTS, INSTITUTE_SUBMISSIONS  # noqa: E402
+from traintrack.institute.sdk import signed_record  # noqa: E402
+from traintrack.platform.messaging.admin import create_topics  # noqa: E402
+from traintrack.platform.messaging.outbox import new_producer  # noqa: E402
+from traintrack.platform.web.auth import Role  # noqa: E402
 
 # The national morning check-in, scaled: many trainees, each recording one day at a time,
 # day after day, in cohorts of about six months.
@@ -434,9 +434,9 @@ async def main() -> int:
     }
     ports = {s: free_port() for s in dbs}
     modules = {
-        "enrollment": "enrollment.main",
-        "matching": "matching_service.main",
-        "outcomes": "outcomes.main",
+        "enrollment": "traintrack.enrollment.main",
+        "matching": "traintrack.matching.main",
+        "outcomes": "traintrack.outcomes.main",
     }
     groups = {s: f"{s}-bench-{uuid.uuid4().hex[:6]}" for s in dbs}
     processes = ServiceProcesses(ARTIFACTS / "bench-logs")
@@ -482,8 +482,8 @@ async def main() -> int:
     finally:
         processes.stop_all()
     # Replay: the outcomes store rebuilt from the bench topics.
-    from outcomes.replay import replay
-    from outcomes.settings import OutcomesSettings
+    from traintrack.outcomes.replay import replay
+    from traintrack.outcomes.settings import OutcomesSettings
 
     done = await replay(
         OutcomesSettings(kafka_bootstrap=bootstrap, database_url=dbs["outcomes"]),

@@ -54,7 +54,6 @@ SERVICES = {
 }
 # Python packages of the services (the matching service's package must not shadow the
 # `matching` library it uses).
-PACKAGES = {"matching": "matching_service"}
 # Services whose faust worker has agents to run.
 WORKERS = ("enrollment", "evaluation", "matching", "outcomes")
 
@@ -419,7 +418,7 @@ def ensure_databases(endpoints: Endpoints, names: list[str]) -> None:
         [
             str(VENV_PY),
             "-m",
-            "traintrack_shared.devtools",
+            "traintrack.demo.devtools",
             "create-databases",
             endpoints.pg_url,
             *names,
@@ -432,7 +431,7 @@ def ensure_topics(endpoints: Endpoints) -> None:
         [
             str(VENV_PY),
             "-m",
-            "traintrack_shared.devtools",
+            "traintrack.demo.devtools",
             "create-topics",
             endpoints.kafka_bootstrap,
         ],
@@ -488,14 +487,14 @@ def start_services(endpoints: Endpoints) -> None:
             log(f"starting {name} API on {port}")
             _spawn(
                 f"{name}-api",
-                [str(VENV_PY), "-m", f"{PACKAGES.get(name, name)}.main", "api"],
+                [str(VENV_PY), "-m", f"traintrack.{name}.main", "api"],
                 env=env,
             )
         if name in WORKERS and not _alive(f"{name}-worker"):
             log(f"starting {name} worker")
             _spawn(
                 f"{name}-worker",
-                [str(VENV_PY), "-m", f"{PACKAGES.get(name, name)}.main", "worker"],
+                [str(VENV_PY), "-m", f"traintrack.{name}.main", "worker"],
                 env=env,
             )
     for name, port in SERVICES.items():
@@ -532,7 +531,7 @@ def write_credentials() -> None:
         [
             str(VENV_PY),
             "-m",
-            "traintrack_shared.devtools",
+            "traintrack.demo.devtools",
             "demo-keys",
             str(creds_file),
             str(RUN / "keyring.json"),
@@ -579,7 +578,7 @@ def main(argv: list[str]) -> int:
                 [
                     str(VENV_PY),
                     "-m",
-                    "traintrack_shared.devtools",
+                    "traintrack.demo.devtools",
                     "demo-data",
                     str(RUN / "credentials.json"),
                 ],
@@ -588,7 +587,7 @@ def main(argv: list[str]) -> int:
                 [
                     str(VENV_PY),
                     "-m",
-                    "traintrack_shared.devtools",
+                    "traintrack.demo.devtools",
                     "outcome-report",
                     str(RUN / "credentials.json"),
                 ],

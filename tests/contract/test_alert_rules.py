@@ -5,10 +5,10 @@ import re
 from pathlib import Path
 
 import yaml
-from operations.health import prometheus
-from operations.pipeline import Lag
 
-from traintrack_shared.http import HttpMetrics
+from traintrack.operations.health import prometheus
+from traintrack.operations.pipeline import Lag
+from traintrack.platform.web.app import HttpMetrics
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = yaml.safe_load((ROOT / "infra/prometheus/alerts.yml").read_text())

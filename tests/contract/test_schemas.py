@@ -1,10 +1,9 @@
 import copy
 import json
 
-from traintrack_shared import schemagen
-from traintrack_shared.contracts import REGISTRY
-from traintrack_shared.contracts.enrollment import TraineeRegistered
-from traintrack_shared.topics import ALL_TOPICS
+from traintrack.contracts import REGISTRY, schemagen
+from traintrack.contracts.enrollment import TraineeRegistered
+from traintrack.contracts.topics import ALL_TOPICS
 
 
 def test_checked_in_schema_and_asyncapi_files_match_the_contracts():
@@ -85,7 +84,7 @@ def test_published_schemas_are_valid_and_accept_what_producers_send():
 
 def test_every_contract_round_trips_through_the_codec():
     from tests.utils import factories
-    from traintrack_shared import codec
+    from traintrack.contracts import codec
 
     for sample in factories.samples().values():
         envelope = codec.decode(codec.encode(codec.to_cloudevent(sample, source="/t")))

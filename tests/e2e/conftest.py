@@ -15,7 +15,7 @@ import pytest
 from tests.utils import catalogue
 from tests.utils.platform import Platform
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port
-from traintrack_shared.auth import Role, issue_key
+from traintrack.platform.web.auth import Role, issue_key
 
 pytestmark = pytest.mark.e2e
 
@@ -96,15 +96,19 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
 
     processes = ServiceProcesses(ARTIFACTS / "e2e-logs")
     try:
-        processes.start("enrollment-api", "enrollment.main", "api", env("enrollment"))
-        processes.start("outcomes-api", "outcomes.main", "api", env("outcomes"))
-        processes.start("outcomes-worker", "outcomes.main", "worker", env("outcomes"))
-        processes.start("enrollment-worker", "enrollment.main", "worker", env("enrollment"))
-        processes.start("evaluation-api", "evaluation.main", "api", env("evaluation"))
-        processes.start("evaluation-worker", "evaluation.main", "worker", env("evaluation"))
-        processes.start("matching-api", "matching_service.main", "api", env("matching"))
-        processes.start("matching-worker", "matching_service.main", "worker", env("matching"))
-        processes.start("operations-api", "operations.main", "api", env("operations"))
+        processes.start("enrollment-api", "traintrack.enrollment.main", "api", env("enrollment"))
+        processes.start("outcomes-api", "traintrack.outcomes.main", "api", env("outcomes"))
+        processes.start("outcomes-worker", "traintrack.outcomes.main", "worker", env("outcomes"))
+        processes.start(
+            "enrollment-worker", "traintrack.enrollment.main", "worker", env("enrollment")
+        )
+        processes.start("evaluation-api", "traintrack.evaluation.main", "api", env("evaluation"))
+        processes.start(
+            "evaluation-worker", "traintrack.evaluation.main", "worker", env("evaluation")
+        )
+        processes.start("matching-api", "traintrack.matching.main", "api", env("matching"))
+        processes.start("matching-worker", "traintrack.matching.main", "worker", env("matching"))
+        processes.start("operations-api", "traintrack.operations.main", "api", env("operations"))
         for name, service in (
             ("matching-api", "matching"),
             ("operations-api", "operations"),

@@ -12,7 +12,7 @@ import pytest
 from tests.e2e.conftest import enroll_over_http
 from tests.utils import catalogue
 from tests.utils.platform import KafkaTail, eventually, header
-from traintrack_shared.topics import EVALUATION_EVENTS
+from traintrack.contracts.topics import EVALUATION_EVENTS
 
 pytestmark = pytest.mark.e2e
 

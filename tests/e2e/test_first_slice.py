@@ -21,9 +21,9 @@ from tests.e2e.conftest import (
 )
 from tests.utils import factories
 from tests.utils.platform import KafkaTail, eventually, header
-from traintrack_shared import codec
-from traintrack_shared.contracts.enrollment import TraineeEnrolled
-from traintrack_shared.topics import ENROLLMENT_EVENTS
+from traintrack.contracts import codec
+from traintrack.contracts.enrollment import TraineeEnrolled
+from traintrack.contracts.topics import ENROLLMENT_EVENTS
 
 pytestmark = pytest.mark.e2e
 ENROLLED = TraineeEnrolled.type

@@ -16,8 +16,8 @@ from kafka import KafkaProducer
 from tests.e2e.conftest import enroll_over_http
 from tests.utils import catalogue
 from tests.utils.platform import KafkaTail, eventually, header
-from traintrack_shared.institute import signing
-from traintrack_shared.topics import INSTITUTE_SUBMISSIONS
+from traintrack.contracts import signing
+from traintrack.contracts.topics import INSTITUTE_SUBMISSIONS
 
 pytestmark = pytest.mark.e2e
 ATTENDANCE = "traintrack.institute.record-attendance.v1"

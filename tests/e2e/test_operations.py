@@ -10,16 +10,16 @@ import uuid
 import httpx
 import pytest
 from kafka import KafkaProducer
-from operations.cli import app
 from typer.testing import CliRunner
 
 from tests.e2e.conftest import ENROLLMENT_CONSUMER, INSTITUTE, enroll_over_http
 from tests.utils import catalogue
 from tests.utils.platform import eventually
-from traintrack_shared.auth import Role, issue_key
-from traintrack_shared.contracts.submissions import RecordAttendance
-from traintrack_shared.institute.sdk import InstituteClient
-from traintrack_shared.topics import INSTITUTE_SUBMISSIONS
+from traintrack.contracts.submissions import RecordAttendance
+from traintrack.contracts.topics import INSTITUTE_SUBMISSIONS
+from traintrack.institute.sdk import InstituteClient
+from traintrack.operations.cli import app
+from traintrack.platform.web.auth import Role, issue_key
 
 pytestmark = pytest.mark.e2e
 

@@ -9,12 +9,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from kafka import KafkaAdminClient
 
-from outcomes.replay import replay
-from outcomes.settings import OutcomesSettings
-from outcomes.worker import AGENTS
 from tests.e2e.conftest import OUTCOMES_CONSUMER, enroll_over_http
 from tests.utils.platform import eventually
-from traintrack_shared.devtools import partitions
+from traintrack.outcomes.replay import replay
+from traintrack.outcomes.settings import OutcomesSettings
+from traintrack.outcomes.worker import AGENTS
+from traintrack.platform.messaging.admin import partitions
 
 pytestmark = pytest.mark.e2e
 TABLES = {

@@ -16,15 +16,15 @@ import pytest
 from tests.utils.keys import write_keyring
 from tests.utils.platform import Platform
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port
-from traintrack_shared.auth import Role
+from traintrack.platform.web.auth import Role
 
 pytestmark = pytest.mark.e2e
 SERVICES = {
-    "enrollment": "enrollment.main",
-    "evaluation": "evaluation.main",
-    "matching": "matching_service.main",
-    "outcomes": "outcomes.main",
-    "operations": "operations.main",
+    "enrollment": "traintrack.enrollment.main",
+    "evaluation": "traintrack.evaluation.main",
+    "matching": "traintrack.matching.main",
+    "outcomes": "traintrack.outcomes.main",
+    "operations": "traintrack.operations.main",
 }
 ROLES = {
     "operator": (Role.OPERATOR, "platform"),

@@ -14,10 +14,10 @@ from kafka import KafkaProducer
 from tests.e2e.conftest import ENROLLMENT_CONSUMER, enroll_over_http
 from tests.utils import catalogue
 from tests.utils.platform import KafkaTail, eventually, header
-from traintrack_shared import codec
-from traintrack_shared.contracts.submissions import RecordAttendance
-from traintrack_shared.institute.sdk import InstituteClient
-from traintrack_shared.topics import ENROLLMENT_EVENTS, INSTITUTE_SUBMISSIONS
+from traintrack.contracts import codec
+from traintrack.contracts.submissions import RecordAttendance
+from traintrack.contracts.topics import ENROLLMENT_EVENTS, INSTITUTE_SUBMISSIONS
+from traintrack.institute.sdk import InstituteClient
 
 pytestmark = pytest.mark.e2e
 MARCH = [

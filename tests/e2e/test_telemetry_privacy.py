@@ -13,9 +13,9 @@ import pytest
 from tests.e2e.conftest import COHORT
 from tests.utils.platform import eventually
 from tests.utils.processes import ARTIFACTS
-from traintrack_shared.devtools import partitions
-from traintrack_shared.topic_reader import read_to_end
-from traintrack_shared.topics import ALL_TOPICS
+from traintrack.contracts.topics import ALL_TOPICS
+from traintrack.platform.messaging.admin import partitions
+from traintrack.platform.messaging.topic_reader import read_to_end
 
 pytestmark = pytest.mark.e2e
 SERVICES = ("enrollment", "evaluation", "matching", "outcomes", "operations")

@@ -12,7 +12,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.platform import Platform
-from traintrack_shared.db import create_pool
+from traintrack.platform.db.pool import create_pool
 
 pytestmark = pytest.mark.integration
 

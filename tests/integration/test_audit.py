@@ -4,8 +4,8 @@ requests are not, and only operators may read it."""
 import httpx
 import pytest
 
-from matching_service.bootstrap import create_app
-from matching_service.settings import MatchingSettings
+from traintrack.matching.bootstrap import create_app
+from traintrack.matching.settings import MatchingSettings
 
 pytestmark = pytest.mark.integration
 

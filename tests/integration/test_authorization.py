@@ -4,19 +4,19 @@ import re
 
 import httpx
 import pytest
-from operations.bootstrap import create_app as operations_app
-from operations.settings import OperationsSettings
 
-from enrollment.bootstrap import create_app as enrollment_app
-from enrollment.settings import EnrollmentSettings
-from evaluation.bootstrap import create_app as evaluation_app
-from evaluation.settings import EvaluationSettings
-from matching_service.bootstrap import create_app as matching_app
-from matching_service.settings import MatchingSettings
-from outcomes.bootstrap import create_app as outcomes_app
-from outcomes.settings import OutcomesSettings
 from tests.utils.keys import write_keyring
-from traintrack_shared.auth import Role
+from traintrack.enrollment.bootstrap import create_app as enrollment_app
+from traintrack.enrollment.settings import EnrollmentSettings
+from traintrack.evaluation.bootstrap import create_app as evaluation_app
+from traintrack.evaluation.settings import EvaluationSettings
+from traintrack.matching.bootstrap import create_app as matching_app
+from traintrack.matching.settings import MatchingSettings
+from traintrack.operations.bootstrap import create_app as operations_app
+from traintrack.operations.settings import OperationsSettings
+from traintrack.outcomes.bootstrap import create_app as outcomes_app
+from traintrack.outcomes.settings import OutcomesSettings
+from traintrack.platform.web.auth import Role
 
 pytestmark = pytest.mark.integration
 

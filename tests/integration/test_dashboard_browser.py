@@ -11,12 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from outcomes.bootstrap import create_app
-from outcomes.settings import OutcomesSettings
 from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.outcome_facts import cohort_of, employed
 from tests.utils.processes import ARTIFACTS
 from tests.utils.servers import serve
+from traintrack.outcomes.bootstrap import create_app
+from traintrack.outcomes.settings import OutcomesSettings
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,10 +5,10 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from enrollment.bootstrap import create_app
-from enrollment.settings import EnrollmentSettings
 from tests.utils import catalogue, factories
 from tests.utils.keys import STANDARD, write_keyring
+from traintrack.enrollment.bootstrap import create_app
+from traintrack.enrollment.settings import EnrollmentSettings
 
 pytestmark = pytest.mark.integration
 

@@ -4,19 +4,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from enrollment import store
-from enrollment.bootstrap import create_app
-from enrollment.domain.catalogue import Cohort
-from enrollment.settings import EnrollmentSettings
-from enrollment.submissions import submission_batch_handlers
 from tests.utils import catalogue, factories
 from tests.utils.apps import client_of, running_app
 from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.platform import eventually
-from traintrack_shared import codec
-from traintrack_shared.auth import Keyring
-from traintrack_shared.contracts.submissions import RecordAttendance
-from traintrack_shared.institute.sdk import signed_record
+from traintrack.contracts import codec
+from traintrack.contracts.submissions import RecordAttendance
+from traintrack.enrollment import store
+from traintrack.enrollment.bootstrap import create_app
+from traintrack.enrollment.domain.catalogue import Cohort
+from traintrack.enrollment.settings import EnrollmentSettings
+from traintrack.enrollment.submissions import submission_batch_handlers
+from traintrack.institute.sdk import signed_record
+from traintrack.platform.web.auth import Keyring
 
 pytestmark = pytest.mark.integration
 

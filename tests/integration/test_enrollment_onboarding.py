@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from enrollment.bootstrap import create_app
-from enrollment.settings import EnrollmentSettings
 from tests.utils import catalogue
 from tests.utils.apps import client_of, running_app
 from tests.utils.keys import STANDARD, write_keyring
+from traintrack.enrollment.bootstrap import create_app
+from traintrack.enrollment.settings import EnrollmentSettings
 
 pytestmark = pytest.mark.integration
 

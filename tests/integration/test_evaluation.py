@@ -8,7 +8,6 @@ import pytest
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
-from evaluation.domain.scheme import RUBRIC_CRITERIA
 from tests.utils.apps import client_of
 from tests.utils.evaluation import (
     PROGRAMME,
@@ -21,6 +20,7 @@ from tests.utils.evaluation import (
     feed,
     through_stage_3,
 )
+from traintrack.evaluation.domain.scheme import RUBRIC_CRITERIA
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from evaluation import operator_actions, records
-from evaluation.domain.scheme import RUBRIC_CRITERIA
 from tests.utils.apps import client_of
 from tests.utils.evaluation import (
     PROGRAMME,
@@ -22,8 +20,10 @@ from tests.utils.evaluation import (
     feed,
     through_stage_3,
 )
-from traintrack_shared.auth import Principal, Role
-from traintrack_shared.contracts import enrollment as facts
+from traintrack.contracts import enrollment as facts
+from traintrack.evaluation import operator_actions, records
+from traintrack.evaluation.domain.scheme import RUBRIC_CRITERIA
+from traintrack.platform.web.auth import Principal, Role
 
 pytestmark = pytest.mark.integration
 

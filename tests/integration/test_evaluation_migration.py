@@ -10,10 +10,10 @@ import asyncpg
 import httpx
 import pytest
 
-from evaluation.bootstrap import MIGRATIONS, create_app
-from evaluation.settings import EvaluationSettings
 from tests.utils.evaluation import Enrolled, attendance, evidence, feed
-from traintrack_shared.db import migrate
+from traintrack.evaluation.bootstrap import MIGRATIONS, create_app
+from traintrack.evaluation.settings import EvaluationSettings
+from traintrack.platform.db.pool import migrate
 
 pytestmark = pytest.mark.integration
 

@@ -3,12 +3,12 @@ from aiokafka import AIOKafkaProducer
 
 from tests.utils import factories
 from tests.utils.platform import KafkaTail, header
-from traintrack_shared import codec
-from traintrack_shared.consumer import EventConsumer, Outcome
-from traintrack_shared.contracts.enrollment import TraineeEnrolled, TraineeRegistered
-from traintrack_shared.dlq import Delivery
-from traintrack_shared.errors import Rejected
-from traintrack_shared.topics import ENROLLMENT_EVENTS
+from traintrack.contracts import codec
+from traintrack.contracts.enrollment import TraineeEnrolled, TraineeRegistered
+from traintrack.contracts.topics import ENROLLMENT_EVENTS
+from traintrack.platform.errors import Rejected
+from traintrack.platform.messaging.consumer import EventConsumer, Outcome
+from traintrack.platform.messaging.dlq import Delivery
 
 pytestmark = pytest.mark.integration
 TOPIC = ENROLLMENT_EVENTS.name

@@ -4,9 +4,9 @@ streamed; bodies under the limit pass."""
 import httpx
 import pytest
 
-from matching_service.bootstrap import create_app
-from matching_service.settings import MatchingSettings
 from tests.utils.keys import STANDARD, write_keyring
+from traintrack.matching.bootstrap import create_app
+from traintrack.matching.settings import MatchingSettings
 
 pytestmark = pytest.mark.integration
 

@@ -12,21 +12,21 @@ import asyncpg
 import httpx
 import pytest
 
-from matching_service.bootstrap import MIGRATIONS, create_app
-from matching_service.projection import HANDLERS
-from matching_service.settings import MatchingSettings
 from tests.utils import factories
 from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.platform import eventually
 from tests.utils.servers import WebhookReceiver, serve
-from traintrack_shared import codec
-from traintrack_shared.auth import Role
-from traintrack_shared.consumer import EventConsumer, Outcome
-from traintrack_shared.contracts import enrollment as enr
-from traintrack_shared.contracts import evaluation as ev
-from traintrack_shared.contracts import evaluation_v1 as v1
-from traintrack_shared.db import create_pool, migrate
-from traintrack_shared.dlq import Delivery
+from traintrack.contracts import codec
+from traintrack.contracts import enrollment as enr
+from traintrack.contracts import evaluation as ev
+from traintrack.contracts import evaluation_v1 as v1
+from traintrack.matching.bootstrap import MIGRATIONS, create_app
+from traintrack.matching.projection import HANDLERS
+from traintrack.matching.settings import MatchingSettings
+from traintrack.platform.db.pool import create_pool, migrate
+from traintrack.platform.messaging.consumer import EventConsumer, Outcome
+from traintrack.platform.messaging.dlq import Delivery
+from traintrack.platform.web.auth import Role
 
 pytestmark = pytest.mark.integration
 AT = datetime(2026, 9, 1, tzinfo=UTC)

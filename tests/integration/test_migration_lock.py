@@ -6,7 +6,7 @@ import time
 import asyncpg
 import pytest
 
-from traintrack_shared.db import migrate
+from traintrack.platform.db.pool import migrate
 
 pytestmark = pytest.mark.integration
 

@@ -6,8 +6,8 @@ from opentelemetry import trace
 
 from tests.utils import factories
 from tests.utils.platform import KafkaTail, eventually, header
-from traintrack_shared import outbox
-from traintrack_shared.topics import ENROLLMENT_EVENTS
+from traintrack.contracts.topics import ENROLLMENT_EVENTS
+from traintrack.platform.messaging import outbox
 
 pytestmark = pytest.mark.integration
 

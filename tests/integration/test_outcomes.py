@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from outcomes.bootstrap import create_app
-from outcomes.settings import OutcomesSettings
 from tests.utils.apps import client_of, running_app
 from tests.utils.outcome_facts import cohort_of, employed, feed
-from traintrack_shared.contracts import matching as m
+from traintrack.contracts import matching as m
+from traintrack.outcomes.bootstrap import create_app
+from traintrack.outcomes.settings import OutcomesSettings
 
 pytestmark = pytest.mark.integration
 

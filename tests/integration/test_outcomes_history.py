@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from outcomes.bootstrap import create_app
-from outcomes.settings import OutcomesSettings
 from tests.utils.apps import client_of, running_app
 from tests.utils.outcome_facts import cohort_of
+from traintrack.outcomes.bootstrap import create_app
+from traintrack.outcomes.settings import OutcomesSettings
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,7 @@
 import json
 import os
 
-from traintrack_shared.auth import Keyring, Role, issue_key
+from traintrack.platform.web.auth import Keyring, Role, issue_key
 
 
 def write(path, *entries):
@@ -50,7 +50,7 @@ def test_a_missing_keyring_admits_nobody(tmp_path):
 
 
 def test_a_key_is_rotated_by_issuing_a_new_one_then_revoking_the_old(tmp_path):
-    from traintrack_shared.auth import add_key, list_keys, revoke_key
+    from traintrack.platform.web.auth import add_key, list_keys, revoke_key
 
     path = tmp_path / "keyring.json"
     old, old_entry = add_key(path, Role.FIRM, "firm-a")

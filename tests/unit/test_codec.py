@@ -6,8 +6,8 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.v1 import kafka as ce_legacy_kafka
 
 from tests.utils import factories
-from traintrack_shared import codec
-from traintrack_shared.errors import PoisonMessage
+from traintrack.contracts import codec
+from traintrack.contracts.errors import PoisonMessage
 
 
 def encoded(data=None, **kwargs):

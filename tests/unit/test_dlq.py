@@ -1,6 +1,6 @@
-from traintrack_shared.codec import KafkaRecord
-from traintrack_shared.dlq import Delivery, dead_letter_headers
-from traintrack_shared.errors import PoisonMessage
+from traintrack.contracts.codec import KafkaRecord
+from traintrack.contracts.errors import PoisonMessage
+from traintrack.platform.messaging.dlq import Delivery, dead_letter_headers
 
 
 def test_dead_letter_headers_name_the_error_consumer_and_origin_and_keep_the_original():

@@ -3,7 +3,7 @@ from datetime import date, time
 
 import pytest
 
-from enrollment.domain.attendance import (
+from traintrack.enrollment.domain.attendance import (
     AttendanceDay,
     AttendanceStatus,
     between,
@@ -14,8 +14,8 @@ from enrollment.domain.attendance import (
     summarize,
     to_date_summary,
 )
-from enrollment.domain.catalogue import Cohort
-from traintrack_shared.errors import Rejected
+from traintrack.enrollment.domain.catalogue import Cohort
+from traintrack.platform.errors import Rejected
 
 P, L, A, E = (
     AttendanceStatus.PRESENT,

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from enrollment.domain import trainees as domain
-from traintrack_shared.errors import Rejected
+from traintrack.enrollment.domain import trainees as domain
+from traintrack.platform.errors import Rejected
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 PERSON = domain.PersonalDetails("김민준", "minjun@example.org", None)
@@ -53,8 +53,8 @@ def test_a_cohort_runs_for_at_most_three_years_within_sensible_dates():
 
     import pytest
 
-    from enrollment.domain.catalogue import Track, define_programme, open_cohort
-    from traintrack_shared.errors import Rejected
+    from traintrack.enrollment.domain.catalogue import Track, define_programme, open_cohort
+    from traintrack.platform.errors import Rejected
 
     programme = define_programme(
         programme_id="p-long",

@@ -3,10 +3,10 @@ from fractions import Fraction
 
 import pytest
 
-from enrollment.domain import enrollments as lifecycle
-from enrollment.domain.catalogue import Cohort, Track, define_programme, open_cohort
-from enrollment.domain.enrollments import DropReason, EnrollmentStatus
-from traintrack_shared.errors import Conflict, Rejected
+from traintrack.enrollment.domain import enrollments as lifecycle
+from traintrack.enrollment.domain.catalogue import Cohort, Track, define_programme, open_cohort
+from traintrack.enrollment.domain.enrollments import DropReason, EnrollmentStatus
+from traintrack.platform.errors import Conflict, Rejected
 
 COHORT = Cohort("kdt-1", "prog", "inst-a", date(2026, 3, 2), date(2026, 8, 28), 2)
 

@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from enrollment import bulk_store
-from enrollment.commands import RegisterTrainee
-from enrollment.domain.catalogue import Cohort
-from enrollment.onboarding import Batch, OnboardRow, decide, fingerprint
-from traintrack_shared.errors import Rejected
+from traintrack.enrollment import bulk_store
+from traintrack.enrollment.commands import RegisterTrainee
+from traintrack.enrollment.domain.catalogue import Cohort
+from traintrack.enrollment.onboarding import Batch, OnboardRow, decide, fingerprint
+from traintrack.platform.errors import Rejected
 
 NOW = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
 SMALL = Cohort("small", "prog", "inst-a", date(2026, 3, 3), date(2026, 4, 10), 2)

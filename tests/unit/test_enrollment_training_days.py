@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from enrollment.domain import enrollments as lifecycle
-from enrollment.domain.attendance import (
+from traintrack.enrollment.domain import enrollments as lifecycle
+from traintrack.enrollment.domain.attendance import (
     WARNING_MARGIN,
     AttendanceDay,
     AttendanceStatus,
@@ -18,9 +18,9 @@ from enrollment.domain.attendance import (
     month_summary,
     risks_after,
 )
-from enrollment.domain.calendar import public_holiday
-from enrollment.domain.catalogue import Track, define_programme, open_cohort
-from traintrack_shared.errors import Conflict, Rejected
+from traintrack.enrollment.domain.calendar import public_holiday
+from traintrack.enrollment.domain.catalogue import Track, define_programme, open_cohort
+from traintrack.platform.errors import Conflict, Rejected
 
 P, A = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
 PROGRAMME = define_programme(
@@ -236,7 +236,7 @@ def test_one_day_more_again_makes_80_percent_unreachable():
 
 
 def test_the_warning_rate_setting_is_read_as_the_decimal_written():
-    from enrollment.settings import EnrollmentSettings
+    from traintrack.enrollment.settings import EnrollmentSettings
 
     assert EnrollmentSettings(at_risk_warning_rate=0.85).warn_below == Fraction(17, 20)
     assert EnrollmentSettings().warn_below == WARNING_MARGIN == Fraction(17, 20)

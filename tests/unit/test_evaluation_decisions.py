@@ -4,8 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation.domain.decisions import Assessment, Observation, Status, decide, unlocked_by
-from evaluation.domain.scheme import (
+from traintrack.evaluation.domain.decisions import (
+    Assessment,
+    Observation,
+    Status,
+    decide,
+    unlocked_by,
+)
+from traintrack.evaluation.domain.scheme import (
     DEFAULT_SCHEME,
     RUBRIC_CRITERIA,
     Requirement,
@@ -13,7 +19,7 @@ from evaluation.domain.scheme import (
     Stage,
     check_scheme,
 )
-from traintrack_shared.errors import Rejected
+from traintrack.platform.errors import Rejected
 
 SEQ = count(1)
 
@@ -195,7 +201,7 @@ def test_attempts_left_never_exceed_the_limit_and_passes_stay_within_it(log, rub
 def test_processes_racing_for_the_signing_key_end_up_with_the_same_key(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from evaluation.credentials import Signer, load_or_create_key
+    from traintrack.evaluation.credentials import Signer, load_or_create_key
 
     path = tmp_path / "key.pem"
     with ThreadPoolExecutor(8) as pool:

@@ -6,19 +6,19 @@ from itertools import count
 
 import pytest
 
-from evaluation.domain.certification import (
+from traintrack.evaluation.domain.certification import (
     CredentialState,
     Issue,
     RevokeForBasis,
     certification_step,
     check_reinstatement,
 )
-from evaluation.domain.decisions import Assessment, Observation, StageDecision, Status
-from evaluation.domain.enrollment import EnrollmentFacts, standing_evidence
-from evaluation.domain.history import StageChange, to_record
-from evaluation.domain.review import review
-from evaluation.domain.scheme import DEFAULT_SCHEME, RUBRIC_CRITERIA, Requirement
-from traintrack_shared.errors import Conflict
+from traintrack.evaluation.domain.decisions import Assessment, Observation, StageDecision, Status
+from traintrack.evaluation.domain.enrollment import EnrollmentFacts, standing_evidence
+from traintrack.evaluation.domain.history import StageChange, to_record
+from traintrack.evaluation.domain.review import review
+from traintrack.evaluation.domain.scheme import DEFAULT_SCHEME, RUBRIC_CRITERIA, Requirement
+from traintrack.platform.errors import Conflict
 
 SEQ = count(1)
 P, W, F, L = Status.PASSED, Status.WAITING, Status.FAILED, Status.LOCKED

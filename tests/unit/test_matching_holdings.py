@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from matching_service.domain.holdings import Course, Credential, Holdings, backing, holdings
+from traintrack.matching.domain.holdings import Course, Credential, Holdings, backing, holdings
 
 AI_ENDS, CLOUD_ENDS = date(2026, 8, 28), date(2027, 2, 26)
 

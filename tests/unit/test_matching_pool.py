@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from matching_service.domain import signatures
-from matching_service.domain.candidates import (
+from traintrack.matching.domain import signatures
+from traintrack.matching.domain.candidates import (
     Candidate,
     Subscription,
     meets,
@@ -13,7 +13,7 @@ from matching_service.domain.candidates import (
     visible,
     withdrawal_reason,
 )
-from matching_service.domain.offers import (
+from traintrack.matching.domain.offers import (
     InternshipStatus,
     OfferStatus,
     expired,
@@ -21,7 +21,7 @@ from matching_service.domain.offers import (
     move_internship,
     settle_offer,
 )
-from traintrack_shared.errors import Conflict
+from traintrack.platform.errors import Conflict
 
 
 def candidate(**overrides):

@@ -3,8 +3,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching_service.domain.candidates import Candidate, Opening, rank, visible
-from matching_service.domain.rounds import Round, blocking_pairs, explain, solve
+from traintrack.matching.domain.candidates import Candidate, Opening, rank, visible
+from traintrack.matching.domain.rounds import Round, blocking_pairs, explain, solve
 
 
 def candidate(trainee_id, stage=3, consent=True, skills=("python",), region="30", score=80.0):

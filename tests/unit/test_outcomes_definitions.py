@@ -4,9 +4,9 @@ out by hand in the test's docstring or comments."""
 
 from datetime import UTC, date, datetime
 
-from outcomes.domain.definitions import BY_KEY, DEFINITIONS, LATEST, Context
-from outcomes.domain.records import Fact, known_on
-from outcomes.domain.reports import funnel, indicators, wider_steps
+from traintrack.outcomes.domain.definitions import BY_KEY, DEFINITIONS, LATEST, Context
+from traintrack.outcomes.domain.records import Fact, known_on
+from traintrack.outcomes.domain.reports import funnel, indicators, wider_steps
 
 
 class History:

@@ -6,9 +6,16 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from outcomes.domain.definitions import BY_ID, BY_KEY, DEFINITIONS, LATEST, Context, Figure
-from outcomes.domain.records import Fact, known_on
-from outcomes.domain.reports import funnel, indicators
+from traintrack.outcomes.domain.definitions import (
+    BY_ID,
+    BY_KEY,
+    DEFINITIONS,
+    LATEST,
+    Context,
+    Figure,
+)
+from traintrack.outcomes.domain.records import Fact, known_on
+from traintrack.outcomes.domain.reports import funnel, indicators
 
 COHORT = {
     "cohort_id": "ai-2026-1",

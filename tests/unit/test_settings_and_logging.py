@@ -4,8 +4,8 @@ import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from pydantic import ValidationError
 
-from enrollment.settings import EnrollmentSettings
-from traintrack_shared.tracing import LOG_FORMAT, TraceIdsFilter
+from traintrack.enrollment.settings import EnrollmentSettings
+from traintrack.platform.telemetry import LOG_FORMAT, TraceIdsFilter
 
 
 def test_settings_come_from_the_service_prefix(monkeypatch):

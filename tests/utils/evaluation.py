@@ -10,15 +10,15 @@ from typing import Any
 
 import httpx
 
-from evaluation.bootstrap import create_app
-from evaluation.domain.scheme import RUBRIC_CRITERIA
-from evaluation.projection import projection_handlers
-from evaluation.settings import EvaluationSettings
 from tests.utils import factories
-from traintrack_shared import codec
-from traintrack_shared.consumer import EventConsumer, Outcome
-from traintrack_shared.contracts import enrollment as facts
-from traintrack_shared.dlq import Delivery
+from traintrack.contracts import codec
+from traintrack.contracts import enrollment as facts
+from traintrack.evaluation.bootstrap import create_app
+from traintrack.evaluation.domain.scheme import RUBRIC_CRITERIA
+from traintrack.evaluation.projection import projection_handlers
+from traintrack.evaluation.settings import EvaluationSettings
+from traintrack.platform.messaging.consumer import EventConsumer, Outcome
+from traintrack.platform.messaging.dlq import Delivery
 
 PROGRAMME, COHORT = "kdt-ai", "kdt-ai-2026-2"
 Keys = dict[str, Any]

@@ -6,8 +6,8 @@ import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from traintrack_shared.contracts.base import EventData
-from traintrack_shared.contracts.enrollment import (
+from traintrack.contracts.base import EventData
+from traintrack.contracts.enrollment import (
     CohortOpened,
     TraineeEnrolled,
     TraineeRegistered,
@@ -74,8 +74,8 @@ def trainee_body(**overrides: Any) -> dict[str, Any]:
 
 def samples() -> dict[str, EventData]:
     """One valid instance of every contract, by event type."""
-    from traintrack_shared.contracts import enrollment as e
-    from traintrack_shared.contracts import submissions as s
+    from traintrack.contracts import enrollment as e
+    from traintrack.contracts import submissions as s
 
     trainee, enrollment_id = trainee_id(), "en-1"
     ids = {"trainee_id": trainee, "enrollment_id": enrollment_id}
@@ -139,7 +139,7 @@ def samples() -> dict[str, EventData]:
 
 
 def evaluation_samples(trainee: str) -> list[EventData]:
-    from traintrack_shared.contracts import evaluation as v
+    from traintrack.contracts import evaluation as v
 
     at = datetime(2026, 9, 1, tzinfo=UTC)
     ids = {"trainee_id": trainee, "enrollment_id": "en-1", "cohort_id": "c-1"}
@@ -187,7 +187,7 @@ def evaluation_samples(trainee: str) -> list[EventData]:
 
 def evaluation_v1_samples(trainee: str) -> list[EventData]:
     """Version 1, about the trainee: no longer written, still read from the topic's history."""
-    from traintrack_shared.contracts import evaluation_v1 as v
+    from traintrack.contracts import evaluation_v1 as v
 
     at = datetime(2026, 9, 1, tzinfo=UTC)
     scheme = {"scheme_id": "kdt-4-stage", "scheme_version": 1}
@@ -234,7 +234,7 @@ def evaluation_v1_samples(trainee: str) -> list[EventData]:
 
 
 def matching_samples(trainee: str) -> list[EventData]:
-    from traintrack_shared.contracts import matching as m
+    from traintrack.contracts import matching as m
 
     at = datetime(2026, 10, 1, tzinfo=UTC)
     offer = {"offer_id": "offer-1", "trainee_id": trainee, "opening_id": "op-1", "firm_id": "f"}
@@ -285,7 +285,7 @@ def matching_samples(trainee: str) -> list[EventData]:
 
 
 def outcome_reported(**overrides: Any) -> EventData:
-    from traintrack_shared.contracts.outcomes import OutcomeReported
+    from traintrack.contracts.outcomes import OutcomeReported
 
     values: dict[str, Any] = {
         "report_id": f"rep-{uuid.uuid4().hex[:12]}",
@@ -304,7 +304,7 @@ def outcome_reported(**overrides: Any) -> EventData:
 
 
 def history_record_imported(**overrides: Any) -> EventData:
-    from traintrack_shared.contracts.outcomes import HistoryRecordImported
+    from traintrack.contracts.outcomes import HistoryRecordImported
 
     values: dict[str, Any] = {
         "import_id": "imp-1",

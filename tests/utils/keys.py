@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from traintrack_shared.auth import Role, issue_key
+from traintrack.platform.web.auth import Role, issue_key
 
 
 def write_keyring(path: Path, principals: dict[str, tuple[Role, str]]) -> dict[str, str]:

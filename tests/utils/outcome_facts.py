@@ -9,13 +9,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from outcomes.projection import BATCH_HANDLERS, HANDLERS
 from tests.utils import factories
-from traintrack_shared import codec
-from traintrack_shared.consumer import EventConsumer, Outcome
-from traintrack_shared.contracts import enrollment as enr
-from traintrack_shared.contracts.base import EventData
-from traintrack_shared.dlq import Delivery
+from traintrack.contracts import codec
+from traintrack.contracts import enrollment as enr
+from traintrack.contracts.base import EventData
+from traintrack.outcomes.projection import BATCH_HANDLERS, HANDLERS
+from traintrack.platform.messaging.consumer import EventConsumer, Outcome
+from traintrack.platform.messaging.dlq import Delivery
 
 ENDS = date(2026, 3, 31)
 ENDED = datetime(2026, 4, 1, tzinfo=UTC)

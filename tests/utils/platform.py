@@ -15,7 +15,7 @@ from typing import TypeVar
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from traintrack_shared.devtools import create_topics
+from traintrack.platform.messaging.admin import create_topics
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,8 @@ from typing import Any
 
 import uvicorn
 
-from matching_service.domain import signatures
 from tests.utils.platform import eventually
+from traintrack.matching.domain import signatures
 
 
 def free_port() -> int:

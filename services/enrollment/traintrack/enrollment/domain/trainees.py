@@ -1,0 +1,73 @@
+"""Trainees: what may be registered, and their consent to be shown to partner firms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from traintrack.contracts.vocabulary import REGIONS
+from traintrack.platform.errors import Rejected
+
+YOUNGEST_TRAINEE_AGE = 15
+OLDEST_BIRTH_YEAR = 1930
+
+
+@dataclass(frozen=True)
+class PersonalDetails:
+    """Kept only in the enrollment store; never on Kafka."""
+
+    name: str
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Trainee:
+    trainee_id: str
+    institute_id: str
+    birth_year: int
+    region_code: str
+    status: str
+    consent_share_with_firms: bool
+    registered_at: datetime
+    personal: PersonalDetails
+
+
+def register_trainee(
+    *,
+    trainee_id: str,
+    institute_id: str,
+    birth_year: int,
+    region_code: str,
+    status: str,
+    consent_share_with_firms: bool,
+    personal: PersonalDetails,
+    now: datetime,
+) -> Trainee:
+    if not OLDEST_BIRTH_YEAR <= birth_year <= now.year - YOUNGEST_TRAINEE_AGE:
+        raise Rejected(
+            f"birth year must lie between {OLDEST_BIRTH_YEAR} and "
+            f"{now.year - YOUNGEST_TRAINEE_AGE}",
+            field="birth_year",
+        )
+    if region_code not in REGIONS:
+        raise Rejected(f"unknown region code {region_code!r}", field="region_code")
+    if not personal.name.strip():
+        raise Rejected("name must not be blank", field="name")
+    return Trainee(
+        trainee_id,
+        institute_id,
+        birth_year,
+        region_code,
+        status,
+        consent_share_with_firms,
+        now,
+        personal,
+    )
+
+
+def change_consent(trainee: Trainee, *, share_with_firms: bool) -> Trainee | None:
+    """The trainee with the new consent, or None when nothing changes."""
+    if trainee.consent_share_with_firms == share_with_firms:
+        return None
+    return replace(trainee, consent_share_with_firms=share_with_firms)

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from traintrack.platform.settings import RUN_DIR, ServiceSettings, dev_database_url
+
+
+class EvaluationSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="EVALUATION_", extra="ignore")
+
+    database_url: str = dev_database_url("evaluation")
+    http_port: int = 8002
+    consumer_name: str = "evaluation"
+    # Ed25519 key that signs credentials; created on first start when missing.
+    signing_key_file: Path = RUN_DIR / "evaluation-signing-key.pem"
+    public_url: str = "http://127.0.0.1:8002"

@@ -1,0 +1,9 @@
+"""`python -m traintrack.matching.main api|worker`"""
+
+from traintrack.matching.bootstrap import create_app
+from traintrack.matching.settings import MatchingSettings
+from traintrack.matching.worker import create_worker
+from traintrack.platform.service import run
+
+if __name__ == "__main__":
+    run("matching", MatchingSettings(), api=create_app, worker=create_worker)

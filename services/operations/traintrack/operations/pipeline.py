@@ -1,0 +1,81 @@
+"""What Kafka knows about the pipeline: consumer lag per group and partition, dead letters
+per topic and the last error of each consumer."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from kafka import KafkaAdminClient
+
+from traintrack.contracts.topics import ALL_TOPICS, Topic
+from traintrack.operations.settings import CONSUMERS
+from traintrack.platform.messaging.admin import partitions
+
+
+@dataclass(frozen=True)
+class Lag:
+    consumer: str
+    group: str
+    topic: str
+    partition: int
+    committed: int | None
+    end: int
+
+    @property
+    def lag(self) -> int:
+        return self.end - (self.committed or 0)
+
+
+def topic(base: str) -> Topic:
+    return next(t for t in ALL_TOPICS if t.base == base)
+
+
+async def end_offsets(bootstrap: str, names: list[str]) -> dict[tuple[str, int], tuple[int, int]]:
+    """(topic, partition) -> (first offset, end offset)."""
+    found = await asyncio.to_thread(partitions, bootstrap, names)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(t, p) for t, p in found]
+        firsts, ends = await consumer.beginning_offsets(tps), await consumer.end_offsets(tps)
+    finally:
+        await consumer.stop()
+    return {(tp.topic, tp.partition): (firsts[tp], ends[tp]) for tp in tps}
+
+
+def _committed(bootstrap: str, groups: list[str]) -> dict[str, dict[tuple[str, int], int]]:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        found: dict[str, Any] = admin.list_group_offsets(groups)
+    finally:
+        admin.close()
+    return {
+        group: {(tp.topic, tp.partition): meta.offset for tp, meta in (offsets or {}).items()}
+        for group, offsets in found.items()
+    }
+
+
+async def lag(bootstrap: str, groups: dict[str, str]) -> list[Lag]:
+    names = sorted({topic(b).name for bases in CONSUMERS.values() for b in bases})
+    ends = await end_offsets(bootstrap, names)
+    committed = await asyncio.to_thread(_committed, bootstrap, list(groups.values()))
+    rows = []
+    for consumer, bases in CONSUMERS.items():
+        group = groups[consumer]
+        wanted = {topic(b).name for b in bases}
+        for (name, partition), (_, end) in sorted(ends.items()):
+            if name in wanted:
+                seen = committed.get(group, {}).get((name, partition))
+                rows.append(Lag(consumer, group, name, partition, seen, end))
+    return rows
+
+
+async def dlq_sizes(bootstrap: str) -> dict[str, int]:
+    ends = await end_offsets(bootstrap, [t.dlq for t in ALL_TOPICS])
+    sizes: dict[str, int] = {t.dlq: 0 for t in ALL_TOPICS}
+    for (name, _), (first, end) in ends.items():
+        sizes[name] += end - first
+    return sizes

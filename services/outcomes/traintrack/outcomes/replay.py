@@ -1,0 +1,141 @@
+"""Rebuild the outcomes store from the topics: `python -m outcomes.replay [--into URL]`.
+
+Reads every topic the worker follows from offset zero up to the end it finds at the
+start, through the worker's own handlers, into a fresh database (by default a new one
+beside the configured store, named on the way out), with a progress bar. Point
+`OUTCOMES_DATABASE_URL` at the result to use it. Messages the live worker dead-lettered
+are counted here and not dead-lettered twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import asyncpg
+from rich.progress import Progress
+
+from traintrack.contracts.codec import KafkaRecord
+from traintrack.outcomes.bootstrap import MIGRATIONS
+from traintrack.outcomes.projection import BATCH_HANDLERS, HANDLERS
+from traintrack.outcomes.settings import OutcomesSettings
+from traintrack.outcomes.worker import AGENTS
+from traintrack.platform.db.pool import create_pool
+from traintrack.platform.messaging import admin
+from traintrack.platform.messaging.consumer import EventConsumer, Outcome
+from traintrack.platform.messaging.dlq import Delivery
+from traintrack.platform.messaging.topic_reader import read_to_end
+
+BATCH = 2000
+
+
+@dataclass
+class Replayed:
+    database_url: str
+    events: int = 0
+    applied: int = 0
+    dead: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+
+async def fresh_database(database_url: str) -> str:
+    """A new empty database on the same server as `database_url`."""
+    server, _, _ = database_url.rpartition("/")
+    name = f"outcomes_rebuilt_{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:4]}"
+    conn = await asyncpg.connect(f"{server}/postgres")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return f"{server}/{name}"
+
+
+async def replay(
+    settings: OutcomesSettings,
+    into: str,
+    *,
+    on_progress: Callable[[int, int], None] = lambda done, total: None,
+) -> Replayed:
+    pool = await create_pool(into, migrations=MIGRATIONS, max_size=4)
+    result = Replayed(into)
+
+    async def count_dead(*_: object) -> None:
+        result.dead += 1
+
+    handler = EventConsumer(
+        name=settings.consumer_name,
+        pool=pool,
+        handlers=HANDLERS,
+        batch_handlers=BATCH_HANDLERS,
+        publish=count_dead,
+    )
+    started = time.perf_counter()
+    total = 0
+
+    def count(n: int) -> None:
+        nonlocal total
+        total = n
+
+    try:
+        found = await asyncio.to_thread(
+            admin.partitions, settings.kafka_bootstrap, [t.name for t in AGENTS]
+        )
+        async for records in read_to_end(
+            settings.kafka_bootstrap, found, max_records=BATCH, on_total=count
+        ):
+            outcomes = await handler.process_batch(
+                [
+                    Delivery(
+                        r.topic,
+                        r.partition,
+                        r.offset,
+                        KafkaRecord(r.key, r.value or b"", list(r.headers or ())),
+                    )
+                    for r in records
+                ]
+            )
+            result.events += len(records)
+            result.applied += outcomes.count(Outcome.APPLIED)
+            on_progress(result.events, total)
+    finally:
+        result.seconds = time.perf_counter() - started
+        await pool.close()
+    return result
+
+
+async def _main(into: str | None) -> Replayed:
+    settings = OutcomesSettings()
+    target = into or await fresh_database(settings.database_url)
+    with Progress() as progress:
+        task = progress.add_task("replaying the topics into the outcomes store", total=None)
+        return await replay(
+            settings,
+            target,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m outcomes.replay", description=__doc__)
+    parser.add_argument("--into", help="an empty database URL (default: a new one)")
+    args = parser.parse_args(argv)
+    done = asyncio.run(_main(args.into))
+    sys.stdout.write(
+        f"rebuilt {done.database_url.rpartition('@')[2]}: {done.events} events "
+        f"({done.applied} applied, {done.dead} dead-lettered earlier) in {done.seconds:.1f} s, "
+        f"{done.rate:,.0f} events/s\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

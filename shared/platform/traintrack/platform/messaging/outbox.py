@@ -1,0 +1,229 @@
+"""Transactional outbox: events are written with the state change, then relayed to Kafka.
+
+`add_event` runs inside the caller's transaction. `OutboxRelay` publishes unsent rows in
+id order with an idempotent producer (acks=all) and marks them sent; one relay per
+database holds an advisory lock, so per-key order survives several replicas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind
+
+from traintrack.contracts import EventData, codec
+from traintrack.platform.telemetry import context_from, current_carrier
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+NOTIFY_CHANNEL = "outbox"
+RELAY_LOCK = 7_300_001  # pg_advisory_lock key: one publishing relay per database
+
+
+async def add_event(conn: asyncpg.Connection, data: EventData, *, source: str) -> str:
+    """Queue `data` for publication in the caller's transaction; returns the event id."""
+    [event_id] = await add_events(conn, [data], source=source)
+    return event_id
+
+
+async def add_events(
+    conn: asyncpg.Connection,
+    events: Sequence[EventData],
+    *,
+    source: str,
+    event_ids: Sequence[str] | None = None,
+) -> list[str]:
+    """`add_event` for many events at once (bulk imports): one round trip, one wake-up.
+    `event_ids` gives the events ids of the caller's (an import kept idempotent by them)."""
+    if not events:
+        return []
+    carrier = current_carrier()
+    ids = list(event_ids) if event_ids is not None else [str(uuid.uuid4()) for _ in events]
+    await conn.executemany(
+        """INSERT INTO outbox (event_id, topic, partition_key, event_type, source, subject,
+                               event_time, data, traceparent, tracestate)
+           VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9)""",
+        [
+            (
+                event_id,
+                e.topic.name,
+                e.partition_key(),
+                e.type,
+                source,
+                e.subject(),
+                e.model_dump(mode="json"),
+                carrier.get("traceparent"),
+                carrier.get("tracestate"),
+            )
+            for event_id, e in zip(ids, events, strict=True)
+        ],
+    )
+    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+    return ids
+
+
+def new_producer(bootstrap: str, **overrides: Any) -> AIOKafkaProducer:
+    """The platform's producer settings: idempotent, acks=all, ordered per partition."""
+    settings: dict[str, Any] = {
+        "bootstrap_servers": bootstrap,
+        "enable_idempotence": True,
+        "acks": "all",
+        "linger_ms": 5,
+        "max_batch_size": 256 * 1024,
+        "compression_type": None,
+        "request_timeout_ms": 30_000,
+    }
+    return AIOKafkaProducer(**{**settings, **overrides})
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        pool: asyncpg.Pool,
+        bootstrap: str,
+        batch_size: int = 500,
+        idle_poll_seconds: float = 1.0,
+    ) -> None:
+        self._pool = pool
+        self._bootstrap = bootstrap
+        self._producer = new_producer(bootstrap)
+        self._batch_size = batch_size
+        self._idle_poll = idle_poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Returns at once: the API takes requests (into the outbox) while Kafka is away;
+        the relay connects when it can and publishes what waited."""
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self._producer.stop()
+
+    async def kafka_reachable(self) -> bool:
+        try:
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 2.0)
+        except Exception:
+            return False
+        return True
+
+    async def _connect(self) -> None:
+        backoff = 0.5
+        while True:
+            try:
+                await self._producer.start()
+                return
+            except Exception as error:  # KafkaConnectionError, mostly
+                log.warning("outbox relay: Kafka not reachable (%s); retrying", error)
+                await self._producer.stop()
+                self._producer = new_producer(self._bootstrap)  # a stopped one stays closed
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10)
+
+    async def _run(self) -> None:
+        await self._connect()
+        backoff = 0.5
+        while True:
+            try:
+                async with self._pool.acquire() as conn:
+                    await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK)
+                    await conn.add_listener(NOTIFY_CHANNEL, self._notified)
+                    try:
+                        backoff = 0.5
+                        await self._publish_forever()
+                    finally:
+                        await conn.remove_listener(NOTIFY_CHANNEL, self._notified)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay failed; retrying in %.1fs", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30)
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _publish_forever(self) -> None:
+        while True:
+            self._wake.clear()
+            if await self.publish_pending() < self._batch_size:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._idle_poll)
+
+    async def publish_pending(self) -> int:
+        rows = await self._pool.fetch(
+            """SELECT id, event_id, topic, partition_key, event_type, source, subject,
+                      event_time, data, traceparent, tracestate
+               FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1""",
+            self._batch_size,
+        )
+        if not rows:
+            return 0
+        await asyncio.gather(*[await self._send(row) for row in rows])
+        await self._pool.execute(
+            """UPDATE outbox o SET sent_at = now()
+               FROM unnest($1::bigint[]) AS sent (id) WHERE o.id = sent.id""",
+            [row["id"] for row in rows],
+        )
+        return len(rows)
+
+    async def _send(self, row: asyncpg.Record) -> asyncio.Future[Any]:
+        """Enqueue one row under a producer span that continues the request's trace."""
+        parent = context_from(row["traceparent"], row["tracestate"])
+        with tracer.start_as_current_span(
+            f"{row['topic']} publish",
+            context=parent,
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": row["topic"],
+                "messaging.operation.type": "send",
+                "messaging.message.id": str(row["event_id"]),
+                "cloudevents.event_type": row["event_type"],
+                "traintrack.partition_key": row["partition_key"],
+            },
+        ):
+            trace_headers: dict[str, str] = {}
+            propagate.inject(trace_headers)
+            event = codec.make_cloudevent(
+                event_type=row["event_type"],
+                source=row["source"],
+                subject=row["subject"],
+                key=row["partition_key"],
+                data=row["data"],
+                event_id=str(row["event_id"]),
+                time=row["event_time"],
+            )
+            record = codec.encode(event, _as_headers(trace_headers))
+            future: asyncio.Future[Any] = await self._producer.send(
+                row["topic"], record.value, key=record.key, headers=record.headers
+            )
+            return future
+
+
+def _as_headers(values: dict[str, str]) -> Sequence[tuple[str, bytes]]:
+    return [(k, v.encode()) for k, v in values.items()]
+
+
+async def backlog(conn: asyncpg.Pool | asyncpg.Connection) -> tuple[int, float]:
+    """Unsent rows and the age in seconds of the oldest one."""
+    row = await conn.fetchrow(
+        """SELECT count(*) AS n,
+                  coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age
+           FROM outbox WHERE sent_at IS NULL"""
+    )
+    assert row is not None
+    return int(row["n"]), float(row["age"])

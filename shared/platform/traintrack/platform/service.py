@@ -1,0 +1,51 @@
+"""`python -m <service>.main api|worker`: one process kind per invocation."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+
+import faust
+import uvicorn
+from fastapi import FastAPI
+
+from traintrack.platform.messaging.streams import wait_for_kafka
+from traintrack.platform.settings import ServiceSettings
+from traintrack.platform.telemetry import configure_logging, setup_tracing
+
+
+def run(
+    service: str,
+    settings: ServiceSettings,
+    *,
+    api: Callable[[ServiceSettings], FastAPI],
+    worker: Callable[[ServiceSettings], faust.App] | None = None,
+) -> None:
+    kind = sys.argv[1] if len(sys.argv) > 1 else "api"
+    setup_tracing(service)
+    configure_logging(settings.log_level)
+    if kind == "api":
+        uvicorn.run(
+            api(settings),
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            access_log=False,
+        )
+    elif kind == "worker" and worker is not None:
+        # faust exits when it cannot bootstrap; a worker started during a broker restart
+        # waits for it instead.
+        asyncio.run(wait_for_kafka(settings.kafka_bootstrap))
+        app = worker(settings)
+        # faust's CLI would otherwise re-enable its web server (port 6066) whatever the app says.
+        sys.argv = [
+            sys.argv[0],
+            "worker",
+            "--loglevel",
+            settings.log_level.lower(),
+            "--without-web",
+        ]
+        app.main()
+    else:
+        sys.exit(f"usage: python -m {service}.main api" + (" | worker" if worker else ""))

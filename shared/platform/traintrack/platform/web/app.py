@@ -1,0 +1,270 @@
+"""The FastAPI app every service serves: lifespan (pool, migrations, outbox relay),
+problem+json errors, API-key auth, /healthz, /readyz, /metrics, tracing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi.responses import JSONResponse
+from opentelemetry import context as otel_context
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+from traintrack.platform.db.pool import create_pool
+from traintrack.platform.messaging import outbox
+from traintrack.platform.settings import ServiceSettings
+from traintrack.platform.web import audit, idempotency, problems
+from traintrack.platform.web.auth import Keyring, Principal, Role, requires
+
+
+class HttpMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        labels = ["method", "route", "status"]
+        self.requests = Counter(
+            "http_requests", "HTTP requests served", labels, registry=self.registry
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.outbox_unsent = Gauge(
+            "outbox_unsent_events", "Outbox rows not yet published", registry=self.registry
+        )
+        self.outbox_age = Gauge(
+            "outbox_oldest_unsent_age_seconds",
+            "Age of the oldest unpublished outbox row",
+            registry=self.registry,
+        )
+
+
+def create_service_app(
+    *,
+    service: str,
+    description: str,
+    settings: ServiceSettings,
+    migrations: Path | None,
+    routers: Sequence[APIRouter],
+    on_startup: Callable[[asyncpg.Pool], Awaitable[None]] | None = None,
+    background: Sequence[Callable[[asyncpg.Pool], Coroutine[Any, Any, None]]] = (),
+) -> FastAPI:
+    """`background` coroutines run beside the relay for the app's lifetime (they must
+    survive their own errors); they are cancelled at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await create_pool(
+            settings.database_url, migrations=migrations, max_size=settings.db_pool_max
+        )
+        if on_startup is not None:
+            await on_startup(pool)
+        relay = outbox.OutboxRelay(pool=pool, bootstrap=settings.kafka_bootstrap)
+        await relay.start()
+        app.state.pool, app.state.relay = pool, relay
+        tasks = [asyncio.create_task(work(pool)) for work in (*background, _forget_old_keys)]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await relay.stop()
+            await pool.close()
+
+    app = FastAPI(
+        title=f"traintrack {service}", description=description, version="1", lifespan=lifespan
+    )
+    app.state.settings = settings
+    app.state.keyring = Keyring(settings.keyring_file)
+    metrics = HttpMetrics()
+    problems.install(app)
+    _add_operational_routes(app, metrics)
+    _add_request_metrics(app, metrics)
+    _add_audit(app)
+    for router in routers:
+        app.include_router(router)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    # Outside everything, the instrumentation's own middleware included (it wraps the
+    # stack when it is built, so add_middleware would land inside it).
+    build = app.build_middleware_stack
+    limit = settings.max_request_bytes
+    app.build_middleware_stack = lambda: FreshTraceContext(  # type: ignore[method-assign]
+        BodyLimit(build(), limit)
+    )
+    return app
+
+
+async def _forget_old_keys(pool: asyncpg.Pool) -> None:
+    while True:
+        with contextlib.suppress(Exception):  # the database may be away; next hour will do
+            await idempotency.forget_old(pool)
+        await asyncio.sleep(3600)
+
+
+class BodyLimit:
+    """Refuse request bodies above `limit` bytes with 413, before the app reads them:
+    by Content-Length when given, by reading at most `limit` bytes otherwise."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        if declared is not None:
+            await self.app(scope, receive, send)  # the server holds it to its length
+            return
+        # Streamed without a length: read it here, up to the limit, then hand it on.
+        messages, seen = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        replay = iter(messages)
+
+        async def replayed() -> Any:
+            return next(replay, None) or await receive()
+
+        await self.app(scope, replayed, send)
+
+    async def _refuse(self, scope: Any, receive: Any, send: Any) -> None:
+        response = problems.problem(
+            413,
+            "Content Too Large",
+            f"request body above {self.limit} bytes",
+            errors=[{"field": "body", "message": f"at most {self.limit} bytes"}],
+        )
+        await response(scope, receive, send)
+
+
+class FreshTraceContext:
+    """Every request starts from an empty trace context. On a keep-alive connection the
+    ASGI instrumentation can leave the previous request's span current for the next one
+    (opentelemetry-python-contrib #3700, #1783): seen here as a POST /v1/enrollments span
+    parented by the POST /v1/trainees before it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = otel_context.attach(otel_context.Context())
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            otel_context.detach(token)
+
+
+def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
+    ops = APIRouter(tags=["operations"])
+
+    @ops.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """Alive: the process answers. Public."""
+        return {"status": "ok"}
+
+    @ops.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        """Ready: the database and Kafka answer. Public."""
+        checks = {"database": False, "kafka": False}
+        try:
+            await asyncio.wait_for(request.app.state.pool.fetchval("SELECT 1"), 2)
+            checks["database"] = True
+        except Exception:
+            pass
+        checks["kafka"] = await request.app.state.relay.kafka_reachable()
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @ops.get("/metrics", response_class=Response)
+    async def prometheus(request: Request) -> Response:
+        """Prometheus metrics. Public on the service port, like every exporter."""
+        unsent, age = await outbox.backlog(request.app.state.pool)
+        metrics.outbox_unsent.set(unsent)
+        metrics.outbox_age.set(age)
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(ops)
+
+
+CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _add_audit(app: FastAPI) -> None:
+    """Every changing request an operator makes is recorded, whatever its outcome."""
+
+    @app.middleware("http")
+    async def audit_operators(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        principal = getattr(request.state, "principal", None)
+        if request.method in CHANGING and principal is not None and principal.role is Role.OPERATOR:
+            route = request.scope.get("route")
+            # PostgreSQL text holds no NUL: a path refused for one (422) is still recorded.
+            path = request.url.path.replace("\x00", "%00")
+            await audit.record(
+                request.app.state.pool,
+                principal,
+                action=f"{request.method} {getattr(route, 'path', path)}",
+                target=path,
+                outcome=response.status_code,
+            )
+        return response
+
+    audit_router = APIRouter(tags=["operations"])
+
+    @audit_router.get("/v1/audit")
+    async def audit_log(
+        request: Request,
+        _: Annotated[Principal, Depends(requires(Role.OPERATOR))],
+        since: datetime | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[audit.AuditEntry]:
+        """Operator actions on this service, newest first (operators only)."""
+        return await audit.entries(request.app.state.pool, since=since, limit=limit)
+
+    app.include_router(audit_router)
+
+
+def _add_request_metrics(app: FastAPI, metrics: HttpMetrics) -> None:
+    @app.middleware("http")
+    async def record(request: Request, call_next):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
+        metrics.latency.labels(request.method, path).observe(time.perf_counter() - started)
+        return response

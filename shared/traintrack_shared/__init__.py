@@ -1,1 +1,0 @@
-"""traintrack's own library, used by every service."""

@@ -1,0 +1,160 @@
+"""Set-up chores for infra/local.py and tests: databases, topics, demo keys, demo data."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import asyncpg
+import typer
+
+from traintrack.platform.messaging import admin
+
+cli = typer.Typer(help=__doc__, no_args_is_help=True)
+
+
+@cli.command("create-databases")
+def create_databases(server_url: str, names: list[str]) -> None:
+    """Create each named database on SERVER_URL (postgresql://user:pw@host:port) if missing."""
+    asyncio.run(_create_databases(server_url, names))
+
+
+async def _create_databases(server_url: str, names: list[str]) -> None:
+    conn = await asyncpg.connect(f"{server_url}/postgres")
+    try:
+        existing = {r["datname"] for r in await conn.fetch("SELECT datname FROM pg_database")}
+        for name in names:
+            if name not in existing:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+@cli.command("create-topics")
+def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
+    """Create every declared topic, DLQs included; existing ones are left as they are."""
+    admin.create_topics(bootstrap, timeout)
+
+
+@cli.command("demo-keys")
+def demo_keys(credentials_file: Path, keyring_file: Path) -> None:
+    """Issue the demo keys: an operator, one key per demo institute and partner firm."""
+    from traintrack.demo.matching import FIRMS
+    from traintrack.demo.programmes import demo_institute_ids
+    from traintrack.platform.web.auth import Role, issue_key
+
+    institutes = {i: issue_key(Role.INSTITUTE, i) for i in demo_institute_ids()}
+    firms = {f: issue_key(Role.FIRM, f) for f in FIRMS}
+    issued = {
+        "operator": issue_key(Role.OPERATOR, "platform"),
+        "institute": institutes[next(iter(institutes))],
+        "firm": firms[next(iter(firms))],
+    }
+    entries = [e for _, e in (*issued.values(), *institutes.values(), *firms.values())]
+    unique = {e.key_id: e for e in entries}.values()
+    keyring_file.write_text(json.dumps([e.model_dump() for e in unique], indent=2))
+    credentials: dict[str, object] = {
+        name: {"key": key, "role": entry.role, "tenant": entry.tenant}
+        for name, (key, entry) in issued.items()
+    }
+    credentials["institutes"] = {i: key for i, (key, _) in institutes.items()}
+    credentials["firms"] = {f: key for f, (key, _) in firms.items()}
+    credentials_file.write_text(json.dumps(credentials, indent=2, ensure_ascii=False))
+    credentials_file.chmod(0o600)
+
+
+@cli.command("demo-data")
+def demo_data(credentials_file: Path) -> None:
+    """Load the demo programme data through the services' APIs."""
+    from traintrack.demo.programmes import load_demo
+
+    load_demo(json.loads(credentials_file.read_text()))
+
+
+@cli.command("outcome-report")
+def outcome_report(credentials_file: Path) -> None:
+    """Print the short outcome report of the running platform, as known today."""
+    from datetime import UTC, datetime
+
+    from traintrack.demo.outcomes import outcome_report as report
+
+    credentials = json.loads(credentials_file.read_text())
+    typer.echo(report(credentials, datetime.now(UTC).date()))
+
+
+@cli.command("attendance-csv")
+def attendance_csv(
+    credentials_file: Path,
+    out: Path,
+    trainees: int = 400,
+    days: int = 125,
+    institute: str = "seoul-ai-academy",
+    enrollment_url: str = "http://127.0.0.1:8001",
+) -> None:
+    """Enroll TRAINEES new trainees in a new cohort and write DAYS of attendance each to OUT
+    (400 x 125 = 50,000 rows): the input of the bulk-import measurement."""
+    import random
+    import uuid
+    from datetime import date, timedelta
+
+    import httpx
+
+    key = json.loads(credentials_file.read_text())["institutes"][institute]
+    rng, tag = random.Random(7), uuid.uuid4().hex[:6]
+    start = date(2027, 3, 1)
+    weekdays = [d for d in (start + timedelta(n) for n in range(days * 2)) if d.weekday() < 5]
+    weekdays = weekdays[:days]
+    with httpx.Client(base_url=enrollment_url, headers={"X-API-Key": key}, timeout=30) as api:
+
+        def post(path: str, body: dict[str, object]) -> dict[str, str]:
+            response = api.post(path, json=body)
+            response.raise_for_status()
+            result: dict[str, str] = response.json()
+            return result
+
+        post(
+            "/v1/programmes",
+            {
+                "programme_id": f"bench-{tag}",
+                "name": "bench",
+                "track": "k_digital_credit",
+                "field": "AI",
+                "hours": 1000,
+                "capacity": 2000,
+                "project_work_share": 0.3,
+            },
+        )
+        post(
+            "/v1/cohorts",
+            {
+                "cohort_id": f"bench-{tag}",
+                "programme_id": f"bench-{tag}",
+                "starts_on": start.isoformat(),
+                "ends_on": weekdays[-1].isoformat(),
+            },
+        )
+        lines = ["trainee_id,enrollment_id,day,status,check_in,check_out"]
+        for _ in range(trainees):
+            trainee = post(
+                "/v1/trainees",
+                {"birth_year": 1999, "region_code": "11", "status": "job_seeker", "name": "벤치"},
+            )
+            enrollment = post(
+                "/v1/enrollments",
+                {
+                    "trainee_id": trainee["trainee_id"],
+                    "cohort_id": f"bench-{tag}",
+                    "applied_on": "2027-02-01",
+                },
+            )
+            for day in weekdays:
+                status = "absent,," if rng.random() < 0.05 else "present,09:00,18:00"
+                lines.append(
+                    f"{trainee['trainee_id']},{enrollment['enrollment_id']},{day},{status}"
+                )
+    out.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    cli()

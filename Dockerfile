@@ -1,5 +1,5 @@
 # One image for every traintrack service, installed from uv.lock; the command picks the
-# service and process kind:  python -m traintrack.enrollment.main api|worker  (and so on).
+# service and process kind:  python -m traintrack.enrollment api|worker  (and so on).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
@@ -15,4 +15,4 @@ RUN uv sync --locked --no-dev --no-editable \
     && mkdir -p /var/lib/traintrack && chown traintrack /var/lib/traintrack
 USER traintrack
 EXPOSE 8000
-CMD ["python", "-m", "traintrack.enrollment.main", "api"]
+CMD ["python", "-m", "traintrack.enrollment", "api"]

@@ -40,10 +40,10 @@ from traintrack.platform.messaging.admin import create_topics  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
 
 SERVICES = {
-    "enrollment": "traintrack.enrollment.main",
-    "evaluation": "traintrack.evaluation.main",
-    "matching": "traintrack.matching.main",
-    "outcomes": "traintrack.outcomes.main",
+    "enrollment": "traintrack.enrollment",
+    "evaluation": "traintrack.evaluation",
+    "matching": "traintrack.matching",
+    "outcomes": "traintrack.outcomes",
 }
 INFRA = ("kafka", "postgres")
 

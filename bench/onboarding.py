@@ -156,7 +156,7 @@ async def main(args: argparse.Namespace) -> int:
     try:
         processes.start(
             "enrollment-api",
-            "traintrack.enrollment.main",
+            "traintrack.enrollment",
             "api",
             {
                 "ENROLLMENT_DATABASE_URL": await found.fresh_database("bench_onboarding"),

@@ -434,9 +434,9 @@ async def main() -> int:
     }
     ports = {s: free_port() for s in dbs}
     modules = {
-        "enrollment": "traintrack.enrollment.main",
-        "matching": "traintrack.matching.main",
-        "outcomes": "traintrack.outcomes.main",
+        "enrollment": "traintrack.enrollment",
+        "matching": "traintrack.matching",
+        "outcomes": "traintrack.outcomes",
     }
     groups = {s: f"{s}-bench-{uuid.uuid4().hex[:6]}" for s in dbs}
     processes = ServiceProcesses(ARTIFACTS / "bench-logs")

@@ -487,14 +487,14 @@ def start_services(endpoints: Endpoints) -> None:
             log(f"starting {name} API on {port}")
             _spawn(
                 f"{name}-api",
-                [str(VENV_PY), "-m", f"traintrack.{name}.main", "api"],
+                [str(VENV_PY), "-m", f"traintrack.{name}", "api"],
                 env=env,
             )
         if name in WORKERS and not _alive(f"{name}-worker"):
             log(f"starting {name} worker")
             _spawn(
                 f"{name}-worker",
-                [str(VENV_PY), "-m", f"traintrack.{name}.main", "worker"],
+                [str(VENV_PY), "-m", f"traintrack.{name}", "worker"],
                 env=env,
             )
     for name, port in SERVICES.items():

@@ -96,19 +96,15 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
 
     processes = ServiceProcesses(ARTIFACTS / "e2e-logs")
     try:
-        processes.start("enrollment-api", "traintrack.enrollment.main", "api", env("enrollment"))
-        processes.start("outcomes-api", "traintrack.outcomes.main", "api", env("outcomes"))
-        processes.start("outcomes-worker", "traintrack.outcomes.main", "worker", env("outcomes"))
-        processes.start(
-            "enrollment-worker", "traintrack.enrollment.main", "worker", env("enrollment")
-        )
-        processes.start("evaluation-api", "traintrack.evaluation.main", "api", env("evaluation"))
-        processes.start(
-            "evaluation-worker", "traintrack.evaluation.main", "worker", env("evaluation")
-        )
-        processes.start("matching-api", "traintrack.matching.main", "api", env("matching"))
-        processes.start("matching-worker", "traintrack.matching.main", "worker", env("matching"))
-        processes.start("operations-api", "traintrack.operations.main", "api", env("operations"))
+        processes.start("enrollment-api", "traintrack.enrollment", "api", env("enrollment"))
+        processes.start("outcomes-api", "traintrack.outcomes", "api", env("outcomes"))
+        processes.start("outcomes-worker", "traintrack.outcomes", "worker", env("outcomes"))
+        processes.start("enrollment-worker", "traintrack.enrollment", "worker", env("enrollment"))
+        processes.start("evaluation-api", "traintrack.evaluation", "api", env("evaluation"))
+        processes.start("evaluation-worker", "traintrack.evaluation", "worker", env("evaluation"))
+        processes.start("matching-api", "traintrack.matching", "api", env("matching"))
+        processes.start("matching-worker", "traintrack.matching", "worker", env("matching"))
+        processes.start("operations-api", "traintrack.operations", "api", env("operations"))
         for name, service in (
             ("matching-api", "matching"),
             ("operations-api", "operations"),

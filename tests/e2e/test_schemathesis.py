@@ -20,11 +20,11 @@ from traintrack.platform.web.auth import Role
 
 pytestmark = pytest.mark.e2e
 SERVICES = {
-    "enrollment": "traintrack.enrollment.main",
-    "evaluation": "traintrack.evaluation.main",
-    "matching": "traintrack.matching.main",
-    "outcomes": "traintrack.outcomes.main",
-    "operations": "traintrack.operations.main",
+    "enrollment": "traintrack.enrollment",
+    "evaluation": "traintrack.evaluation",
+    "matching": "traintrack.matching",
+    "outcomes": "traintrack.outcomes",
+    "operations": "traintrack.operations",
 }
 ROLES = {
     "operator": (Role.OPERATOR, "platform"),

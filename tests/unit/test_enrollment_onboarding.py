@@ -8,7 +8,7 @@ from traintrack.enrollment import bulk_store
 from traintrack.enrollment.commands import RegisterTrainee
 from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.enrollment.onboarding import Batch, OnboardRow, decide, fingerprint
-from traintrack.platform.errors import Rejected
+from traintrack.platform.errors import Conflict, NotFound, Rejected
 
 NOW = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
 SMALL = Cohort("small", "prog", "inst-a", date(2026, 3, 3), date(2026, 4, 10), 2)
@@ -30,7 +30,7 @@ def test_seats_go_in_row_order_and_a_refused_row_registers_nobody():
         assert decide(row(n, ref), "inst-a", batch, NOW) is None
     with pytest.raises(Rejected) as refused:
         decide(row(3, "c"), "inst-a", batch, NOW)
-    assert (refused.value.field, refused.value.status) == ("cohort_id", 409)
+    assert (refused.value.field, type(refused.value)) == ("cohort_id", Conflict)
     assert [ref for ref, _, _ in batch.new_refs] == ["a", "b"]
     assert len(batch.trainees) == 2 and batch.seats == {"small": 2}
 
@@ -79,4 +79,4 @@ def test_a_known_ref_with_other_details_or_erased_is_refused(known, says):
 def test_an_unknown_cohort_is_refused_by_row():
     with pytest.raises(Rejected) as refused:
         decide(row(1, "a", "nowhere"), "inst-a", state(), NOW)
-    assert (refused.value.field, refused.value.status) == ("cohort_id", 404)
+    assert (refused.value.field, type(refused.value)) == ("cohort_id", NotFound)

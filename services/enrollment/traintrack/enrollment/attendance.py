@@ -20,7 +20,7 @@ from traintrack.enrollment.commands import Actor, RecordAttendance
 from traintrack.enrollment.domain import attendance as rules
 from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.enrollment.domain.enrollments import Enrollment, EnrollmentStatus
-from traintrack.platform.errors import NotFound, Rejected
+from traintrack.platform.errors import Conflict, NotFound, Rejected
 from traintrack.platform.messaging import outbox
 
 
@@ -29,7 +29,7 @@ class RowError:
     row: int
     field: str | None
     message: str
-    status: int = 422
+    cause: Rejected | None = None  # the refusal itself, to raise again
 
 
 @dataclass
@@ -64,10 +64,9 @@ def _check(row: RecordAttendance, actor: Actor, batch: _Batch) -> rules.Attendan
     ):
         raise NotFound(f"enrollment {row.enrollment_id} of trainee {row.trainee_id}")
     if enrollment.status is not EnrollmentStatus.ENROLLED:
-        raise Rejected(
+        raise Conflict(
             f"the enrollment is {enrollment.status}; attendance is recorded while enrolled",
             field="enrollment_id",
-            status=409,
         )
     day = rules.AttendanceDay(
         row.day, rules.AttendanceStatus(row.status), row.check_in, row.check_out
@@ -92,7 +91,7 @@ async def record_attendance(
             accepted.append((row.enrollment_id, _check(row, actor, batch)))
         except Rejected as refused:
             result.errors.append(
-                RowError(number, refused.field or "enrollment_id", refused.detail, refused.status)
+                RowError(number, refused.field or "enrollment_id", refused.detail, refused)
             )
     for enrollment_id, day in accepted:
         batch.records[enrollment_id][day.day] = day.status
@@ -117,7 +116,9 @@ async def record_one(
     result = await record_attendance([row], actor, conn, warn_below=warn_below)
     if result.errors:
         error = result.errors[0]
-        raise Rejected(error.message, field=error.field, status=error.status)
+        refused = error.cause or Rejected(error.message)
+        refused.field = error.field
+        raise refused
 
 
 def _recorded_events(

@@ -29,7 +29,7 @@ from traintrack.enrollment.domain import catalogue
 from traintrack.enrollment.domain import enrollments as lifecycle
 from traintrack.enrollment.domain import trainees as domain
 from traintrack.enrollment.domain.enrollments import DropReason, Enrollment, EnrollmentStatus
-from traintrack.platform.errors import Conflict, NotFound, Rejected
+from traintrack.platform.errors import Conflict, Forbidden, NotFound, Rejected
 from traintrack.platform.messaging import outbox
 
 
@@ -94,7 +94,7 @@ async def open_cohort(cmd: OpenCohort, actor: Actor, conn: asyncpg.Connection) -
 
 def _own_institute(actor: Actor) -> str:
     if actor.institute_id is None:
-        raise Rejected("only an institute acts for itself here", field="institute_id", status=403)
+        raise Forbidden("only an institute acts for itself here", field="institute_id")
     return actor.institute_id
 
 

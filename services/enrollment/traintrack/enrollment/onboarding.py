@@ -28,7 +28,7 @@ from traintrack.enrollment.domain import enrollments as lifecycle
 from traintrack.enrollment.domain import trainees as domain
 from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.enrollment.domain.enrollments import Enrollment
-from traintrack.platform.errors import Rejected
+from traintrack.platform.errors import Conflict, NotFound, Rejected
 from traintrack.platform.messaging import outbox
 
 
@@ -84,9 +84,7 @@ async def onboard(
         try:
             done = decide(row, actor.institute_id, state, now)
         except Rejected as refused:
-            result.errors.append(
-                RowError(row.number, refused.field or "ref", refused.detail, refused.status)
-            )
+            result.errors.append(RowError(row.number, refused.field or "ref", refused.detail))
         else:
             if done is not None:
                 result.done.append(done)
@@ -121,7 +119,7 @@ def decide(row: OnboardRow, institute_id: str, state: Batch, now: datetime) -> O
     queued in `state`; a refused row leaves `state` as it was."""
     cohort = state.cohorts.get(row.cohort_id)
     if cohort is None:
-        raise Rejected(f"cohort {row.cohort_id} not found", field="cohort_id", status=404)
+        raise NotFound(f"cohort {row.cohort_id}", field="cohort_id")
     mark = fingerprint(row.person)
     known = state.refs.get(row.ref)
     trainee = _new_trainee(row, institute_id, now) if known is None else None
@@ -175,9 +173,9 @@ def _identity(
         return trainee.trainee_id, trainee.status
     assert known is not None
     if known.fingerprint is None:
-        raise Rejected("the trainee of this ref was erased", field="ref", status=409)
+        raise Conflict("the trainee of this ref was erased", field="ref")
     if known.fingerprint != mark:
-        raise Rejected("this ref was imported before with other details", field="ref", status=409)
+        raise Conflict("this ref was imported before with other details", field="ref")
     return known.trainee_id, known.status
 
 
@@ -193,7 +191,7 @@ async def _write(
     done, lost = [], []
     for number, ref, enrollment, status in state.enrollments:
         if enrollment.enrollment_id not in made:
-            lost.append(RowError(number, "cohort_id", "enrolled meanwhile by another request", 409))
+            lost.append(RowError(number, "cohort_id", "enrolled meanwhile by another request"))
             continue
         emitted.append(events.trainee_enrolled(enrollment, status))
         done.append(Onboarded(number, ref, enrollment.trainee_id, enrollment.enrollment_id, True))

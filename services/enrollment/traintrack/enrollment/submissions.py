@@ -81,8 +81,8 @@ def submission_batch_handlers(
             actor = Actor(f"institute:{tenant}", tenant)
             result = await attendance.record_attendance(rows, actor, conn, warn_below=warn_below)
             for problem in result.errors:
-                refused[indexes[problem.row - 1]] = Rejected(
-                    problem.message, field=problem.field, status=problem.status
+                refused[indexes[problem.row - 1]] = problem.cause or Rejected(
+                    problem.message, field=problem.field
                 )
         return refused
 

@@ -15,7 +15,7 @@ from traintrack.evaluation.deciding import about, emit, re_decide
 from traintrack.evaluation.domain.decisions import StageDecision, weighted_mean
 from traintrack.evaluation.domain.enrollment import EnrollmentFacts
 from traintrack.evaluation.domain.scheme import EVIDENCE_KINDS, STANDING_EVIDENCE
-from traintrack.platform.errors import Conflict, NotFound, Rejected
+from traintrack.platform.errors import Conflict, Forbidden, NotFound, Rejected
 from traintrack.platform.web.auth import Principal, Role
 
 # Which evidence which role records; the course's own facts come from enrollment events.
@@ -77,9 +77,7 @@ async def record_evidence(
 ) -> list[StageDecision]:
     trace.get_current_span().set_attribute("traintrack.enrollment_id", enrollment_id)
     if evidence not in RECORDED_BY.get(principal.role, set()):
-        raise Rejected(
-            f"a {principal.role} key does not record {evidence!r}", field="evidence", status=403
-        )
+        raise Forbidden(f"a {principal.role} key does not record {evidence!r}", field="evidence")
     facts = await visible_enrollment(conn, principal, enrollment_id)
     if trainee_id is not None and trainee_id != facts.trainee_id:
         raise Rejected(

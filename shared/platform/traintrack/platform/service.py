@@ -1,4 +1,4 @@
-"""`python -m <service>.main api|worker`: one process kind per invocation."""
+"""`python -m traintrack.<service> api|worker`: one process kind per invocation."""
 
 from __future__ import annotations
 
@@ -48,4 +48,4 @@ def run(
         ]
         app.main()
     else:
-        sys.exit(f"usage: python -m {service}.main api" + (" | worker" if worker else ""))
+        sys.exit(f"usage: python -m traintrack.{service} api" + (" | worker" if worker else ""))

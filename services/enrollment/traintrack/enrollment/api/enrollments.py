@@ -42,7 +42,7 @@ from traintrack.enrollment.commands import AdmitEnrollment, ApplyEnrollment
 from traintrack.enrollment.domain import attendance as rules
 from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.enrollment.domain.enrollments import Enrollment
-from traintrack.platform.errors import Rejected
+from traintrack.platform.errors import Rejected, TooLarge
 from traintrack.platform.web import idempotency
 from traintrack.platform.web.idempotency import IdempotencyKey
 
@@ -217,7 +217,7 @@ async def import_attendance(
     check_in, check_out). Good rows are kept, bad rows reported with their number."""
     body = await request.body()
     if len(body) > MAX_IMPORT_BYTES:
-        raise Rejected(f"at most {MAX_IMPORT_BYTES} bytes per import", field="body", status=413)
+        raise TooLarge(f"at most {MAX_IMPORT_BYTES} bytes per import", field="body")
     try:
         lines = body.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError as error:

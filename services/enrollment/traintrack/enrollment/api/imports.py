@@ -19,7 +19,7 @@ from traintrack.enrollment.api.schemas import (
     TraineeImportRow,
 )
 from traintrack.enrollment.commands import RegisterTrainee
-from traintrack.platform.errors import Rejected
+from traintrack.platform.errors import Rejected, TooLarge
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 MAX_IMPORT_BYTES = 32 * 1024 * 1024
@@ -97,7 +97,7 @@ async def import_trainees(
 async def _lines(request: Request) -> list[str]:
     body = await request.body()
     if len(body) > MAX_IMPORT_BYTES:
-        raise Rejected(f"at most {MAX_IMPORT_BYTES} bytes per import", field="body", status=413)
+        raise TooLarge(f"at most {MAX_IMPORT_BYTES} bytes per import", field="body")
     try:
         # csv's own line ends: str.splitlines would also split inside a field at U+2028,
         # a form feed and other separators

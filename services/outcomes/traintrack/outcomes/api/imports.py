@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from traintrack.outcomes import handlers, history
 from traintrack.outcomes.api.deps import OperatorKey, PoolDep
-from traintrack.platform.errors import Rejected
+from traintrack.platform.errors import Rejected, UnsupportedMedia
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 MEDIA_TYPES = {"application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "text/csv": "csv"}
@@ -48,7 +48,7 @@ async def import_history(
     nothing; bad records are reported by line and field and the good ones kept."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in MEDIA_TYPES:
-        raise Rejected(f"send {' or '.join(MEDIA_TYPES)}", field="content-type", status=415)
+        raise UnsupportedMedia(f"send {' or '.join(MEDIA_TYPES)}", field="content-type")
     try:
         text = (await request.body()).decode("utf-8-sig")
     except UnicodeDecodeError as error:

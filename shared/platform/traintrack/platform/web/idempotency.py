@@ -84,7 +84,6 @@ async def once(
             raise Rejected(
                 "this Idempotency-Key was used for a different request body",
                 field=HEADER,
-                status=422,
             )
         return JSONResponse(
             first["body"], status_code=first["status"], headers={"Idempotent-Replayed": "true"}

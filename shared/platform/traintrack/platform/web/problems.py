@@ -11,9 +11,28 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
-from traintrack.platform.errors import Rejected
+from traintrack.platform.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Rejected,
+    TooLarge,
+    UnsupportedMedia,
+)
 
 PROBLEM_JSON = "application/problem+json"
+# The one place a refusal becomes an HTTP status; any other Rejected is a 422.
+STATUS_OF: dict[type[Rejected], int] = {
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooLarge: 413,
+    UnsupportedMedia: 415,
+}
+
+
+def status_of(error: Rejected) -> int:
+    return next((STATUS_OF[c] for c in type(error).__mro__ if c in STATUS_OF), 422)
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> JSONResponse:
@@ -63,11 +82,12 @@ async def _http(_: Request, error: Exception) -> JSONResponse:
 
 async def _rejected(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, Rejected)
+    status = status_of(error)
     if error.field is None:
-        return problem(error.status, _title(error.status), error.detail)
+        return problem(status, _title(status), error.detail)
     return problem(
-        error.status,
-        _title(error.status),
+        status,
+        _title(status),
         f"{error.field}: {error.detail}",
         errors=[{"field": error.field, "message": error.detail}],
     )

@@ -1,4 +1,4 @@
-"""`python -m traintrack.operations.main api`"""
+"""`python -m traintrack.operations api`"""
 
 from traintrack.operations.bootstrap import create_app
 from traintrack.operations.settings import OperationsSettings

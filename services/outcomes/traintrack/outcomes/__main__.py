@@ -1,4 +1,4 @@
-"""`python -m traintrack.outcomes.main api|worker`"""
+"""`python -m traintrack.outcomes api|worker`"""
 
 from traintrack.outcomes.bootstrap import create_app
 from traintrack.outcomes.settings import OutcomesSettings

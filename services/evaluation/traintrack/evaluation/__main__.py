@@ -1,4 +1,4 @@
-"""`python -m traintrack.evaluation.main api|worker`"""
+"""`python -m traintrack.evaluation api|worker`"""
 
 from traintrack.evaluation.bootstrap import create_app
 from traintrack.evaluation.settings import EvaluationSettings

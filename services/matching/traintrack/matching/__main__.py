@@ -1,4 +1,4 @@
-"""`python -m traintrack.matching.main api|worker`"""
+"""`python -m traintrack.matching api|worker`"""
 
 from traintrack.matching.bootstrap import create_app
 from traintrack.matching.settings import MatchingSettings

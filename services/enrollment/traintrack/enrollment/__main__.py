@@ -1,4 +1,4 @@
-"""`python -m traintrack.enrollment.main api|worker`"""
+"""`python -m traintrack.enrollment api|worker`"""
 
 from traintrack.enrollment.bootstrap import create_app
 from traintrack.enrollment.settings import EnrollmentSettings

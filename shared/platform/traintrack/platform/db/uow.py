@@ -1,0 +1,119 @@
+"""The unit of work: one transaction that a handler's reads, writes and events share.
+
+A handler sees repositories and `emit`; it never sees a connection. The events it emits
+are written to the outbox at commit, in the same transaction as the state, so both
+happen or neither does. Leaving the block without `commit()` rolls everything back.
+"""
+
+from __future__ import annotations
+
+import abc
+from types import TracebackType
+from typing import ClassVar, Self
+
+import asyncpg
+
+from traintrack.contracts import EventData
+from traintrack.platform.messaging import outbox
+
+
+class UnitOfWork(abc.ABC):
+    def __init__(self) -> None:
+        self.committed = False
+        self._events: list[EventData] = []
+
+    def emit(self, *events: EventData) -> None:
+        """Publish `events` if, and only if, this unit of work commits."""
+        self._events.extend(events)
+
+    async def __aenter__(self) -> Self:
+        self.committed, self._events = False, []
+        await self._begin()
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            if not self.committed:
+                await self.rollback()
+        finally:
+            await self._end()
+
+    async def commit(self) -> None:
+        events, self._events = self._events, []
+        await self._commit(events)
+        self.committed = True
+
+    @abc.abstractmethod
+    async def _begin(self) -> None: ...
+
+    @abc.abstractmethod
+    async def _commit(self, events: list[EventData]) -> None: ...
+
+    @abc.abstractmethod
+    async def rollback(self) -> None: ...
+
+    async def _end(self) -> None:
+        return None
+
+
+class PostgresUnitOfWork(UnitOfWork):
+    """A unit of work on asyncpg. Built on a pool it takes a connection of its own; built on
+    a connection already in a transaction (a worker's, whose inbox claim shares it) it is a
+    savepoint inside that transaction. Subclasses make their repositories in `bind`."""
+
+    source: ClassVar[str]  # the CloudEvents source of what the service emits
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool | None = None,
+        *,
+        connection: asyncpg.Connection | None = None,
+    ) -> None:
+        super().__init__()
+        if (pool is None) == (connection is None):
+            raise ValueError("a unit of work runs on a pool or on a connection, not both")
+        self._pool = pool
+        self._given = connection
+        self._connection: asyncpg.Connection | None = connection
+        self._transaction: asyncpg.transaction.Transaction | None = None
+
+    @property
+    def connection(self) -> asyncpg.Connection:
+        assert self._connection is not None, "outside `async with`"
+        return self._connection
+
+    @abc.abstractmethod
+    def bind(self, connection: asyncpg.Connection) -> None:
+        """Make this service's repositories on `connection`."""
+
+    async def _begin(self) -> None:
+        if self._pool is not None:
+            self._connection = await self._pool.acquire()
+        try:
+            self._transaction = self.connection.transaction()
+            await self._transaction.start()
+        except BaseException:
+            await self._end()
+            raise
+        self.bind(self.connection)
+
+    async def _commit(self, events: list[EventData]) -> None:
+        assert self._transaction is not None
+        await outbox.add_events(self.connection, events, source=self.source)
+        await self._transaction.commit()
+        self._transaction = None
+
+    async def rollback(self) -> None:
+        if self._transaction is not None:
+            transaction, self._transaction = self._transaction, None
+            await transaction.rollback()
+
+    async def _end(self) -> None:
+        if self._pool is not None and self._connection is not None:
+            connection, self._connection = self._connection, None
+            await self._pool.release(connection)

@@ -75,6 +75,7 @@ def asyncapi() -> dict[str, Any]:
             "description": topic.description,
             "messages": refs,
             "bindings": {"kafka": {"partitions": topic.partitions}},
+            "x-compatibility": topic.compatibility,
         }
         channels[f"{channel_id}-dlq"] = {
             "address": f"{topic.base}.dlq",
@@ -87,6 +88,13 @@ def asyncapi() -> dict[str, Any]:
             "summary": f"Written by {topic.writer} only.",
             "messages": [{"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in refs],
         }
+        for reader in topic.readers:
+            operations[f"{reader}-reads-{channel_id}"] = {
+                "action": "receive",
+                "channel": {"$ref": f"#/channels/{channel_id}"},
+                "summary": f"Read by the {reader} consumer (its consumer group by default).",
+                "messages": [{"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in refs],
+            }
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -112,7 +120,8 @@ def _signature(schema: Any) -> Any:
 
 
 def breaking_changes(published: dict[str, Any], current: dict[str, Any]) -> list[str]:
-    """What in `current` would break a consumer that validates against `published`."""
+    """What in `current` would break a consumer that validates against `published`: the
+    changes "forward" compatibility (`topics.Compatibility`) rules out."""
     problems = []
     old_props, new_props = published.get("properties", {}), current.get("properties", {})
     new_required = set(current.get("required", []))

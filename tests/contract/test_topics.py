@@ -1,0 +1,70 @@
+"""Who reads which topic is declared once, with the topics: the names there are the ones
+the services' workers use (their `consumer_name`, also their consumer group)."""
+
+from traintrack.contracts.topics import ALL_TOPICS, consumers
+from traintrack.enrollment.settings import EnrollmentSettings
+from traintrack.evaluation.settings import EvaluationSettings
+from traintrack.matching.settings import MatchingSettings
+from traintrack.outcomes.settings import OutcomesSettings
+
+CONSUMER_NAMES = {
+    EnrollmentSettings: "enrollment",
+    EvaluationSettings: "evaluation",
+    MatchingSettings: "matching",
+    OutcomesSettings: "outcomes",
+}
+READERS = {
+    "institute.submissions.v1": ("enrollment",),
+    "enrollment.events.v1": ("evaluation", "matching", "outcomes"),
+    "evaluation.events.v1": ("matching", "outcomes"),
+    "matching.events.v1": ("outcomes",),
+    # Its own reports too: the outcomes store is rebuilt from the topics alone.
+    "outcomes.events.v1": ("outcomes",),
+}
+
+
+def test_each_service_names_its_consumer_as_the_topics_declare_it():
+    for settings, name in CONSUMER_NAMES.items():
+        assert settings.model_fields["consumer_name"].default == name, settings.__name__
+
+
+def test_every_topic_declares_the_consumers_that_read_it():
+    assert {t.base: t.readers for t in ALL_TOPICS} == READERS
+
+
+def test_every_reader_is_a_consumer_of_a_service_and_every_consumer_reads_something():
+    assert set(consumers()) == set(CONSUMER_NAMES.values())
+
+
+def test_each_consumer_reads_its_topics_in_the_declared_order():
+    assert {c: [t.base for t in ts] for c, ts in consumers().items()} == {
+        "enrollment": ["institute.submissions.v1"],
+        "evaluation": ["enrollment.events.v1"],
+        "matching": ["enrollment.events.v1", "evaluation.events.v1"],
+        "outcomes": [
+            "enrollment.events.v1",
+            "evaluation.events.v1",
+            "matching.events.v1",
+            "outcomes.events.v1",
+        ],
+    }
+
+
+def test_every_topic_keeps_forward_compatibility_which_schemagen_enforces():
+    assert {t.compatibility for t in ALL_TOPICS} == {"forward"}
+
+
+def test_the_asyncapi_document_shows_who_reads_each_topic():
+    import json
+
+    from traintrack.contracts import schemagen
+
+    document = json.loads(schemagen.ASYNCAPI_FILE.read_text())
+    received = {
+        (op["channel"]["$ref"].rsplit("/", 1)[1], name.split("-reads-")[0])
+        for name, op in document["operations"].items()
+        if op["action"] == "receive"
+    }
+    assert received == {
+        (base.replace(".", "-"), reader) for base, readers in READERS.items() for reader in readers
+    }

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from traintrack.operations.health import prometheus
-from traintrack.operations.pipeline import Lag
+from traintrack.operations.domain.pipeline import Lag
+from traintrack.operations.entrypoints.api.metrics import prometheus
 from traintrack.platform.web.app import HttpMetrics
 
 ROOT = Path(__file__).resolve().parents[2]

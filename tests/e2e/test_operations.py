@@ -18,7 +18,7 @@ from tests.utils.platform import eventually
 from traintrack.contracts.submissions import RecordAttendance
 from traintrack.contracts.topics import INSTITUTE_SUBMISSIONS
 from traintrack.institute.sdk import InstituteClient
-from traintrack.operations.cli import app
+from traintrack.operations.entrypoints.cli import app
 from traintrack.platform.web.auth import Role, issue_key
 
 pytestmark = pytest.mark.e2e

@@ -1,36 +1,17 @@
-"""What Kafka knows about the pipeline: consumer lag per group and partition, dead letters
-per topic and the last error of each consumer."""
+"""What Kafka knows about the pipeline: consumer lag per group and partition, and the
+size of each dead-letter topic. Who reads what is declared with the topics."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from kafka import KafkaAdminClient
 
-from traintrack.contracts.topics import ALL_TOPICS, Topic
-from traintrack.operations.settings import CONSUMERS
+from traintrack.contracts.topics import ALL_TOPICS, consumers
+from traintrack.operations.domain.pipeline import Lag
 from traintrack.platform.messaging.admin import partitions
-
-
-@dataclass(frozen=True)
-class Lag:
-    consumer: str
-    group: str
-    topic: str
-    partition: int
-    committed: int | None
-    end: int
-
-    @property
-    def lag(self) -> int:
-        return self.end - (self.committed or 0)
-
-
-def topic(base: str) -> Topic:
-    return next(t for t in ALL_TOPICS if t.base == base)
 
 
 async def end_offsets(bootstrap: str, names: list[str]) -> dict[tuple[str, int], tuple[int, int]]:
@@ -59,13 +40,15 @@ def _committed(bootstrap: str, groups: list[str]) -> dict[str, dict[tuple[str, i
 
 
 async def lag(bootstrap: str, groups: dict[str, str]) -> list[Lag]:
-    names = sorted({topic(b).name for bases in CONSUMERS.values() for b in bases})
+    """Per consumer (its group as `groups` names it), topic and partition."""
+    readers = consumers()
+    names = sorted({t.name for topics in readers.values() for t in topics})
     ends = await end_offsets(bootstrap, names)
     committed = await asyncio.to_thread(_committed, bootstrap, list(groups.values()))
     rows = []
-    for consumer, bases in CONSUMERS.items():
+    for consumer, topics in readers.items():
         group = groups[consumer]
-        wanted = {topic(b).name for b in bases}
+        wanted = {t.name for t in topics}
         for (name, partition), (_, end) in sorted(ends.items()):
             if name in wanted:
                 seen = committed.get(group, {}).get((name, partition))

@@ -1,31 +1,18 @@
-"""A trainee's journey: every event about them on every topic, in order, with the trace
-it belongs to. Events about a trainee are keyed by their id, so each topic holds them in
-one partition (the producers' murmur2 partitioner): only that partition is read."""
+"""A trainee's events read from Kafka. Events about a trainee are keyed by their id, so
+each topic holds them in one partition (the producers' murmur2 partitioner): only that
+partition is read, of every topic and every DLQ."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiokafka.partitioner import DefaultPartitioner
 
-from traintrack.contracts.topics import ALL_TOPICS
+from traintrack.contracts.topics import topic_names_with_dlqs
+from traintrack.operations.domain.journey import JourneyEvent, in_order
 from traintrack.platform.messaging.admin import partitions
 from traintrack.platform.messaging.topic_reader import read_to_end
-
-
-@dataclass(frozen=True)
-class JourneyEvent:
-    at: datetime
-    topic: str
-    partition: int
-    offset: int
-    event_type: str | None
-    event_id: str | None
-    trace_id: str | None
-    replayed_from: str | None
 
 
 def _header(headers: object, name: str) -> str | None:
@@ -35,35 +22,18 @@ def _header(headers: object, name: str) -> str | None:
     return None
 
 
-def topics_to_read() -> list[str]:
-    return [name for t in ALL_TOPICS for name in (t.name, t.dlq)]
-
-
-async def journey(
-    bootstrap: str,
-    trainee_id: str,
-    *,
-    on_progress: Callable[[int, int], None] = lambda done, total: None,
-) -> list[JourneyEvent]:
+async def journey(bootstrap: str, trainee_id: str) -> list[JourneyEvent]:
     key = trainee_id.encode()
-    found = await asyncio.to_thread(partitions, bootstrap, topics_to_read())
+    found = await asyncio.to_thread(partitions, bootstrap, topic_names_with_dlqs())
     counts: dict[str, list[int]] = {}
     for name, partition in found:
         counts.setdefault(name, []).append(partition)
     choose = DefaultPartitioner()
     chosen = [(n, choose(key, sorted(ps), sorted(ps))) for n, ps in counts.items()]
     events: list[JourneyEvent] = []
-    total, done = 0, 0
-
-    def count(n: int) -> None:
-        nonlocal total
-        total = n
-
-    async for records in read_to_end(bootstrap, chosen, max_records=5000, on_total=count):
-        done += len(records)
+    async for records in read_to_end(bootstrap, chosen, max_records=5000):
         events += [_event(r) for r in records if r.key == key]
-        on_progress(done, total)
-    return sorted(events, key=lambda e: (e.at, e.topic, e.offset))
+    return in_order(events)
 
 
 def _event(record: object) -> JourneyEvent:

@@ -1,0 +1,1 @@
+"""How operators reach the service: its HTTP API and the `traintrack-ops` command line."""

@@ -1,0 +1,1 @@
+"""The operator API: journeys, lag, dead letters and their repair, pipeline health."""

@@ -1,4 +1,6 @@
-"""`python -m traintrack.operations api`"""
+"""`python -m traintrack.operations api`. Operations has no worker: it is in no consumer
+group (it reads topics on demand, from their beginning) and it repairs dead letters only
+when an operator asks, on the record."""
 
 from traintrack.operations.bootstrap import create_app
 from traintrack.operations.settings import OperationsSettings

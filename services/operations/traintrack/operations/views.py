@@ -14,8 +14,14 @@ from traintrack.operations.adapters.dead_letters import KafkaDeadLetters
 from traintrack.operations.adapters.journey import journey
 from traintrack.operations.adapters.repository import RepairLog
 from traintrack.operations.adapters.services import outbox_backlogs, trainee_views
-from traintrack.operations.domain import dead_letters
-from traintrack.operations.domain.dead_letters import DeadLetter
+from traintrack.operations.domain.dead_letters import (
+    DEAD,
+    DeadLetter,
+    chosen_topics,
+    locate,
+    selected,
+    statuses,
+)
 from traintrack.operations.domain.pipeline import Lag, Rates, consumers
 from traintrack.operations.settings import OperationsSettings
 
@@ -44,20 +50,20 @@ class OperationsViews:
         return await pipeline.lag(self.settings.kafka_bootstrap, self.settings.consumer_groups)
 
     async def statuses(self) -> dict[str, str]:
-        return dead_letters.statuses(await self.repairs.repairs())
+        return statuses(await self.repairs.repairs())
 
     async def dead_letters(
         self, *, topic: str | None, consumer: str | None, status: str | None
     ) -> list[tuple[DeadLetter, str]]:
         """The dead letters (of one DLQ topic, consumer or status) with their status."""
-        topics = dead_letters.chosen_topics(topic, self.letters.topics)
+        topics = chosen_topics(topic, self.letters.topics)
         letters = await self.letters.read(topics)
         known = await self.statuses()
-        return dead_letters.selected(letters, known, consumer=consumer, status=status)
+        return selected(letters, known, consumer=consumer, status=status)
 
     async def dead_letter(self, topic: str, partition: int, offset: int) -> tuple[DeadLetter, str]:
-        letter = await dead_letters.locate(self.letters, topic, partition, offset)
-        return letter, (await self.statuses()).get(letter.ref, dead_letters.DEAD)
+        letter = await locate(self.letters, topic, partition, offset)
+        return letter, (await self.statuses()).get(letter.ref, DEAD)
 
     async def health(self) -> dict[str, Any]:
         """Consumers (lag, events/s, last dead letter), lag per partition, dead letters per

@@ -10,6 +10,9 @@ COPY pyproject.toml uv.lock .python-version ./
 COPY shared/ shared/
 COPY services/ services/
 COPY tools/ tools/
+# The dev stack is a workspace member: uv needs it to read the lock (it is stdlib-only).
+COPY infra/pyproject.toml infra/pyproject.toml
+COPY infra/src/ infra/src/
 RUN uv sync --locked --no-dev --no-editable \
     && useradd --system --home /app traintrack \
     && mkdir -p /var/lib/traintrack && chown traintrack /var/lib/traintrack

@@ -24,23 +24,26 @@ $(UV):
 	$(PYTHON) -m venv .run/uv
 	.run/uv/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 
-$(STAMP): $(UV) uv.lock pyproject.toml shared/*/pyproject.toml services/*/pyproject.toml tools/pyproject.toml
+$(STAMP): $(UV) uv.lock pyproject.toml shared/*/pyproject.toml services/*/pyproject.toml tools/pyproject.toml \
+		infra/pyproject.toml
 	$(UV) sync --locked --python $(PYTHON)
 	touch $@
 
 setup: $(STAMP)
 
 run: setup
-	$(PY) infra/local.py run
+	$(PY) -m traintrack.devstack run
 
 up: setup
-	$(PY) infra/local.py up
+	$(PY) -m traintrack.devstack up
 
+# down and status need no virtualenv (the dev stack is stdlib-only): the system Python
+# runs them from the source tree, so `make down` works after `rm -rf .venv` too.
 down:
-	$(PYTHON) infra/local.py down
+	PYTHONPATH=$(CURDIR)/infra/src $(PYTHON) -m traintrack.devstack down
 
 status:
-	$(PYTHON) infra/local.py status
+	PYTHONPATH=$(CURDIR)/infra/src $(PYTHON) -m traintrack.devstack status
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -4,9 +4,9 @@ Four services (API and worker each) run as processes on their own databases and 
 prefix. While the generator plays its journeys, faults come one after another: kill -9 of
 each service process in turn (a supervisor starts it again a second later, as a restart
 policy would), kill -9 of the Kafka broker and of PostgreSQL (started again by
-`infra/local.py infra-up`). When the generator is done the faults stop, the stores are
-given time to catch up, and the ledger check (bench.ledger) prints lost / duplicated /
-total per store. Nothing of an earlier run counts.
+`python -m traintrack.devstack infra-up`). When the generator is done the faults stop, the
+stores are given time to catch up, and the ledger check (bench.ledger) prints lost /
+duplicated / total per store. Nothing of an earlier run counts.
 
     make chaos                                   # 20,000 journeys, every fault several times
     .venv/bin/python -m bench.chaos --journeys 500 --rounds 1
@@ -58,10 +58,7 @@ class Supervisor(ServiceProcesses):
 
     def kill(self, name: str) -> None:
         self.killed[name] = self.killed.get(name, 0) + 1
-        proc = self.procs[name]
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        super().kill(name)
 
     async def watch(self) -> None:
         while True:
@@ -76,7 +73,7 @@ class Supervisor(ServiceProcesses):
 
 def _infra(*args: str) -> None:
     subprocess.run(
-        [sys.executable, str(ROOT / "infra/local.py"), *args],
+        [sys.executable, "-m", "traintrack.devstack", *args],
         check=True,
         capture_output=True,
     )

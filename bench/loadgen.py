@@ -271,7 +271,7 @@ class Driver:
     async def _again(self, what: str, act: Callable[[], Awaitable[Any]]) -> Any:
         retrying = AsyncRetrying(
             retry=retry_if_exception(_worth_retrying),
-            wait=wait_exponential_jitter(initial=0.2, max=5),
+            wait=wait_exponential_jitter(multiplier=0.2, max=5),
             stop=stop_after_delay(GIVE_UP_AFTER),
             before_sleep=lambda _: self.ledger.retried(what),
             reraise=True,

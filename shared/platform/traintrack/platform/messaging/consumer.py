@@ -154,7 +154,7 @@ class EventConsumer:
         retrying = AsyncRetrying(
             retry=retry_if_not_exception_type(POISON),
             stop=self._give_up,
-            wait=wait_exponential_jitter(initial=0.1, max=self._max_backoff),
+            wait=wait_exponential_jitter(multiplier=0.1, max=self._max_backoff),
             before_sleep=self._log_retry,
             reraise=True,
         )
@@ -227,7 +227,7 @@ class EventConsumer:
             retrying = AsyncRetrying(
                 stop=self._give_up,
                 reraise=True,
-                wait=wait_exponential_jitter(initial=0.1, max=self._max_backoff),
+                wait=wait_exponential_jitter(multiplier=0.1, max=self._max_backoff),
                 before_sleep=self._log_retry,
             )
             try:

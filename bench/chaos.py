@@ -32,7 +32,7 @@ if os.environ.get("TRAINTRACK_TOPIC_PREFIX") is None:
     os.environ["TRAINTRACK_TOPIC_PREFIX"] = f"chaos{uuid.uuid4().hex[:6]}."
 
 from bench import ledger as ledger_check  # noqa: E402
-from bench.loadgen import Doors, Driver, issue_keys, make_plan  # noqa: E402
+from bench.loadgen import Doors, Driver, Ledger, issue_keys, make_plan  # noqa: E402
 from tests.utils.keys import write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
@@ -118,7 +118,7 @@ class Verdict:
         return sum(t.expected for t in self.tallies)
 
 
-async def settle(ledger: ledger_check.Ledger, dbs: dict[str, str], quiet: float) -> list:
+async def settle(ledger: Ledger, dbs: dict[str, str], quiet: float) -> list[ledger_check.Tally]:
     """Check until nothing is lost or nothing changed for `quiet` seconds."""
     last, since = None, time.perf_counter()
     while True:

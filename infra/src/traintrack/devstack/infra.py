@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from traintrack.devstack import install
-from traintrack.devstack.processes import ROOT, PidFiles, SetupError, http_ok, log, port_open
+from traintrack.devstack.pidfiles import PidFiles
+from traintrack.devstack.processes import ROOT, SetupError, http_ok, log, port_open
 from traintrack.devstack.processes import wait_until as _wait
 
 RUN = ROOT / ".run"

@@ -10,7 +10,10 @@ COPY pyproject.toml uv.lock .python-version ./
 COPY shared/ shared/
 COPY services/ services/
 COPY tools/ tools/
-RUN uv sync --locked --no-dev --no-editable \
+# The dev stack is a workspace member, so uv reads it with the lock; it stays out of the image.
+COPY infra/pyproject.toml infra/pyproject.toml
+COPY infra/src/ infra/src/
+RUN uv sync --locked --no-dev --no-editable --no-install-package traintrack-devstack \
     && useradd --system --home /app traintrack \
     && mkdir -p /var/lib/traintrack && chown traintrack /var/lib/traintrack
 USER traintrack

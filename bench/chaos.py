@@ -4,9 +4,9 @@ Four services (API and worker each) run as processes on their own databases and 
 prefix. While the generator plays its journeys, faults come one after another: kill -9 of
 each service process in turn (a supervisor starts it again a second later, as a restart
 policy would), kill -9 of the Kafka broker and of PostgreSQL (started again by
-`infra/local.py infra-up`). When the generator is done the faults stop, the stores are
-given time to catch up, and the ledger check (bench.ledger) prints lost / duplicated /
-total per store. Nothing of an earlier run counts.
+`python -m traintrack.devstack infra-up`). When the generator is done the faults stop, the
+stores are given time to catch up, and the ledger check (bench.ledger) prints lost /
+duplicated / total per store. Nothing of an earlier run counts.
 
     make chaos                                   # 20,000 journeys, every fault several times
     .venv/bin/python -m bench.chaos --journeys 500 --rounds 1
@@ -32,7 +32,7 @@ if os.environ.get("TRAINTRACK_TOPIC_PREFIX") is None:
     os.environ["TRAINTRACK_TOPIC_PREFIX"] = f"chaos{uuid.uuid4().hex[:6]}."
 
 from bench import ledger as ledger_check  # noqa: E402
-from bench.loadgen import Doors, Driver, issue_keys, make_plan  # noqa: E402
+from bench.loadgen import Doors, Driver, Ledger, issue_keys, make_plan  # noqa: E402
 from tests.utils.keys import write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
@@ -58,10 +58,7 @@ class Supervisor(ServiceProcesses):
 
     def kill(self, name: str) -> None:
         self.killed[name] = self.killed.get(name, 0) + 1
-        proc = self.procs[name]
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        super().kill(name)
 
     async def watch(self) -> None:
         while True:
@@ -76,7 +73,7 @@ class Supervisor(ServiceProcesses):
 
 def _infra(*args: str) -> None:
     subprocess.run(
-        [sys.executable, str(ROOT / "infra/local.py"), *args],
+        [sys.executable, "-m", "traintrack.devstack", *args],
         check=True,
         capture_output=True,
     )
@@ -121,7 +118,7 @@ class Verdict:
         return sum(t.expected for t in self.tallies)
 
 
-async def settle(ledger: ledger_check.Ledger, dbs: dict[str, str], quiet: float) -> list:
+async def settle(ledger: Ledger, dbs: dict[str, str], quiet: float) -> list[ledger_check.Tally]:
     """Check until nothing is lost or nothing changed for `quiet` seconds."""
     last, since = None, time.perf_counter()
     while True:

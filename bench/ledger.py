@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 
@@ -38,8 +39,8 @@ class Tally:
     duplicated: int
 
 
-def _compare(store: str, what: str, expected: Iterable[object], found: Counter) -> Tally:
-    wanted = Counter(expected)
+def _compare(store: str, what: str, expected: Iterable[Any], found: Counter[Any]) -> Tally:
+    wanted: Counter[Any] = Counter(expected)
     lost = sum((wanted - found).values())
     duplicated = sum((found - wanted).values())
     return Tally(store, what, sum(wanted.values()), lost, duplicated)

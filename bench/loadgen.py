@@ -75,7 +75,8 @@ class Plan:
 
 
 def weekdays(first: date, count: int) -> list[date]:
-    days, day = [], first
+    days: list[date] = []
+    day = first
     while len(days) < count:
         if day.weekday() < 5:
             days.append(day)
@@ -119,6 +120,7 @@ def _journey(rng: random.Random, n: int, cohort: dict[str, Any]) -> Journey:
     days = weekdays(date.fromisoformat(cohort["starts_on"]), 10)
     statuses = [_day_status(rng) for _ in days]
     quits = rng.random() < 0.06
+    ending: tuple[str, date, str | None]
     if quits:
         kept = rng.randint(1, 9)
         attendance = list(zip(days[:kept], statuses[:kept], strict=True))
@@ -271,7 +273,7 @@ class Driver:
     async def _again(self, what: str, act: Callable[[], Awaitable[Any]]) -> Any:
         retrying = AsyncRetrying(
             retry=retry_if_exception(_worth_retrying),
-            wait=wait_exponential_jitter(initial=0.2, max=5),
+            wait=wait_exponential_jitter(multiplier=0.2, max=5),
             stop=stop_after_delay(GIVE_UP_AFTER),
             before_sleep=lambda _: self.ledger.retried(what),
             reraise=True,
@@ -357,11 +359,13 @@ class Driver:
             await self.submit(
                 key,
                 [
-                    RecordAttendance(
-                        **ids,
-                        day=day,
-                        status=status,  # type: ignore[arg-type]
-                        check_in="09:00" if status in ("present", "late") else None,  # type: ignore[arg-type]
+                    RecordAttendance.model_validate(
+                        {
+                            **ids,
+                            "day": day,
+                            "status": status,
+                            "check_in": "09:00" if status in ("present", "late") else None,
+                        }
                     )
                     for day, status in journey.attendance
                 ],
@@ -370,9 +374,9 @@ class Driver:
             # Only once the days are acknowledged: the completion must follow them.
             kind, on, reason = journey.ending
             ending: Submission = (
-                CompleteEnrollment(**ids, completed_on=on)
+                CompleteEnrollment.model_validate({**ids, "completed_on": on})
                 if kind == "completed"
-                else DropEnrollment(**ids, dropped_on=on, reason=reason)  # type: ignore[arg-type]
+                else DropEnrollment.model_validate({**ids, "dropped_on": on, "reason": reason})
             )
             await self.submit(key, [ending])
             entry.ending = kind

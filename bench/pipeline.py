@@ -182,7 +182,8 @@ async def seed(url: str, operator: str, institute: str) -> list[tuple[str, str]]
 def weekdays(first: date, count: int) -> list[date]:
     """`count` training days from `first`: weekdays that are not Korean public holidays
     (enrollment refuses attendance on those)."""
-    days, day = [], first
+    days: list[date] = []
+    day = first
     while len(days) < count:
         if day.weekday() < 5 and day not in holidays.country_holidays("KR", years=day.year):
             days.append(day)
@@ -194,12 +195,14 @@ def signed_records(key: str, pairs: list[tuple[str, str]], days: list[date]) -> 
     records = []
     for day in days:
         for trainee, enrollment in pairs:
-            submission = RecordAttendance(
-                trainee_id=trainee,
-                enrollment_id=enrollment,
-                day=day,
-                status="present",
-                check_in="09:00",
+            submission = RecordAttendance.model_validate(
+                {
+                    "trainee_id": trainee,
+                    "enrollment_id": enrollment,
+                    "day": day,
+                    "status": "present",
+                    "check_in": "09:00",
+                }
             )
             record = signed_record(submission, key)
             records.append(((enrollment, day), record.key, record.value, record.headers))
@@ -223,7 +226,8 @@ def _caught_up(bootstrap: str, group: str, topic: str) -> bool:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     consumer = KafkaConsumer(bootstrap_servers=bootstrap)
     try:
-        committed = admin.list_group_offsets([group]).get(group) or {}
+        # types-kafka-python leaves list_group_offsets unannotated
+        committed = admin.list_group_offsets([group]).get(group) or {}  # type: ignore[no-untyped-call]
         ends = consumer.end_offsets(
             [KTP(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         )
@@ -467,9 +471,9 @@ async def main() -> int:
             bootstrap, dbs["enrollment"], bulk, groups["outcomes"]
         )
         after, wall = cpu_seconds(pids), time.perf_counter() - t0
-        results["attendance"]["cpu_s"] = {
-            k: round(after[k] - before.get(k, 0.0), 1) for k in sorted(after, key=after.get)
-        }
+        by_cpu = sorted(after, key=lambda k: after[k])
+        spent = {k: round(after[k] - before.get(k, 0.0), 1) for k in by_cpu}
+        results["attendance"]["cpu_s"] = spent
         results["attendance"]["wall_s"] = round(wall, 1)
         steady = signed_records(keys["institute"], pairs, days[DAYS:])
         results["latency"] = await paced(bootstrap, dbs["enrollment"], steady, 1000, len(bulk))

@@ -1,5 +1,6 @@
 """Where the real parts come from: an existing cluster named by environment variables,
-testcontainers where a Docker engine answers, or the local processes of infra/local.py.
+testcontainers where a Docker engine answers, or the dev stack's local processes
+(traintrack.devstack).
 """
 
 from __future__ import annotations

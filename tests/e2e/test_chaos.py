@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 async def test_nothing_is_lost_or_duplicated_while_every_part_is_killed(platform, monkeypatch):
     if not (ROOT / ".run/pids/kafka.pid").exists():
-        pytest.skip("kills the broker and the database: only those infra/local.py started")
+        pytest.skip("kills the broker and the database: only those the dev stack started")
     # Topics of its own: the e2e workers of this session must not read the run's events.
     monkeypatch.setenv("TRAINTRACK_TOPIC_PREFIX", f"chaos{uuid.uuid4().hex[:6]}.")
 

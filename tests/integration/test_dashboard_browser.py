@@ -2,11 +2,8 @@
 The screenshots stay in test-artifacts/ (dashboard-ko.png, dashboard-en.png)."""
 
 import asyncio
-import subprocess
-import sys
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from pathlib import Path
 
 import httpx
 import pytest
@@ -15,22 +12,16 @@ from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.outcome_facts import cohort_of, employed
 from tests.utils.processes import ARTIFACTS
 from tests.utils.servers import serve
+from traintrack.devstack import install
 from traintrack.outcomes.bootstrap import create_app
 from traintrack.outcomes.settings import OutcomesSettings
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "infra/local.py"), "browser"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
+    return str(install.chromium())
 
 
 async def browse(chromium: str, url: str, *args: str) -> str:

@@ -1,7 +1,7 @@
 """Kafka, PostgreSQL and Zipkin from testcontainers, for machines with a Docker engine.
 
 Not exercised on the development machines (they have no Docker engine); the local
-processes of infra/local.py serve the same fixtures there.
+processes of the dev stack (traintrack.devstack) serve the same fixtures there.
 """
 
 from __future__ import annotations

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
-import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,6 +12,7 @@ from typing import TypeVar
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
+from traintrack.devstack.infra import infra_up
 from traintrack.platform.messaging.admin import create_topics
 
 T = TypeVar("T")
@@ -42,15 +40,11 @@ class Platform:
 
 
 def local_platform() -> Platform:
-    """Kafka, PostgreSQL and Zipkin as local processes (started if need be)."""
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "infra/local.py"), "infra-up"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    endpoints = json.loads(done.stdout.strip().splitlines()[-1])
-    return Platform(endpoints["kafka_bootstrap"], endpoints["pg_url"], endpoints["zipkin_url"])
+    """Kafka, PostgreSQL and Zipkin as the dev stack's local processes (started if need be)."""
+    endpoints = infra_up()
+    platform = Platform(endpoints.kafka_bootstrap, endpoints.pg_url, endpoints.zipkin_url)
+    platform.ensure_topics()
+    return platform
 
 
 class KafkaTail:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -15,13 +14,8 @@ from typing import Any
 import uvicorn
 
 from tests.utils.platform import eventually
+from traintrack.devstack.processes import free_port
 from traintrack.matching.domain import signatures
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @asynccontextmanager

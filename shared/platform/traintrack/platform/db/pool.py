@@ -58,7 +58,7 @@ async def create_pool(
     # A service started while its database restarts waits for it rather than exiting.
     async for attempt in AsyncRetrying(
         retry=retry_if_exception_type((OSError, asyncpg.CannotConnectNowError, OperationalError)),
-        wait=wait_exponential_jitter(initial=0.5, max=5),
+        wait=wait_exponential_jitter(multiplier=0.5, max=5),
         stop=stop_after_delay(WAIT_FOR_DATABASE),
         before_sleep=lambda state: log.warning("database not there yet: %s", state.outcome),
         reraise=True,

@@ -12,8 +12,10 @@ from types import TracebackType
 from typing import ClassVar, Self
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from traintrack.contracts import EventData
+from traintrack.platform.db import Connection
 from traintrack.platform.messaging import outbox
 
 
@@ -72,28 +74,29 @@ class PostgresUnitOfWork(UnitOfWork):
         self,
         pool: asyncpg.Pool | None = None,
         *,
-        connection: asyncpg.Connection | None = None,
+        connection: Connection | None = None,
     ) -> None:
         super().__init__()
         if (pool is None) == (connection is None):
             raise ValueError("a unit of work runs on a pool or on a connection, not both")
         self._pool = pool
         self._given = connection
-        self._connection: asyncpg.Connection | None = connection
+        self._connection: Connection | None = connection
+        self._lent: PoolConnectionProxy | None = None  # from the pool, back to it at the end
         self._transaction: asyncpg.transaction.Transaction | None = None
 
     @property
-    def connection(self) -> asyncpg.Connection:
+    def connection(self) -> Connection:
         assert self._connection is not None, "outside `async with`"
         return self._connection
 
     @abc.abstractmethod
-    def bind(self, connection: asyncpg.Connection) -> None:
+    def bind(self, connection: Connection) -> None:
         """Make this service's repositories on `connection`."""
 
     async def _begin(self) -> None:
         if self._pool is not None:
-            self._connection = await self._pool.acquire()
+            self._connection = self._lent = await self._pool.acquire()
         try:
             self._transaction = self.connection.transaction()
             await self._transaction.start()
@@ -114,6 +117,6 @@ class PostgresUnitOfWork(UnitOfWork):
             await transaction.rollback()
 
     async def _end(self) -> None:
-        if self._pool is not None and self._connection is not None:
-            connection, self._connection = self._connection, None
-            await self._pool.release(connection)
+        if self._pool is not None and self._lent is not None:
+            lent, self._lent, self._connection = self._lent, None, None
+            await self._pool.release(lent)

@@ -29,6 +29,7 @@ from tenacity import (
 from traintrack.contracts import REGISTRY, codec
 from traintrack.contracts.codec import Envelope
 from traintrack.contracts.errors import PoisonMessage
+from traintrack.platform.db import Connection
 from traintrack.platform.errors import Rejected
 from traintrack.platform.messaging import inbox
 from traintrack.platform.messaging.dlq import Delivery, Publish, send_to_dlq
@@ -36,12 +37,10 @@ from traintrack.platform.messaging.dlq import Delivery, Publish, send_to_dlq
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
-Handler = Callable[[Envelope, asyncpg.Connection], Awaitable[None]]
+Handler = Callable[[Envelope, Connection], Awaitable[None]]
 # Applies many events of one type in the caller's transaction; returns the errors of those
 # it refused, by position (their effects must not have been applied).
-BatchHandler = Callable[
-    [Sequence[Envelope], asyncpg.Connection], Awaitable[Mapping[int, Exception]]
-]
+BatchHandler = Callable[[Sequence[Envelope], Connection], Awaitable[Mapping[int, Exception]]]
 
 # Failures of the world, not of the message: wait and try again, however long it takes.
 TRANSIENT: tuple[type[BaseException], ...] = (
@@ -155,7 +154,7 @@ class EventConsumer:
         retrying = AsyncRetrying(
             retry=retry_if_not_exception_type(POISON),
             stop=self._give_up,
-            wait=wait_exponential_jitter(initial=0.1, max=self._max_backoff),
+            wait=wait_exponential_jitter(multiplier=0.1, max=self._max_backoff),
             before_sleep=self._log_retry,
             reraise=True,
         )
@@ -228,7 +227,7 @@ class EventConsumer:
             retrying = AsyncRetrying(
                 stop=self._give_up,
                 reraise=True,
-                wait=wait_exponential_jitter(initial=0.1, max=self._max_backoff),
+                wait=wait_exponential_jitter(multiplier=0.1, max=self._max_backoff),
                 before_sleep=self._log_retry,
             )
             try:
@@ -249,7 +248,7 @@ class EventConsumer:
         if handler is None or envelope.type in self._handlers:
             return await self._process_decoded(delivery, envelope, _context_of(delivery))
 
-        async def single(event: Envelope, conn: asyncpg.Connection) -> None:
+        async def single(event: Envelope, conn: Connection) -> None:
             refused = await handler([event], conn)
             if refused:
                 raise refused[0]

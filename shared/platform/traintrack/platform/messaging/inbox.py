@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncpg
+from traintrack.platform.db import Connection
 
 
 async def claim(
-    conn: asyncpg.Connection,
+    conn: Connection,
     *,
     consumer: str,
     event_id: str,
@@ -33,7 +33,7 @@ async def claim(
 
 
 async def claim_many(
-    conn: asyncpg.Connection, *, consumer: str, events: list[tuple[str, str, str, int, int]]
+    conn: Connection, *, consumer: str, events: list[tuple[str, str, str, int, int]]
 ) -> set[str]:
     """Claim (event id, type, topic, partition, offset) rows at once; the ids seen first now."""
     ids, types, topics, partitions, offsets = (list(column) for column in zip(*events, strict=True))
@@ -53,7 +53,7 @@ async def claim_many(
     return {r["event_id"] for r in rows}
 
 
-async def release(conn: asyncpg.Connection, *, consumer: str, event_ids: list[str]) -> None:
+async def release(conn: Connection, *, consumer: str, event_ids: list[str]) -> None:
     """Forget claims whose events were refused, so that a replay after a fix applies them."""
     await conn.execute(
         "DELETE FROM inbox WHERE consumer = $1 AND event_id = ANY($2)", consumer, event_ids

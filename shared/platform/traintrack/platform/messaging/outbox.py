@@ -20,6 +20,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 
 from traintrack.contracts import EventData, codec
+from traintrack.platform.db import Connection
 from traintrack.platform.telemetry import context_from, current_carrier
 
 log = logging.getLogger(__name__)
@@ -29,14 +30,14 @@ NOTIFY_CHANNEL = "outbox"
 RELAY_LOCK = 7_300_001  # pg_advisory_lock key: one publishing relay per database
 
 
-async def add_event(conn: asyncpg.Connection, data: EventData, *, source: str) -> str:
+async def add_event(conn: Connection, data: EventData, *, source: str) -> str:
     """Queue `data` for publication in the caller's transaction; returns the event id."""
     [event_id] = await add_events(conn, [data], source=source)
     return event_id
 
 
 async def add_events(
-    conn: asyncpg.Connection,
+    conn: Connection,
     events: Sequence[EventData],
     *,
     source: str,
@@ -218,7 +219,7 @@ def _as_headers(values: dict[str, str]) -> Sequence[tuple[str, bytes]]:
     return [(k, v.encode()) for k, v in values.items()]
 
 
-async def backlog(conn: asyncpg.Pool | asyncpg.Connection) -> tuple[int, float]:
+async def backlog(conn: asyncpg.Pool | Connection) -> tuple[int, float]:
     """Unsent rows and the age in seconds of the oldest one."""
     row = await conn.fetchrow(
         """SELECT count(*) AS n,

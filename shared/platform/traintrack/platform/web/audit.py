@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 from pydantic import BaseModel
 
+from traintrack.platform.db import Connection
 from traintrack.platform.web.auth import Principal
 
 
@@ -25,7 +26,7 @@ class AuditEntry(BaseModel):
 
 
 async def record(
-    conn: asyncpg.Connection | asyncpg.Pool,
+    conn: Connection | asyncpg.Pool,
     principal: Principal,
     *,
     action: str,
@@ -47,7 +48,7 @@ async def record(
 
 
 async def entries(
-    conn: asyncpg.Connection | asyncpg.Pool, *, since: datetime | None, limit: int
+    conn: Connection | asyncpg.Pool, *, since: datetime | None, limit: int
 ) -> list[AuditEntry]:
     rows = await conn.fetch(
         """SELECT * FROM audit_log WHERE $1::timestamptz IS NULL OR at >= $1

@@ -20,6 +20,7 @@ from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from traintrack.platform.db import Connection
 from traintrack.platform.errors import Rejected
 
 HEADER = "Idempotency-Key"
@@ -52,7 +53,7 @@ def _fingerprint(body: BaseModel) -> str:
 
 async def once(
     request: Request,
-    conn: asyncpg.Connection,
+    conn: Connection,
     key: str | None,
     body: BaseModel,
     act: Callable[[], Awaitable[M]],

@@ -1,0 +1,101 @@
+"""The five services as detached processes on the local infra, and the chores around
+them, which the tools package does (`python -m traintrack.demo.devtools`): databases,
+topics, demo keys, demo data."""
+
+from __future__ import annotations
+
+import sys
+from functools import partial
+from pathlib import Path
+
+from traintrack.devstack import install
+from traintrack.devstack.infra import PG_PASSWORD, PIDS, RUN, Endpoints
+from traintrack.devstack.processes import http_ok, log, port_open, wait_until
+
+SERVICES = {
+    "enrollment": 8001,
+    "evaluation": 8002,
+    "matching": 8003,
+    "outcomes": 8004,
+    "operations": 8005,
+}
+# Services whose faust worker has agents to run.
+WORKERS = ("enrollment", "evaluation", "matching", "outcomes")
+PROCESSES = [f"{s}-{kind}" for s in SERVICES for kind in ("worker", "api")]
+CREDENTIALS = RUN / "credentials.json"
+KEYRING = RUN / "keyring.json"
+
+
+def devtools(*args: str) -> None:
+    """A chore of the tools package, run by this interpreter (the virtualenv's)."""
+    install.run([sys.executable, "-m", "traintrack.demo.devtools", *args])
+
+
+def ensure_topics(endpoints: Endpoints) -> None:
+    devtools("create-topics", endpoints.kafka_bootstrap)
+
+
+def service_env(name: str, endpoints: Endpoints) -> dict[str, str]:
+    prefix = name.upper()
+    return {
+        f"{prefix}_KAFKA_BOOTSTRAP": endpoints.kafka_bootstrap,
+        f"{prefix}_DATABASE_URL": endpoints.database_url(name),
+        f"{prefix}_HTTP_PORT": str(SERVICES[name]),
+        f"{prefix}_KEYRING_FILE": str(KEYRING),
+        "OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"{endpoints.zipkin_url}/api/v2/spans",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def start_services(endpoints: Endpoints) -> None:
+    """Each service's API (and worker), started unless it runs; back once all are ready."""
+    devtools("create-databases", endpoints.pg_url, *SERVICES)
+    if not (CREDENTIALS.exists() and KEYRING.exists()):
+        devtools("demo-keys", str(CREDENTIALS), str(KEYRING))
+    for name, port in SERVICES.items():
+        env = service_env(name, endpoints)
+        for kind in ("api", "worker") if name in WORKERS else ("api",):
+            running = PIDS.alive(f"{name}-{kind}") and (kind == "worker" or port_open(port))
+            if not running:
+                log(f"starting {name} {kind}" + (f" on {port}" if kind == "api" else ""))
+                argv = [sys.executable, "-m", f"traintrack.{name}", kind]
+                PIDS.start(f"{name}-{kind}", argv, env=env)
+    for name, port in SERVICES.items():
+        api = partial(http_ok, f"http://127.0.0.1:{port}/readyz")
+        wait_until(f"{name} service", api, 90, PIDS.log_of(f"{name}-api"))
+    for name in WORKERS:
+        worker = f"{name}-worker"
+        wait_until(
+            f"{name} worker",
+            partial(_says_ready, PIDS.log_of(worker)),
+            90,
+            PIDS.log_of(worker),
+            alive=partial(_runs, worker),
+        )
+
+
+def _says_ready(log_file: Path) -> bool:
+    return log_file.exists() and "[^Worker]: Ready" in log_file.read_text(errors="replace")
+
+
+def _runs(name: str) -> bool:
+    return PIDS.alive(name) is not None
+
+
+def load_demo() -> None:
+    devtools("demo-data", str(CREDENTIALS))
+    devtools("outcome-report", str(CREDENTIALS))
+
+
+def urls(endpoints: Endpoints) -> str:
+    lines = ["", "traintrack is up:"]
+    lines += [f"  {n:<11} http://127.0.0.1:{p}/docs" for n, p in SERVICES.items()]
+    lines += [
+        f"  dashboard   http://127.0.0.1:{SERVICES['outcomes']}/dashboard  (?lang=en)",
+        f"  zipkin      {endpoints.zipkin_url}/zipkin/",
+        f"  kafka       {endpoints.kafka_bootstrap}",
+        f"  postgres    {endpoints.pg_url.replace(PG_PASSWORD, '***')}",
+        f"  credentials {CREDENTIALS}",
+        "",
+    ]
+    return "\n".join(lines)

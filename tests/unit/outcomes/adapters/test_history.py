@@ -3,8 +3,8 @@ dates and its ids, a bad one named by line and field."""
 
 from datetime import date
 
-from traintrack.outcomes.domain.calendar import add_months, quarter_after
 from traintrack.outcomes.adapters.history import BadRecord, Record, parse
+from traintrack.outcomes.domain.calendar import add_months, quarter_after
 
 TODAY = date(2026, 12, 2)
 COHORT = {

@@ -8,9 +8,9 @@ from typing import Any
 import asyncpg
 
 from traintrack.outcomes.domain.definitions import DEFINITIONS
+from traintrack.outcomes.domain.publication import Published, publish, publish_public
 from traintrack.outcomes.domain.records import Fact, Population, known_on
 from traintrack.outcomes.views import tables
-from traintrack.outcomes.views.publication import Published, publish
 from traintrack.outcomes.views.query import Query, chosen
 from traintrack.platform.errors import NotFound
 
@@ -25,7 +25,10 @@ class Views:
         return known_on(await self._facts_known(q.cutoff), q.cutoff)
 
     async def published(self, q: Query) -> Published:
-        return publish(await self.population(q), q)
+        known = await self.population(q)
+        return (
+            publish_public(known, q.context) if q.public else publish(known, q.context, chosen(q))
+        )
 
     async def indicators(self, q: Query) -> list[dict[str, Any]]:
         shown = await self.published(q)

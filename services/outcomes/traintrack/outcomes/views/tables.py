@@ -8,6 +8,7 @@ import io
 from dataclasses import replace
 from typing import Any
 
+from traintrack.outcomes.domain.publication import Published
 from traintrack.outcomes.domain.records import Population
 from traintrack.outcomes.domain.reports import (
     FUNNEL,
@@ -18,7 +19,6 @@ from traintrack.outcomes.domain.reports import (
     groups,
     wider_steps,
 )
-from traintrack.outcomes.views.publication import Published
 from traintrack.outcomes.views.query import Query, chosen
 from traintrack.platform.errors import NotFound
 

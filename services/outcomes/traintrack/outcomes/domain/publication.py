@@ -3,6 +3,7 @@ stop them being recovered by adding or subtracting published cells. Operators se
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from traintrack.outcomes.domain.definitions import DEFINITIONS, Context, Definition
@@ -21,7 +22,6 @@ from traintrack.outcomes.domain.reports import (
     funnel,
     indicators,
 )
-from traintrack.outcomes.views.query import Query, chosen
 
 
 def _every_public_cell(population: Population) -> set[CohortSet]:
@@ -90,12 +90,15 @@ def _enrolled(population: Population) -> dict[str, int]:
     return found
 
 
-def publish(known: Population, q: Query) -> Published:
-    # A public view's pattern weighs every figure; an operator's needs only those asked for.
-    figures = cohort_figures(known, q.context, DEFINITIONS if q.public else chosen(q))
-    shown = Published(known, q.context, figures, q.public)
-    if not q.public:
-        return shown
+def publish(known: Population, ctx: Context, definitions: Sequence[Definition]) -> Published:
+    """For operators: the figures asked for, in full."""
+    return Published(known, ctx, cohort_figures(known, ctx, definitions))
+
+
+def publish_public(known: Population, ctx: Context) -> Published:
+    """For everyone: the pattern weighs every figure, whichever are asked for."""
+    figures = cohort_figures(known, ctx, DEFINITIONS)
+    shown = Published(known, ctx, figures, public=True)
     cells = _every_public_cell(known)
     weight = _sums(cells, _enrolled(known))
     base = _protected(cells, weight, set(), weight)

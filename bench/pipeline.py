@@ -486,7 +486,7 @@ async def main() -> int:
     finally:
         processes.stop_all()
     # Replay: the outcomes store rebuilt from the bench topics.
-    from traintrack.outcomes.replay import replay
+    from traintrack.outcomes.entrypoints.replay import replay
     from traintrack.outcomes.settings import OutcomesSettings
 
     done = await replay(

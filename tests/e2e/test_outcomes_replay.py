@@ -11,9 +11,9 @@ from kafka import KafkaAdminClient
 
 from tests.e2e.conftest import OUTCOMES_CONSUMER, enroll_over_http
 from tests.utils.platform import eventually
-from traintrack.outcomes.replay import replay
+from traintrack.outcomes.entrypoints.replay import replay
+from traintrack.outcomes.entrypoints.worker import AGENTS
 from traintrack.outcomes.settings import OutcomesSettings
-from traintrack.outcomes.worker import AGENTS
 from traintrack.platform.messaging.admin import partitions
 
 pytestmark = pytest.mark.e2e

@@ -13,8 +13,8 @@ from tests.utils import factories
 from traintrack.contracts import codec
 from traintrack.contracts import enrollment as enr
 from traintrack.contracts.base import EventData
-from traintrack.outcomes.projection import BATCH_HANDLERS, HANDLERS
-from traintrack.platform.messaging.consumer import EventConsumer, Outcome
+from traintrack.outcomes.bootstrap import event_consumer
+from traintrack.platform.messaging.consumer import Outcome
 from traintrack.platform.messaging.dlq import Delivery
 
 ENDS = date(2026, 3, 31)
@@ -23,13 +23,7 @@ ENDED = datetime(2026, 4, 1, tzinfo=UTC)
 
 async def feed(app: FastAPI, *timed_events: tuple[EventData, datetime]) -> None:
     """(event, time the platform learnt it) pairs, through the worker's consumer."""
-    consumer = EventConsumer(
-        name="outcomes-test",
-        pool=app.state.pool,
-        publish=_no_dead_letters,
-        handlers=HANDLERS,
-        batch_handlers=BATCH_HANDLERS,
-    )
+    consumer = event_consumer(app.state.pool, name="outcomes-test", publish=_no_dead_letters)
     deliveries = [
         Delivery(
             event.topic.name, 0, n, codec.encode(codec.to_cloudevent(event, source="/t", time=at))

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
 from fastapi import Header, Request
@@ -41,6 +42,24 @@ IdempotencyKey = Annotated[
 M = TypeVar("M", bound=BaseModel)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """An `Idempotency-Key` as sent: its caller's scope, the key and the body's fingerprint.
+    A command carries it, so a handler claims the key in its own unit of work."""
+
+    scope: str
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The first answer given under a key, replayed to every retry."""
+
+    status: int
+    body: Any
+
+
 def _scope(request: Request) -> str:
     principal = request.state.principal
     return f"{principal.role}:{principal.tenant} {request.method} {request.url.path}"
@@ -49,6 +68,51 @@ def _scope(request: Request) -> str:
 def _fingerprint(body: BaseModel) -> str:
     canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def claim_of(request: Request, key: str | None, body: BaseModel) -> Claim | None:
+    return None if key is None else Claim(_scope(request), key, _fingerprint(body))
+
+
+async def claim(conn: asyncpg.Connection, claimed: Claim) -> Answer | None:
+    """Claim the key in the caller's transaction: None the first time, else the first
+    answer (a concurrent twin waits on the claim, then reads it)."""
+    first = None
+    while first is None:  # a key purged between the claim and the read: claim it again
+        fresh = await conn.fetchval(
+            """INSERT INTO idempotency_keys (scope, key, fingerprint, status, body)
+               VALUES ($1, $2, $3, 0, 'null') ON CONFLICT DO NOTHING RETURNING true""",
+            claimed.scope,
+            claimed.key,
+            claimed.fingerprint,
+        )
+        if fresh:
+            return None
+        first = await conn.fetchrow(
+            "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
+            claimed.scope,
+            claimed.key,
+        )
+    if first["fingerprint"] != claimed.fingerprint:
+        raise Rejected("this Idempotency-Key was used for a different request body", field=HEADER)
+    return Answer(first["status"], first["body"])
+
+
+async def remember(conn: asyncpg.Connection, claimed: Claim, answer: Answer) -> None:
+    """Keep the answer for retries, in the transaction of the effect."""
+    await conn.execute(
+        "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
+        claimed.scope,
+        claimed.key,
+        answer.status,
+        answer.body,
+    )
+
+
+def replayed(answer: Answer) -> JSONResponse:
+    return JSONResponse(
+        answer.body, status_code=answer.status, headers={"Idempotent-Replayed": "true"}
+    )
 
 
 async def once(
@@ -61,42 +125,14 @@ async def once(
     status: int = 201,
 ) -> M | JSONResponse:
     """`act()` in the caller's transaction, unless `key` was used before: then its answer."""
-    if key is None:
+    claimed = claim_of(request, key, body)
+    if claimed is None:
         return await act()
-    scope, fingerprint = _scope(request), _fingerprint(body)
-    first = None
-    while first is None:  # a key purged between the claim and the read: claim it again
-        claimed = await conn.fetchval(
-            """INSERT INTO idempotency_keys (scope, key, fingerprint, status, body)
-               VALUES ($1, $2, $3, 0, 'null') ON CONFLICT DO NOTHING RETURNING true""",
-            scope,
-            key,
-            fingerprint,
-        )
-        if claimed:
-            break
-        first = await conn.fetchrow(
-            "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
-            scope,
-            key,
-        )
+    first = await claim(conn, claimed)
     if first is not None:
-        if first["fingerprint"] != fingerprint:
-            raise Rejected(
-                "this Idempotency-Key was used for a different request body",
-                field=HEADER,
-            )
-        return JSONResponse(
-            first["body"], status_code=first["status"], headers={"Idempotent-Replayed": "true"}
-        )
+        return replayed(first)
     answer = await act()
-    await conn.execute(
-        "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
-        scope,
-        key,
-        status,
-        answer.model_dump(mode="json"),
-    )
+    await remember(conn, claimed, Answer(status, answer.model_dump(mode="json")))
     return answer
 
 

@@ -1,8 +1,9 @@
-"""Rebuild the outcomes store from the topics: `python -m outcomes.replay [--into URL]`.
+"""Rebuild the outcomes store from the topics:
+`python -m traintrack.outcomes replay [--into URL]`.
 
 Reads every topic the worker follows from offset zero up to the end it finds at the
-start, through the worker's own handlers, into a fresh database (by default a new one
-beside the configured store, named on the way out), with a progress bar. Point
+start, through the worker's own consumer, commands and handlers, into a fresh database (by
+default a new one beside the configured store, named on the way out), with a progress bar. Point
 `OUTCOMES_DATABASE_URL` at the result to use it. Messages the live worker dead-lettered
 are counted here and not dead-lettered twice.
 """
@@ -13,21 +14,19 @@ import argparse
 import asyncio
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import asyncpg
 from rich.progress import Progress
 
 from traintrack.contracts.codec import KafkaRecord
-from traintrack.outcomes.bootstrap import MIGRATIONS
-from traintrack.outcomes.projection import BATCH_HANDLERS, HANDLERS
+from traintrack.outcomes.adapters.databases import fresh_database
+from traintrack.outcomes.bootstrap import MIGRATIONS, event_consumer
+from traintrack.outcomes.entrypoints.worker import AGENTS
 from traintrack.outcomes.settings import OutcomesSettings
-from traintrack.outcomes.worker import AGENTS
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging import admin
-from traintrack.platform.messaging.consumer import EventConsumer, Outcome
+from traintrack.platform.messaging.consumer import Outcome
 from traintrack.platform.messaging.dlq import Delivery
 from traintrack.platform.messaging.topic_reader import read_to_end
 
@@ -47,18 +46,6 @@ class Replayed:
         return self.events / self.seconds if self.seconds else 0.0
 
 
-async def fresh_database(database_url: str) -> str:
-    """A new empty database on the same server as `database_url`."""
-    server, _, _ = database_url.rpartition("/")
-    name = f"outcomes_rebuilt_{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:4]}"
-    conn = await asyncpg.connect(f"{server}/postgres")
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return f"{server}/{name}"
-
-
 async def replay(
     settings: OutcomesSettings,
     into: str,
@@ -71,13 +58,7 @@ async def replay(
     async def count_dead(*_: object) -> None:
         result.dead += 1
 
-    handler = EventConsumer(
-        name=settings.consumer_name,
-        pool=pool,
-        handlers=HANDLERS,
-        batch_handlers=BATCH_HANDLERS,
-        publish=count_dead,
-    )
+    handler = event_consumer(pool, name=settings.consumer_name, publish=count_dead)
     started = time.perf_counter()
     total = 0
 
@@ -125,7 +106,9 @@ async def _main(into: str | None) -> Replayed:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m outcomes.replay", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m traintrack.outcomes replay", description=__doc__
+    )
     parser.add_argument("--into", help="an empty database URL (default: a new one)")
     args = parser.parse_args(argv)
     done = asyncio.run(_main(args.into))

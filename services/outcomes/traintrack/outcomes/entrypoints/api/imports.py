@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
 
-from traintrack.outcomes import handlers, history
-from traintrack.outcomes.api.deps import OperatorKey, PoolDep
+from traintrack.outcomes.commands import ImportHistory
+from traintrack.outcomes.entrypoints.api.deps import Bus, OperatorKey
+from traintrack.outcomes.entrypoints.api.schemas import HistoryImportReport, RecordError
+from traintrack.outcomes.handlers import ImportResult
 from traintrack.platform.errors import Rejected, UnsupportedMedia
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 MEDIA_TYPES = {"application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "text/csv": "csv"}
-
-
-class RecordError(BaseModel):
-    line: int
-    field: str
-    message: str
-
-
-class HistoryImportReport(BaseModel):
-    import_id: str
-    records: int
-    imported: int = Field(description="Records new to the platform, kept now.")
-    already_known: int = Field(description="Records imported before: nothing changed.")
-    rejected: int
-    errors: list[RecordError]
 
 
 _BODY = {
@@ -37,9 +23,7 @@ _BODY = {
 
 
 @router.post("/imports/history", openapi_extra=_BODY)
-async def import_history(
-    request: Request, pool: PoolDep, principal: OperatorKey
-) -> HistoryImportReport:
+async def import_history(request: Request, bus: Bus, principal: OperatorKey) -> HistoryImportReport:
     """Import a programme's history (operators): JSON lines or CSV, one record a line —
     `record` (cohort, enrollment, completion, drop_out, not_completed, survey,
     outcome_report), `reported_on` (when the programme first learnt it) and the fields of
@@ -53,12 +37,8 @@ async def import_history(
         text = (await request.body()).decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise Rejected("the file is not UTF-8", field="body") from error
-    rows = list(history.read(text, "text/csv" if MEDIA_TYPES[media] == "csv" else "jsonl"))
-    header = [r for r in rows if isinstance(r, history.BadRecord) and r.field in ("header", "body")]
-    if header:
-        raise Rejected(header[0].message, field=header[0].field)
-    async with pool.acquire() as conn, conn.transaction():
-        result = await handlers.import_history(conn, principal, rows)
+    command = ImportHistory(principal, text, "csv" if MEDIA_TYPES[media] == "csv" else "jsonl")
+    result: ImportResult = await bus.handle(command)
     return HistoryImportReport(
         import_id=result.import_id,
         records=result.records,

@@ -3,8 +3,8 @@ dates and its ids, a bad one named by line and field."""
 
 from datetime import date
 
+from traintrack.outcomes.adapters.history import BadRecord, Record, parse
 from traintrack.outcomes.domain.calendar import add_months, quarter_after
-from traintrack.outcomes.history import BadRecord, Record, parse
 
 TODAY = date(2026, 12, 2)
 COHORT = {
@@ -118,6 +118,6 @@ def test_edges_of_the_dates_and_lists_a_record_may_hold():
 
 
 def _fields(kind):
-    from traintrack.outcomes.history import KINDS
+    from traintrack.outcomes.adapters.history import KINDS
 
     return {"reported_on", *KINDS[kind].contract.model_fields}

@@ -9,11 +9,14 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pytest
 
+from traintrack.outcomes.domain.definitions import Context
 from traintrack.outcomes.domain.disclosure import protect
 from traintrack.outcomes.domain.figures import is_small
+from traintrack.outcomes.domain.publication import publish_public
 from traintrack.outcomes.domain.records import Fact, known_on
 from traintrack.outcomes.domain.reports import GROUPINGS, cohort_sets
-from traintrack.outcomes.reporting import Query, cell_view, chosen, publish
+from traintrack.outcomes.views.query import Query, chosen
+from traintrack.outcomes.views.tables import cell_view
 
 # region 30: institute I1 runs programme P1 (cohorts c1 of 3 people, c2 of 10) and P2 (c3
 # of 12); institute I2 runs P3 (c4 of 8). Region 11: I3 runs P4 (c5 of 9, c6 of 7).
@@ -96,7 +99,7 @@ def test_primary_suppression_alone_gives_the_small_cohort_away():
 
 def test_the_published_pattern_leaves_nothing_to_recover_across_three_levels():
     population = known_on(_facts(), datetime(2027, 1, 1, tzinfo=UTC))
-    shown = publish(population, Query(date(2027, 1, 1), public=True))
+    shown = publish_public(population, Context(date(2027, 1, 1), 2026))
     assert frozenset({"c1"}) in shown.withheld["enrolled.v1"]
     assert _recovered(shown.withheld["enrolled.v1"]) == {}
     # the complement is a cohort of the same programme and year, and every total above
@@ -117,7 +120,7 @@ def test_a_small_cohort_alone_in_its_year_needs_a_rectangle_of_complements():
         "c2": ("P3", "I2", "30", 19, "2025"),
     }  # fmt: skip
     population = known_on(_facts(hierarchy), datetime(2027, 1, 1, tzinfo=UTC))
-    shown = publish(population, Query(date(2027, 1, 1), public=True))
+    shown = publish_public(population, Context(date(2027, 1, 1), 2026))
     assert _recovered(shown.withheld["enrolled.v1"], hierarchy) == {}
     assert shown.withheld["enrolled.v1"] == {frozenset(s) for s in (
         {"a1"}, {"a2"}, {"b1"}, {"b2"}, {"a2", "a3"})}  # fmt: skip
@@ -139,7 +142,7 @@ def test_nothing_is_recovered_from_random_programme_histories(seed):
                     hierarchy[name] = (f"{region}-i{i}-p{p}", f"{region}-i{i}", region,
                                        rng.randint(1, 14), year)  # fmt: skip
     population = known_on(_facts(hierarchy), datetime(2027, 1, 1, tzinfo=UTC))
-    shown = publish(population, Query(date(2027, 1, 1), public=True))
+    shown = publish_public(population, Context(date(2027, 1, 1), 2026))
     small = {frozenset({c}) for c, row in hierarchy.items() if row[3] < 5}
     assert small <= shown.withheld["enrolled.v1"]
     assert _recovered(shown.withheld["enrolled.v1"], hierarchy) == {}
@@ -148,7 +151,7 @@ def test_nothing_is_recovered_from_random_programme_histories(seed):
 def test_public_cells_of_withheld_groups_publish_no_number_at_all():
     population = known_on(_facts(), datetime(2027, 1, 1, tzinfo=UTC))
     q = Query(date(2027, 1, 1), group_by="cohort", public=True)
-    shown = publish(population, q)
+    shown = publish_public(population, q.context)
     rows = [cell_view(c, q, shown.hidden(c)) for c in shown.cells("cohort", *chosen(q))]
     c1 = [r for r in rows if r["group"] == "c1"]
     assert c1 and all(r["suppressed"] for r in c1)
@@ -202,7 +205,7 @@ def test_a_figure_about_few_people_in_a_large_group_is_withheld_in_that_figure_o
             done = {**ids, "completed_on": "2025-06-30", "early_employment": False}
             facts.append(Fact(f"done-{t}", "enrollment-completed", t, at, done))
     population = known_on(facts, datetime(2027, 1, 1, tzinfo=UTC))
-    shown = publish(population, Query(date(2027, 1, 1), public=True))
+    shown = publish_public(population, Context(date(2027, 1, 1), 2026))
     a, b = frozenset({"A"}), frozenset({"B"})
     assert {a, b} <= shown.withheld["employment_rate_6m.v2"]
     assert shown.withheld["completion_rate.v2"] == set()
@@ -226,7 +229,7 @@ def test_a_cohort_of_four_is_a_small_cell_and_of_five_not():
         "c9": ("P3", "I1", "30", 9, "2025"), "d9": ("P4", "I2", "11", 9, "2025"),
     }  # fmt: skip
     population = known_on(_facts(hierarchy), datetime(2027, 1, 1, tzinfo=UTC))
-    shown = publish(population, Query(date(2027, 1, 1), public=True))
+    shown = publish_public(population, Context(date(2027, 1, 1), 2026))
     assert frozenset({"c4"}) in shown.small and frozenset({"c5"}) not in shown.small
     pattern = shown.withheld["enrolled.v1"]
     assert frozenset({"c4"}) in pattern and frozenset({"d9"}) not in pattern

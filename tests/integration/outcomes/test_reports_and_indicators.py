@@ -168,3 +168,70 @@ async def test_a_trainee_id_the_store_cannot_hold_gets_a_problem_naming_it(clien
         response = await client.get(f"/v1/trainees/{bad}", headers=keys["operator"])
         assert response.status_code == 422, (bad, response.text)
         assert response.json()["errors"][0]["field"] == "trainee_id"
+
+
+async def test_a_report_retried_with_its_idempotency_key_is_answered_once_and_kept_once(
+    app, client, keys
+):
+    _, (trainee,) = await cohort_of(app, 1)
+    headers = {**keys["institute"], "Idempotency-Key": f"retry-{trainee}"}
+    first = await client.post("/v1/outcome-reports", json=employed(trainee), headers=headers)
+    again = await client.post("/v1/outcome-reports", json=employed(trainee), headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    kept = await app.state.pool.fetchval(
+        "SELECT count(*) FROM facts WHERE kind = 'outcome-reported' AND subject = $1", trainee
+    )
+    published = await app.state.pool.fetchval(
+        "SELECT count(*) FROM outbox WHERE event_type = $1 AND partition_key = $2",
+        "traintrack.outcomes.outcome-reported.v1",
+        trainee,
+    )
+    assert (kept, published) == (1, 1)
+    other = await client.post(
+        "/v1/outcome-reports", json=employed(trainee, employer="다른회사"), headers=headers
+    )
+    assert other.status_code == 422
+    assert other.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+async def test_a_reports_fact_carries_the_id_and_time_of_the_event_that_announces_it(
+    app, client, keys
+):
+    _, (trainee,) = await cohort_of(app, 1)
+    response = await client.post(
+        "/v1/outcome-reports", json=employed(trainee), headers=keys["institute"]
+    )
+    assert response.status_code == 201
+    fact = await app.state.pool.fetchrow(
+        "SELECT event_id, known_at FROM facts WHERE kind = 'outcome-reported' AND subject = $1",
+        trainee,
+    )
+    event = await app.state.pool.fetchrow(
+        "SELECT event_id, event_time FROM outbox WHERE partition_key = $1 AND event_type = $2",
+        trainee,
+        "traintrack.outcomes.outcome-reported.v1",
+    )
+    assert (fact["event_id"], fact["known_at"]) == (str(event["event_id"]), event["event_time"])
+
+
+async def test_an_operator_reads_a_trainee_and_the_events_behind_the_view(app, client, keys):
+    cohort, (trainee,) = await cohort_of(app, 1)
+    response = await client.get(f"/v1/trainees/{trainee}", headers=keys["operator"])
+    assert response.status_code == 200
+    view = response.json()
+    assert (view["trainee_id"], view["institute_id"], view["status"]) == (
+        trainee,
+        "inst-a",
+        "job_seeker",
+    )
+    [enrollment] = view["enrollments"]
+    assert (enrollment["enrollment_id"], enrollment["cohort_id"]) == (f"en-{trainee}", cohort)
+    assert enrollment["event_time"].startswith("2026-04-01")  # the event's time, not arrival
+    unknown = await client.get("/v1/trainees/tr-nobody", headers=keys["operator"])
+    assert unknown.status_code == 404
+    assert (
+        await client.get(f"/v1/trainees/{trainee}", headers=keys["institute"])
+    ).status_code == 403

@@ -8,20 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from traintrack.outcomes import reporting
-from traintrack.outcomes.api.deps import PUBLIC, PoolDep
-from traintrack.outcomes.dashboard.labels import Lang
-from traintrack.outcomes.dashboard.page import render
+from traintrack.outcomes.entrypoints.api.deps import PUBLIC, Views
+from traintrack.outcomes.entrypoints.api.pages.dashboard import render
+from traintrack.outcomes.entrypoints.api.pages.labels import Lang
+from traintrack.outcomes.views import Query as Figures
 
 router = APIRouter(tags=["dashboard"])
 
 
 @router.get("/dashboard", response_class=HTMLResponse, openapi_extra=PUBLIC)
 async def dashboard(
-    pool: PoolDep,
+    views: Views,
     lang: Lang = "ko",
     as_of: Annotated[date | None, Query(description="As known at the end of this day.")] = None,
 ) -> HTMLResponse:
     """The funnel, employment rates over time, by region and by institute, as charts."""
-    q = reporting.Query(as_of or datetime.now(UTC).date(), public=True)
-    return HTMLResponse(render(await reporting.published(pool, q), lang))
+    q = Figures(as_of or datetime.now(UTC).date(), public=True)
+    return HTMLResponse(render(await views.published(q), lang))

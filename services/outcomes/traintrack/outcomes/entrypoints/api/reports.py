@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
-from traintrack.outcomes import handlers
-from traintrack.outcomes.api.deps import PoolDep, ReporterKey
-from traintrack.outcomes.api.schemas import OutcomeReportIn, OutcomeReportOut
+from traintrack.outcomes.commands import ReportOutcome
+from traintrack.outcomes.entrypoints.api.deps import Bus, ReporterKey
+from traintrack.outcomes.entrypoints.api.schemas import OutcomeReportIn, OutcomeReportOut
+from traintrack.outcomes.handlers import Reported
 from traintrack.platform.errors import Rejected
 from traintrack.platform.web import idempotency
 from traintrack.platform.web.idempotency import IdempotencyKey
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/v1", tags=["outcomes"])
 async def report_outcome(
     body: OutcomeReportIn,
     request: Request,
-    pool: PoolDep,
+    bus: Bus,
     principal: ReporterKey,
     idempotency_key: IdempotencyKey = None,
 ) -> OutcomeReportOut | JSONResponse:
@@ -33,15 +34,13 @@ async def report_outcome(
     missing = body.missing()
     if missing:
         raise Rejected(missing[1], field=missing[0])
-
-    async def report() -> OutcomeReportOut:
-        event = await handlers.report_outcome(conn, principal, body.model_dump())
-        return OutcomeReportOut(
-            report_id=event.report_id,
-            trainee_id=event.trainee_id,
-            kind=event.kind,
-            reported_by=event.reported_by,
-        )
-
-    async with pool.acquire() as conn, conn.transaction():
-        return await idempotency.once(request, conn, idempotency_key, body, report)
+    once = idempotency.claim_of(request, idempotency_key, body)
+    answer = await bus.handle(ReportOutcome(principal, **body.model_dump(), once=once))
+    if not isinstance(answer, Reported):
+        return idempotency.replayed(answer)
+    return OutcomeReportOut(
+        report_id=answer.report_id,
+        trainee_id=answer.trainee_id,
+        kind=answer.kind,
+        reported_by=answer.reported_by,
+    )

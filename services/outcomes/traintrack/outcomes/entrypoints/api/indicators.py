@@ -9,11 +9,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 
-from traintrack.outcomes import reporting
-from traintrack.outcomes.api.deps import PUBLIC, OperatorKey, PoolDep
-from traintrack.outcomes.api.schemas import DefinitionOut, FunnelRow, IndicatorCell, Lineage
 from traintrack.outcomes.domain.definitions import BY_ID, DEFINITIONS
 from traintrack.outcomes.domain.reports import GroupBy
+from traintrack.outcomes.entrypoints.api.deps import PUBLIC, OperatorKey, Views
+from traintrack.outcomes.entrypoints.api.schemas import (
+    DefinitionOut,
+    FunnelRow,
+    IndicatorCell,
+    Lineage,
+)
+from traintrack.outcomes.views import Query as Figures
+from traintrack.outcomes.views.tables import as_csv
 
 router = APIRouter(prefix="/v1", tags=["indicators"])
 
@@ -34,8 +40,8 @@ def _query(
         int | None,
         Query(ge=1, le=1000, description="A published version of `indicator` (default: latest)."),
     ] = None,
-) -> reporting.Query:
-    return reporting.Query(
+) -> Figures:
+    return Figures(
         as_of or datetime.now(UTC).date(),
         group_by,
         year,
@@ -45,7 +51,7 @@ def _query(
     )
 
 
-QueryDep = Annotated[reporting.Query, Depends(_query)]
+QueryDep = Annotated[Figures, Depends(_query)]
 
 
 @router.get("/definitions", openapi_extra=PUBLIC)
@@ -72,56 +78,56 @@ async def definitions() -> list[DefinitionOut]:
 
 
 @router.get("/indicators")
-async def indicators(q: QueryDep, pool: PoolDep, _: OperatorKey) -> list[IndicatorCell]:
+async def indicators(q: QueryDep, views: Views, _: OperatorKey) -> list[IndicatorCell]:
     """Every indicator (latest versions, or `indicator` and `version`) per group,
     unsuppressed, as known on `as_of`."""
-    return [IndicatorCell(**row) for row in await reporting.indicator_table(pool, q)]
+    return [IndicatorCell(**row) for row in await views.indicators(q)]
 
 
 @router.get("/indicators.csv", response_class=PlainTextResponse)
-async def indicators_csv(q: QueryDep, pool: PoolDep, _: OperatorKey) -> PlainTextResponse:
+async def indicators_csv(q: QueryDep, views: Views, _: OperatorKey) -> PlainTextResponse:
     """The same, as CSV."""
-    return _csv(await reporting.indicator_table(pool, q), q)
+    return _csv(await views.indicators(q), q)
 
 
 @router.get("/indicators/{indicator_id}/lineage")
 async def lineage(
-    indicator_id: str, q: QueryDep, pool: PoolDep, _: OperatorKey, group: str = "all"
+    indicator_id: str, q: QueryDep, views: Views, _: OperatorKey, group: str = "all"
 ) -> Lineage:
     """The enrollments (pseudonymous) and the events behind one figure (`version` picks
     a version of the indicator; the latest otherwise)."""
-    return Lineage(**await reporting.lineage(pool, q, indicator_id, group))
+    return Lineage(**await views.lineage(q, indicator_id, group))
 
 
 @router.get("/funnel")
-async def funnel(q: QueryDep, pool: PoolDep, _: OperatorKey) -> list[FunnelRow]:
+async def funnel(q: QueryDep, views: Views, _: OperatorKey) -> list[FunnelRow]:
     """Enrolled → stage 1 → 2 → 3 → 4 → internship → employed, per group."""
-    return [FunnelRow(**row) for row in await reporting.funnel_table(pool, q)]
+    return [FunnelRow(**row) for row in await views.funnel(q)]
 
 
 @router.get("/public/indicators", openapi_extra=PUBLIC)
-async def public_indicators(q: QueryDep, pool: PoolDep) -> list[IndicatorCell]:
+async def public_indicators(q: QueryDep, views: Views) -> list[IndicatorCell]:
     """Published indicators: groups about fewer than 5 people are withheld, and enough
     others that none can be recovered by adding or subtracting published cells."""
-    return [IndicatorCell(**row) for row in await reporting.indicator_table(pool, q.published())]
+    return [IndicatorCell(**row) for row in await views.indicators(q.published())]
 
 
 @router.get("/public/indicators.csv", response_class=PlainTextResponse, openapi_extra=PUBLIC)
-async def public_indicators_csv(q: QueryDep, pool: PoolDep) -> PlainTextResponse:
+async def public_indicators_csv(q: QueryDep, views: Views) -> PlainTextResponse:
     """Published indicators as CSV."""
-    return _csv(await reporting.indicator_table(pool, q.published()), q)
+    return _csv(await views.indicators(q.published()), q)
 
 
 @router.get("/public/funnel", openapi_extra=PUBLIC)
-async def public_funnel(q: QueryDep, pool: PoolDep) -> list[FunnelRow]:
+async def public_funnel(q: QueryDep, views: Views) -> list[FunnelRow]:
     """The published funnel: steps of fewer than 5 people are withheld."""
-    return [FunnelRow(**row) for row in await reporting.funnel_table(pool, q.published())]
+    return [FunnelRow(**row) for row in await views.funnel(q.published())]
 
 
-def _csv(rows: list[dict[str, object]], q: reporting.Query) -> PlainTextResponse:
+def _csv(rows: list[dict[str, object]], q: Figures) -> PlainTextResponse:
     name = f"indicators-{q.group_by}-{q.as_of.isoformat()}.csv"
     return PlainTextResponse(
-        reporting.as_csv(rows),
+        as_csv(rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

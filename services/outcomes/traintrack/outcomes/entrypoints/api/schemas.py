@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -114,3 +114,38 @@ class FunnelRow(BaseModel):
     notes: dict[str, str] = Field(
         description="For each step larger than the step before it, the reason it can be."
     )
+
+
+class RecordError(BaseModel):
+    line: int
+    field: str
+    message: str
+
+
+class HistoryImportReport(BaseModel):
+    import_id: str
+    records: int
+    imported: int = Field(description="Records new to the platform, kept now.")
+    already_known: int = Field(description="Records imported before: nothing changed.")
+    rejected: int
+    errors: list[RecordError]
+
+
+class EnrollmentView(BaseModel):
+    enrollment_id: str
+    institute_id: str
+    cohort_id: str
+    enrolled_on: date
+    event_time: datetime
+    recorded_at: datetime
+    source_event_id: str
+
+
+class TraineeView(BaseModel):
+    trainee_id: str
+    institute_id: str
+    region_code: str
+    birth_year: int
+    status: str
+    registered_at: datetime
+    enrollments: list[EnrollmentView]

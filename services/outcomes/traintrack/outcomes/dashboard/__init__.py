@@ -1,1 +1,0 @@
-"""The public outcome dashboard: server-rendered HTML with SVG charts, Korean or English."""

@@ -1,0 +1,1 @@
+"""How the world reaches the outcomes service: its HTTP API, its worker, the replay."""

@@ -1,0 +1,1 @@
+"""The web API of the outcomes service."""

@@ -1,0 +1,1 @@
+"""The outcomes dashboard page, rendered on the server."""

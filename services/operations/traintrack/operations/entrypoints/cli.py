@@ -171,11 +171,12 @@ def dlq_discard(ref: str, reason: Annotated[str, typer.Option()]) -> None:
 
 @app.command("replay-projection")
 def replay_projection(into: Annotated[str | None, typer.Option()] = None) -> None:
-    """Rebuild the outcomes store from the topics (runs `python -m outcomes.replay`)."""
+    """Rebuild the outcomes store from the topics (runs `python -m traintrack.outcomes replay`)."""
     command = [
         sys.executable,
         "-m",
-        "traintrack.outcomes.replay",
+        "traintrack.outcomes",
+        "replay",
         *(["--into", into] if into else []),
     ]
     raise typer.Exit(subprocess.call(command))

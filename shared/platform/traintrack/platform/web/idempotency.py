@@ -74,7 +74,7 @@ def claim_of(request: Request, key: str | None, body: BaseModel) -> Claim | None
     return None if key is None else Claim(_scope(request), key, _fingerprint(body))
 
 
-async def claim(conn: asyncpg.Connection, claimed: Claim) -> Answer | None:
+async def claim(conn: Connection, claimed: Claim) -> Answer | None:
     """Claim the key in the caller's transaction: None the first time, else the first
     answer (a concurrent twin waits on the claim, then reads it)."""
     first = None
@@ -98,7 +98,7 @@ async def claim(conn: asyncpg.Connection, claimed: Claim) -> Answer | None:
     return Answer(first["status"], first["body"])
 
 
-async def remember(conn: asyncpg.Connection, claimed: Claim, answer: Answer) -> None:
+async def remember(conn: Connection, claimed: Claim, answer: Answer) -> None:
     """Keep the answer for retries, in the transaction of the effect."""
     await conn.execute(
         "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",

@@ -21,7 +21,9 @@ from tests.utils.evaluation import (
     through_stage_3,
 )
 from traintrack.contracts import enrollment as facts
-from traintrack.evaluation import operator_actions, records
+from traintrack.evaluation.adapters.records import CredentialRepository
+from traintrack.evaluation.adapters.uow import EvaluationUnitOfWork
+from traintrack.evaluation.commands import RevokeCredential
 from traintrack.evaluation.domain.scheme import RUBRIC_CRITERIA
 from traintrack.platform.web.auth import Principal, Role
 
@@ -400,13 +402,16 @@ async def test_a_revocation_by_hand_racing_a_broken_basis_stays_manual(app, clie
     async with app.state.pool.acquire() as operator:
         by_hand = operator.transaction()
         await by_hand.start()
-        await operator_actions.revoke_by_hand(operator, OPERATOR, credential_id, "plagiarism")
+        async with EvaluationUnitOfWork(connection=operator, signer=app.state.signer) as uow:
+            await app.state.bus.handle_in(
+                RevokeCredential(OPERATOR, credential_id, "plagiarism"), uow
+            )
         # Meanwhile a corrected module test breaks the basis; it waits for the operator.
         corrected = asyncio.create_task(evidence(client, keys, who, "module_test", 2, 41))
         await until_waiting_on_a_lock(app.state.pool)
         await by_hand.commit()
         assert (await corrected)[2] == "failed"
-    stored = await records.get_credential(app.state.pool, credential_id)
+    stored = await app.state.views.credential(credential_id)
     assert (stored["revocation_cause"], stored["revocation_reason"]) == ("manual", "plagiarism")
     assert [e["cause"] for e in await emitted(app, who, "certification-revoked")] == ["manual"]
     await evidence(client, keys, who, "module_test", 2, 71)  # every stage passes again
@@ -418,12 +423,13 @@ async def test_a_broken_basis_leaves_a_credential_revoked_by_hand_as_it_is(app, 
     who = await enroll(app)
     credential_id = (await certify(app, client, keys, who))["credential_id"]
     async with app.state.pool.acquire() as conn, conn.transaction():
-        await records.revoke_by_hand(conn, credential_id, reason="plagiarism", at=datetime.now(UTC))
-        changed = await records.revoke_for_basis(
-            conn, credential_id, reason="basis withdrawn: stage 2 is failed", at=datetime.now(UTC)
+        credentials = CredentialRepository(conn)
+        await credentials.revoke_by_hand(credential_id, reason="plagiarism", at=datetime.now(UTC))
+        changed = await credentials.revoke_for_basis(
+            credential_id, reason="basis withdrawn: stage 2 is failed", at=datetime.now(UTC)
         )
     assert changed is False
-    stored = await records.get_credential(app.state.pool, credential_id)
+    stored = await app.state.views.credential(credential_id)
     assert (stored["revocation_cause"], stored["revocation_reason"]) == ("manual", "plagiarism")
 
 

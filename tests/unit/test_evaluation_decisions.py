@@ -201,7 +201,7 @@ def test_attempts_left_never_exceed_the_limit_and_passes_stay_within_it(log, rub
 def test_processes_racing_for_the_signing_key_end_up_with_the_same_key(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from traintrack.evaluation.credentials import Signer, load_or_create_key
+    from traintrack.evaluation.adapters.signing import Signer, load_or_create_key
 
     path = tmp_path / "key.pem"
     with ThreadPoolExecutor(8) as pool:

@@ -13,9 +13,8 @@ import httpx
 from tests.utils import factories
 from traintrack.contracts import codec
 from traintrack.contracts import enrollment as facts
-from traintrack.evaluation.bootstrap import create_app
+from traintrack.evaluation.bootstrap import create_app, event_handlers
 from traintrack.evaluation.domain.scheme import RUBRIC_CRITERIA
-from traintrack.evaluation.projection import projection_handlers
 from traintrack.evaluation.settings import EvaluationSettings
 from traintrack.platform.messaging.consumer import EventConsumer, Outcome
 from traintrack.platform.messaging.dlq import Delivery
@@ -42,7 +41,7 @@ def consumer(app: Any) -> EventConsumer:
         name="evaluation-test",
         pool=app.state.pool,
         publish=publish,
-        handlers=projection_handlers(app.state.signer),
+        handlers=event_handlers(app.state.bus, app.state.signer),
     )
 
 

@@ -203,3 +203,16 @@ async def certify(
     await feed(app, completed(who))
     [certified] = await emitted(app, who, "certified")
     return certified
+
+
+async def stages_of(
+    client: httpx.AsyncClient, keys: Keys, who: Enrolled, by: str = "operator"
+) -> Any:
+    response = await client.get(f"/v1/enrollments/{who.enrollment_id}/stages", headers=keys[by])
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def status_of(client: httpx.AsyncClient, credential_id: str) -> bool:
+    revoked: bool = (await client.get(f"/v1/credentials/{credential_id}/status")).json()["revoked"]
+    return revoked

@@ -3,7 +3,7 @@ methods of the real ones (adapters/), a real Ed25519 signer on a fresh key."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.utils.fakes import FakeUnitOfWork
 from traintrack.evaluation.adapters.signing import Signer
-from traintrack.evaluation.domain.certification import Credential, CredentialState
+from traintrack.evaluation.domain.certification import Credential, CredentialState, Issued
 from traintrack.evaluation.domain.decisions import Assessment, Observation, StageDecision
 from traintrack.evaluation.domain.enrollment import Cohort, EnrollmentFacts
 from traintrack.evaluation.domain.project import Project
@@ -216,9 +216,9 @@ class FakeCredentials:
         row = self.rows.get(credential_id)
         return None if row is None else _credential(row)
 
-    async def add(self, **values: Any) -> None:
+    async def add(self, issued: Issued) -> None:
         revoked = {"revoked_at": None, "revocation_cause": None, "revocation_reason": None}
-        self.rows[values["credential_id"]] = {**revoked, **values}
+        self.rows[issued.credential_id] = {**revoked, **asdict(issued)}
 
     async def revoke_by_hand(self, credential_id: str, *, reason: str, at: datetime) -> None:
         row = self.rows[credential_id]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from opentelemetry import trace
 
+from traintrack.contracts.base import EventData
 from traintrack.evaluation import commands as c
 from traintrack.evaluation.adapters import mapping
 from traintrack.evaluation.adapters.uow import EvaluationUnitOfWork as Uow
@@ -16,6 +16,7 @@ from traintrack.evaluation.domain import access, credential
 from traintrack.evaluation.domain.certification import (
     Credential,
     Issue,
+    Issued,
     RevokeForBasis,
     check_reinstatement,
 )
@@ -32,6 +33,7 @@ from traintrack.evaluation.domain.project import Project
 from traintrack.evaluation.domain.review import Step, review
 from traintrack.evaluation.domain.scheme import DEFAULT_SCHEME, Scheme
 from traintrack.evaluation.domain.schemes_io import scheme_from_data
+from traintrack.platform.bus import Handler
 from traintrack.platform.errors import Conflict, Forbidden, NotFound, Rejected
 
 
@@ -368,7 +370,7 @@ async def re_decide(uow: Uow, enrollment_id: str, *, trigger: str) -> list[Stage
 
 async def _announce(
     uow: Uow, step: Step, facts: EnrollmentFacts, scheme: Scheme, at: datetime
-) -> Any:
+) -> EventData | None:
     """The step's event; None for a revocation that changed nothing (revoked already)."""
     if isinstance(step, StageChange):
         return mapping.stage_event(step, facts, scheme, at)
@@ -384,7 +386,7 @@ async def _announce(
     return await _issue(uow, facts, scheme, at)
 
 
-async def _issue(uow: Uow, facts: EnrollmentFacts, scheme: Scheme, at: datetime) -> Any:
+async def _issue(uow: Uow, facts: EnrollmentFacts, scheme: Scheme, at: datetime) -> EventData:
     credential_id = str(uuid.uuid4())
     until = at + credential.VALIDITY
     programme_id = facts.programme_id or ""
@@ -398,15 +400,17 @@ async def _issue(uow: Uow, facts: EnrollmentFacts, scheme: Scheme, at: datetime)
         valid_until=until,
     )
     await uow.credentials.add(
-        credential_id=credential_id,
-        trainee_id=facts.trainee_id,
-        enrollment_id=facts.enrollment_id,
-        programme_id=programme_id,
-        scheme_id=scheme.scheme_id,
-        scheme_version=scheme.version,
-        jwt=uow.signer.sign(claims),
-        issued_at=at,
-        valid_until=until,
+        Issued(
+            credential_id,
+            facts.trainee_id,
+            facts.enrollment_id,
+            programme_id,
+            scheme.scheme_id,
+            scheme.version,
+            jwt=uow.signer.sign(claims),
+            issued_at=at,
+            valid_until=until,
+        )
     )
     return mapping.certified(
         facts,
@@ -418,7 +422,7 @@ async def _issue(uow: Uow, facts: EnrollmentFacts, scheme: Scheme, at: datetime)
     )
 
 
-HANDLERS: dict[type, Any] = {
+HANDLERS: dict[type, Handler[Uow]] = {
     c.RecordEvidence: record_evidence,
     c.CreateProject: create_project,
     c.RecordAssessment: record_assessment,

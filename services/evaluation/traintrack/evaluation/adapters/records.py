@@ -4,12 +4,12 @@ credentials."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
-from traintrack.evaluation.domain.certification import Credential, CredentialState
+from traintrack.evaluation.domain.certification import Credential, CredentialState, Issued
 from traintrack.evaluation.domain.decisions import Assessment, Observation, StageDecision, Status
 from traintrack.evaluation.domain.enrollment import EnrollmentFacts
 
@@ -152,9 +152,8 @@ class CredentialRepository:
         )
         return Credential(**dict(row)) if row else None
 
-    async def add(self, **values: Any) -> None:
-        """A credential issued: its id, trainee, enrollment, programme, scheme, the signed
-        `jwt`, `issued_at` and `valid_until`."""
+    async def add(self, issued: Issued) -> None:
+        values = asdict(issued)
         columns = ", ".join(values)
         placeholders = ", ".join(f"${n}" for n in range(1, len(values) + 1))
         await self._conn.execute(

@@ -45,6 +45,21 @@ class Credential:
 
 
 @dataclass(frozen=True)
+class Issued:
+    """A credential issued for an enrollment, signed (`jwt`) under a scheme version."""
+
+    credential_id: str
+    trainee_id: str
+    enrollment_id: str
+    programme_id: str
+    scheme_id: str
+    scheme_version: int
+    jwt: str
+    issued_at: datetime
+    valid_until: datetime
+
+
+@dataclass(frozen=True)
 class Issue:
     pass
 

@@ -13,9 +13,8 @@ import httpx
 from tests.utils import factories
 from traintrack.contracts import codec
 from traintrack.contracts import enrollment as facts
-from traintrack.evaluation.bootstrap import create_app
+from traintrack.evaluation.bootstrap import create_app, event_handlers
 from traintrack.evaluation.domain.scheme import RUBRIC_CRITERIA
-from traintrack.evaluation.projection import projection_handlers
 from traintrack.evaluation.settings import EvaluationSettings
 from traintrack.platform.messaging.consumer import EventConsumer, Outcome
 from traintrack.platform.messaging.dlq import Delivery
@@ -42,7 +41,7 @@ def consumer(app: Any) -> EventConsumer:
         name="evaluation-test",
         pool=app.state.pool,
         publish=publish,
-        handlers=projection_handlers(app.state.signer),
+        handlers=event_handlers(app.state.bus, app.state.signer),
     )
 
 
@@ -204,3 +203,16 @@ async def certify(
     await feed(app, completed(who))
     [certified] = await emitted(app, who, "certified")
     return certified
+
+
+async def stages_of(
+    client: httpx.AsyncClient, keys: Keys, who: Enrolled, by: str = "operator"
+) -> Any:
+    response = await client.get(f"/v1/enrollments/{who.enrollment_id}/stages", headers=keys[by])
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def status_of(client: httpx.AsyncClient, credential_id: str) -> bool:
+    revoked: bool = (await client.get(f"/v1/credentials/{credential_id}/status")).json()["revoked"]
+    return revoked

@@ -1,33 +1,63 @@
-"""The one place that builds the evaluation service's parts."""
+"""The one place that builds the evaluation service's parts from its settings: the signer,
+the bus and its units of work, the read side, the API app and the worker."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import asyncpg
+import faust
 from fastapi import FastAPI
 
-from traintrack.evaluation import store
-from traintrack.evaluation.api import credentials, evidence, schemes
-from traintrack.evaluation.credentials import Signer, load_or_create_key
+from traintrack.contracts.codec import Envelope
+from traintrack.evaluation.adapters.signing import Signer, load_or_create_key
+from traintrack.evaluation.adapters.uow import EvaluationUnitOfWork
+from traintrack.evaluation.commands import ShipDefaultScheme
+from traintrack.evaluation.entrypoints import worker
+from traintrack.evaluation.entrypoints.api import ROUTERS
+from traintrack.evaluation.handlers import HANDLERS
 from traintrack.evaluation.settings import EvaluationSettings
+from traintrack.evaluation.views import Views
+from traintrack.platform.bus import MessageBus
+from traintrack.platform.db.pool import create_pool
+from traintrack.platform.messaging.consumer import EventConsumer, Handler
+from traintrack.platform.messaging.streams import create_stream_app, publisher
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+Bus = MessageBus[EvaluationUnitOfWork]
 
 
 def create_signer(settings: EvaluationSettings) -> Signer:
     return Signer(load_or_create_key(settings.signing_key_file), settings.public_url)
 
 
+def create_bus(pool: asyncpg.Pool, signer: Signer) -> Bus:
+    return MessageBus(HANDLERS, lambda: EvaluationUnitOfWork(pool, signer=signer))
+
+
+def event_handlers(bus: Bus, signer: Signer) -> dict[str, Handler]:
+    """Each followed event type: its command, run on the consumer's connection (a savepoint
+    inside the transaction that holds the event's inbox claim)."""
+
+    async def handle(event: Envelope, conn: asyncpg.Connection) -> None:
+        command = worker.COMMANDS[type(event.data)](event.data)
+        async with EvaluationUnitOfWork(connection=conn, signer=signer) as uow:
+            await bus.handle_in(command, uow)
+
+    return {event_type.type: handle for event_type in worker.COMMANDS}
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or EvaluationSettings()
     assert isinstance(settings, EvaluationSettings)
+    signer = create_signer(settings)
 
-    async def ship_default_scheme(pool: asyncpg.Pool) -> None:
-        async with pool.acquire() as conn:
-            await store.ensure_default_scheme(conn)
+    async def start(pool: asyncpg.Pool) -> None:
+        bus = create_bus(pool, signer)
+        await bus.handle(ShipDefaultScheme())
+        app.state.bus, app.state.views = bus, Views(pool, signer)
 
     app = create_service_app(
         service="evaluation",
@@ -35,8 +65,32 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         "decisions, and credentials anyone can verify.",
         settings=settings,
         migrations=MIGRATIONS,
-        routers=[schemes.router, evidence.router, credentials.router],
-        on_startup=ship_default_scheme,
+        routers=ROUTERS,
+        on_startup=start,
     )
-    app.state.signer = create_signer(settings)
+    app.state.signer = signer
+    return app
+
+
+def create_worker(settings: ServiceSettings) -> faust.App:
+    assert isinstance(settings, EvaluationSettings)
+    app = create_stream_app(
+        settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
+    )
+
+    async def build_consumer() -> EventConsumer:
+        pool = await create_pool(
+            settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
+        )
+        signer = create_signer(settings)
+        bus = create_bus(pool, signer)
+        await bus.handle(ShipDefaultScheme())
+        return EventConsumer(
+            name=settings.consumer_name,
+            pool=pool,
+            handlers=event_handlers(bus, signer),
+            publish=publisher(app),
+        )
+
+    worker.add_agents(app, build_consumer)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from traintrack.evaluation.domain.decisions import StageDecision, Status
@@ -24,6 +25,38 @@ class CredentialState:
 
     credential_id: str
     revoked_cause: Cause | None = None  # None while active
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A credential as stored: whose enrollment, and whether, why and when it was revoked."""
+
+    credential_id: str
+    enrollment_id: str | None
+    revoked_at: datetime | None = None
+    revocation_cause: Cause | None = None
+    revocation_reason: str | None = None
+
+    @property
+    def state(self) -> CredentialState:
+        return CredentialState(
+            self.credential_id, self.revocation_cause if self.revoked_at is not None else None
+        )
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A credential issued for an enrollment, signed (`jwt`) under a scheme version."""
+
+    credential_id: str
+    trainee_id: str
+    enrollment_id: str
+    programme_id: str
+    scheme_id: str
+    scheme_version: int
+    jwt: str
+    issued_at: datetime
+    valid_until: datetime
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,15 @@ def standing_evidence(facts: EnrollmentFacts) -> list[Observation]:
         completed = 1.0 if facts.ending == "completed" else 0.0
         standing.append(Observation(0, "course_completed", 0, 0, completed))
     return standing
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A cohort as the evaluation service knows it: its programme and the scheme version
+    it is pinned to (None until its first decision, for cohorts opened before pins)."""
+
+    cohort_id: str
+    programme_id: str
+    institute_id: str
+    scheme_id: str | None = None
+    scheme_version: int | None = None

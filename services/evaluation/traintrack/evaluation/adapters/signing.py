@@ -1,5 +1,5 @@
-"""Credentials: Open Badges 3.0 achievements as W3C Verifiable Credentials, secured as
-VC-JWT (compact JWS; `alg` "Ed25519", the fully-specified name of RFC 9864).
+"""Signing credentials: VC-JWT (compact JWS; `alg` "Ed25519", the fully-specified name of
+RFC 9864). What a credential says is the domain's (`domain/credential.py`).
 
 The signing key lives in a PEM file (created on first start in development); its public
 half is served as a JWKS, so anyone can verify a credential with any JOSE library.
@@ -19,8 +19,6 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from traintrack.evaluation.domain.scheme import Scheme
 
 
 class InvalidCredential(Exception):
@@ -90,56 +88,8 @@ class Signer:
             ]
         }
 
-    def issue(
-        self,
-        *,
-        credential_id: str,
-        trainee_id: str,
-        programme_id: str,
-        scheme: Scheme,
-        issued_at: datetime,
-        valid_until: datetime,
-    ) -> str:
-        """A credential for one enrollment's certification, naming its programme."""
-        last = scheme.stages[-1]
-        vc = {
-            "@context": [
-                "https://www.w3.org/ns/credentials/v2",
-                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-            ],
-            "id": f"urn:uuid:{credential_id}",
-            "type": ["VerifiableCredential", "OpenBadgeCredential"],
-            "issuer": {"id": self.issuer, "type": ["Profile"], "name": "traintrack"},
-            "validFrom": issued_at.isoformat(),
-            "validUntil": valid_until.isoformat(),
-            "credentialSubject": {
-                "id": f"urn:traintrack:trainee:{trainee_id}",
-                "type": ["AchievementSubject"],
-                "achievement": {
-                    "id": f"{self.issuer}/achievements/{scheme.scheme_id}/v{scheme.version}",
-                    "type": ["Achievement"],
-                    "name": f"{last.name} certification: {programme_id}",
-                    "criteria": {
-                        "narrative": f"Passed, in programme {programme_id}, in order, every "
-                        f"stage of {scheme.scheme_id} v{scheme.version}: "
-                        + "; ".join(s.name for s in scheme.stages)
-                    },
-                },
-            },
-            "credentialStatus": {
-                "id": f"{self.issuer}/v1/credentials/{credential_id}/status",
-                "type": "TraintrackRevocationStatus",
-            },
-        }
-        claims = {
-            "iss": self.issuer,
-            "sub": trainee_id,
-            "jti": credential_id,
-            "iat": int(issued_at.timestamp()),
-            "nbf": int(issued_at.timestamp()),
-            "exp": int(valid_until.timestamp()),
-            "vc": vc,
-        }
+    def sign(self, claims: dict[str, Any]) -> str:
+        """The claims as a compact JWS (VC-JWT) under this issuer's key."""
         header = {"alg": "Ed25519", "typ": "vc+jwt", "kid": self.kid}
         signing_input = ".".join(
             _b64(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims)

@@ -8,14 +8,12 @@ import pytest
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
-from tests.utils.apps import client_of
 from tests.utils.evaluation import (
     PROGRAMME,
     attendance,
     certify,
     emitted,
     enroll,
-    evaluation_app,
     evidence,
     feed,
     through_stage_3,
@@ -23,19 +21,6 @@ from tests.utils.evaluation import (
 from traintrack.evaluation.domain.scheme import RUBRIC_CRITERIA
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def app(platform, keys, tmp_path_factory):
-    app = await evaluation_app(platform, keys, tmp_path_factory)
-    async with app.router.lifespan_context(app):
-        yield app
-
-
-@pytest.fixture
-async def client(app):
-    async with client_of(app, "evaluation") as client:
-        yield client
 
 
 async def test_enrollment_facts_and_evidence_move_a_trainee_through_the_stages(app, client, keys):

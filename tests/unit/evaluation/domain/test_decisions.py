@@ -196,16 +196,3 @@ def test_attempts_left_never_exceed_the_limit_and_passes_stay_within_it(log, rub
         assert 0 <= decision.attempts_left <= stage.max_attempts
         if decision.status is Status.PASSED:
             assert 1 <= decision.attempt <= stage.max_attempts
-
-
-def test_processes_racing_for_the_signing_key_end_up_with_the_same_key(tmp_path):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from traintrack.evaluation.credentials import Signer, load_or_create_key
-
-    path = tmp_path / "key.pem"
-    with ThreadPoolExecutor(8) as pool:
-        keys = list(pool.map(lambda _: load_or_create_key(path), range(8)))
-    assert len({Signer(k, "x").kid for k in keys}) == 1
-    assert oct(path.stat().st_mode & 0o777) == "0o600"
-    assert [p.name for p in tmp_path.iterdir()] == ["key.pem"]

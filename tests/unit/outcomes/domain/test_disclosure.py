@@ -13,10 +13,10 @@ from traintrack.outcomes.domain.definitions import Context
 from traintrack.outcomes.domain.disclosure import protect
 from traintrack.outcomes.domain.figures import is_small
 from traintrack.outcomes.domain.publication import publish_public
+from traintrack.outcomes.domain.query import Query, chosen
 from traintrack.outcomes.domain.records import Fact, known_on
 from traintrack.outcomes.domain.reports import GROUPINGS, cohort_sets
-from traintrack.outcomes.views.query import Query, chosen
-from traintrack.outcomes.views.tables import cell_view
+from traintrack.outcomes.domain.tables import cell_view
 
 # region 30: institute I1 runs programme P1 (cohorts c1 of 3 people, c2 of 10) and P2 (c3
 # of 12); institute I2 runs P3 (c4 of 8). Region 11: I3 runs P4 (c5 of 9, c6 of 7).

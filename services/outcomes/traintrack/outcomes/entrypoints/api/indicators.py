@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 
 from traintrack.outcomes.domain.definitions import BY_ID, DEFINITIONS
 from traintrack.outcomes.domain.reports import GroupBy
+from traintrack.outcomes.domain.tables import as_csv
 from traintrack.outcomes.entrypoints.api.deps import PUBLIC, OperatorKey, Views
 from traintrack.outcomes.entrypoints.api.schemas import (
     DefinitionOut,
@@ -19,7 +20,6 @@ from traintrack.outcomes.entrypoints.api.schemas import (
     Lineage,
 )
 from traintrack.outcomes.views import Query as Figures
-from traintrack.outcomes.views.tables import as_csv
 
 router = APIRouter(prefix="/v1", tags=["indicators"])
 

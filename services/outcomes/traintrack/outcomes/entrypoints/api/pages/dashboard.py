@@ -9,9 +9,9 @@ from traintrack.outcomes.domain.definitions import BY_ID
 from traintrack.outcomes.domain.figures import is_small
 from traintrack.outcomes.domain.publication import Published
 from traintrack.outcomes.domain.reports import FUNNEL, Cell, GroupBy, funnel
+from traintrack.outcomes.domain.tables import funnel_rows
 from traintrack.outcomes.entrypoints.api.pages.charts import Bar, bars, lines
 from traintrack.outcomes.entrypoints.api.pages.labels import REGION_KO, Lang, t
-from traintrack.outcomes.views.tables import funnel_rows
 
 SWITCH = {"en": "English", "ko": "한국어"}
 HEADLINES = (

@@ -7,11 +7,11 @@ from typing import Any
 
 import asyncpg
 
+from traintrack.outcomes.domain import tables
 from traintrack.outcomes.domain.definitions import DEFINITIONS
 from traintrack.outcomes.domain.publication import Published, publish, publish_public
+from traintrack.outcomes.domain.query import Query, chosen
 from traintrack.outcomes.domain.records import Fact, Population, known_on
-from traintrack.outcomes.views import tables
-from traintrack.outcomes.views.query import Query, chosen
 from traintrack.platform.errors import NotFound
 
 __all__ = ["Query", "Views"]

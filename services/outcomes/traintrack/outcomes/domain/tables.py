@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from traintrack.outcomes.domain.publication import Published
+from traintrack.outcomes.domain.query import Query, chosen
 from traintrack.outcomes.domain.records import Population
 from traintrack.outcomes.domain.reports import (
     FUNNEL,
@@ -19,7 +20,6 @@ from traintrack.outcomes.domain.reports import (
     groups,
     wider_steps,
 )
-from traintrack.outcomes.views.query import Query, chosen
 from traintrack.platform.errors import NotFound
 
 CSV_COLUMNS = [

@@ -19,6 +19,7 @@ from traintrack.evaluation.handlers import HANDLERS
 from traintrack.evaluation.settings import EvaluationSettings
 from traintrack.evaluation.views import Views
 from traintrack.platform.bus import MessageBus
+from traintrack.platform.db import Connection
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer, Handler
 from traintrack.platform.messaging.streams import create_stream_app, publisher
@@ -41,7 +42,7 @@ def event_handlers(bus: Bus, signer: Signer) -> dict[str, Handler]:
     """Each followed event type: its command, run on the consumer's connection (a savepoint
     inside the transaction that holds the event's inbox claim)."""
 
-    async def handle(event: Envelope, conn: asyncpg.Connection) -> None:
+    async def handle(event: Envelope, conn: Connection) -> None:
         command = worker.COMMANDS[type(event.data)](event.data)
         async with EvaluationUnitOfWork(connection=conn, signer=signer) as uow:
             await bus.handle_in(command, uow)

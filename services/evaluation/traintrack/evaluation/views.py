@@ -14,6 +14,7 @@ from traintrack.evaluation.adapters.signing import InvalidCredential, Signer
 from traintrack.evaluation.domain import access
 from traintrack.evaluation.domain.enrollment import EnrollmentFacts
 from traintrack.evaluation.domain.scheme import Scheme
+from traintrack.platform.db import Connection
 from traintrack.platform.errors import NotFound
 
 Row = dict[str, Any]
@@ -103,18 +104,14 @@ class Views:
         return {"valid": True, "credential_id": claims["jti"], "trainee_id": claims["sub"]}
 
 
-async def _visible(
-    conn: asyncpg.Connection, actor: access.Actor, enrollment_id: str
-) -> EnrollmentFacts:
+async def _visible(conn: Connection, actor: access.Actor, enrollment_id: str) -> EnrollmentFacts:
     facts = await EnrollmentRepository(conn).get(enrollment_id)
     if facts is None or not await access.may_see(actor, facts, ProjectRepository(conn)):
         raise NotFound(f"enrollment {enrollment_id}")
     return facts
 
 
-async def _decisions(
-    conn: asyncpg.Connection, enrollment_id: str, *, history: bool = False
-) -> list[Row]:
+async def _decisions(conn: Connection, enrollment_id: str, *, history: bool = False) -> list[Row]:
     """The current decision of each stage, or (history) every decision in order."""
     query = (
         "SELECT * FROM stage_decisions WHERE enrollment_id = $1 ORDER BY decision_id"
@@ -124,7 +121,7 @@ async def _decisions(
     return [dict(r) for r in await conn.fetch(query, enrollment_id)]
 
 
-async def _stages(conn: asyncpg.Connection, facts: EnrollmentFacts) -> Row:
+async def _stages(conn: Connection, facts: EnrollmentFacts) -> Row:
     credentials = await conn.fetch(
         "SELECT * FROM credentials WHERE enrollment_id = $1 ORDER BY issued_at",
         facts.enrollment_id,

@@ -18,6 +18,7 @@ from traintrack.outcomes.handlers import HANDLERS
 from traintrack.outcomes.settings import OutcomesSettings
 from traintrack.outcomes.views import Views
 from traintrack.platform.bus import MessageBus
+from traintrack.platform.db import Connection
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer
 from traintrack.platform.messaging.dlq import Publish
@@ -59,12 +60,12 @@ def event_consumer(pool: asyncpg.Pool, *, name: str, publish: Publish) -> EventC
     the unit of work is a savepoint on the consumer's connection."""
     bus = bus_on(pool)
 
-    async def run(events: Sequence[Envelope], conn: asyncpg.Connection) -> dict[int, Exception]:
+    async def run(events: Sequence[Envelope], conn: Connection) -> dict[int, Exception]:
         async with OutcomesUnitOfWork(connection=conn) as uow:
             await bus.handle_in(worker.command_for(events), uow)
         return {}  # none is ever refused
 
-    async def run_one(event: Envelope, conn: asyncpg.Connection) -> None:
+    async def run_one(event: Envelope, conn: Connection) -> None:
         await run([event], conn)
 
     return EventConsumer(

@@ -12,10 +12,11 @@ import asyncpg
 from traintrack.evaluation.domain.certification import Credential, CredentialState, Issued
 from traintrack.evaluation.domain.decisions import Assessment, Observation, StageDecision, Status
 from traintrack.evaluation.domain.enrollment import EnrollmentFacts
+from traintrack.platform.db import Connection
 
 
 class EvidenceRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add_observation(
@@ -92,7 +93,7 @@ def _decision(r: asyncpg.Record) -> StageDecision:
 
 
 class DecisionRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def current(self, enrollment_id: str) -> dict[int, StageDecision]:
@@ -131,7 +132,7 @@ class DecisionRepository:
 
 
 class CredentialRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def latest(self, enrollment_id: str) -> CredentialState | None:

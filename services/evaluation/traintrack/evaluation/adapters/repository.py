@@ -10,10 +10,11 @@ import asyncpg
 from traintrack.evaluation.domain.enrollment import Cohort, EnrollmentFacts
 from traintrack.evaluation.domain.project import Project
 from traintrack.evaluation.domain.scheme import Scheme
+from traintrack.platform.db import Connection
 
 
 class CohortRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def open(self, cohort: Cohort, scheme: Scheme) -> None:
@@ -72,7 +73,7 @@ def _facts(row: asyncpg.Record) -> EnrollmentFacts:
 
 
 class EnrollmentRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add(self, facts: EnrollmentFacts) -> None:
@@ -133,7 +134,7 @@ class EnrollmentRepository:
 
 
 class ProjectRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add(self, project: Project) -> bool:

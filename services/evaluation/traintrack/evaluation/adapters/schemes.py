@@ -3,14 +3,13 @@ new cohorts are pinned to."""
 
 from __future__ import annotations
 
-import asyncpg
-
 from traintrack.evaluation.domain.scheme import DEFAULT_SCHEME, Scheme
 from traintrack.evaluation.domain.schemes_io import scheme_from_data, scheme_to_data
+from traintrack.platform.db import Connection
 
 
 class SchemeRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add(self, scheme: Scheme, *, by: str) -> None:

@@ -19,6 +19,7 @@ from traintrack.evaluation.adapters.repository import (
 )
 from traintrack.evaluation.adapters.schemes import SchemeRepository
 from traintrack.evaluation.adapters.signing import Signer
+from traintrack.platform.db import Connection
 from traintrack.platform.db.uow import PostgresUnitOfWork
 from traintrack.platform.web import audit
 from traintrack.platform.web.auth import Principal
@@ -27,7 +28,7 @@ from traintrack.platform.web.auth import Principal
 class AuditLog:
     """What an operator's action changed, beside the HTTP layer's record of the request."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def record(
@@ -54,12 +55,12 @@ class EvaluationUnitOfWork(PostgresUnitOfWork):
         pool: asyncpg.Pool | None = None,
         *,
         signer: Signer,
-        connection: asyncpg.Connection | None = None,
+        connection: Connection | None = None,
     ) -> None:
         super().__init__(pool, connection=connection)
         self.signer = signer
 
-    def bind(self, connection: asyncpg.Connection) -> None:
+    def bind(self, connection: Connection) -> None:
         self.schemes = SchemeRepository(connection)
         self.cohorts = CohortRepository(connection)
         self.enrollments = EnrollmentRepository(connection)

@@ -30,7 +30,8 @@ async def end_offsets(bootstrap: str, names: list[str]) -> dict[tuple[str, int],
 def _committed(bootstrap: str, groups: list[str]) -> dict[str, dict[tuple[str, int], int]]:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:
-        found: dict[str, Any] = admin.list_group_offsets(groups)
+        # types-kafka-python leaves this method unannotated
+        found: dict[str, Any] = admin.list_group_offsets(groups)  # type: ignore[no-untyped-call]
     finally:
         admin.close()
     return {

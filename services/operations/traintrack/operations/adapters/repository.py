@@ -8,12 +8,13 @@ from typing import Any
 import asyncpg
 
 from traintrack.operations.domain.dead_letters import DeadLetter, Repair
+from traintrack.platform.db import Connection
 from traintrack.platform.web import audit
 from traintrack.platform.web.auth import Principal
 
 
 class RepairLog:
-    def __init__(self, db: asyncpg.Connection | asyncpg.Pool) -> None:
+    def __init__(self, db: Connection | asyncpg.Pool) -> None:
         self.db = db
 
     async def repairs(self) -> list[tuple[str, Repair]]:

@@ -7,6 +7,7 @@ import asyncpg
 
 from traintrack.operations.adapters.dead_letters import KafkaDeadLetters
 from traintrack.operations.adapters.repository import RepairLog
+from traintrack.platform.db import Connection
 from traintrack.platform.db.uow import PostgresUnitOfWork
 
 
@@ -18,7 +19,7 @@ class OperationsUnitOfWork(PostgresUnitOfWork):
         super().__init__(pool)
         self.dead_letters = dead_letters
 
-    def bind(self, connection: asyncpg.Connection) -> None:
+    def bind(self, connection: Connection) -> None:
         self.repairs = RepairLog(connection)
 
     async def _end(self) -> None:

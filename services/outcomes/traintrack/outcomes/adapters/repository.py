@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import asyncpg
-
 from traintrack.outcomes.domain.records import Fact
 from traintrack.outcomes.domain.trainees import EnrollmentEntry, TraineeEntry
+from traintrack.platform.db import Connection
 from traintrack.platform.web import idempotency
 from traintrack.platform.web.idempotency import Answer, Claim
 
@@ -18,7 +17,7 @@ HISTORY_IMPORT_LOCK = 7_300_004  # pg_advisory_xact_lock key: one history import
 
 
 class Facts:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
     async def add(self, facts: Sequence[Fact]) -> None:
@@ -95,7 +94,7 @@ class Facts:
 
 
 class TraineeView:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
     async def add_trainees(self, entries: Sequence[TraineeEntry]) -> None:
@@ -126,7 +125,7 @@ class TraineeView:
 
 
 class IdempotencyKeys:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
     async def claim(self, claimed: Claim) -> Answer | None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-import asyncpg
-
 from traintrack.contracts import EventData
 from traintrack.outcomes.adapters.repository import Facts, IdempotencyKeys, TraineeView
+from traintrack.platform.db import Connection
 from traintrack.platform.db.uow import PostgresUnitOfWork
 from traintrack.platform.messaging import outbox
 
@@ -25,7 +24,7 @@ class OutcomesUnitOfWork(PostgresUnitOfWork):
     trainees: TraineeView
     idempotency: IdempotencyKeys
 
-    def bind(self, connection: asyncpg.Connection) -> None:
+    def bind(self, connection: Connection) -> None:
         self.facts = Facts(connection)
         self.trainees = TraineeView(connection)
         self.idempotency = IdempotencyKeys(connection)

@@ -10,11 +10,12 @@ from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.platform import eventually
 from traintrack.contracts import codec
 from traintrack.contracts.submissions import RecordAttendance
-from traintrack.enrollment import store
+from traintrack.enrollment.adapters.enrollments import EnrollmentRepository
+from traintrack.enrollment.adapters.uow import EnrollmentUnitOfWork
 from traintrack.enrollment.bootstrap import create_app
 from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.enrollment.settings import EnrollmentSettings
-from traintrack.enrollment.submissions import submission_batch_handlers
+from traintrack.enrollment.entrypoints.worker import submission_batch_handlers
 from traintrack.institute.sdk import signed_record
 from traintrack.platform.web.auth import Keyring
 
@@ -169,7 +170,11 @@ async def test_a_submission_on_a_holiday_is_refused_with_its_reason_for_the_dead
     app, client, keys, autumn
 ):
     enrollment = await enroll(client, keys, AUTUMN)
-    handle = submission_batch_handlers(Keyring(keys["file"]))[RecordAttendance.type]
+    handle = submission_batch_handlers(
+        app.state.bus,
+        lambda conn: EnrollmentUnitOfWork(connection=conn),
+        Keyring(keys["file"]),
+    )[RecordAttendance.type]
     envelopes = [
         codec.decode(signed_record(RecordAttendance(**day_of(enrollment, day)), keys["institute"]))
         for day in (date(2026, 9, 23), date(2026, 9, 25))
@@ -441,7 +446,9 @@ async def test_attendance_being_recorded_keeps_its_enrollment_from_the_closing_s
     enrollment = await enroll(client, keys, "end-race", "2025-01-02")
     await recorded_long_ago(app, enrollment)
     async with app.state.pool.acquire() as recording, recording.transaction():
-        held = await store.enrollments_by_id(recording, [enrollment["enrollment_id"]], share=True)
+        held = await EnrollmentRepository(recording).by_id(
+            [enrollment["enrollment_id"]], share=True
+        )
         assert list(held) == [enrollment["enrollment_id"]]
         swept = await client.post("/v1/enrollments/close-due", headers=as_(keys, "operator"))
         assert swept.json() == {"completed": 0, "not_completed": 0}

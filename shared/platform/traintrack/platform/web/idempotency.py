@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
 from fastapi import Header, Request
@@ -50,6 +51,69 @@ def _fingerprint(body: BaseModel) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A request's key, where it applies (role, tenant, route) and what it was sent with."""
+
+    scope: str
+    key: str
+    fingerprint: str
+
+    @classmethod
+    def of(cls, request: Request, key: str, body: BaseModel) -> Claim:
+        return cls(_scope(request), key, _fingerprint(body))
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The first answer to a key, to send again."""
+
+    status: int
+    body: Any
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(
+            self.body, status_code=self.status, headers={"Idempotent-Replayed": "true"}
+        )
+
+
+async def claim(conn: asyncpg.Connection, claimed: Claim) -> Replay | None:
+    """None when the key is new (now held by the caller's transaction until it ends), else
+    the first answer; a key used before for another body is refused."""
+    first = None
+    while first is None:  # a key purged between the claim and the read: claim it again
+        fresh = await conn.fetchval(
+            """INSERT INTO idempotency_keys (scope, key, fingerprint, status, body)
+               VALUES ($1, $2, $3, 0, 'null') ON CONFLICT DO NOTHING RETURNING true""",
+            claimed.scope,
+            claimed.key,
+            claimed.fingerprint,
+        )
+        if fresh:
+            return None
+        first = await conn.fetchrow(
+            "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
+            claimed.scope,
+            claimed.key,
+        )
+    if first["fingerprint"] != claimed.fingerprint:
+        raise Rejected("this Idempotency-Key was used for a different request body", field=HEADER)
+    return Replay(first["status"], first["body"])
+
+
+async def remember(
+    conn: asyncpg.Connection, claimed: Claim, status: int, answer: BaseModel
+) -> None:
+    """The answer to a claimed key, in the transaction of the effect."""
+    await conn.execute(
+        "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
+        claimed.scope,
+        claimed.key,
+        status,
+        answer.model_dump(mode="json"),
+    )
+
+
 async def once(
     request: Request,
     conn: asyncpg.Connection,
@@ -62,40 +126,12 @@ async def once(
     """`act()` in the caller's transaction, unless `key` was used before: then its answer."""
     if key is None:
         return await act()
-    scope, fingerprint = _scope(request), _fingerprint(body)
-    first = None
-    while first is None:  # a key purged between the claim and the read: claim it again
-        claimed = await conn.fetchval(
-            """INSERT INTO idempotency_keys (scope, key, fingerprint, status, body)
-               VALUES ($1, $2, $3, 0, 'null') ON CONFLICT DO NOTHING RETURNING true""",
-            scope,
-            key,
-            fingerprint,
-        )
-        if claimed:
-            break
-        first = await conn.fetchrow(
-            "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
-            scope,
-            key,
-        )
+    claimed = Claim.of(request, key, body)
+    first = await claim(conn, claimed)
     if first is not None:
-        if first["fingerprint"] != fingerprint:
-            raise Rejected(
-                "this Idempotency-Key was used for a different request body",
-                field=HEADER,
-            )
-        return JSONResponse(
-            first["body"], status_code=first["status"], headers={"Idempotent-Replayed": "true"}
-        )
+        return first.response()
     answer = await act()
-    await conn.execute(
-        "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
-        scope,
-        key,
-        status,
-        answer.model_dump(mode="json"),
-    )
+    await remember(conn, claimed, status, answer)
     return answer
 
 

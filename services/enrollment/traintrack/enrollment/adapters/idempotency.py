@@ -1,0 +1,20 @@
+"""Idempotency-Key answers, kept in the transaction of the effect they answer."""
+
+from __future__ import annotations
+
+import asyncpg
+from pydantic import BaseModel
+
+from traintrack.platform.web import idempotency
+from traintrack.platform.web.idempotency import Claim, Replay
+
+
+class IdempotencyKeys:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._conn = connection
+
+    async def claim(self, claimed: Claim) -> Replay | None:
+        return await idempotency.claim(self._conn, claimed)
+
+    async def remember(self, claimed: Claim, status: int, answer: BaseModel) -> None:
+        await idempotency.remember(self._conn, claimed, status, answer)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +45,15 @@ def _inject(handler: Handler, **dependencies: Any) -> Handler:
     return functools.partial(handler, **given) if given else handler
 
 
+def handlers(*, warn_below: Fraction, grace_days: int) -> dict[type, Handler]:
+    """HANDLERS, each given the settings it asks for."""
+    given = {"warn_below": warn_below, "grace_days": grace_days}
+    return {command: _inject(handler, **given) for command, handler in HANDLERS.items()}
+
+
 def bus(settings: EnrollmentSettings, pool: asyncpg.Pool) -> MessageBus[EnrollmentUnitOfWork]:
-    handlers = {
-        command: _inject(
-            handler, warn_below=settings.warn_below, grace_days=settings.completion_grace_days
-        )
-        for command, handler in HANDLERS.items()
-    }
-    return MessageBus(handlers, lambda: EnrollmentUnitOfWork(pool))
+    commands = handlers(warn_below=settings.warn_below, grace_days=settings.completion_grace_days)
+    return MessageBus(commands, lambda: EnrollmentUnitOfWork(pool))
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:

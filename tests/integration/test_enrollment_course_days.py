@@ -14,8 +14,8 @@ from traintrack.enrollment.adapters.enrollments import EnrollmentRepository
 from traintrack.enrollment.adapters.uow import EnrollmentUnitOfWork
 from traintrack.enrollment.bootstrap import create_app
 from traintrack.enrollment.domain.catalogue import Cohort
-from traintrack.enrollment.settings import EnrollmentSettings
 from traintrack.enrollment.entrypoints.worker import submission_batch_handlers
+from traintrack.enrollment.settings import EnrollmentSettings
 from traintrack.institute.sdk import signed_record
 from traintrack.platform.web.auth import Keyring
 

@@ -10,10 +10,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from tests.utils.fakes import FakeUnitOfWork
-from traintrack.enrollment.domain.attendance import Alert, AttendanceDay, AttendanceStatus
+from traintrack.enrollment.domain.attendance import AttendanceDay, AttendanceStatus
 from traintrack.enrollment.domain.catalogue import Cohort, Institute, Programme
 from traintrack.enrollment.domain.enrollments import SEAT_HOLDERS, Enrollment, EnrollmentStatus
 from traintrack.enrollment.domain.onboarding import KnownRef
+from traintrack.enrollment.domain.recording import Alert
 from traintrack.enrollment.domain.trainees import PersonalDetails, Trainee
 from traintrack.platform.errors import Rejected
 from traintrack.platform.web.idempotency import Claim, Replay

@@ -8,14 +8,13 @@ cohort or enrollment is not found, exactly as if it did not exist.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from fractions import Fraction
 from typing import Any
 
 from opentelemetry import trace
 
-from traintrack.contracts.base import EventData
 from traintrack.enrollment.adapters import mapping as events
 from traintrack.enrollment.adapters.uow import EnrollmentUnitOfWork
 from traintrack.enrollment.commands import (
@@ -38,7 +37,7 @@ from traintrack.enrollment.commands import (
     SubmitSurvey,
 )
 from traintrack.enrollment.domain import attendance as rules
-from traintrack.enrollment.domain import catalogue, closing, onboarding
+from traintrack.enrollment.domain import catalogue, closing, onboarding, recording
 from traintrack.enrollment.domain import enrollments as lifecycle
 from traintrack.enrollment.domain import trainees as domain
 from traintrack.enrollment.domain.actors import Actor
@@ -272,8 +271,18 @@ async def record_attendance(
     records = await uow.attendance.of(ids)
     result, accepted = BatchResult(), []
     for number, row in enumerate(cmd.days, start=1):
+        day = rules.AttendanceDay(
+            row.day, rules.AttendanceStatus(row.status), row.check_in, row.check_out
+        )
         try:
-            day = _check_day(row, cmd.actor, enrollments.get(row.enrollment_id), cohorts)
+            recording.check(
+                day,
+                actor=cmd.actor,
+                trainee_id=row.trainee_id,
+                enrollment_id=row.enrollment_id,
+                enrollment=enrollments.get(row.enrollment_id),
+                cohorts=cohorts,
+            )
         except Rejected as refused:
             error = RowError(number, refused.field or "enrollment_id", refused.detail, refused)
             result.errors.append(error)
@@ -289,67 +298,11 @@ async def record_attendance(
         month = rules.between(cohort, days, day.day.replace(day=1), day.day)
         uow.emit(events.attendance_recorded(enrollment, day.day, day.status.value, to_date, month))
     alerted = await uow.attendance.alerts_of(ids)
-    uow.emit(*await _new_risks(uow, accepted, enrollments, cohorts, records, alerted, warn_below))
+    risks = recording.new_risks(accepted, enrollments, cohorts, records, alerted, warn_below)
+    await uow.attendance.add_alerts([(r.alert, r.detected_on) for r in risks])
+    uow.emit(*(events.attendance_at_risk(r.enrollment, r.risk, r.detected_on) for r in risks))
     result.accepted = len(accepted)
     return result
-
-
-def _check_day(
-    row: Any, actor: Actor, enrollment: Enrollment | None, cohorts: Mapping[str, catalogue.Cohort]
-) -> rules.AttendanceDay:
-    if (
-        enrollment is None
-        or not actor.may_touch(enrollment.institute_id)
-        or (enrollment.trainee_id != row.trainee_id)
-    ):
-        raise NotFound(f"enrollment {row.enrollment_id} of trainee {row.trainee_id}")
-    if enrollment.status is not EnrollmentStatus.ENROLLED:
-        raise Conflict(
-            f"the enrollment is {enrollment.status}; attendance is recorded while enrolled",
-            field="enrollment_id",
-        )
-    day = rules.AttendanceDay(
-        row.day, rules.AttendanceStatus(row.status), row.check_in, row.check_out
-    )
-    rules.check_day(cohorts[enrollment.cohort_id], day)
-    return day
-
-
-async def _new_risks(
-    uow: UoW,
-    accepted: list[tuple[str, rules.AttendanceDay]],
-    enrollments: Mapping[str, Enrollment],
-    cohorts: Mapping[str, catalogue.Cohort],
-    records: Mapping[str, dict[date, rules.AttendanceStatus]],
-    alerted: set[rules.Alert],
-    warn_below: Fraction,
-) -> list[EventData]:
-    """Each period's risk announced once per level (see rules.is_news), on the latest day
-    of the batch for the enrollment."""
-    latest: dict[str, date] = {}
-    touched: dict[str, set[date]] = {}
-    for enrollment_id, day in accepted:
-        latest[enrollment_id] = max(day.day, latest.get(enrollment_id, day.day))
-        touched.setdefault(enrollment_id, set()).add(day.day)
-    emitted: list[EventData] = []
-    alerts: list[tuple[rules.Alert, date]] = []
-    for enrollment_id, days in touched.items():
-        enrollment = enrollments[enrollment_id]
-        cohort, kept = cohorts[enrollment.cohort_id], records[enrollment_id]
-        risks = {
-            (r.scope, r.period): r
-            for d in days
-            for r in rules.risks_after(cohort, kept, d, warn_below)
-        }
-        for (scope, period), risk in sorted(risks.items()):
-            if not rules.is_news(alerted, (enrollment_id, scope, period), risk.level):
-                continue
-            alert = (enrollment_id, scope, period, risk.level.value)
-            alerted.add(alert)
-            alerts.append((alert, latest[enrollment_id]))
-            emitted.append(events.attendance_at_risk(enrollment, risk, latest[enrollment_id]))
-    await uow.attendance.add_alerts(alerts)
-    return emitted
 
 
 # ---------------------------------------------------------------- closing

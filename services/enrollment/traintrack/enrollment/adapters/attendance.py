@@ -6,7 +6,8 @@ from datetime import date
 
 import asyncpg
 
-from traintrack.enrollment.domain.attendance import Alert, AttendanceDay, AttendanceStatus
+from traintrack.enrollment.domain.attendance import AttendanceDay, AttendanceStatus
+from traintrack.enrollment.domain.recording import Alert
 
 
 class AttendanceRepository:

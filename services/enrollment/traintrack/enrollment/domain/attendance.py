@@ -198,15 +198,3 @@ def current_risks(
         for scope, period, summary in periods
         if (level := summary.risk(warn_below)) is not None
     ]
-
-
-Alert = tuple[str, str, str, str]  # enrollment, scope, period, level: announced once
-
-
-def is_news(alerted: set[Alert], where: tuple[str, str, str], level: RiskLevel) -> bool:
-    """Each level is announced once per period; a warning never after 80 % was already
-    announced unreachable (a period that jumps past both hears only `unreachable`)."""
-    unreachable = (*where, RiskLevel.UNREACHABLE.value) in alerted
-    if level is RiskLevel.WARNING:
-        return not unreachable and (*where, RiskLevel.WARNING.value) not in alerted
-    return not unreachable

@@ -1,34 +1,42 @@
-"""What institutes and operators ask the enrollment service to do.
+"""What institutes, operators and the clock ask the enrollment service to do: one frozen
+dataclass per use case, each carrying who acts.
 
-Commands about an existing trainee are the submission contracts of
-`traintrack.contracts.submissions`, so the HTTP API and the Kafka topic validate
-them the same way. The rest are HTTP only: they carry personal details or build the
-catalogue.
+Institutes' submissions about an existing trainee arrive as the contracts of
+`traintrack.contracts.submissions` (over HTTP or Kafka, validated the same way); the
+entrypoints turn them into these commands with the actor their key or signature proves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
 
-from traintrack.contracts.submissions import (
-    ChangeConsent,
-    CompleteEnrollment,
-    DropEnrollment,
-    RecordAttendance,
-    SubmitSurvey,
-)
+from pydantic import BaseModel
+
+from traintrack.contracts import submissions
+from traintrack.enrollment.domain.actors import Actor
 from traintrack.enrollment.domain.catalogue import Track
+from traintrack.enrollment.domain.onboarding import OnboardRow
+from traintrack.enrollment.domain.reports import RowError
+from traintrack.platform.web.idempotency import Claim
 
 __all__ = [
     "Actor",
     "AdmitEnrollment",
+    "AnswerOnce",
     "ApplyEnrollment",
     "ChangeConsent",
+    "CloseCohort",
+    "CloseDueEnrollments",
     "CompleteEnrollment",
     "CreateInstitute",
     "DefineProgramme",
     "DropEnrollment",
+    "EraseTrainee",
+    "ImportAttendance",
+    "ImportTrainees",
     "OpenCohort",
     "RecordAttendance",
     "RegisterTrainee",
@@ -36,19 +44,16 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: an institute (its own records only) or an operator (institute_id None)."""
+def today() -> date:
+    return datetime.now(UTC).date()
 
-    name: str
-    institute_id: str | None
 
-    def may_touch(self, institute_id: str) -> bool:
-        return self.institute_id is None or self.institute_id == institute_id
+# ---------------------------------------------------------------- catalogue
 
 
 @dataclass(frozen=True)
 class CreateInstitute:
+    actor: Actor
     institute_id: str
     name: str
     region_code: str
@@ -56,6 +61,7 @@ class CreateInstitute:
 
 @dataclass(frozen=True)
 class DefineProgramme:
+    actor: Actor
     programme_id: str
     name: str
     track: Track
@@ -70,6 +76,7 @@ class DefineProgramme:
 
 @dataclass(frozen=True)
 class OpenCohort:
+    actor: Actor
     cohort_id: str
     programme_id: str
     starts_on: date
@@ -79,7 +86,20 @@ class OpenCohort:
 
 
 @dataclass(frozen=True)
+class CloseCohort:
+    """Close an ended cohort now, its records being in, rather than after the grace."""
+
+    actor: Actor
+    cohort_id: str
+    today: date = field(default_factory=today)
+
+
+# ---------------------------------------------------------------- trainees
+
+
+@dataclass(frozen=True)
 class RegisterTrainee:
+    actor: Actor
     birth_year: int
     region_code: str
     status: str
@@ -90,7 +110,26 @@ class RegisterTrainee:
 
 
 @dataclass(frozen=True)
+class ChangeConsent:
+    actor: Actor
+    trainee_id: str
+    share_with_firms: bool
+
+
+@dataclass(frozen=True)
+class EraseTrainee:
+    """Personal details go; the pseudonymous id and the facts stay."""
+
+    actor: Actor
+    trainee_id: str
+
+
+# ---------------------------------------------------------------- enrollments
+
+
+@dataclass(frozen=True)
 class ApplyEnrollment:
+    actor: Actor
     trainee_id: str
     cohort_id: str
     applied_on: date
@@ -99,5 +138,86 @@ class ApplyEnrollment:
 
 @dataclass(frozen=True)
 class AdmitEnrollment:
+    actor: Actor
     enrollment_id: str
     enrolled_on: date
+
+
+@dataclass(frozen=True)
+class CompleteEnrollment:
+    actor: Actor
+    trainee_id: str
+    enrollment_id: str
+    completed_on: date
+    hired_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DropEnrollment:
+    actor: Actor
+    trainee_id: str
+    enrollment_id: str
+    dropped_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class SubmitSurvey:
+    actor: Actor
+    trainee_id: str
+    enrollment_id: str
+    score: int
+    submitted_on: date
+
+
+@dataclass(frozen=True)
+class RecordAttendance:
+    """Training days of one institute, one or thousands: decided row by row (a refused
+    row is reported by position, the others recorded), read and written set-wise."""
+
+    actor: Actor
+    days: tuple[submissions.RecordAttendance, ...]
+
+
+@dataclass(frozen=True)
+class CloseDueEnrollments:
+    """One round of the closing sweep: up to `limit` enrollments whose course and grace
+    period are over, completed at >= 80 % or not completed."""
+
+    today: date = field(default_factory=today)
+    limit: int = 500
+
+
+# ---------------------------------------------------------------- bulk imports
+
+
+@dataclass(frozen=True)
+class ImportTrainees:
+    """Register and enroll the rows of a CSV; `refused` are those its parser refused."""
+
+    actor: Actor
+    rows: tuple[OnboardRow, ...]
+    refused: tuple[RowError, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportAttendance:
+    """Record the (row number, day) of a CSV; `refused` are those its parser refused."""
+
+    actor: Actor
+    rows: tuple[tuple[int, submissions.RecordAttendance], ...]
+    refused: tuple[RowError, ...] = ()
+
+
+# ---------------------------------------------------------------- retries
+
+
+@dataclass(frozen=True)
+class AnswerOnce:
+    """`command` run once per Idempotency-Key: a retry with the key gets the first answer,
+    `present`ed as the API returned it, stored in the same transaction as the effect."""
+
+    command: Any
+    claim: Claim
+    present: Callable[[Any], BaseModel]
+    status: int = 201

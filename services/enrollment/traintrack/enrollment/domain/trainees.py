@@ -22,6 +22,20 @@ class PersonalDetails:
 
 
 @dataclass(frozen=True)
+class Person:
+    """What an institute tells about someone it registers (its field names are part of a
+    bulk import's fingerprint: see onboarding.fingerprint)."""
+
+    birth_year: int
+    region_code: str
+    status: str
+    consent_share_with_firms: bool
+    name: str
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
 class Trainee:
     trainee_id: str
     institute_id: str
@@ -63,6 +77,21 @@ def register_trainee(
         consent_share_with_firms,
         now,
         personal,
+    )
+
+
+def register_person(
+    person: Person, *, trainee_id: str, institute_id: str, now: datetime
+) -> Trainee:
+    return register_trainee(
+        trainee_id=trainee_id,
+        institute_id=institute_id,
+        birth_year=person.birth_year,
+        region_code=person.region_code,
+        status=person.status,
+        consent_share_with_firms=person.consent_share_with_firms,
+        personal=PersonalDetails(person.name, person.email, person.phone),
+        now=now,
     )
 
 

@@ -59,6 +59,11 @@ class Answer:
     status: int
     body: Any
 
+    def response(self) -> JSONResponse:
+        return JSONResponse(
+            self.body, status_code=self.status, headers={"Idempotent-Replayed": "true"}
+        )
+
 
 def _scope(request: Request) -> str:
     principal = request.state.principal
@@ -109,12 +114,6 @@ async def remember(conn: Connection, claimed: Claim, answer: Answer) -> None:
     )
 
 
-def replayed(answer: Answer) -> JSONResponse:
-    return JSONResponse(
-        answer.body, status_code=answer.status, headers={"Idempotent-Replayed": "true"}
-    )
-
-
 async def once(
     request: Request,
     conn: Connection,
@@ -130,7 +129,7 @@ async def once(
         return await act()
     first = await claim(conn, claimed)
     if first is not None:
-        return replayed(first)
+        return first.response()
     answer = await act()
     await remember(conn, claimed, Answer(status, answer.model_dump(mode="json")))
     return answer

@@ -35,9 +35,11 @@ async def report_outcome(
     if missing:
         raise Rejected(missing[1], field=missing[0])
     once = idempotency.claim_of(request, idempotency_key, body)
-    answer = await bus.handle(ReportOutcome(principal, **body.model_dump(), once=once))
-    if not isinstance(answer, Reported):
-        return idempotency.replayed(answer)
+    answer: Reported | idempotency.Answer = await bus.handle(
+        ReportOutcome(principal, **body.model_dump(), once=once)
+    )
+    if isinstance(answer, idempotency.Answer):
+        return answer.response()
     return OutcomeReportOut(
         report_id=answer.report_id,
         trainee_id=answer.trainee_id,

@@ -4,15 +4,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from traintrack.enrollment import bulk_store
-from traintrack.enrollment.commands import RegisterTrainee
 from traintrack.enrollment.domain.catalogue import Cohort
-from traintrack.enrollment.onboarding import Batch, OnboardRow, decide, fingerprint
+from traintrack.enrollment.domain.onboarding import Batch, KnownRef, OnboardRow, decide, fingerprint
+from traintrack.enrollment.domain.trainees import Person
 from traintrack.platform.errors import Conflict, NotFound, Rejected
 
 NOW = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
 SMALL = Cohort("small", "prog", "inst-a", date(2026, 3, 3), date(2026, 4, 10), 2)
-PERSON = RegisterTrainee(1998, "30", "job_seeker", True, "김민준", "minjun@example.org")
+PERSON = Person(1998, "30", "job_seeker", True, "김민준", "minjun@example.org")
 
 
 def row(number, ref, cohort="small", person=PERSON):
@@ -36,7 +35,7 @@ def test_seats_go_in_row_order_and_a_refused_row_registers_nobody():
 
 
 def test_a_known_ref_with_the_same_details_and_cohort_is_the_existing_enrollment():
-    known = bulk_store.KnownRef("tr-1", fingerprint(PERSON), "job_seeker")
+    known = KnownRef("tr-1", fingerprint(PERSON), "job_seeker")
     batch = state(refs={"a": known}, enrolled={("tr-1", "small"): "en-1"})
     done = decide(row(1, "a"), "inst-a", batch, NOW)
     assert done is not None
@@ -46,7 +45,7 @@ def test_a_known_ref_with_the_same_details_and_cohort_is_the_existing_enrollment
 
 def test_a_known_ref_in_another_cohort_enrolls_the_same_trainee_again():
     later = Cohort("later", "prog", "inst-a", date(2026, 5, 4), date(2026, 6, 26), 30)
-    known = bulk_store.KnownRef("tr-1", fingerprint(PERSON), "employed_worker")
+    known = KnownRef("tr-1", fingerprint(PERSON), "employed_worker")
     batch = state(
         refs={"a": known},
         cohorts={"small": SMALL, "later": later},
@@ -66,8 +65,8 @@ def test_a_known_ref_in_another_cohort_enrolls_the_same_trainee_again():
 @pytest.mark.parametrize(
     ("known", "says"),
     [
-        (bulk_store.KnownRef("tr-1", "another-hash", "job_seeker"), "other details"),
-        (bulk_store.KnownRef("tr-1", None, "job_seeker"), "erased"),
+        (KnownRef("tr-1", "another-hash", "job_seeker"), "other details"),
+        (KnownRef("tr-1", None, "job_seeker"), "erased"),
     ],
 )
 def test_a_known_ref_with_other_details_or_erased_is_refused(known, says):
@@ -80,3 +79,9 @@ def test_an_unknown_cohort_is_refused_by_row():
     with pytest.raises(Rejected) as refused:
         decide(row(1, "a", "nowhere"), "inst-a", state(), NOW)
     assert (refused.value.field, type(refused.value)) == ("cohort_id", NotFound)
+
+
+def test_a_persons_fingerprint_is_the_one_earlier_imports_stored():
+    # Computed from the seven fields by name (sorted): renaming one would make every
+    # re-import of an earlier file a conflict.
+    assert fingerprint(PERSON) == "f2ebb55c45d657f1b45e8bf40777b94dc93455e207b83fd842b650a218c86f07"

@@ -14,22 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-import asyncpg
-
-from traintrack.contracts.base import EventData
-from traintrack.enrollment import bulk_store, events, store
-from traintrack.enrollment.attendance import RowError
-from traintrack.enrollment.commands import Actor, RegisterTrainee
 from traintrack.enrollment.domain import enrollments as lifecycle
 from traintrack.enrollment.domain import trainees as domain
 from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.enrollment.domain.enrollments import Enrollment
-from traintrack.platform.errors import Conflict, NotFound, Rejected
-from traintrack.platform.messaging import outbox
+from traintrack.enrollment.domain.reports import RowError
+from traintrack.platform.errors import Conflict, NotFound
 
 
 @dataclass(frozen=True)
@@ -38,7 +31,7 @@ class OnboardRow:
     ref: str
     cohort_id: str
     applied_on: date
-    person: RegisterTrainee
+    person: domain.Person
 
 
 @dataclass(frozen=True)
@@ -52,15 +45,40 @@ class Onboarded:
 
 @dataclass
 class OnboardResult:
+    """The import report: every row onboarded (made now or before) or refused."""
+
     done: list[Onboarded] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.done) + len(self.errors)
+
+    @property
+    def accepted(self) -> int:
+        return sum(d.created for d in self.done)
+
+    @property
+    def existing(self) -> int:
+        return len(self.done) - self.accepted
+
+    @property
+    def rejected(self) -> int:
+        return len(self.errors)
+
+
+@dataclass(frozen=True)
+class KnownRef:
+    trainee_id: str
+    fingerprint: str | None  # None once the trainee was erased
+    status: str
 
 
 @dataclass
 class Batch:
     """What the batch knows, growing as rows are decided."""
 
-    refs: dict[str, bulk_store.KnownRef]
+    refs: dict[str, KnownRef]
     cohorts: dict[str, Cohort]
     seats: dict[str, int]
     enrolled: dict[tuple[str, str], str]
@@ -69,49 +87,9 @@ class Batch:
     enrollments: list[tuple[int, str, Enrollment, str]] = field(default_factory=list)
 
 
-def fingerprint(person: RegisterTrainee) -> str:
+def fingerprint(person: domain.Person) -> str:
     canonical = json.dumps(asdict(person), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-async def onboard(
-    rows: Sequence[OnboardRow], actor: Actor, conn: asyncpg.Connection
-) -> OnboardResult:
-    assert actor.institute_id is not None  # the route admits institutes only
-    state = await _load(conn, actor.institute_id, rows)
-    result, now = OnboardResult(), datetime.now(UTC)
-    for row in rows:
-        try:
-            done = decide(row, actor.institute_id, state, now)
-        except Rejected as refused:
-            result.errors.append(RowError(row.number, refused.field or "ref", refused.detail))
-        else:
-            if done is not None:
-                result.done.append(done)
-    written, lost = await _write(conn, actor, state)
-    result.done += written
-    result.errors += lost
-    result.done.sort(key=lambda d: d.row)
-    result.errors.sort(key=lambda e: e.row)
-    return result
-
-
-async def _load(conn: asyncpg.Connection, institute_id: str, rows: Sequence[OnboardRow]) -> Batch:
-    await bulk_store.lock_institute(conn, institute_id)
-    cohort_ids = sorted({r.cohort_id for r in rows})
-    await bulk_store.lock_cohorts(conn, cohort_ids)
-    cohorts = {
-        c.cohort_id: c
-        for c in (await store.cohorts_by_id(conn, cohort_ids)).values()
-        if c.institute_id == institute_id
-    }
-    refs = await bulk_store.known_refs(conn, institute_id, sorted({r.ref for r in rows}))
-    return Batch(
-        refs,
-        cohorts,
-        await bulk_store.seats_taken(conn, sorted(cohorts)),
-        await bulk_store.enrollments_of(conn, sorted({k.trainee_id for k in refs.values()})),
-    )
 
 
 def decide(row: OnboardRow, institute_id: str, state: Batch, now: datetime) -> Onboarded | None:
@@ -143,7 +121,7 @@ def decide(row: OnboardRow, institute_id: str, state: Batch, now: datetime) -> O
     if trainee is not None:
         state.trainees.append(trainee)
         state.new_refs.append((row.ref, trainee_id, mark))
-        state.refs[row.ref] = bulk_store.KnownRef(trainee_id, mark, status)
+        state.refs[row.ref] = KnownRef(trainee_id, mark, status)
     state.seats[cohort.cohort_id] += 1
     state.enrolled[(trainee_id, cohort.cohort_id)] = enrolled.enrollment_id
     state.enrollments.append((row.number, row.ref, enrolled, status))
@@ -151,22 +129,12 @@ def decide(row: OnboardRow, institute_id: str, state: Batch, now: datetime) -> O
 
 
 def _new_trainee(row: OnboardRow, institute_id: str, now: datetime) -> domain.Trainee:
-    person = row.person
-    return domain.register_trainee(
-        trainee_id=f"tr-{uuid.uuid4().hex[:20]}",
-        institute_id=institute_id,
-        birth_year=person.birth_year,
-        region_code=person.region_code,
-        status=person.status,
-        consent_share_with_firms=person.consent_share_with_firms,
-        personal=domain.PersonalDetails(person.name, person.email, person.phone),
-        now=now,
+    return domain.register_person(
+        row.person, trainee_id=f"tr-{uuid.uuid4().hex[:20]}", institute_id=institute_id, now=now
     )
 
 
-def _identity(
-    known: bulk_store.KnownRef | None, trainee: domain.Trainee | None, mark: str
-) -> tuple[str, str]:
+def _identity(known: KnownRef | None, trainee: domain.Trainee | None, mark: str) -> tuple[str, str]:
     """The trainee id and status a row stands for: a ref seen before must carry the same
     details (else it is another person under a reused reference)."""
     if trainee is not None:
@@ -179,21 +147,15 @@ def _identity(
     return known.trainee_id, known.status
 
 
-async def _write(
-    conn: asyncpg.Connection, actor: Actor, state: Batch
-) -> tuple[list[Onboarded], list[RowError]]:
-    assert actor.institute_id is not None
-    await bulk_store.add_trainees(conn, state.trainees, by=actor.name)
-    if state.new_refs:
-        await bulk_store.add_refs(conn, actor.institute_id, state.new_refs)
-    made = await bulk_store.add_enrollments(conn, [e for _, _, e, _ in state.enrollments])
-    emitted: list[EventData] = [events.trainee_registered(t) for t in state.trainees]
+def settle(state: Batch, made: set[str]) -> tuple[list[Onboarded], list[RowError]]:
+    """The queued enrollments the store took (`made`), and those another request made
+    meanwhile (the store kept its own)."""
     done, lost = [], []
-    for number, ref, enrollment, status in state.enrollments:
-        if enrollment.enrollment_id not in made:
+    for number, ref, enrollment, _ in state.enrollments:
+        if enrollment.enrollment_id in made:
+            done.append(
+                Onboarded(number, ref, enrollment.trainee_id, enrollment.enrollment_id, True)
+            )
+        else:
             lost.append(RowError(number, "cohort_id", "enrolled meanwhile by another request"))
-            continue
-        emitted.append(events.trainee_enrolled(enrollment, status))
-        done.append(Onboarded(number, ref, enrollment.trainee_id, enrollment.enrollment_id, True))
-    await outbox.add_events(conn, emitted, source=events.SOURCE)
     return done, lost

@@ -1,0 +1,29 @@
+"""The enrollment service's unit of work: its repositories on one transaction."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from traintrack.enrollment.adapters.attendance import AttendanceRepository
+from traintrack.enrollment.adapters.catalogue import CatalogueRepository
+from traintrack.enrollment.adapters.enrollments import EnrollmentRepository
+from traintrack.enrollment.adapters.idempotency import IdempotencyKeys
+from traintrack.enrollment.adapters.mapping import SOURCE
+from traintrack.enrollment.adapters.trainees import TraineeRepository
+from traintrack.platform.db.uow import PostgresUnitOfWork
+
+
+class EnrollmentUnitOfWork(PostgresUnitOfWork):
+    source = SOURCE
+    catalogue: CatalogueRepository
+    trainees: TraineeRepository
+    enrollments: EnrollmentRepository
+    attendance: AttendanceRepository
+    idempotency: IdempotencyKeys
+
+    def bind(self, connection: asyncpg.Connection) -> None:
+        self.catalogue = CatalogueRepository(connection)
+        self.trainees = TraineeRepository(connection)
+        self.enrollments = EnrollmentRepository(connection)
+        self.attendance = AttendanceRepository(connection)
+        self.idempotency = IdempotencyKeys(connection)

@@ -1,0 +1,115 @@
+"""Training days: public holidays and closed days, on the API and on Kafka."""
+
+from datetime import date
+
+import pytest
+
+from tests.integration.enrollment.course_days.helpers import (
+    AUTUMN,
+    CLOSED,
+    as_,
+    day_of,
+    enroll,
+    open_cohort,
+)
+from tests.utils.apps import client_of
+from traintrack.contracts import codec
+from traintrack.contracts.submissions import RecordAttendance
+from traintrack.enrollment.adapters.uow import EnrollmentUnitOfWork
+from traintrack.enrollment.entrypoints.worker import submission_batch_handlers
+from traintrack.institute.sdk import signed_record
+from traintrack.platform.web.auth import Keyring
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+async def autumn(app, keys):
+    async with client_of(app, "enrollment") as client:
+        response = await open_cohort(
+            client,
+            keys,
+            AUTUMN,
+            date(2026, 9, 21),
+            date(2026, 10, 16),
+            closed_days=[CLOSED.isoformat()],
+        )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_a_cohort_states_its_public_holidays_closed_days_and_training_days(app, autumn):
+    # 20 weekdays; off: Thu 24 and Fri 25 Sep (Chuseok and the day before it), Mon 5 Oct
+    # (substitute for National Foundation Day, a Saturday), Fri 9 Oct (Hangul Day), and
+    # the closed Wed 14 Oct. (Chuseok's second day is Saturday 26 Sep.)
+    assert autumn["public_holidays"] == ["2026-09-24", "2026-09-25", "2026-10-05", "2026-10-09"]
+    assert autumn["closed_days"] == ["2026-10-14"]
+    assert autumn["training_days"] == 15
+    [opened] = [
+        r["data"]
+        for r in await app.state.pool.fetch(
+            "SELECT data FROM outbox WHERE event_type LIKE '%cohort-opened%' "
+            "AND partition_key = $1",
+            AUTUMN,
+        )
+    ]
+    assert opened["closed_days"] == ["2026-10-14"]
+
+
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [
+        (date(2026, 9, 24), "public holiday"),
+        (date(2026, 10, 5), "public holiday"),
+        (CLOSED, "closed day"),
+    ],
+)
+async def test_attendance_on_a_holiday_or_closed_day_is_refused_naming_the_day(
+    app, client, keys, autumn, day, says
+):
+    enrollment = await enroll(client, keys, AUTUMN)
+    response = await client.post("/v1/attendance", headers=as_(keys), json=day_of(enrollment, day))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert error["field"] == "day" and says in error["message"]
+    ok = await client.post(
+        "/v1/attendance", headers=as_(keys), json=day_of(enrollment, date(2026, 10, 13))
+    )
+    assert ok.status_code == 201
+
+
+async def test_a_submission_on_a_holiday_is_refused_with_its_reason_for_the_dead_letters(
+    app, client, keys, autumn
+):
+    enrollment = await enroll(client, keys, AUTUMN)
+    handle = submission_batch_handlers(
+        app.state.bus,
+        lambda conn: EnrollmentUnitOfWork(connection=conn),
+        Keyring(keys["file"]),
+    )[RecordAttendance.type]
+    envelopes = [
+        codec.decode(signed_record(RecordAttendance(**day_of(enrollment, day)), keys["institute"]))
+        for day in (date(2026, 9, 23), date(2026, 9, 25))
+    ]
+    async with app.state.pool.acquire() as conn, conn.transaction():
+        refused = await handle(envelopes, conn)
+    assert list(refused) == [1]
+    assert refused[1].field == "day" and "public holiday" in refused[1].detail
+
+
+@pytest.mark.parametrize(
+    ("closed", "says"),
+    [
+        (["2026-09-19"], "outside"),
+        (["2026-10-10"], "weekend"),
+        (["2026-10-13", "2026-10-13"], "twice"),
+    ],
+)
+async def test_closed_days_out_of_place_are_refused_naming_the_field(client, keys, closed, says):
+    response = await open_cohort(
+        client, keys, "c-bad-closed", date(2026, 9, 21), date(2026, 10, 16), closed_days=closed
+    )
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert error["field"] == "closed_days" and says in error["message"]

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import Field
 
 from traintrack.contracts.base import EventData
 from traintrack.contracts.topics import ENROLLMENT_EVENTS, Topic
-from traintrack.contracts.vocabulary import RegionCode, TraineeStatus
+from traintrack.contracts.vocabulary import (
+    AttendanceStatus,
+    DropReason,
+    EmploymentInclusion,
+    RegionCode,
+    RiskLevel,
+    RiskScope,
+    Track,
+    TraineeStatus,
+)
 
 
 class TraineeRegistered(EventData):
@@ -45,13 +54,6 @@ class TraineeEnrolled(EventData):
     )
 
 
-AttendanceStatus = Literal["present", "late", "absent", "excused"]
-DropReason = Literal[
-    "employment_before_completion", "personal", "health", "attendance", "misconduct", "other"
-]
-Track = Literal["k_digital_training", "k_digital_credit", "employed_upskilling", "learning_factory"]
-
-
 class CohortOpened(EventData):
     """An institute opened a cohort: one run of a programme, with what others need of it."""
 
@@ -77,7 +79,7 @@ class CohortOpened(EventData):
         default_factory=list,
         description="Weekdays the cohort does not train besides Korean public holidays.",
     )
-    employment_includes: list[Literal["start_up", "non_insured"]] = Field(
+    employment_includes: list[EmploymentInclusion] = Field(
         default_factory=list,
         description="The programme's rule: besides insured employment, what its employment "
         "figures count (the national portal's default counts insured employment only).",
@@ -125,12 +127,12 @@ class AttendanceAtRisk(EventData):
     trainee_id: str
     enrollment_id: str
     cohort_id: str
-    scope: Literal["month", "course"]
+    scope: RiskScope
     period: str = Field(description="The month (YYYY-MM) or the cohort id.")
     best_possible_rate: float = Field(ge=0, le=1)
     detected_on: date
-    level: Literal["warning", "unreachable"] = Field(
-        default="unreachable",
+    level: RiskLevel = Field(
+        default=RiskLevel.UNREACHABLE,
         description="`warning`: 80 % is still reachable but the best possible rate fell "
         "below the warning margin; `unreachable`: 80 % can no longer be reached.",
     )

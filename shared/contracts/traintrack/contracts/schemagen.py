@@ -41,12 +41,42 @@ CE_HEADERS = {
 
 
 def event_schema(contract: type[EventData]) -> dict[str, Any]:
-    schema = contract.model_json_schema()
+    schema = _inline_enums(contract.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://traintrack.dev/schemas/events/{contract.type}.json"
     schema["title"] = contract.type
     schema["x-topic"] = contract.topic.base
     schema["x-partition-key"] = contract.key_field
+    return schema
+
+
+def _inline_enums(schema: dict[str, Any]) -> dict[str, Any]:
+    """The vocabulary's enums written where they are used, as a list of values: pydantic
+    makes each a `$defs` entry, which would change every published document for nothing."""
+    definitions = schema.get("$defs", {})
+    enums = {f"#/$defs/{name}": d for name, d in definitions.items() if "enum" in d}
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if node.get("$ref") in enums:
+            values = {k: v for k, v in enums[node["$ref"]].items() if k not in DESCRIPTIVE}
+            return {**values, **{k: v for k, v in node.items() if k != "$ref"}}
+        return {k: inline(v) for k, v in node.items()}
+
+    def titled(name: str, node: Any) -> Any:
+        inlined = inline(node)
+        if inlined != node:  # pydantic titles a property unless it is a bare `$ref`
+            inlined.setdefault("title", name.replace("_", " ").title())
+        return inlined
+
+    schema["properties"] = {n: titled(n, p) for n, p in schema.get("properties", {}).items()}
+    remaining = {n: d for n, d in definitions.items() if f"#/$defs/{n}" not in enums}
+    schema.pop("$defs", None)
+    if remaining:
+        schema["$defs"] = {n: inline(d) for n, d in remaining.items()}
     return schema
 
 

@@ -13,8 +13,8 @@ from typing import Annotated, ClassVar
 from pydantic import ConfigDict, Field, StringConstraints
 
 from traintrack.contracts.base import EventData
-from traintrack.contracts.enrollment import AttendanceStatus, DropReason
 from traintrack.contracts.topics import INSTITUTE_SUBMISSIONS, Topic
+from traintrack.contracts.vocabulary import AttendanceStatus, DropReason
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.unit.enrollment.fakes import FakeEnrollmentUnitOfWork
+from traintrack.contracts.vocabulary import Track
 from traintrack.enrollment.bootstrap import handlers
 from traintrack.enrollment.domain import catalogue
 from traintrack.enrollment.domain.actors import Actor
@@ -41,7 +42,7 @@ def uow() -> FakeEnrollmentUnitOfWork:
             programme_id=f"prog-{institute_id[-1]}",
             institute_id=institute_id,
             name="Cloud engineering",
-            track=catalogue.Track.K_DIGITAL_TRAINING,
+            track=Track.K_DIGITAL_TRAINING,
             field="cloud",
             hours=800,
             capacity=30,

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from tests.utils.fakes import FakeUnitOfWork
-from traintrack.enrollment.domain.attendance import AttendanceDay, AttendanceStatus
+from traintrack.contracts.vocabulary import AttendanceStatus
+from traintrack.enrollment.domain.attendance import AttendanceDay
 from traintrack.enrollment.domain.catalogue import Cohort, Institute, Programme
 from traintrack.enrollment.domain.enrollments import SEAT_HOLDERS, Enrollment, EnrollmentStatus
 from traintrack.enrollment.domain.onboarding import KnownRef

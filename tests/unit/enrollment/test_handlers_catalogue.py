@@ -14,6 +14,7 @@ from tests.unit.enrollment.conftest import (
     training_days,
 )
 from traintrack.contracts import enrollment as contracts
+from traintrack.contracts.vocabulary import AttendanceStatus, Track
 from traintrack.enrollment.commands import (
     CloseCohort,
     CreateInstitute,
@@ -21,8 +22,8 @@ from traintrack.enrollment.commands import (
     OpenCohort,
 )
 from traintrack.enrollment.domain.actors import Actor
-from traintrack.enrollment.domain.attendance import AttendanceDay, AttendanceStatus
-from traintrack.enrollment.domain.catalogue import Institute, Track
+from traintrack.enrollment.domain.attendance import AttendanceDay
+from traintrack.enrollment.domain.catalogue import Institute
 from traintrack.enrollment.domain.enrollments import EnrollmentStatus
 from traintrack.platform.errors import Conflict, Forbidden, NotFound, Rejected
 

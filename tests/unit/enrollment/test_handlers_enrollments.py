@@ -15,6 +15,7 @@ from tests.unit.enrollment.conftest import (
     training_days,
 )
 from traintrack.contracts import enrollment as contracts
+from traintrack.contracts.vocabulary import AttendanceStatus, DropReason
 from traintrack.enrollment.commands import (
     AdmitEnrollment,
     ApplyEnrollment,
@@ -22,8 +23,8 @@ from traintrack.enrollment.commands import (
     DropEnrollment,
     SubmitSurvey,
 )
-from traintrack.enrollment.domain.attendance import AttendanceDay, AttendanceStatus
-from traintrack.enrollment.domain.enrollments import DropReason, EnrollmentStatus
+from traintrack.enrollment.domain.attendance import AttendanceDay
+from traintrack.enrollment.domain.enrollments import EnrollmentStatus
 from traintrack.platform.errors import Conflict, NotFound, Rejected
 
 

@@ -28,6 +28,7 @@ from traintrack.enrollment.handlers import HANDLERS, Handler
 from traintrack.enrollment.settings import EnrollmentSettings
 from traintrack.enrollment.views import Views
 from traintrack.platform.bus import MessageBus
+from traintrack.platform.db import Connection
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer
 from traintrack.platform.messaging.streams import create_stream_app, publisher
@@ -108,7 +109,7 @@ def consumer_of(settings: EnrollmentSettings, pool: asyncpg.Pool, *, publish: An
     commands = bus(settings, pool)
     keyring = Keyring(settings.keyring_file)
 
-    def uow_on(connection: asyncpg.Connection) -> EnrollmentUnitOfWork:
+    def uow_on(connection: Connection) -> EnrollmentUnitOfWork:
         return EnrollmentUnitOfWork(connection=connection)
 
     return EventConsumer(

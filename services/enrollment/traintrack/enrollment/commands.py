@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from traintrack.contracts import submissions
+from traintrack.contracts.vocabulary import Track
 from traintrack.enrollment.domain.actors import Actor
-from traintrack.enrollment.domain.catalogue import Track
 from traintrack.enrollment.domain.onboarding import OnboardRow
 from traintrack.enrollment.domain.reports import RowError
 from traintrack.platform.web.idempotency import Claim

@@ -15,6 +15,7 @@ from typing import Any
 
 from opentelemetry import trace
 
+from traintrack.contracts.vocabulary import AttendanceStatus, DropReason, TraineeStatus
 from traintrack.enrollment.adapters import mapping as events
 from traintrack.enrollment.adapters.uow import EnrollmentUnitOfWork
 from traintrack.enrollment.commands import (
@@ -42,7 +43,7 @@ from traintrack.enrollment.domain import enrollments as lifecycle
 from traintrack.enrollment.domain import trainees as domain
 from traintrack.enrollment.domain.actors import Actor
 from traintrack.enrollment.domain.closing import Closed
-from traintrack.enrollment.domain.enrollments import DropReason, Enrollment, EnrollmentStatus
+from traintrack.enrollment.domain.enrollments import Enrollment, EnrollmentStatus
 from traintrack.enrollment.domain.reports import BatchResult, ImportReport, RowError
 from traintrack.platform.errors import Conflict, NotFound, Rejected
 
@@ -272,7 +273,7 @@ async def record_attendance(
     result, accepted = BatchResult(), []
     for number, row in enumerate(cmd.days, start=1):
         day = rules.AttendanceDay(
-            row.day, rules.AttendanceStatus(row.status), row.check_in, row.check_out
+            row.day, AttendanceStatus(row.status), row.check_in, row.check_out
         )
         try:
             recording.check(
@@ -296,7 +297,7 @@ async def record_attendance(
         cohort, days = cohorts[enrollment.cohort_id], records[enrollment_id]
         to_date = rules.to_date_summary(cohort, days, day.day)
         month = rules.between(cohort, days, day.day.replace(day=1), day.day)
-        uow.emit(events.attendance_recorded(enrollment, day.day, day.status.value, to_date, month))
+        uow.emit(events.attendance_recorded(enrollment, day.day, day.status, to_date, month))
     alerted = await uow.attendance.alerts_of(ids)
     risks = recording.new_risks(accepted, enrollments, cohorts, records, alerted, warn_below)
     await uow.attendance.add_alerts([(r.alert, r.detected_on) for r in risks])
@@ -385,7 +386,7 @@ async def _onboard(
     uow.emit(*(events.trainee_registered(t) for t in state.trainees))
     uow.emit(
         *(
-            events.trainee_enrolled(enrollment, status)
+            events.trainee_enrolled(enrollment, TraineeStatus(status))
             for _, _, enrollment, status in state.enrollments
             if enrollment.enrollment_id in made
         )

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 from opentelemetry import trace
 
+from traintrack.contracts.vocabulary import RiskLevel
 from traintrack.enrollment.adapters.attendance import AttendanceRepository
 from traintrack.enrollment.adapters.catalogue import (
     CatalogueRepository,
@@ -28,6 +29,7 @@ from traintrack.enrollment.domain.actors import Actor
 from traintrack.enrollment.domain.catalogue import Cohort, Institute, Programme
 from traintrack.enrollment.domain.enrollments import Enrollment
 from traintrack.enrollment.domain.trainees import Trainee
+from traintrack.platform.db import Connection
 from traintrack.platform.errors import NotFound
 
 
@@ -43,7 +45,7 @@ class AttendanceView:
 @dataclass(frozen=True)
 class AtRisk:
     enrollment: Enrollment
-    level: rules.RiskLevel  # the worst of its periods
+    level: RiskLevel  # the worst of its periods
     to_date: rules.PeriodSummary
     course: rules.PeriodSummary
     risks: list[rules.Risk]
@@ -55,7 +57,7 @@ class Views:
         self._warn_below = warn_below
 
     @asynccontextmanager
-    async def _read(self) -> AsyncIterator[asyncpg.Connection]:
+    async def _read(self) -> AsyncIterator[Connection]:
         async with self._pool.acquire() as conn:
             yield conn
 
@@ -150,7 +152,7 @@ class Views:
         )
 
     async def at_risk(
-        self, actor: Actor, *, cohort_id: str | None, level: rules.RiskLevel | None
+        self, actor: Actor, *, cohort_id: str | None, level: RiskLevel | None
     ) -> list[AtRisk]:
         """Enrollments in training at risk now (ever alerted, and still so), of the given
         level if any."""
@@ -175,7 +177,7 @@ class Views:
         for enrollment in found:
             cohort, kept = cohorts[enrollment.cohort_id], records[enrollment.enrollment_id]
             risks = rules.current_risks(cohort, kept, self._warn_below)
-            worst = max((r.level for r in risks), key=list(rules.RiskLevel).index, default=None)
+            worst = max((r.level for r in risks), key=list(RiskLevel).index, default=None)
             if worst is None or (level is not None and worst is not level):
                 continue
             summaries = (
@@ -186,9 +188,7 @@ class Views:
         return listed
 
 
-async def _status_counts(
-    conn: asyncpg.Connection, cohort_ids: list[str]
-) -> dict[str, dict[str, int]]:
+async def _status_counts(conn: Connection, cohort_ids: list[str]) -> dict[str, dict[str, int]]:
     rows = await conn.fetch(
         "SELECT cohort_id, status, count(*) AS n FROM enrollments "
         "WHERE cohort_id = ANY($1) GROUP BY cohort_id, status",
@@ -200,23 +200,21 @@ async def _status_counts(
     return found
 
 
-async def _visible_cohort(conn: asyncpg.Connection, actor: Actor, cohort_id: str) -> Cohort:
+async def _visible_cohort(conn: Connection, actor: Actor, cohort_id: str) -> Cohort:
     cohort = await CatalogueRepository(conn).get_cohort(cohort_id)
     if cohort is None or not actor.may_touch(cohort.institute_id):
         raise NotFound(f"cohort {cohort_id}")
     return cohort
 
 
-async def _visible_trainee(conn: asyncpg.Connection, actor: Actor, trainee_id: str) -> Trainee:
+async def _visible_trainee(conn: Connection, actor: Actor, trainee_id: str) -> Trainee:
     trainee = await TraineeRepository(conn).get(trainee_id)
     if trainee is None or not actor.may_touch(trainee.institute_id):
         raise NotFound(f"trainee {trainee_id}")
     return trainee
 
 
-async def _visible_enrollment(
-    conn: asyncpg.Connection, actor: Actor, enrollment_id: str
-) -> Enrollment:
+async def _visible_enrollment(conn: Connection, actor: Actor, enrollment_id: str) -> Enrollment:
     enrollment = await EnrollmentRepository(conn).get(enrollment_id)
     if enrollment is None or not actor.may_touch(enrollment.institute_id):
         raise NotFound(f"enrollment {enrollment_id}")

@@ -3,9 +3,9 @@ from datetime import date, time
 
 import pytest
 
+from traintrack.contracts.vocabulary import AttendanceStatus
 from traintrack.enrollment.domain.attendance import (
     AttendanceDay,
-    AttendanceStatus,
     between,
     check_day,
     course_summary,

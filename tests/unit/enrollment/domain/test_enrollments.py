@@ -3,9 +3,10 @@ from fractions import Fraction
 
 import pytest
 
+from traintrack.contracts.vocabulary import DropReason, Track
 from traintrack.enrollment.domain import enrollments as lifecycle
-from traintrack.enrollment.domain.catalogue import Cohort, Track, define_programme, open_cohort
-from traintrack.enrollment.domain.enrollments import DropReason, EnrollmentStatus
+from traintrack.enrollment.domain.catalogue import Cohort, define_programme, open_cohort
+from traintrack.enrollment.domain.enrollments import EnrollmentStatus
 from traintrack.platform.errors import Conflict, Rejected
 
 COHORT = Cohort("kdt-1", "prog", "inst-a", date(2026, 3, 2), date(2026, 8, 28), 2)

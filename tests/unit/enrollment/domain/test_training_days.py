@@ -8,18 +8,18 @@ from fractions import Fraction
 
 import pytest
 
+from traintrack.contracts.vocabulary import AttendanceStatus, DropReason, Track
 from traintrack.enrollment.domain import enrollments as lifecycle
 from traintrack.enrollment.domain.attendance import (
     WARNING_MARGIN,
     AttendanceDay,
-    AttendanceStatus,
     check_day,
     course_summary,
     month_summary,
     risks_after,
 )
 from traintrack.enrollment.domain.calendar import public_holiday
-from traintrack.enrollment.domain.catalogue import Track, define_programme, open_cohort
+from traintrack.enrollment.domain.catalogue import define_programme, open_cohort
 from traintrack.platform.errors import Conflict, Rejected
 
 P, A = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
@@ -279,7 +279,7 @@ def test_closing_one_day_under_80_percent_is_not_completed_and_final():
             closed, CHUSEOK, completed_on=date(2025, 10, 28), attendance_rate=Fraction(1)
         )
     with pytest.raises(Conflict):
-        lifecycle.drop(closed, dropped_on=date(2025, 10, 28), reason=lifecycle.DropReason.OTHER)
+        lifecycle.drop(closed, dropped_on=date(2025, 10, 28), reason=DropReason.OTHER)
     with pytest.raises(Conflict):
         lifecycle.close(
             closed, CHUSEOK, attendance_rate=Fraction(7, 10), decided_on=date(2025, 10, 29)

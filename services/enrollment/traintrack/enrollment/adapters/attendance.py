@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import asyncpg
-
-from traintrack.enrollment.domain.attendance import AttendanceDay, AttendanceStatus
+from traintrack.contracts.vocabulary import AttendanceStatus
+from traintrack.enrollment.domain.attendance import AttendanceDay
 from traintrack.enrollment.domain.recording import Alert
+from traintrack.platform.db import Connection
 
 
 class AttendanceRepository:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
     async def of(self, enrollment_ids: list[str]) -> dict[str, dict[date, AttendanceStatus]]:

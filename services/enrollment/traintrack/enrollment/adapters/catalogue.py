@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from traintrack.enrollment.domain.catalogue import Cohort, Institute, Programme, Track
+from traintrack.contracts.vocabulary import Track
+from traintrack.enrollment.domain.catalogue import Cohort, Institute, Programme
+from traintrack.platform.db import Connection
 
 
 def institute_of(row: asyncpg.Record) -> Institute:
@@ -40,7 +42,7 @@ def cohort_of(row: asyncpg.Record) -> Cohort:
 
 
 class CatalogueRepository:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
     async def add_institute(self, institute: Institute) -> bool:

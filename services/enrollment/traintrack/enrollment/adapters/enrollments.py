@@ -7,12 +7,9 @@ from datetime import date
 
 import asyncpg
 
-from traintrack.enrollment.domain.enrollments import (
-    SEAT_HOLDERS,
-    DropReason,
-    Enrollment,
-    EnrollmentStatus,
-)
+from traintrack.contracts.vocabulary import DropReason
+from traintrack.enrollment.domain.enrollments import SEAT_HOLDERS, Enrollment, EnrollmentStatus
+from traintrack.platform.db import Connection
 
 
 def enrollment_of(r: asyncpg.Record) -> Enrollment:
@@ -31,7 +28,7 @@ def enrollment_of(r: asyncpg.Record) -> Enrollment:
 
 
 class EnrollmentRepository:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
     async def add(self, e: Enrollment) -> bool:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncpg
 from pydantic import BaseModel
 
+from traintrack.platform.db import Connection
 from traintrack.platform.web import idempotency
 from traintrack.platform.web.idempotency import Answer, Claim
 
 
 class IdempotencyKeys:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
     async def claim(self, claimed: Claim) -> Answer | None:

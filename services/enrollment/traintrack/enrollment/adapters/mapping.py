@@ -9,6 +9,7 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from traintrack.contracts import enrollment as contracts
+from traintrack.contracts.vocabulary import AttendanceStatus, TraineeStatus
 from traintrack.enrollment.domain.attendance import PeriodSummary, Risk
 from traintrack.enrollment.domain.catalogue import Cohort, Institute, Programme
 from traintrack.enrollment.domain.enrollments import Enrollment
@@ -29,8 +30,8 @@ def cohort_opened(
         programme_id=programme.programme_id,
         programme_name=programme.name,
         institute_id=institute.institute_id,
-        region_code=institute.region_code,  # type: ignore[arg-type]
-        track=programme.track.value,
+        region_code=institute.region_code,
+        track=programme.track,
         field=programme.field,
         hours=programme.hours,
         project_work_share=programme.project_work_share,
@@ -40,7 +41,7 @@ def cohort_opened(
         training_site=programme.training_site,
         skills=list(programme.skills),
         closed_days=list(cohort.closed_days),
-        employment_includes=list(programme.employment_includes),  # type: ignore[arg-type]
+        employment_includes=list(programme.employment_includes),
     )
 
 
@@ -49,8 +50,8 @@ def trainee_registered(trainee: Trainee) -> contracts.TraineeRegistered:
         trainee_id=trainee.trainee_id,
         institute_id=trainee.institute_id,
         birth_year=trainee.birth_year,
-        region_code=trainee.region_code,  # type: ignore[arg-type]
-        status=trainee.status,  # type: ignore[arg-type]
+        region_code=trainee.region_code,
+        status=trainee.status,
         consent_share_with_firms=trainee.consent_share_with_firms,
         registered_at=trainee.registered_at,
     )
@@ -64,7 +65,9 @@ def trainee_erased(trainee_id: str, at: datetime) -> contracts.TraineeErased:
     return contracts.TraineeErased(trainee_id=trainee_id, erased_at=at)
 
 
-def trainee_enrolled(enrollment: Enrollment, trainee_status: str) -> contracts.TraineeEnrolled:
+def trainee_enrolled(
+    enrollment: Enrollment, trainee_status: TraineeStatus
+) -> contracts.TraineeEnrolled:
     """`trainee_status`: the trainee's status when enrolling (outcome populations)."""
     assert enrollment.enrolled_on is not None
     return contracts.TraineeEnrolled(
@@ -73,19 +76,23 @@ def trainee_enrolled(enrollment: Enrollment, trainee_status: str) -> contracts.T
         institute_id=enrollment.institute_id,
         cohort_id=enrollment.cohort_id,
         enrolled_on=enrollment.enrolled_on,
-        trainee_status=trainee_status,  # type: ignore[arg-type]
+        trainee_status=trainee_status,
     )
 
 
 def attendance_recorded(
-    enrollment: Enrollment, day: date, status: str, to_date: PeriodSummary, month: PeriodSummary
+    enrollment: Enrollment,
+    day: date,
+    status: AttendanceStatus,
+    to_date: PeriodSummary,
+    month: PeriodSummary,
 ) -> contracts.AttendanceRecorded:
     return contracts.AttendanceRecorded(
         trainee_id=enrollment.trainee_id,
         enrollment_id=enrollment.enrollment_id,
         cohort_id=enrollment.cohort_id,
         day=day,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         rate_to_date=_rate(to_date.rate),
         month_rate=_rate(month.rate),
     )
@@ -98,11 +105,11 @@ def attendance_at_risk(
         trainee_id=enrollment.trainee_id,
         enrollment_id=enrollment.enrollment_id,
         cohort_id=enrollment.cohort_id,
-        scope=risk.scope,  # type: ignore[arg-type]
+        scope=risk.scope,
         period=risk.period,
         best_possible_rate=_rate(risk.summary.best_possible),
         detected_on=detected_on,
-        level=risk.level.value,
+        level=risk.level,
     )
 
 
@@ -140,8 +147,8 @@ def enrollment_dropped(enrollment: Enrollment) -> contracts.EnrollmentDropped:
         enrollment_id=enrollment.enrollment_id,
         cohort_id=enrollment.cohort_id,
         dropped_on=enrollment.ended_on,
-        reason=enrollment.drop_reason.value,
-    )  # type: ignore[arg-type]
+        reason=enrollment.drop_reason,
+    )
 
 
 def survey_submitted(enrollment: Enrollment, score: int, on: date) -> contracts.SurveySubmitted:

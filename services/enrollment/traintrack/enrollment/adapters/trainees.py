@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import asyncpg
-
 from traintrack.enrollment.domain.onboarding import KnownRef
 from traintrack.enrollment.domain.trainees import PersonalDetails, Trainee
+from traintrack.platform.db import Connection
 
 
 class TraineeRepository:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
     async def add(self, trainee: Trainee, *, by: str) -> None:

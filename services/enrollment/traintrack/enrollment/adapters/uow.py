@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncpg
-
 from traintrack.enrollment.adapters.attendance import AttendanceRepository
 from traintrack.enrollment.adapters.catalogue import CatalogueRepository
 from traintrack.enrollment.adapters.enrollments import EnrollmentRepository
 from traintrack.enrollment.adapters.idempotency import IdempotencyKeys
 from traintrack.enrollment.adapters.mapping import SOURCE
 from traintrack.enrollment.adapters.trainees import TraineeRepository
+from traintrack.platform.db import Connection
 from traintrack.platform.db.uow import PostgresUnitOfWork
 
 
@@ -21,7 +20,7 @@ class EnrollmentUnitOfWork(PostgresUnitOfWork):
     attendance: AttendanceRepository
     idempotency: IdempotencyKeys
 
-    def bind(self, connection: asyncpg.Connection) -> None:
+    def bind(self, connection: Connection) -> None:
         self.catalogue = CatalogueRepository(connection)
         self.trainees = TraineeRepository(connection)
         self.enrollments = EnrollmentRepository(connection)

@@ -22,27 +22,15 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from enum import StrEnum
 from fractions import Fraction
 
+from traintrack.contracts.vocabulary import AttendanceStatus, RiskLevel, RiskScope
 from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.platform.errors import Rejected
 
 THRESHOLD = Fraction(4, 5)
 WARNING_MARGIN = Fraction(17, 20)  # the default: warn below 85 % best possible
 LATES_PER_LOST_DAY = 3
-
-
-class RiskLevel(StrEnum):
-    WARNING = "warning"
-    UNREACHABLE = "unreachable"
-
-
-class AttendanceStatus(StrEnum):
-    PRESENT = "present"
-    LATE = "late"
-    ABSENT = "absent"
-    EXCUSED = "excused"
 
 
 @dataclass(frozen=True)
@@ -157,7 +145,7 @@ def to_date_summary(
 
 @dataclass(frozen=True)
 class Risk:
-    scope: str  # "month" or "course"
+    scope: RiskScope
     period: str  # "2026-05" or the cohort id
     summary: PeriodSummary
     level: RiskLevel = RiskLevel.UNREACHABLE
@@ -175,8 +163,8 @@ def risks_after(
     month = month_summary(cohort, records, month_of(day))
     course = course_summary(cohort, records)
     for scope, period, summary in (
-        ("month", month_of(day), month),
-        ("course", cohort.cohort_id, course),
+        (RiskScope.MONTH, month_of(day), month),
+        (RiskScope.COURSE, cohort.cohort_id, course),
     ):
         level = summary.risk(warn_below)
         if level is not None:
@@ -189,10 +177,10 @@ def current_risks(
 ) -> list[Risk]:
     """Every month of the cohort and the course, as far as they are at risk now."""
     periods = [
-        ("month", m, month_summary(cohort, records, m))
+        (RiskScope.MONTH, m, month_summary(cohort, records, m))
         for m in sorted({month_of(d) for d in cohort.training_days()})
     ]
-    periods.append(("course", cohort.cohort_id, course_summary(cohort, records)))
+    periods.append((RiskScope.COURSE, cohort.cohort_id, course_summary(cohort, records)))
     return [
         Risk(scope, period, summary, level)
         for scope, period, summary in periods

@@ -8,9 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
-from traintrack.contracts.vocabulary import REGIONS
+from traintrack.contracts.vocabulary import REGIONS, EmploymentInclusion, RegionCode, Track
 from traintrack.enrollment.domain import calendar
 from traintrack.platform.errors import Rejected
 
@@ -19,21 +18,14 @@ ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PROJECT_SHARE_INTENSIVE = 0.30
 # What a programme may count with employment besides insured jobs (the national portal
 # counts start-ups and non-insured work only where the programme says so).
-EMPLOYMENT_KINDS = ("start_up", "non_insured")
-
-
-class Track(StrEnum):
-    K_DIGITAL_TRAINING = "k_digital_training"
-    K_DIGITAL_CREDIT = "k_digital_credit"
-    EMPLOYED_UPSKILLING = "employed_upskilling"
-    LEARNING_FACTORY = "learning_factory"
+EMPLOYMENT_KINDS = tuple(EmploymentInclusion)
 
 
 @dataclass(frozen=True)
 class Institute:
     institute_id: str
     name: str
-    region_code: str
+    region_code: RegionCode
 
 
 @dataclass(frozen=True)
@@ -48,7 +40,7 @@ class Programme:
     project_work_share: float
     training_site: str | None
     skills: tuple[str, ...] = ()
-    employment_includes: tuple[str, ...] = ()
+    employment_includes: tuple[EmploymentInclusion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +134,7 @@ def define_institute(*, institute_id: str, name: str, region_code: str) -> Insti
         raise Rejected(f"unknown region code {region_code!r}", field="region_code")
     if not name.strip():
         raise Rejected("must not be blank", field="name")
-    return Institute(institute_id, name.strip(), region_code)
+    return Institute(institute_id, name.strip(), RegionCode(region_code))
 
 
 def define_programme(

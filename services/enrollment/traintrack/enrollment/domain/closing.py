@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from traintrack.contracts.vocabulary import AttendanceStatus
 from traintrack.enrollment.domain import attendance as rules
 from traintrack.enrollment.domain import enrollments as lifecycle
 from traintrack.enrollment.domain.catalogue import Cohort
@@ -49,7 +50,7 @@ def due(
 def close(
     enrollments: list[Enrollment],
     cohorts: Mapping[str, Cohort],
-    records: Mapping[str, Mapping[date, rules.AttendanceStatus]],
+    records: Mapping[str, Mapping[date, AttendanceStatus]],
     today: date,
 ) -> list[tuple[Enrollment, Fraction]]:
     """Each enrollment ended as of `today`, with its course rate."""

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
+from traintrack.contracts.vocabulary import DropReason
 from traintrack.enrollment.domain.attendance import THRESHOLD
 from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.platform.errors import Conflict, Rejected
@@ -34,15 +35,6 @@ class EnrollmentStatus(StrEnum):
     COMPLETED_EARLY_EMPLOYMENT = "completed_early_employment"
     DROPPED = "dropped"
     NOT_COMPLETED = "not_completed"
-
-
-class DropReason(StrEnum):
-    EMPLOYMENT_BEFORE_COMPLETION = "employment_before_completion"
-    PERSONAL = "personal"
-    HEALTH = "health"
-    ATTENDANCE = "attendance"
-    MISCONDUCT = "misconduct"
-    OTHER = "other"
 
 
 ALLOWED: dict[EnrollmentStatus, frozenset[EnrollmentStatus]] = {

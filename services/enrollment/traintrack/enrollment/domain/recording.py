@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from traintrack.contracts.vocabulary import AttendanceStatus, RiskLevel
 from traintrack.enrollment.domain import attendance as rules
 from traintrack.enrollment.domain.actors import Actor
 from traintrack.enrollment.domain.catalogue import Cohort
@@ -62,7 +63,7 @@ def new_risks(
     accepted: list[tuple[str, rules.AttendanceDay]],
     enrollments: Mapping[str, Enrollment],
     cohorts: Mapping[str, Cohort],
-    records: Mapping[str, Mapping[date, rules.AttendanceStatus]],
+    records: Mapping[str, Mapping[date, AttendanceStatus]],
     alerted: set[Alert],
     warn_below: Fraction,
 ) -> list[NewRisk]:
@@ -89,10 +90,10 @@ def new_risks(
     return found
 
 
-def is_news(alerted: set[Alert], where: tuple[str, str, str], level: rules.RiskLevel) -> bool:
+def is_news(alerted: set[Alert], where: tuple[str, str, str], level: RiskLevel) -> bool:
     """Each level is announced once per period; a warning never after 80 % was already
     announced unreachable (a period that jumps past both hears only `unreachable`)."""
-    unreachable = (*where, rules.RiskLevel.UNREACHABLE.value) in alerted
-    if level is rules.RiskLevel.WARNING:
-        return not unreachable and (*where, rules.RiskLevel.WARNING.value) not in alerted
+    unreachable = (*where, RiskLevel.UNREACHABLE.value) in alerted
+    if level is RiskLevel.WARNING:
+        return not unreachable and (*where, RiskLevel.WARNING.value) not in alerted
     return not unreachable

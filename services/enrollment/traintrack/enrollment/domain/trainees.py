@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from traintrack.contracts.vocabulary import REGIONS
+from traintrack.contracts.vocabulary import REGIONS, RegionCode, TraineeStatus
 from traintrack.platform.errors import Rejected
 
 YOUNGEST_TRAINEE_AGE = 15
@@ -40,8 +40,8 @@ class Trainee:
     trainee_id: str
     institute_id: str
     birth_year: int
-    region_code: str
-    status: str
+    region_code: RegionCode
+    status: TraineeStatus
     consent_share_with_firms: bool
     registered_at: datetime
     personal: PersonalDetails
@@ -66,14 +66,16 @@ def register_trainee(
         )
     if region_code not in REGIONS:
         raise Rejected(f"unknown region code {region_code!r}", field="region_code")
+    if status not in set(TraineeStatus):
+        raise Rejected(f"unknown trainee status {status!r}", field="status")
     if not personal.name.strip():
         raise Rejected("name must not be blank", field="name")
     return Trainee(
         trainee_id,
         institute_id,
         birth_year,
-        region_code,
-        status,
+        RegionCode(region_code),
+        TraineeStatus(status),
         consent_share_with_firms,
         now,
         personal,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from traintrack.contracts import submissions
+from traintrack.contracts.vocabulary import RiskLevel
 from traintrack.enrollment.commands import (
     AdmitEnrollment,
     ApplyEnrollment,
@@ -16,7 +17,6 @@ from traintrack.enrollment.commands import (
     DropEnrollment,
     SubmitSurvey,
 )
-from traintrack.enrollment.domain import attendance as rules
 from traintrack.enrollment.domain.enrollments import Enrollment
 from traintrack.enrollment.entrypoints.api.deps import (
     Bus,
@@ -73,7 +73,7 @@ async def list_at_risk(
     views: ViewsDep,
     actor: ReaderActor,
     cohort_id: CohortIdQuery = None,
-    level: rules.RiskLevel | None = None,
+    level: RiskLevel | None = None,
 ) -> list[AtRiskEnrollment]:
     """Enrollments in training whose attendance is at risk now: `warning` (80 % still in
     reach, the best possible rate below the warning margin) or `unreachable`, with their

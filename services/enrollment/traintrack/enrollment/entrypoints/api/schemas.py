@@ -11,8 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
-from traintrack.contracts.vocabulary import RegionCode, TraineeStatus
-from traintrack.enrollment.domain.catalogue import Track
+from traintrack.contracts.vocabulary import RegionCode, Track, TraineeStatus
 from traintrack.platform.web.models import RequestModel, Slug
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]

@@ -20,8 +20,7 @@ from traintrack.contracts import codec
 from traintrack.contracts import enrollment as enr
 from traintrack.contracts import evaluation as ev
 from traintrack.contracts import evaluation_v1 as v1
-from traintrack.matching.bootstrap import MIGRATIONS, create_app
-from traintrack.matching.projection import HANDLERS
+from traintrack.matching.bootstrap import MIGRATIONS, create_app, event_handlers
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.db.pool import create_pool, migrate
 from traintrack.platform.messaging.consumer import EventConsumer, Outcome
@@ -85,7 +84,7 @@ async def feed_events(app, *events):
 
 async def feed_pool(pool, *events):
     consumer = EventConsumer(
-        name="matching-test", pool=pool, publish=_no_dead_letters, handlers=HANDLERS
+        name="matching-test", pool=pool, publish=_no_dead_letters, handlers=event_handlers(pool)
     )
     for n, event in enumerate(events):
         record = codec.encode(codec.to_cloudevent(event, source="/traintrack/test"))

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from traintrack.matching.api.deps import OperatorKey, PoolDep
+from traintrack.matching.entrypoints.api.deps import OperatorKey, Views
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
@@ -27,7 +27,7 @@ class Disclosure(BaseModel):
 
 @router.get("/disclosures")
 async def disclosures(
-    pool: PoolDep,
+    views: Views,
     _: OperatorKey,
     trainee_id: str | None = None,
     firm_id: str | None = None,
@@ -35,18 +35,5 @@ async def disclosures(
 ) -> list[Disclosure]:
     """Every candidate disclosed to a firm: why (subscription, round, offer), first and
     last change, how often delivered and withdrawn, and whether still shown."""
-    rows = await pool.fetch(
-        """SELECT d.firm_id, d.trainee_id, d.shown, d.reason, d.subscription_id, d.first_at,
-                  d.changed_at,
-                  count(*) FILTER (WHERE f.kind = 'candidate-delivered')::int AS deliveries,
-                  count(*) FILTER (WHERE f.kind = 'candidate-withdrawn')::int AS withdrawals
-           FROM disclosures d
-           LEFT JOIN feed f ON f.firm_id = d.firm_id AND f.trainee_id = d.trainee_id
-           WHERE ($1::text IS NULL OR d.trainee_id = $1) AND ($2::text IS NULL OR d.firm_id = $2)
-           GROUP BY d.firm_id, d.trainee_id
-           ORDER BY d.first_at DESC LIMIT $3""",
-        trainee_id,
-        firm_id,
-        limit,
-    )
+    rows = await views.disclosures(trainee_id, firm_id, limit)
     return [Disclosure(**dict(r)) for r in rows]

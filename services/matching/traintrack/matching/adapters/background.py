@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 import httpx
 
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
-from traintrack.matching.adapters.webhook_sender import WebhookSender
+from traintrack.matching.adapters.webhook_sender import Due, WebhookSender
 from traintrack.matching.commands import ClaimDueWebhooks, ExpireDueOffers, RecordDeliveryAttempt
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.bus import MessageBus
-
-if TYPE_CHECKING:
-    from traintrack.matching.handlers.webhooks import Due
 
 log = logging.getLogger(__name__)
 Bus = MessageBus[MatchingUnitOfWork]

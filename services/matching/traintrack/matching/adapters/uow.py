@@ -39,10 +39,13 @@ class Repositories:
         self.webhooks = WebhookRepository(connection)
 
 
-class MatchingUnitOfWork(Repositories, PostgresUnitOfWork):  # type: ignore[misc]
+class MatchingUnitOfWork(Repositories, PostgresUnitOfWork):
+    """The repositories, bound (`Repositories.bind`) when the transaction begins."""
+
     source = "/traintrack/matching"
 
     def __init__(
         self, pool: asyncpg.Pool | None = None, *, connection: asyncpg.Connection | None = None
     ) -> None:
+        # Not Repositories.__init__: there is no connection to bind before `async with`.
         PostgresUnitOfWork.__init__(self, pool, connection=connection)

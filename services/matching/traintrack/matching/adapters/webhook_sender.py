@@ -18,6 +18,14 @@ tracer = trace.get_tracer(__name__)
 
 
 @dataclass(frozen=True)
+class Due:
+    """A webhook leased for one call, and the feed entries to send it."""
+
+    hook: Row
+    entries: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Sent:
     first_seq: int
     last_seq: int

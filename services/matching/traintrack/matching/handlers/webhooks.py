@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
 from traintrack.matching.adapters.mapping import Row
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
+from traintrack.matching.adapters.webhook_sender import Due
 from traintrack.matching.commands import (
     ClaimDueWebhooks,
     RecordDeliveryAttempt,
@@ -23,14 +22,6 @@ from traintrack.matching.domain.access import Caller, owns
 from traintrack.matching.domain.deliveries import ROTATION_GRACE_HOURS, backoff, judge
 from traintrack.matching.handlers.firms import registered_firm
 from traintrack.platform.errors import NotFound, Rejected
-
-
-@dataclass(frozen=True)
-class Due:
-    """A webhook leased for one call, and the feed entries to send it."""
-
-    hook: Row
-    entries: list[dict[str, Any]]
 
 
 def new_secret() -> str:

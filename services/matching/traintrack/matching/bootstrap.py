@@ -11,7 +11,15 @@ from fastapi import FastAPI
 
 from traintrack.matching.adapters import background
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
-from traintrack.matching.entrypoints.api import disclosures, feed, firms, offers, rounds
+from traintrack.matching.entrypoints.api import (
+    candidates,
+    disclosures,
+    feed,
+    firms,
+    offers,
+    rounds,
+    webhooks,
+)
 from traintrack.matching.entrypoints.worker import consumer_handlers, follow
 from traintrack.matching.handlers import HANDLERS
 from traintrack.matching.settings import MatchingSettings
@@ -52,7 +60,15 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         "internships. Firms see pseudonymous profiles only, and only with consent.",
         settings=settings,
         migrations=MIGRATIONS,
-        routers=[firms.router, feed.router, rounds.router, offers.router, disclosures.router],
+        routers=[
+            firms.router,
+            feed.router,
+            webhooks.router,
+            candidates.router,
+            rounds.router,
+            offers.router,
+            disclosures.router,
+        ],
         background=[deliver_webhooks, expire_offers],
     )
     # The pool exists once the app has started: both reach it through app.state.

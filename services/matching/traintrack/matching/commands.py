@@ -213,10 +213,13 @@ class RecordEnrollment:
     institute_id: str
 
 
+Ending = Literal["completed", "dropped", "not_completed"]
+
+
 @dataclass(frozen=True)
 class EndEnrollment:
     enrollment: Enrollment
-    status: Literal["completed", "dropped", "not_completed"]
+    status: Ending
 
 
 @dataclass(frozen=True)

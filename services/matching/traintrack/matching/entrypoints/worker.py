@@ -22,7 +22,7 @@ from traintrack.platform.bus import MessageBus
 from traintrack.platform.messaging.consumer import EventConsumer, Handler
 from traintrack.platform.messaging.streams import consume, create_stream_app, once
 
-ENDINGS: dict[type[EventData], str] = {
+ENDINGS: dict[type[EventData], c.Ending] = {
     enr.EnrollmentCompleted: "completed",
     enr.EnrollmentDropped: "dropped",
     enr.EnrollmentNotCompleted: "not_completed",
@@ -75,7 +75,7 @@ COMMANDS: dict[type[EventData], Callable[[Any], object]] = {
     enr.ConsentChanged: lambda d: c.RecordPerson(d.trainee_id, consent=d.share_with_firms),
     enr.TraineeErased: lambda d: c.RecordPerson(d.trainee_id, consent=False, erased=True),
     enr.TraineeEnrolled: lambda d: c.RecordEnrollment(_named(d), d.institute_id),
-    **{ending: lambda d: c.EndEnrollment(_named(d), ENDINGS[type(d)]) for ending in ENDINGS},  # type: ignore[arg-type]
+    **{ending: lambda d: c.EndEnrollment(_named(d), ENDINGS[type(d)]) for ending in ENDINGS},
     ev.StagePassed: _V2["passed"],
     ev.StagePassWithdrawn: _V2["withdrawn"],
     ev.AssessmentRecorded: _V2["assessed"],

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from traintrack.contracts import matching as events
+from traintrack.contracts.base import EventData
+from traintrack.matching.domain import internships
 from traintrack.matching.domain.candidates import Candidate, Opening, Subscription
+from traintrack.matching.domain.offers import InternshipStatus
 
 Row = Mapping[str, Any]
 OFFER_FIELDS = (
@@ -78,3 +82,29 @@ def settled_ids(offer: Row) -> dict[str, str]:
 def offer_made(offer: Row, made_at: datetime) -> events.OfferMade:
     fields = ("offer_id", "trainee_id", "opening_id", "firm_id", "round_id", "expires_at")
     return events.OfferMade(**{k: offer[k] for k in fields}, made_at=made_at)
+
+
+def as_internship(row: Row) -> internships.Internship:
+    return internships.Internship(
+        internship_id=row["internship_id"],
+        trainee_id=row["trainee_id"],
+        firm_id=row["firm_id"],
+        opening_id=row["opening_id"],
+        status=InternshipStatus(row["status"]),
+        started_on=row["started_on"],
+        completed_on=row["completed_on"],
+        converted=row["converted"],
+    )
+
+
+def internship_event(event: internships.Event) -> EventData:
+    """An internship's domain event as matching.events.v1 announces it."""
+    match event:
+        case internships.Started():
+            return events.InternshipStarted(**asdict(event))
+        case internships.Completed():
+            return events.InternshipCompleted(**asdict(event))
+        case internships.HiredIntern(internship_id, trainee_id, firm_id, terms):
+            return events.Hired(
+                internship_id=internship_id, trainee_id=trainee_id, firm_id=firm_id, **terms
+            )

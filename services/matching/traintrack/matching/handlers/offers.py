@@ -15,6 +15,8 @@ from typing import Any
 from traintrack.contracts import matching as events
 from traintrack.matching.adapters.mapping import (
     Row,
+    as_internship,
+    internship_event,
     offer_feed_body,
     offer_made,
     settled_ids,
@@ -29,10 +31,8 @@ from traintrack.matching.commands import (
 )
 from traintrack.matching.domain.access import Caller, owns, speaks_for
 from traintrack.matching.domain.offers import (
-    InternshipStatus,
     OfferStatus,
     free_seats,
-    move_internship,
     settle_offer,
 )
 from traintrack.platform.errors import Conflict, NotFound
@@ -186,47 +186,24 @@ async def _own_internship(uow: MatchingUnitOfWork, caller: Caller, internship_id
 
 async def start_internship(command: StartInternship, uow: MatchingUnitOfWork) -> Row:
     """The intern started."""
-    row = await _own_internship(uow, command.caller, command.internship_id)
-    move_internship(InternshipStatus(row["status"]), InternshipStatus.STARTED)
+    internship = as_internship(await _own_internship(uow, command.caller, command.internship_id))
+    internship.start(command.started_on)
     updated = await uow.offers.update_internship(
-        command.internship_id,
-        status=InternshipStatus.STARTED.value,
-        started_on=command.started_on,
+        command.internship_id, status=internship.status.value, started_on=internship.started_on
     )
-    uow.emit(
-        events.InternshipStarted(
-            internship_id=command.internship_id,
-            trainee_id=row["trainee_id"],
-            firm_id=row["firm_id"],
-            opening_id=row["opening_id"],
-            started_on=command.started_on,
-        )
-    )
+    uow.emit(*map(internship_event, internship.events))
     return updated
 
 
 async def complete_internship(command: CompleteInternship, uow: MatchingUnitOfWork) -> Row:
     """The internship ended; with `hire`, the firm hires the intern."""
-    internship_id, hire = command.internship_id, command.hire
-    row = await _own_internship(uow, command.caller, internship_id)
-    move_internship(InternshipStatus(row["status"]), InternshipStatus.COMPLETED)
-    if row["started_on"] and command.completed_on < row["started_on"]:
-        raise Conflict("an internship cannot end before it started", field="completed_on")
+    internship = as_internship(await _own_internship(uow, command.caller, command.internship_id))
+    internship.complete(command.completed_on, command.hire)
     updated = await uow.offers.update_internship(
-        internship_id,
-        status=InternshipStatus.COMPLETED.value,
-        completed_on=command.completed_on,
-        converted=hire is not None,
+        command.internship_id,
+        status=internship.status.value,
+        completed_on=internship.completed_on,
+        converted=internship.converted,
     )
-    ids = {k: row[k] for k in ("trainee_id", "firm_id")}
-    uow.emit(
-        events.InternshipCompleted(
-            internship_id=internship_id,
-            **ids,
-            completed_on=command.completed_on,
-            converted=hire is not None,
-        )
-    )
-    if hire is not None:
-        uow.emit(events.Hired(internship_id=internship_id, **ids, **hire))
+    uow.emit(*map(internship_event, internship.events))
     return updated

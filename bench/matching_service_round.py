@@ -22,8 +22,8 @@ import asyncpg  # noqa: E402
 from matching_round import make_round  # noqa: E402
 
 from tests.utils.platform import Platform, local_platform  # noqa: E402
-from traintrack.matching import rounds  # noqa: E402
-from traintrack.matching.bootstrap import MIGRATIONS  # noqa: E402
+from traintrack.matching.bootstrap import MIGRATIONS, bus_of  # noqa: E402
+from traintrack.matching.commands import SolveRound  # noqa: E402
 from traintrack.platform.db.pool import create_pool  # noqa: E402
 
 FIRMS = 100
@@ -94,10 +94,9 @@ async def measure(platform: Platform, candidates: int, openings: int) -> dict[st
     try:
         async with pool.acquire() as conn:
             await seed(conn, candidates, openings)
-            started = time.perf_counter()
-            async with conn.transaction():
-                result = await rounds.solve(conn, "bench")
-            total = time.perf_counter() - started
+        started = time.perf_counter()
+        result = await bus_of(pool).handle(SolveRound("bench"))
+        total = time.perf_counter() - started
     finally:
         await pool.close()
     return {

@@ -1,8 +1,7 @@
 """`python -m traintrack.matching api|worker`"""
 
-from traintrack.matching.bootstrap import create_app
+from traintrack.matching.bootstrap import create_app, create_worker
 from traintrack.matching.settings import MatchingSettings
-from traintrack.matching.worker import create_worker
 from traintrack.platform.service import run
 
 if __name__ == "__main__":

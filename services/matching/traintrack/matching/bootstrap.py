@@ -1,23 +1,46 @@
-"""The one place that builds the matching service's parts."""
+"""The one place that builds the matching service's parts: the unit of work on a pool or
+a worker's connection, the bus, the views, the API app and the worker."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from pathlib import Path
 
 import asyncpg
+import faust
 from fastapi import FastAPI
 
-from traintrack.matching import offers, webhooks
-from traintrack.matching.api import disclosures, feed, firms, rounds
-from traintrack.matching.api import offers as offers_api
+from traintrack.matching.adapters import background
+from traintrack.matching.adapters.uow import MatchingUnitOfWork
+from traintrack.matching.entrypoints.api import (
+    candidates,
+    disclosures,
+    feed,
+    firms,
+    offers,
+    rounds,
+    webhooks,
+)
+from traintrack.matching.entrypoints.worker import consumer_handlers, follow
+from traintrack.matching.handlers import HANDLERS
 from traintrack.matching.settings import MatchingSettings
+from traintrack.matching.views import MatchingViews
+from traintrack.platform.bus import MessageBus
+from traintrack.platform.db.pool import create_pool
+from traintrack.platform.messaging.consumer import EventConsumer, Handler
+from traintrack.platform.messaging.streams import publisher
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-log = logging.getLogger(__name__)
+
+
+def bus_of(pool: asyncpg.Pool) -> MessageBus[MatchingUnitOfWork]:
+    return MessageBus(HANDLERS, lambda: MatchingUnitOfWork(pool))
+
+
+def event_handlers(pool: asyncpg.Pool) -> dict[str, Handler]:
+    """The consumer's handlers: each event's command, in a unit of work on its connection."""
+    return consumer_handlers(bus_of(pool), lambda conn: MatchingUnitOfWork(connection=conn))
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -25,24 +48,47 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     assert isinstance(settings, MatchingSettings)
 
     async def deliver_webhooks(pool: asyncpg.Pool) -> None:
-        await webhooks.run_dispatcher(pool, settings)
+        await background.run_dispatcher(bus_of(pool), settings)
 
     async def expire_offers(pool: asyncpg.Pool) -> None:
-        while True:
-            try:
-                async with pool.acquire() as conn, conn.transaction():
-                    await offers.expire_due(conn)
-            except Exception:  # a background loop: it must outlive any one failure
-                log.exception("expiring offers failed; trying again")
-            await asyncio.sleep(settings.expiry_interval_seconds)
+        await background.run_expiry(bus_of(pool), settings)
 
-    return create_service_app(
+    app = create_service_app(
         service="matching",
         description="What partner firms use: openings, subscriptions delivering certified "
         "candidates (feed, webhooks, live stream), stable-matching rounds, offers and "
         "internships. Firms see pseudonymous profiles only, and only with consent.",
         settings=settings,
         migrations=MIGRATIONS,
-        routers=[firms.router, feed.router, rounds.router, offers_api.router, disclosures.router],
+        routers=[
+            firms.router,
+            feed.router,
+            webhooks.router,
+            candidates.router,
+            rounds.router,
+            offers.router,
+            disclosures.router,
+        ],
         background=[deliver_webhooks, expire_offers],
     )
+    # The pool exists once the app has started: both reach it through app.state.
+    app.state.bus = MessageBus(HANDLERS, lambda: MatchingUnitOfWork(app.state.pool))
+    app.state.views = MatchingViews(lambda: app.state.pool)
+    return app
+
+
+def create_worker(settings: ServiceSettings) -> faust.App:
+    assert isinstance(settings, MatchingSettings)
+
+    async def build_consumer(app: faust.App) -> EventConsumer:
+        pool = await create_pool(
+            settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
+        )
+        return EventConsumer(
+            name=settings.consumer_name,
+            pool=pool,
+            handlers=event_handlers(pool),
+            publish=publisher(app),
+        )
+
+    return follow(settings, build_consumer)

@@ -1,0 +1,1 @@
+"""I/O: the store (repositories, unit of work), mapping, webhook sending, background loops."""

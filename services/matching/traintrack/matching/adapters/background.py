@@ -1,0 +1,69 @@
+"""The API process's background loops: webhook dispatch and offer expiry. Each outlives
+any one failure; the decisions are the handlers' (`ClaimDueWebhooks`,
+`RecordDeliveryAttempt`, `ExpireDueOffers`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+
+from traintrack.matching.adapters.uow import MatchingUnitOfWork
+from traintrack.matching.adapters.webhook_sender import Due, WebhookSender
+from traintrack.matching.commands import ClaimDueWebhooks, ExpireDueOffers, RecordDeliveryAttempt
+from traintrack.matching.settings import MatchingSettings
+from traintrack.platform.bus import MessageBus
+
+log = logging.getLogger(__name__)
+Bus = MessageBus[MatchingUnitOfWork]
+CLAIM_LIMIT = 20
+
+
+async def deliver(bus: Bus, sender: WebhookSender, due: Due, settings: MatchingSettings) -> bool:
+    """One call to one endpoint, and its record. True if delivered."""
+    if not due.entries:
+        return True
+    sent = await sender.send(due.hook, due.entries)
+    delivered: bool = await bus.handle(
+        RecordDeliveryAttempt(
+            webhook_id=due.hook["webhook_id"],
+            first_seq=sent.first_seq,
+            last_seq=sent.last_seq,
+            status_code=sent.status_code,
+            error=sent.error,
+            duration_ms=sent.duration_ms,
+            failures=due.hook["failures"],
+            lease=due.hook["lease_until"],
+            max_backoff_seconds=settings.webhook_max_backoff_seconds,
+        )
+    )
+    return delivered
+
+
+async def dispatch_once(bus: Bus, sender: WebhookSender, settings: MatchingSettings) -> int:
+    claimed = await bus.handle(ClaimDueWebhooks(limit=CLAIM_LIMIT, batch=settings.webhook_batch))
+    results = await asyncio.gather(*(deliver(bus, sender, d, settings) for d in claimed))
+    return sum(results)
+
+
+async def run_dispatcher(bus: Bus, settings: MatchingSettings) -> None:
+    async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as client:
+        sender = WebhookSender(client, settings.webhook_timeout_seconds)
+        while True:
+            try:
+                busy = await dispatch_once(bus, sender, settings)
+            except Exception:  # a background loop: it must outlive any one failure
+                log.exception("webhook dispatch failed; trying again")
+                busy = 0
+            if not busy:
+                await asyncio.sleep(settings.dispatch_interval_seconds)
+
+
+async def run_expiry(bus: Bus, settings: MatchingSettings) -> None:
+    while True:
+        try:
+            await bus.handle(ExpireDueOffers())
+        except Exception:  # a background loop: it must outlive any one failure
+            log.exception("expiring offers failed; trying again")
+        await asyncio.sleep(settings.expiry_interval_seconds)

@@ -1,0 +1,51 @@
+"""The matching service's unit of work: its repositories on one connection, one
+transaction, and the events to announce on matching.events.v1 at commit."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from traintrack.matching.adapters.repository.candidates import CandidateRepository
+from traintrack.matching.adapters.repository.enrollments import EnrollmentRepository
+from traintrack.matching.adapters.repository.feed import FeedRepository
+from traintrack.matching.adapters.repository.firms import FirmRepository
+from traintrack.matching.adapters.repository.offers import OfferRepository
+from traintrack.matching.adapters.repository.rounds import RoundRepository
+from traintrack.matching.adapters.repository.webhooks import WebhookRepository
+from traintrack.platform.db.uow import PostgresUnitOfWork
+
+
+class Repositories:
+    """Every repository on one connection: the unit of work's, or a reader's (views)."""
+
+    candidates: CandidateRepository
+    enrollments: EnrollmentRepository
+    feed: FeedRepository  # what each firm was shown, and its ordered feed
+    firms: FirmRepository  # firms, openings, subscriptions
+    offers: OfferRepository  # offers and internships
+    rounds: RoundRepository
+    webhooks: WebhookRepository
+
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self.bind(connection)
+
+    def bind(self, connection: asyncpg.Connection) -> None:
+        self.candidates = CandidateRepository(connection)
+        self.enrollments = EnrollmentRepository(connection)
+        self.feed = FeedRepository(connection)
+        self.firms = FirmRepository(connection)
+        self.offers = OfferRepository(connection)
+        self.rounds = RoundRepository(connection)
+        self.webhooks = WebhookRepository(connection)
+
+
+class MatchingUnitOfWork(Repositories, PostgresUnitOfWork):
+    """The repositories, bound (`Repositories.bind`) when the transaction begins."""
+
+    source = "/traintrack/matching"
+
+    def __init__(
+        self, pool: asyncpg.Pool | None = None, *, connection: asyncpg.Connection | None = None
+    ) -> None:
+        # Not Repositories.__init__: there is no connection to bind before `async with`.
+        PostgresUnitOfWork.__init__(self, pool, connection=connection)

@@ -1,0 +1,1 @@
+"""How the world reaches the matching service: the HTTP API and the Kafka worker."""

@@ -1,0 +1,51 @@
+"""Dependency aliases the routers share: the bus, the views, and who is calling."""
+
+# No `from __future__ import annotations`: FastAPI reads the nested caller dependency
+# from an annotation that names a local of `_caller`.
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from traintrack.matching.adapters.uow import MatchingUnitOfWork
+from traintrack.matching.domain.access import Caller
+from traintrack.matching.settings import MatchingSettings
+from traintrack.matching.views import MatchingViews
+from traintrack.platform.bus import MessageBus
+from traintrack.platform.web.auth import Principal, Role, requires
+
+
+def _bus(request: Request) -> MessageBus[MatchingUnitOfWork]:
+    bus: MessageBus[MatchingUnitOfWork] = request.app.state.bus
+    return bus
+
+
+def _views(request: Request) -> MatchingViews:
+    views: MatchingViews = request.app.state.views
+    return views
+
+
+def _settings(request: Request) -> MatchingSettings:
+    settings: MatchingSettings = request.app.state.settings
+    return settings
+
+
+def _caller(*roles: Role) -> Callable[[Principal], Caller]:
+    """The caller, once their key is known to hold one of `roles`."""
+
+    def caller(principal: Annotated[Principal, Depends(requires(*roles))]) -> Caller:
+        return Caller(role=principal.role.value, tenant=principal.tenant)  # type: ignore[arg-type]
+
+    return caller
+
+
+Bus = Annotated[MessageBus[MatchingUnitOfWork], Depends(_bus)]
+Views = Annotated[MatchingViews, Depends(_views)]
+SettingsDep = Annotated[MatchingSettings, Depends(_settings)]
+OperatorKey = Annotated[Caller, Depends(_caller(Role.OPERATOR))]
+FirmKey = Annotated[Caller, Depends(_caller(Role.FIRM))]
+InstituteKey = Annotated[Caller, Depends(_caller(Role.INSTITUTE))]
+FirmOrOperatorKey = Annotated[Caller, Depends(_caller(Role.FIRM, Role.OPERATOR))]
+InstituteOrOperatorKey = Annotated[Caller, Depends(_caller(Role.INSTITUTE, Role.OPERATOR))]
+AnyKey = Annotated[Caller, Depends(_caller(Role.FIRM, Role.INSTITUTE, Role.OPERATOR))]

@@ -18,19 +18,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
 from matching_round import make_round  # noqa: E402
 
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from traintrack.matching.bootstrap import MIGRATIONS, bus_of  # noqa: E402
 from traintrack.matching.commands import SolveRound  # noqa: E402
+from traintrack.platform.db import Connection  # noqa: E402
 from traintrack.platform.db.pool import create_pool  # noqa: E402
 
 FIRMS = 100
 STARTS, ENDS = date(2027, 1, 4), date(2027, 3, 26)
 
 
-async def seed(conn: asyncpg.Connection, candidates: int, openings: int) -> None:
+async def seed(conn: Connection, candidates: int, openings: int) -> None:
     game = make_round(candidates, openings, 5, seed=candidates)
     firm_of = {o: f"firm-{n % FIRMS}" for n, o in enumerate(game.opening_prefs)}
     await conn.copy_records_to_table(

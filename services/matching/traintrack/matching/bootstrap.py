@@ -9,8 +9,8 @@ import asyncpg
 import faust
 from fastapi import FastAPI
 
-from traintrack.matching.adapters import background
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
+from traintrack.matching.entrypoints import background
 from traintrack.matching.entrypoints.api import (
     candidates,
     disclosures,

@@ -12,6 +12,7 @@ from traintrack.matching.adapters.repository.firms import FirmRepository
 from traintrack.matching.adapters.repository.offers import OfferRepository
 from traintrack.matching.adapters.repository.rounds import RoundRepository
 from traintrack.matching.adapters.repository.webhooks import WebhookRepository
+from traintrack.platform.db import Connection
 from traintrack.platform.db.uow import PostgresUnitOfWork
 
 
@@ -26,10 +27,10 @@ class Repositories:
     rounds: RoundRepository
     webhooks: WebhookRepository
 
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self.bind(connection)
 
-    def bind(self, connection: asyncpg.Connection) -> None:
+    def bind(self, connection: Connection) -> None:
         self.candidates = CandidateRepository(connection)
         self.enrollments = EnrollmentRepository(connection)
         self.feed = FeedRepository(connection)
@@ -45,7 +46,7 @@ class MatchingUnitOfWork(Repositories, PostgresUnitOfWork):
     source = "/traintrack/matching"
 
     def __init__(
-        self, pool: asyncpg.Pool | None = None, *, connection: asyncpg.Connection | None = None
+        self, pool: asyncpg.Pool | None = None, *, connection: Connection | None = None
     ) -> None:
         # Not Repositories.__init__: there is no connection to bind before `async with`.
         PostgresUnitOfWork.__init__(self, pool, connection=connection)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
-
 from traintrack.matching.adapters.mapping import Row
 from traintrack.matching.domain.holdings import Credential, Holdings
+from traintrack.platform.db import Connection
 
 _SELECT = "SELECT c.* FROM candidates c"
 
@@ -19,7 +18,7 @@ def _credential(c: Credential, *, lapsed: bool) -> dict[str, Any]:
 
 
 class CandidateRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def get(self, trainee_id: str, *, lock: bool = False) -> Row | None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import asyncpg
-
 from traintrack.matching.domain.holdings import Course, Credential
+from traintrack.platform.db import Connection
 
 
 class EnrollmentRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def ensure(self, *, trainee_id: str, enrollment_id: str, cohort_id: str | None) -> None:

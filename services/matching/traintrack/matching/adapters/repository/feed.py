@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
-
 from traintrack.matching.adapters.mapping import Row
+from traintrack.platform.db import Connection
 
 SUBSCRIPTIONS_LOCK = 7_300_101  # pg advisory lock key
 
 
 class FeedRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def lock_subscriptions(self, *, exclusive: bool) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
-
 from traintrack.matching.adapters.mapping import Row, as_subscription
 from traintrack.matching.domain.candidates import Subscription
+from traintrack.platform.db import Connection
 
 _OPENING = """SELECT o.*,
                   (SELECT count(*) FROM offers f WHERE f.opening_id = o.opening_id
@@ -18,7 +17,7 @@ _OPENING = """SELECT o.*,
 
 
 class FirmRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add_firm(self, firm_id: str, name: str, region_code: str) -> bool:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import asyncpg
-
 from traintrack.matching.adapters.mapping import Row
+from traintrack.platform.db import Connection
 
 
 class OfferRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add_offer(

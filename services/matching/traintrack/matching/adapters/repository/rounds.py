@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import asyncpg
-
 from traintrack.matching.adapters.mapping import Row
+from traintrack.platform.db import Connection
 
 
 class RoundRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add_round(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import asyncpg
-
 from traintrack.matching.adapters.mapping import Row
+from traintrack.platform.db import Connection
 
 _PUBLIC = """SELECT h.webhook_id, h.firm_id, h.url, h.delivered_seq, h.active, h.failures,
                     h.next_attempt_at, h.created_at, f.feed_seq, a.status_code AS last_status,
@@ -18,7 +17,7 @@ _PUBLIC = """SELECT h.webhook_id, h.firm_id, h.url, h.delivered_seq, h.active, h
 
 
 class WebhookRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add(

@@ -35,7 +35,7 @@ def _caller(*roles: Role) -> Callable[[Principal], Caller]:
     """The caller, once their key is known to hold one of `roles`."""
 
     def caller(principal: Annotated[Principal, Depends(requires(*roles))]) -> Caller:
-        return Caller(role=principal.role.value, tenant=principal.tenant)  # type: ignore[arg-type]
+        return Caller(role=principal.role.value, tenant=principal.tenant)
 
     return caller
 

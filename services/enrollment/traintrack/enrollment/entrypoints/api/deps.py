@@ -1,6 +1,7 @@
-"""Dependency aliases the routers share: the bus, the views, the caller."""
+"""Dependency aliases the routers share: the bus, the views, the caller.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: FastAPI reads the annotations of the class
+dependency `Once` at definition time, and older releases cannot resolve them as strings."""
 
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar

@@ -1,0 +1,62 @@
+"""Attendance days, one batch at a time, and the alerts they raise."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from traintrack.contracts.vocabulary import AttendanceStatus
+from traintrack.enrollment.adapters import mapping as events
+from traintrack.enrollment.commands import (
+    RecordAttendance,
+)
+from traintrack.enrollment.domain import attendance as rules
+from traintrack.enrollment.domain import recording
+from traintrack.enrollment.domain.reports import BatchResult, RowError
+from traintrack.enrollment.handlers._common import UoW
+from traintrack.platform.errors import Rejected
+
+
+async def record_attendance(
+    cmd: RecordAttendance, uow: UoW, *, warn_below: Fraction = rules.WARNING_MARGIN
+) -> BatchResult:
+    """The days, with the at-risk alerts they raise: each row checked on its own (a refused
+    row is reported by its position, from 1), the store read and written set-wise. The
+    enrollments are held FOR SHARE: the closing sweep leaves them for its next round."""
+    ids = sorted({d.enrollment_id for d in cmd.days})
+    enrollments = await uow.enrollments.by_id(ids, share=True)
+    cohorts = await uow.catalogue.cohorts_by_id(sorted({e.cohort_id for e in enrollments.values()}))
+    records = await uow.attendance.of(ids)
+    result, accepted = BatchResult(), []
+    for number, row in enumerate(cmd.days, start=1):
+        day = rules.AttendanceDay(
+            row.day, AttendanceStatus(row.status), row.check_in, row.check_out
+        )
+        try:
+            recording.check(
+                day,
+                actor=cmd.actor,
+                trainee_id=row.trainee_id,
+                enrollment_id=row.enrollment_id,
+                enrollment=enrollments.get(row.enrollment_id),
+                cohorts=cohorts,
+            )
+        except Rejected as refused:
+            error = RowError(number, refused.field or "enrollment_id", refused.detail, refused)
+            result.errors.append(error)
+        else:
+            accepted.append((row.enrollment_id, day))
+    for enrollment_id, day in accepted:
+        records[enrollment_id][day.day] = day.status
+    await uow.attendance.upsert(accepted)
+    for enrollment_id, day in accepted:
+        enrollment = enrollments[enrollment_id]
+        cohort, days = cohorts[enrollment.cohort_id], records[enrollment_id]
+        to_date = rules.to_date_summary(cohort, days, day.day)
+        month = rules.between(cohort, days, day.day.replace(day=1), day.day)
+        uow.emit(events.attendance_recorded(enrollment, day.day, day.status, to_date, month))
+    alerted = await uow.attendance.alerts_of(ids)
+    risks = recording.new_risks(accepted, enrollments, cohorts, records, alerted, warn_below)
+    await uow.attendance.add_alerts([(r.alert, r.detected_on) for r in risks])
+    uow.emit(*(events.attendance_at_risk(r.enrollment, r.risk, r.detected_on) for r in risks))
+    result.accepted = len(accepted)
+    return result

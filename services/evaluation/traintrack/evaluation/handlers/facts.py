@@ -1,0 +1,42 @@
+"""The enrollment service's facts: cohorts, enrollments, attendance, endings."""
+
+from __future__ import annotations
+
+from traintrack.evaluation import commands as c
+from traintrack.evaluation.adapters.uow import EvaluationUnitOfWork as Uow
+from traintrack.evaluation.domain.enrollment import Cohort, EnrollmentFacts
+from traintrack.evaluation.domain.scheme import DEFAULT_SCHEME
+from traintrack.evaluation.handlers.deciding import re_decide
+
+
+async def open_cohort(command: c.OpenCohort, uow: Uow) -> None:
+    """Pinned to the version its programme is assigned now (the default scheme if none)."""
+    scheme = await uow.schemes.assigned(command.programme_id) or DEFAULT_SCHEME
+    cohort = Cohort(command.cohort_id, command.programme_id, command.institute_id)
+    await uow.cohorts.open(cohort, scheme)
+
+
+async def add_enrollment(command: c.AddEnrollment, uow: Uow) -> None:
+    await uow.enrollments.add(
+        EnrollmentFacts(
+            command.enrollment_id,
+            command.trainee_id,
+            command.cohort_id,
+            command.institute_id,
+            programme_id=None,
+        )
+    )
+
+
+async def record_attendance(command: c.RecordAttendance, uow: Uow) -> None:
+    running = await uow.enrollments.record_attendance(command.enrollment_id, command.rate_to_date)
+    # Attendance arrives daily for every enrollment; it can only change a decision once
+    # the enrollment has evidence (stage 1 needs its test too).
+    if running and await uow.evidence.exists_for(command.enrollment_id):
+        await re_decide(uow, command.enrollment_id, trigger="attendance")
+
+
+async def end_enrollment(command: c.EndEnrollment, uow: Uow) -> None:
+    """Completion, drop-out or not-completed: stage 4 decided again."""
+    if await uow.enrollments.end(command.enrollment_id, command.ending, command.final_rate):
+        await re_decide(uow, command.enrollment_id, trigger=command.ending)

@@ -33,7 +33,7 @@ if os.environ.get("TRAINTRACK_TOPIC_PREFIX") is None:
 
 from bench import ledger as ledger_check  # noqa: E402
 from bench.loadgen import Doors, Driver, Ledger, issue_keys, make_plan  # noqa: E402
-from tests.utils.keys import write_keyring  # noqa: E402
+from tests.utils.keys import master_file, write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
 from traintrack.platform.messaging.admin import create_topics  # noqa: E402
@@ -149,6 +149,7 @@ async def run(
             f"{prefix}_KAFKA_BOOTSTRAP": platform.kafka_bootstrap,
             f"{prefix}_HTTP_PORT": str(ports[service]),
             f"{prefix}_KEYRING_FILE": str(keyring),
+            "ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(master_file(keyring)),
             f"{prefix}_CONSUMER_NAME": f"{service}-{work.name}",
             f"{prefix}_STATE_DIR": str(work / f"{service}-state"),
             "EVALUATION_SIGNING_KEY_FILE": str(work / "signing-key.pem"),
@@ -178,6 +179,7 @@ async def run(
             f"http://127.0.0.1:{ports['outcomes']}",
             platform.kafka_bootstrap,
             operator,
+            master_file(keyring),
         )
         async with Driver(doors, plan, keys, concurrency=48) as driver:
             injecting = asyncio.create_task(inject(supervisor, faults, every, log))

@@ -40,6 +40,7 @@ from traintrack.contracts.submissions import (
 )
 from traintrack.institute.sdk import signed_record
 from traintrack.platform.messaging.outbox import new_producer
+from traintrack.platform.messaging.signatures import load_master, signing_secret
 from traintrack.platform.web.auth import Role, add_key
 
 REGIONS = ["11", "26", "27", "28", "29", "30", "41", "44", "47", "51"]
@@ -247,11 +248,13 @@ class Doors:
     outcomes: str
     bootstrap: str
     operator_key: str
+    signing_master: Path  # the enrollment service's: institutes' signing secrets derive from it
 
 
 class Driver:
     def __init__(self, doors: Doors, plan: Plan, keys: dict[str, str], concurrency: int = 24):
         self.doors, self.plan, self.keys = doors, plan, keys
+        self._master = load_master(doors.signing_master, create=False)
         self.ledger = Ledger(plan.seed, plan.run)
         self._slots = asyncio.Semaphore(concurrency)
         self._producer = new_producer(doors.bootstrap, request_timeout_ms=10_000)
@@ -305,8 +308,10 @@ class Driver:
 
     async def submit(self, key: str, submissions: list[Submission]) -> None:
         """Onto the institute topic until acknowledged, each under one event id throughout."""
+        secret = signing_secret(self._master, key.split("_", 2)[1])
         records = [
-            (s.topic.name, signed_record(s, key, event_id=str(uuid.uuid4()))) for s in submissions
+            (s.topic.name, signed_record(s, secret, event_id=str(uuid.uuid4())))
+            for s in submissions
         ]
 
         async def once() -> None:
@@ -454,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         "http://127.0.0.1:8004",
         "127.0.0.1:9092",
         credentials["operator"]["key"],
+        root / ".run/submission-signing-master",
     )
 
     async def drive() -> Ledger:

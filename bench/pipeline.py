@@ -39,7 +39,7 @@ from kafka import KafkaConsumer  # noqa: E402
 from kafka import TopicPartition as KTP  # noqa: E402
 from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
 
-from tests.utils.keys import write_keyring  # noqa: E402
+from tests.utils.keys import master_file, signing_secret_of, write_keyring  # noqa: E402
 from tests.utils.platform import eventually, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
 from traintrack.contracts.submissions import RecordAttendance  # noqa: E402
@@ -191,7 +191,7 @@ def weekdays(first: date, count: int) -> list[date]:
     return days
 
 
-def signed_records(key: str, pairs: list[tuple[str, str]], days: list[date]) -> list[Any]:
+def signed_records(secret: str, pairs: list[tuple[str, str]], days: list[date]) -> list[Any]:
     records = []
     for day in days:
         for trainee, enrollment in pairs:
@@ -204,7 +204,7 @@ def signed_records(key: str, pairs: list[tuple[str, str]], days: list[date]) -> 
                     "check_in": "09:00",
                 }
             )
-            record = signed_record(submission, key)
+            record = signed_record(submission, secret)
             records.append(((enrollment, day), record.key, record.value, record.headers))
     return records
 
@@ -453,6 +453,7 @@ async def main() -> int:
                 f"{prefix}_KAFKA_BOOTSTRAP": bootstrap,
                 f"{prefix}_HTTP_PORT": str(ports[service]),
                 f"{prefix}_KEYRING_FILE": str(keyring),
+                "ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(master_file(keyring)),
                 f"{prefix}_CONSUMER_NAME": groups[service],
                 f"{prefix}_STATE_DIR": str(ARTIFACTS / "bench-state" / uuid.uuid4().hex[:6]),
             }
@@ -463,7 +464,7 @@ async def main() -> int:
             processes.wait_ready(f"{service}-api", f"{url}/readyz")
         pairs = await seed(urls["enrollment"], keys["operator"], keys["institute"])
         days = weekdays(STARTS, DAYS + PACED_DAYS)
-        bulk = signed_records(keys["institute"], pairs, days[:DAYS])
+        bulk = signed_records(signing_secret_of(keys["institute"]), pairs, days[:DAYS])
         pids = {name: proc.pid for name, proc in processes.procs.items()}
         pids["bench (producer, pollers)"] = os.getpid()
         before, t0 = cpu_seconds(pids), time.perf_counter()
@@ -475,7 +476,7 @@ async def main() -> int:
         spent = {k: round(after[k] - before.get(k, 0.0), 1) for k in by_cpu}
         results["attendance"]["cpu_s"] = spent
         results["attendance"]["wall_s"] = round(wall, 1)
-        steady = signed_records(keys["institute"], pairs, days[DAYS:])
+        steady = signed_records(signing_secret_of(keys["institute"]), pairs, days[DAYS:])
         results["latency"] = await paced(bootstrap, dbs["enrollment"], steady, 1000, len(bulk))
         if "--attendance-only" in sys.argv:  # while profiling the pipeline
             sys.stdout.write(json.dumps(results, indent=2) + "\n")

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.utils import catalogue
+from tests.utils.keys import master_file, write_master
 from tests.utils.platform import Platform
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port
 from traintrack.platform.web.auth import Role, issue_key
@@ -59,6 +60,7 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
     firm_key, firm = issue_key(Role.FIRM, FIRM)
     keyring = tmp_path_factory.mktemp("keys") / "keyring.json"
     keyring.write_text(json.dumps([e.model_dump() for e in (institute, operator, other, firm)]))
+    write_master(master_file(keyring))
     databases = {
         name: asyncio.run(platform.fresh_database(name))
         for name in ("enrollment", "evaluation", "matching", "outcomes", "operations")
@@ -74,6 +76,7 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
             f"{prefix}_KAFKA_BOOTSTRAP": platform.kafka_bootstrap,
             f"{prefix}_HTTP_PORT": str(ports[service]),
             f"{prefix}_KEYRING_FILE": str(keyring),
+            "ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(master_file(keyring)),
             f"{prefix}_STATE_DIR": str(tmp_path_factory.mktemp("state")),
             "OUTCOMES_CONSUMER_NAME": OUTCOMES_CONSUMER,
             "ENROLLMENT_CONSUMER_NAME": ENROLLMENT_CONSUMER,

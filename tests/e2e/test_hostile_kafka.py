@@ -15,6 +15,7 @@ from kafka import KafkaProducer
 
 from tests.e2e.conftest import enroll_over_http
 from tests.utils import catalogue
+from tests.utils.keys import signing_secret_of
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack.contracts import signing
 from traintrack.contracts.topics import INSTITUTE_SUBMISSIONS
@@ -25,6 +26,7 @@ ATTENDANCE = "traintrack.institute.record-attendance.v1"
 
 def signed(api_key: str, trainee: str, value: bytes, event_type: str | None = ATTENDANCE):
     """A record signed like the institute SDK signs, whatever its value holds."""
+    secret = signing_secret_of(api_key)
     event_id = str(uuid.uuid4())
     headers = [
         ("ce_id", event_id.encode()),
@@ -34,9 +36,9 @@ def signed(api_key: str, trainee: str, value: bytes, event_type: str | None = AT
     ]
     if event_type:
         headers.append(("ce_type", event_type.encode()))
-        signature = signing.sign(api_key, event_id, event_type, value)
+        signature = signing.sign(secret, event_id, event_type, value)
         headers += [
-            (f"ce_{signing.KEY_ID}", signing.key_id_of(api_key).encode()),
+            (f"ce_{signing.KEY_ID}", signing.key_id_of(secret).encode()),
             (f"ce_{signing.SIGNATURE}", signature.encode()),
         ]
     return trainee.encode(), value, headers

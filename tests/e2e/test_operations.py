@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from tests.e2e.conftest import ENROLLMENT_CONSUMER, INSTITUTE, enroll_over_http
 from tests.utils import catalogue
+from tests.utils.keys import signing_secret_of
 from tests.utils.platform import eventually
 from traintrack.contracts.submissions import RecordAttendance
 from traintrack.contracts.topics import INSTITUTE_SUBMISSIONS
@@ -54,7 +55,9 @@ async def test_break_a_submission_into_the_dlq_fix_it_and_replay_it_once(running
         status="present",
         check_in="09:00",
     )
-    client = InstituteClient(bootstrap=running.platform.kafka_bootstrap, api_key=new_key)
+    client = InstituteClient(
+        bootstrap=running.platform.kafka_bootstrap, signing_secret=signing_secret_of(new_key)
+    )
     try:
         client.send(day).get(timeout=30)
     finally:

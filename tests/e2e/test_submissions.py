@@ -13,6 +13,7 @@ from kafka import KafkaProducer
 
 from tests.e2e.conftest import ENROLLMENT_CONSUMER, enroll_over_http
 from tests.utils import catalogue
+from tests.utils.keys import signing_secret_of
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack.contracts import codec
 from traintrack.contracts.submissions import RecordAttendance
@@ -44,7 +45,9 @@ def day_of(enrollment, day: date, status="present") -> RecordAttendance:
 
 
 def send(running, key: str, *submissions) -> None:
-    client = InstituteClient(bootstrap=running.platform.kafka_bootstrap, api_key=key)
+    client = InstituteClient(
+        bootstrap=running.platform.kafka_bootstrap, signing_secret=signing_secret_of(key)
+    )
     try:
         for submission in submissions:
             client.send(submission).get(timeout=30)

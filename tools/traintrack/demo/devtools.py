@@ -38,12 +38,16 @@ def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
 
 
 @cli.command("demo-keys")
-def demo_keys(credentials_file: Path, keyring_file: Path) -> None:
-    """Issue the demo keys: an operator, one key per demo institute and partner firm."""
+def demo_keys(credentials_file: Path, keyring_file: Path, signing_master_file: Path) -> None:
+    """Issue the demo keys: an operator, one key per demo institute and partner firm; each
+    institute's signing secret (Kafka) is derived from the master secret, created here if
+    missing, and written to the credentials only."""
     from traintrack.demo.matching import FIRMS
     from traintrack.demo.programmes import demo_institute_ids
-    from traintrack.platform.web.auth import Role, issue_key
+    from traintrack.platform.messaging.signatures import load_master, signing_secret
+    from traintrack.platform.web.auth import KeyEntry, Role, issue_key
 
+    master = load_master(signing_master_file, create=True)
     institutes = {i: issue_key(Role.INSTITUTE, i) for i in demo_institute_ids()}
     firms = {f: issue_key(Role.FIRM, f) for f in FIRMS}
     issued = {
@@ -54,11 +58,20 @@ def demo_keys(credentials_file: Path, keyring_file: Path) -> None:
     entries = [e for _, e in (*issued.values(), *institutes.values(), *firms.values())]
     unique = {e.key_id: e for e in entries}.values()
     keyring_file.write_text(json.dumps([e.model_dump() for e in unique], indent=2))
+
+    def signing(entry: KeyEntry) -> dict[str, str]:
+        if entry.role is not Role.INSTITUTE:
+            return {}
+        return {"signing_secret": signing_secret(master, entry.key_id)}
+
     credentials: dict[str, object] = {
-        name: {"key": key, "role": entry.role, "tenant": entry.tenant}
+        name: {"key": key, "role": entry.role, "tenant": entry.tenant} | signing(entry)
         for name, (key, entry) in issued.items()
     }
     credentials["institutes"] = {i: key for i, (key, _) in institutes.items()}
+    credentials["signing_secrets"] = {
+        i: signing_secret(master, entry.key_id) for i, (_, entry) in institutes.items()
+    }
     credentials["firms"] = {f: key for f, (key, _) in firms.items()}
     credentials_file.write_text(json.dumps(credentials, indent=2, ensure_ascii=False))
     credentials_file.chmod(0o600)

@@ -24,6 +24,8 @@ WORKERS = ("enrollment", "evaluation", "matching", "outcomes")
 PROCESSES = [f"{s}-{kind}" for s in SERVICES for kind in ("worker", "api")]
 CREDENTIALS = RUN / "credentials.json"
 KEYRING = RUN / "keyring.json"
+# Institutes' Kafka signing secrets derive from it; the enrollment service alone reads it.
+SIGNING_MASTER = RUN / "submission-signing-master"
 
 
 def devtools(*args: str) -> None:
@@ -42,6 +44,11 @@ def service_env(name: str, endpoints: Endpoints) -> dict[str, str]:
         f"{prefix}_DATABASE_URL": endpoints.database_url(name),
         f"{prefix}_HTTP_PORT": str(SERVICES[name]),
         f"{prefix}_KEYRING_FILE": str(KEYRING),
+        **(
+            {"ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(SIGNING_MASTER)}
+            if name == "enrollment"
+            else {}
+        ),
         "OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"{endpoints.zipkin_url}/api/v2/spans",
         "PYTHONUNBUFFERED": "1",
     }
@@ -50,8 +57,9 @@ def service_env(name: str, endpoints: Endpoints) -> dict[str, str]:
 def start_services(endpoints: Endpoints) -> None:
     """Each service's API (and worker), started unless it runs; back once all are ready."""
     devtools("create-databases", endpoints.pg_url, *SERVICES)
-    if not (CREDENTIALS.exists() and KEYRING.exists()):
-        devtools("demo-keys", str(CREDENTIALS), str(KEYRING))
+    # Keys issued before signing secrets existed (no master yet) are issued anew.
+    if not (CREDENTIALS.exists() and KEYRING.exists() and SIGNING_MASTER.exists()):
+        devtools("demo-keys", str(CREDENTIALS), str(KEYRING), str(SIGNING_MASTER))
     for name, port in SERVICES.items():
         env = service_env(name, endpoints)
         for kind in ("api", "worker") if name in WORKERS else ("api",):

@@ -31,6 +31,7 @@ from traintrack.platform.bus import MessageBus
 from traintrack.platform.db import Connection
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer
+from traintrack.platform.messaging.signatures import SubmissionVerifier, load_master
 from traintrack.platform.messaging.streams import create_stream_app, publisher
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
@@ -107,7 +108,10 @@ def consumer_of(settings: EnrollmentSettings, pool: asyncpg.Pool, *, publish: An
     """The submissions consumer on `pool`: each submission a command on the consumer's
     transaction (a unit of work on its connection)."""
     commands = bus(settings, pool)
-    keyring = Keyring(settings.keyring_file)
+    master = load_master(
+        settings.submission_signing_master_file, create=settings.environment == "development"
+    )
+    verifier = SubmissionVerifier(Keyring(settings.keyring_file), master)
 
     def uow_on(connection: Connection) -> EnrollmentUnitOfWork:
         return EnrollmentUnitOfWork(connection=connection)
@@ -115,7 +119,7 @@ def consumer_of(settings: EnrollmentSettings, pool: asyncpg.Pool, *, publish: An
     return EventConsumer(
         name=settings.consumer_name,
         pool=pool,
-        handlers=worker.submission_handlers(commands, uow_on, keyring),
-        batch_handlers=worker.submission_batch_handlers(commands, uow_on, keyring),
+        handlers=worker.submission_handlers(commands, uow_on, verifier),
+        batch_handlers=worker.submission_batch_handlers(commands, uow_on, verifier),
         publish=publish,
     )

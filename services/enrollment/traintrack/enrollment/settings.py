@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from traintrack.platform.settings import ServiceSettings, dev_database_url
+from traintrack.platform.settings import RUN_DIR, ServiceSettings, dev_database_url
 
 
 class EnrollmentSettings(ServiceSettings):
@@ -14,6 +15,9 @@ class EnrollmentSettings(ServiceSettings):
     database_url: str = dev_database_url("enrollment")
     http_port: int = 8001
     consumer_name: str = "enrollment"
+    # The secret institutes' signing secrets are derived from (never in the keyring);
+    # created on first start in development only.
+    submission_signing_master_file: Path = RUN_DIR / "submission-signing-master"
     batch_size: int = 500  # submissions applied per transaction (attendance set-wise)
     # Warn (attendance-at-risk, level "warning") once the best possible rate of a month or
     # the course falls below this, while 80 % is still in reach.

@@ -1,6 +1,7 @@
 """`traintrack-institute`: send submissions to traintrack, one at a time or a CSV file.
 
-export TRAINTRACK_API_KEY=tt_...  TRAINTRACK_KAFKA_BOOTSTRAP=127.0.0.1:9092
+export TRAINTRACK_SIGNING_SECRET=ttsig_...  TRAINTRACK_KAFKA_BOOTSTRAP=127.0.0.1:9092
+export TRAINTRACK_API_KEY=tt_...           # for what goes over HTTP
 traintrack-institute attendance march.csv            # onto Kafka, with a progress bar
 traintrack-institute attendance march.csv --via http # through the import endpoint
 traintrack-institute record-attendance TRAINEE ENROLLMENT 2026-03-03 present --check-in 09:00
@@ -34,6 +35,11 @@ cli = typer.Typer(help=__doc__, no_args_is_help=True)
 console = Console(stderr=True)
 
 ApiKey = Annotated[str, typer.Option(envvar="TRAINTRACK_API_KEY", help="Institute API key.")]
+# Kafka submissions are signed with the secret handed out with the key, not the key.
+SigningSecret = Annotated[
+    str,
+    typer.Option(envvar="TRAINTRACK_SIGNING_SECRET", help="The key's signing secret (ttsig_...)."),
+]
 Bootstrap = Annotated[str, typer.Option(envvar="TRAINTRACK_KAFKA_BOOTSTRAP")]
 EnrollmentUrl = Annotated[str, typer.Option(envvar="TRAINTRACK_ENROLLMENT_URL")]
 SHOWN_ERRORS = 20
@@ -57,7 +63,7 @@ class Summary:
 
 
 def _send_one(
-    kind: type[Submission], values: dict[str, object], bootstrap: str, api_key: str
+    kind: type[Submission], values: dict[str, object], bootstrap: str, signing_secret: str
 ) -> None:
     try:
         submission = kind.model_validate(values)
@@ -66,13 +72,21 @@ def _send_one(
             console.print(f"[red]{'.'.join(map(str, problem['loc']))}: {problem['msg']}[/]")
         raise typer.Exit(2) from None
     instrument_kafka_python()
-    client = InstituteClient(bootstrap=bootstrap, api_key=api_key)
+    client = _client(bootstrap, signing_secret)
     try:
         # types-kafka-python leaves Future.get unannotated
         client.send(submission).get(timeout=30)  # type: ignore[no-untyped-call]
     finally:
         client.close()
     console.print(f"sent {submission.type} for {submission.partition_key()}")
+
+
+def _client(bootstrap: str, signing_secret: str) -> InstituteClient:
+    try:
+        return InstituteClient(bootstrap=bootstrap, signing_secret=signing_secret)
+    except ValueError as error:
+        console.print(f"[red]signing secret: {error}[/]")
+        raise typer.Exit(2) from None
 
 
 def _count_rows(path: Path) -> int:
@@ -93,18 +107,24 @@ def _progress() -> Progress:
 @cli.command()
 def attendance(
     csv_file: Path,
-    api_key: ApiKey,
+    signing_secret: Annotated[
+        str | None,
+        typer.Option(envvar="TRAINTRACK_SIGNING_SECRET", help="For Kafka (ttsig_...)."),
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option(envvar="TRAINTRACK_API_KEY", help="For HTTP.")
+    ] = None,
     bootstrap: Bootstrap = "127.0.0.1:9092",
     via: Annotated[str, typer.Option(help="kafka or http")] = "kafka",
     enrollment_url: EnrollmentUrl = "http://127.0.0.1:8001",
 ) -> None:
     """Send every row of an attendance CSV; bad rows are reported, good ones sent."""
     if via == "http":
-        _attendance_over_http(csv_file, api_key, enrollment_url)
+        _attendance_over_http(csv_file, _required(api_key, "--api-key"), enrollment_url)
         return
+    client = _client(bootstrap, _required(signing_secret, "--signing-secret"))
     instrument_kafka_python()
     summary = Summary()
-    client = InstituteClient(bootstrap=bootstrap, api_key=api_key)
     pending = []
     with _progress() as progress, csv_file.open(encoding="utf-8-sig") as lines:
         task = progress.add_task("sending", total=_count_rows(csv_file))
@@ -122,6 +142,13 @@ def attendance(
     summary.show("acknowledged by Kafka; the enrollment service dead-letters rows it refuses")
     if summary.rejected:
         raise typer.Exit(1)
+
+
+def _required(value: str | None, option: str) -> str:
+    if not value:
+        console.print(f"[red]{option} (or its environment variable) is required[/]")
+        raise typer.Exit(2)
+    return value
 
 
 def _settle(pending: list, summary: Summary, progress: Progress, task: object) -> None:  # type: ignore[type-arg]
@@ -203,7 +230,7 @@ def record_attendance(
     enrollment_id: str,
     day: str,
     status: str,
-    api_key: ApiKey,
+    signing_secret: SigningSecret,
     bootstrap: Bootstrap = "127.0.0.1:9092",
     check_in: str | None = None,
     check_out: str | None = None,
@@ -220,7 +247,7 @@ def record_attendance(
             "check_out": check_out,
         },
         bootstrap,
-        api_key,
+        signing_secret,
     )
 
 
@@ -230,7 +257,7 @@ def survey(
     enrollment_id: str,
     score: int,
     submitted_on: str,
-    api_key: ApiKey,
+    signing_secret: SigningSecret,
     bootstrap: Bootstrap = "127.0.0.1:9092",
 ) -> None:
     """Send a satisfaction score (0-100)."""
@@ -243,7 +270,7 @@ def survey(
             "submitted_on": submitted_on,
         },
         bootstrap,
-        api_key,
+        signing_secret,
     )
 
 
@@ -252,7 +279,7 @@ def complete(
     trainee_id: str,
     enrollment_id: str,
     completed_on: str,
-    api_key: ApiKey,
+    signing_secret: SigningSecret,
     bootstrap: Bootstrap = "127.0.0.1:9092",
     hired_on: str | None = None,
 ) -> None:
@@ -266,7 +293,7 @@ def complete(
             "hired_on": hired_on,
         },
         bootstrap,
-        api_key,
+        signing_secret,
     )
 
 
@@ -276,7 +303,7 @@ def drop(
     enrollment_id: str,
     dropped_on: str,
     reason: str,
-    api_key: ApiKey,
+    signing_secret: SigningSecret,
     bootstrap: Bootstrap = "127.0.0.1:9092",
 ) -> None:
     """Record a drop-out with its reason."""
@@ -289,7 +316,7 @@ def drop(
             "reason": reason,
         },
         bootstrap,
-        api_key,
+        signing_secret,
     )
 
 
@@ -297,7 +324,7 @@ def drop(
 def consent(
     trainee_id: str,
     share_with_firms: bool,
-    api_key: ApiKey,
+    signing_secret: SigningSecret,
     bootstrap: Bootstrap = "127.0.0.1:9092",
 ) -> None:
     """Record the trainee's consent to be shown to partner firms."""
@@ -305,7 +332,7 @@ def consent(
         ChangeConsent,
         {"trainee_id": trainee_id, "share_with_firms": share_with_firms},
         bootstrap,
-        api_key,
+        signing_secret,
     )
 
 

@@ -1,12 +1,13 @@
 """Produce submissions onto institute.submissions.v1 with kafka-python.
 
-    client = InstituteClient(bootstrap="broker:9092", api_key=KEY)
+    client = InstituteClient(bootstrap="broker:9092", signing_secret=SECRET)
     client.send(RecordAttendance(trainee_id=..., enrollment_id=..., day=..., status="present",
                                  check_in=time(9)))
     client.flush()
 
 Each submission is a CloudEvent in Kafka binary mode, keyed by trainee id, signed with
-the institute's API key (see signing.py). The send is idempotent and waits for all
+the signing secret (`ttsig_...`) handed out with the institute's key (see signing.py);
+the API key itself is for HTTP only. The send is idempotent and waits for all
 in-sync replicas.
 """
 
@@ -33,13 +34,13 @@ def instrument_kafka_python() -> None:
 
 
 def signed_record(
-    submission: Submission, api_key: str, *, event_id: str | None = None
+    submission: Submission, signing_secret: str, *, event_id: str | None = None
 ) -> codec.KafkaRecord:
-    """The submission as a CloudEvent record signed with the institute's key."""
-    key_id = signing.key_id_of(api_key)
+    """The submission as a CloudEvent record signed with the institute's signing secret."""
+    key_id = signing.key_id_of(signing_secret)
     event = codec.to_cloudevent(submission, source=f"/institutes/key/{key_id}", event_id=event_id)
     record = codec.encode(event)
-    signature = signing.sign(api_key, event.get_id(), submission.type, record.value)
+    signature = signing.sign(signing_secret, event.get_id(), submission.type, record.value)
     headers = [
         *record.headers,
         (f"ce_{signing.KEY_ID}", key_id.encode()),
@@ -49,8 +50,9 @@ def signed_record(
 
 
 class InstituteClient:
-    def __init__(self, *, bootstrap: str, api_key: str, **producer: Any) -> None:
-        self._api_key = api_key
+    def __init__(self, *, bootstrap: str, signing_secret: str, **producer: Any) -> None:
+        signing.key_id_of(signing_secret)  # refuse a malformed secret (an API key) up front
+        self._signing_secret = signing_secret
         settings: dict[str, Any] = {
             "bootstrap_servers": bootstrap,
             "acks": "all",
@@ -64,7 +66,7 @@ class InstituteClient:
     def send(self, submission: Submission, *, event_id: str | None = None) -> FutureRecordMetadata:
         """To retry a send whose outcome is unknown, send it again with the same
         `event_id`: the platform applies each event id once."""
-        record = signed_record(submission, self._api_key, event_id=event_id)
+        record = signed_record(submission, self._signing_secret, event_id=event_id)
         return self._producer.send(
             submission.topic.name, value=record.value, key=record.key, headers=record.headers
         )

@@ -13,12 +13,12 @@ from tests.integration.enrollment.course_days.helpers import (
     open_cohort,
 )
 from tests.utils.apps import client_of
+from tests.utils.keys import signing_secret_of, verifier
 from traintrack.contracts import codec
 from traintrack.contracts.submissions import RecordAttendance
 from traintrack.enrollment.adapters.uow import EnrollmentUnitOfWork
 from traintrack.enrollment.entrypoints.worker import submission_batch_handlers
 from traintrack.institute.sdk import signed_record
-from traintrack.platform.web.auth import Keyring
 
 pytestmark = pytest.mark.integration
 
@@ -86,10 +86,11 @@ async def test_a_submission_on_a_holiday_is_refused_with_its_reason_for_the_dead
     handle = submission_batch_handlers(
         app.state.bus,
         lambda conn: EnrollmentUnitOfWork(connection=conn),
-        Keyring(keys["file"]),
+        verifier(keys["file"]),
     )[RecordAttendance.type]
+    secret = signing_secret_of(keys["institute"])
     envelopes = [
-        codec.decode(signed_record(RecordAttendance(**day_of(enrollment, day)), keys["institute"]))
+        codec.decode(signed_record(RecordAttendance(**day_of(enrollment, day)), secret))
         for day in (date(2026, 9, 23), date(2026, 9, 25))
     ]
     async with app.state.pool.acquire() as conn, conn.transaction():

@@ -6,7 +6,7 @@ from datetime import date, time
 import pytest
 
 from tests.unit.enrollment.conftest import enrolled, training_days
-from tests.utils.keys import STANDARD, write_keyring
+from tests.utils.keys import STANDARD, signing_secret_of, verifier, write_keyring
 from traintrack.contracts import codec, submissions
 from traintrack.enrollment.bootstrap import handlers
 from traintrack.enrollment.domain.attendance import WARNING_MARGIN
@@ -18,7 +18,6 @@ from traintrack.enrollment.entrypoints.worker import (
 from traintrack.institute.sdk import signed_record
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.errors import NotFound
-from traintrack.platform.web.auth import Keyring
 
 SATURDAY = date(2026, 4, 11)
 
@@ -26,16 +25,16 @@ SATURDAY = date(2026, 4, 11)
 @pytest.fixture
 def keys(tmp_path):
     path = tmp_path / "keyring.json"
-    return write_keyring(path, STANDARD) | {"keyring": Keyring(path)}
+    return write_keyring(path, STANDARD) | {"verifier": verifier(path)}
 
 
 def worker_parts(uow, keys):
     bus = MessageBus(handlers(warn_below=WARNING_MARGIN, grace_days=7), lambda: uow)
-    return bus, (lambda _connection: uow), keys["keyring"]
+    return bus, (lambda _connection: uow), keys["verifier"]
 
 
 def envelope(submission, key):
-    return codec.decode(signed_record(submission, key))
+    return codec.decode(signed_record(submission, signing_secret_of(key)))
 
 
 def present(on, enrollment="en-1", trainee="tr-1"):

@@ -19,10 +19,9 @@ from traintrack.enrollment.domain.reports import BatchResult
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.db.uow import PostgresUnitOfWork
 from traintrack.platform.errors import Rejected
-from traintrack.platform.messaging import signatures
 from traintrack.platform.messaging.consumer import BatchHandler, EventConsumer, Handler
+from traintrack.platform.messaging.signatures import SubmissionVerifier
 from traintrack.platform.messaging.streams import consume
-from traintrack.platform.web.auth import Keyring
 
 # A connection in the consumer's transaction (its inbox claim) -> a unit of work on it.
 UowOn = Callable[[Any], PostgresUnitOfWork]
@@ -43,19 +42,19 @@ COMMANDS: dict[str, Callable[[Actor, Any], object]] = {
 }
 
 
-def _actor(envelope: Envelope, keyring: Keyring) -> Actor:
-    institute = signatures.verify(envelope, keyring)
+def _actor(envelope: Envelope, verifier: SubmissionVerifier) -> Actor:
+    institute = verifier.verify(envelope)
     return Actor(f"institute:{institute.tenant}", institute.tenant)
 
 
 def submission_handlers(
-    bus: MessageBus[Any], uow_on: UowOn, keyring: Keyring
+    bus: MessageBus[Any], uow_on: UowOn, verifier: SubmissionVerifier
 ) -> dict[str, Handler]:
     """One submission per transaction (the consumer's, holding its inbox claim)."""
 
     def apply(to_command: Callable[[Actor, Any], object]) -> Handler:
         async def handle(envelope: Envelope, conn: Any) -> None:
-            command = to_command(_actor(envelope, keyring), envelope.data)
+            command = to_command(_actor(envelope, verifier), envelope.data)
             async with uow_on(conn) as uow:
                 answer = await bus.handle_in(command, uow)
             if isinstance(answer, BatchResult):
@@ -67,7 +66,7 @@ def submission_handlers(
 
 
 def submission_batch_handlers(
-    bus: MessageBus[Any], uow_on: UowOn, keyring: Keyring
+    bus: MessageBus[Any], uow_on: UowOn, verifier: SubmissionVerifier
 ) -> dict[str, BatchHandler]:
     """Attendance arrives by the ten thousand: a batch applied set-wise, per institute, in
     the consumer's transaction; refusals reported by position."""
@@ -79,7 +78,7 @@ def submission_batch_handlers(
         by_institute: dict[str, list[int]] = {}
         for index, envelope in enumerate(envelopes):
             try:
-                institute = signatures.verify(envelope, keyring)
+                institute = verifier.verify(envelope)
             except PoisonMessage as error:
                 refused[index] = error
                 continue

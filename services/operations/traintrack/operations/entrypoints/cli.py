@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from traintrack.platform.messaging.signatures import load_master, signing_secret
 from traintrack.platform.web.auth import Role, add_key, list_keys, revoke_key
 
 app = typer.Typer(help=__doc__, no_args_is_help=True)
@@ -204,15 +205,35 @@ def audit(service: Annotated[str, typer.Option()] = "operations", limit: int = 5
 keys = typer.Typer(help="API keys in the keyring file the services read (no restart).")
 app.add_typer(keys, name="keys")
 KeyringOption = Annotated[Path, typer.Option(help="the keyring file")]
+MasterOption = Annotated[
+    Path,
+    typer.Option(help="the enrollment service's submission signing master secret file"),
+]
 
 
 @keys.command("issue")
-def keys_issue(role: Role, tenant: str, keyring: KeyringOption = Path(".run/keyring.json")) -> None:
-    """Issue a key; it is printed once and stored only as a hash. To rotate: issue the
-    new key, switch the caller over, revoke the old one."""
+def keys_issue(
+    role: Role,
+    tenant: str,
+    keyring: KeyringOption = Path(".run/keyring.json"),
+    signing_master: MasterOption = Path(".run/submission-signing-master"),
+) -> None:
+    """Issue a key; it is printed once and stored only as a hash. An institute's key comes
+    with its signing secret for Kafka submissions, printed once too and stored nowhere.
+    To rotate: issue the new key, switch the caller over, revoke the old one."""
+    master = None
+    if role is Role.INSTITUTE:
+        try:  # before the key exists: no key without its secret
+            master = load_master(signing_master, create=False)
+        except (FileNotFoundError, ValueError) as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(1) from None
     key, entry = add_key(keyring, role, tenant)
     console.print(f"key id {entry.key_id} ({role.value} {tenant}):")
     typer.echo(key)
+    if master is not None:
+        console.print("signing secret for Kafka submissions (TRAINTRACK_SIGNING_SECRET):")
+        typer.echo(signing_secret(master, entry.key_id))
 
 
 @keys.command("revoke")

@@ -1,8 +1,11 @@
 """API keys: stored hashed in a keyring file, each bound to a role and a tenant.
 
 A key reads `tt_<key id>_<secret>`. The keyring holds only SHA-256 hashes of the whole
-key (the secret has 256 bits of entropy, so a fast hash is safe) and is re-read when it
-changes on disk, so keys are issued and revoked without a restart.
+key and is re-read when it changes on disk, so keys are issued and revoked without a
+restart. The secret is 256 random bits, so a fast unsalted hash is safe: a salt or a slow
+hash defends guessable passwords, and a pepper would put a secret in every service for
+no gain. An institute's Kafka signing secret is not here either: it is derived from a
+master secret of its own (`traintrack.platform.messaging.signatures`).
 """
 
 from __future__ import annotations

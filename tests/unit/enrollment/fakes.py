@@ -81,8 +81,12 @@ class FakeTrainees:
 
     async def erase_personal_details(self, trainee_id: str, at: datetime) -> bool:
         self.trainees[trainee_id] = replace(
-            self.trainees[trainee_id], personal=PersonalDetails("", None, None)
+            self.trainees[trainee_id],
+            personal=PersonalDetails("", None, None),
+            consent_share_with_firms=False,
+            erased=True,
         )
+        self.consents = [c for c in self.consents if c[0] != trainee_id]
         self.refs = {k: (t, None if t == trainee_id else f) for k, (t, f) in self.refs.items()}
         return self.erased.setdefault(trainee_id, at) is at
 

@@ -8,7 +8,7 @@ from tests.unit.enrollment.conftest import INSTITUTE, OPERATOR, OTHER, handle, t
 from traintrack.contracts import enrollment as contracts
 from traintrack.enrollment.commands import ChangeConsent, EraseTrainee, RegisterTrainee
 from traintrack.enrollment.domain.actors import Actor
-from traintrack.platform.errors import Forbidden, NotFound, Rejected
+from traintrack.platform.errors import Conflict, Forbidden, NotFound, Rejected
 
 
 def registration(actor=INSTITUTE, **overrides):
@@ -84,6 +84,21 @@ async def test_erasure_removes_the_details_once_and_announces_it_once(uow):
     [erased] = uow.published
     assert isinstance(erased, contracts.TraineeErased)
     assert erased.trainee_id == "tr-1"
+
+
+async def test_erasure_takes_the_consent_and_its_history_and_none_is_given_again(uow):
+    trainee(uow)
+    await handle(uow, ChangeConsent(INSTITUTE, "tr-1", True))
+    await handle(uow, EraseTrainee(OPERATOR, "tr-1"))
+    assert uow.trainees.trainees["tr-1"].consent_share_with_firms is False
+    assert uow.trainees.consents == []
+    with pytest.raises(Conflict, match="erased") as refused:
+        await handle(uow, ChangeConsent(INSTITUTE, "tr-1", True))
+    assert refused.value.field == "share_with_firms"
+    # Withdrawing what is already withdrawn is no change, erased or not.
+    assert (await handle(uow, ChangeConsent(INSTITUTE, "tr-1", False))).erased is True
+    assert uow.trainees.consents == []
+    assert [type(e).__name__ for e in uow.published] == ["ConsentChanged", "TraineeErased"]
 
 
 async def test_erasing_an_unknown_trainee_is_not_found(uow):

@@ -137,3 +137,26 @@ async def test_an_operator_erases_personal_details_and_the_id_remains(app, clien
         "SELECT count(*) FROM trainee_personal_details WHERE trainee_id = $1", trainee_id
     )
     assert left == 0
+
+
+async def test_erasure_clears_the_consent_and_its_history_and_none_can_be_given_after(
+    app, client, keys
+):
+    trainee_id = (await register(client, keys)).json()["trainee_id"]  # consents on registration
+    institute, operator = as_(keys, "institute"), as_(keys, "operator")
+    history = f"/v1/trainees/{trainee_id}/consent-history"
+    assert [
+        h["share_with_firms"] for h in (await client.get(history, headers=operator)).json()
+    ] == [True]
+    erased = await client.delete(f"/v1/trainees/{trainee_id}/personal-details", headers=operator)
+    assert erased.status_code == 204
+    trainee = (await client.get(f"/v1/trainees/{trainee_id}", headers=operator)).json()
+    assert trainee["consent_share_with_firms"] is False
+    assert (await client.get(history, headers=operator)).json() == []
+    given = await client.put(
+        f"/v1/trainees/{trainee_id}/consent", headers=institute, json={"share_with_firms": True}
+    )
+    assert given.status_code == 409, given.text
+    assert given.json()["errors"][0]["field"] == "share_with_firms"
+    assert (await client.get(history, headers=operator)).json() == []
+    assert await emitted(app, "consent-changed", trainee_id) == []

@@ -69,6 +69,7 @@ class TraineeRepository:
             row["consent_share_with_firms"],
             row["registered_at"],
             PersonalDetails(row["name"] or "", row["email"], row["phone"]),
+            erased=row["erased_at"] is not None,
         )
 
     async def add_consent(self, trainee_id: str, share: bool, at: datetime, *, by: str) -> None:
@@ -87,9 +88,15 @@ class TraineeRepository:
         )
 
     async def erase_personal_details(self, trainee_id: str, at: datetime) -> bool:
-        """False when they were erased before."""
+        """False when they were erased before. Their consent goes too: the flag and its
+        history (who consented when is about the person)."""
         await self._conn.execute(
             "DELETE FROM trainee_personal_details WHERE trainee_id = $1", trainee_id
+        )
+        await self._conn.execute("DELETE FROM consent_history WHERE trainee_id = $1", trainee_id)
+        await self._conn.execute(
+            "UPDATE trainees SET consent_share_with_firms = false WHERE trainee_id = $1",
+            trainee_id,
         )
         # The first answer to a retried registration is kept for a day (Idempotency-Key): it
         # must not bring the details back.

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from traintrack.contracts.vocabulary import REGIONS, RegionCode, TraineeStatus
-from traintrack.platform.errors import Rejected
+from traintrack.platform.errors import Conflict, Rejected
 
 YOUNGEST_TRAINEE_AGE = 15
 OLDEST_BIRTH_YEAR = 1930
@@ -45,6 +45,7 @@ class Trainee:
     consent_share_with_firms: bool
     registered_at: datetime
     personal: PersonalDetails
+    erased: bool = False
 
 
 def register_trainee(
@@ -98,7 +99,13 @@ def register_person(
 
 
 def change_consent(trainee: Trainee, *, share_with_firms: bool) -> Trainee | None:
-    """The trainee with the new consent, or None when nothing changes."""
+    """The trainee with the new consent, or None when nothing changes. Nobody gives
+    consent for an erased person: erasure took it, with their details."""
     if trainee.consent_share_with_firms == share_with_firms:
         return None
+    if trainee.erased:
+        raise Conflict(
+            f"trainee {trainee.trainee_id} was erased: no consent can be given",
+            field="share_with_firms",
+        )
     return replace(trainee, consent_share_with_firms=share_with_firms)

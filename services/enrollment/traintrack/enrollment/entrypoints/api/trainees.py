@@ -30,7 +30,7 @@ router = APIRouter(prefix="/v1", tags=["trainees"])
 
 
 def _public(trainee: Trainee) -> TraineePublic:
-    fields = {k: v for k, v in asdict(trainee).items() if k != "personal"}
+    fields = {k: v for k, v in asdict(trainee).items() if k not in ("personal", "erased")}
     personal = asdict(trainee.personal)
     personal["name"] = personal["name"] or None  # erased
     return TraineePublic(**fields, **personal)

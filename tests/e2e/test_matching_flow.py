@@ -165,3 +165,7 @@ async def test_erasure_takes_the_consent_and_the_firm_sees_the_candidate_no_more
             assert (await firm.get(f"/v1/candidates/{trainee_id}")).status_code == 404
             assert (await ops.get("/v1/disclosures", params=log)).json() == before
         assert len(await _entries_about(firm, trainee_id, "candidate-delivered")) == 1
+        # The operator's reads of the trainee above are in the enrollment service's audit log.
+        log = (await api.get("/v1/audit", headers=operator)).json()
+        read = {(e["action"], e["outcome"]) for e in log if e["target"] == trainee_id}
+        assert read == {("read trainee", 200), ("read consent history", 200)}

@@ -41,3 +41,21 @@ async def test_operator_actions_are_recorded_with_who_what_when_and_outcome(clie
     ]
     assert {e["role"] for e in log} == {"operator"} and all(e["key_id"] for e in log)
     assert (await client.get("/v1/audit", headers=keys["firm"])).status_code == 403
+
+
+async def test_operators_reads_of_candidates_and_disclosures_are_audited_others_not(client, keys):
+    operator = keys["operator"]
+    await client.get("/v1/candidates/tr-audited", headers=operator)
+    await client.get("/v1/disclosures", params={"trainee_id": "tr-audited"}, headers=operator)
+    await client.get("/v1/candidates", headers=operator)
+    await client.get("/v1/candidates/tr-audited", headers=keys["firm"])  # not an operator
+    await client.get("/v1/openings", headers=operator)  # nothing personal
+
+    log = (await client.get("/v1/audit", headers=operator)).json()
+    reads = [(e["action"], e["target"], e["outcome"]) for e in log if e["action"][:5] == "read "]
+    assert reads == [
+        ("read candidates", "/v1/candidates", 200),
+        ("read disclosures", "tr-audited", 200),
+        ("read candidate", "tr-audited", 404),
+    ]
+    assert not [e for e in log if e["target"] == "/v1/openings"]

@@ -99,6 +99,7 @@ def create_service_app(
     _add_operational_routes(app, metrics)
     _add_request_metrics(app, metrics)
     _add_audit(app)
+    audit.add_personal_read_audit(app)
     for router in routers:
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")

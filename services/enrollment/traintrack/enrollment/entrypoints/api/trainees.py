@@ -24,6 +24,7 @@ from traintrack.enrollment.entrypoints.api.schemas import (
     TraineeCreate,
     TraineePublic,
 )
+from traintrack.platform.web.audit import personal_read
 from traintrack.platform.web.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1", tags=["trainees"])
@@ -49,7 +50,7 @@ async def register_trainee(
     return await once(command, key=idempotency_key, body=body, present=_public)
 
 
-@router.get("/trainees/{trainee_id}")
+@router.get("/trainees/{trainee_id}", dependencies=[personal_read("trainee")])
 async def read_trainee(trainee_id: str, views: ViewsDep, actor: ReaderActor) -> TraineePublic:
     """One trainee with personal details (their institute, or an operator)."""
     return _public(await views.trainee(actor, trainee_id))
@@ -67,7 +68,9 @@ async def change_consent(
     return _public(await bus.handle(ChangeConsent(actor, **change.model_dump())))
 
 
-@router.get("/trainees/{trainee_id}/consent-history")
+@router.get(
+    "/trainees/{trainee_id}/consent-history", dependencies=[personal_read("consent history")]
+)
 async def consent_history(
     trainee_id: str, views: ViewsDep, actor: ReaderActor
 ) -> list[ConsentChange]:

@@ -20,6 +20,7 @@ from traintrack.evaluation.entrypoints.api.schemas import (
     ProjectIn,
     ProjectOut,
 )
+from traintrack.platform.web.audit import personal_read
 from traintrack.platform.web.models import IdPath
 
 router = APIRouter(prefix="/v1", tags=["evaluation"])
@@ -54,7 +55,7 @@ async def record_assessment(
     return [DecisionOut(**row) for row in await views.current_decisions(facts.enrollment_id)]
 
 
-@router.get("/trainees/{trainee_id}/stages")
+@router.get("/trainees/{trainee_id}/stages", dependencies=[personal_read("trainee stages")])
 async def trainee_stages(
     trainee_id: IdPath, views: Views, principal: ReaderKey
 ) -> list[EnrollmentStagesOut]:

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query
 
 from traintrack.matching.entrypoints.api.deps import AnyKey, InstituteOrOperatorKey, Views
 from traintrack.matching.entrypoints.api.schemas import CandidateProfile
+from traintrack.platform.web.audit import personal_read
 
 router = APIRouter(prefix="/v1", tags=["delivery"])
 
 
-@router.get("/candidates")
+@router.get("/candidates", dependencies=[personal_read("candidates", subject=None)])
 async def list_candidates(
     views: Views,
     caller: InstituteOrOperatorKey,
@@ -26,7 +27,7 @@ async def list_candidates(
     return [CandidateProfile(**p) for p in found]
 
 
-@router.get("/candidates/{trainee_id}")
+@router.get("/candidates/{trainee_id}", dependencies=[personal_read("candidate")])
 async def candidate_profile(trainee_id: str, views: Views, caller: AnyKey) -> CandidateProfile:
     """A candidate's profile: firms only while they may see them, institutes their own."""
     return CandidateProfile(**await views.candidate(caller, trainee_id))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from traintrack.matching.entrypoints.api.deps import OperatorKey, Views
+from traintrack.platform.web.audit import personal_read
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
@@ -25,7 +26,7 @@ class Disclosure(BaseModel):
     withdrawals: int
 
 
-@router.get("/disclosures")
+@router.get("/disclosures", dependencies=[personal_read("disclosures")])
 async def disclosures(
     views: Views,
     _: OperatorKey,

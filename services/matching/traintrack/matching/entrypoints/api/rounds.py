@@ -23,6 +23,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     RoundPublic,
     RoundResult,
 )
+from traintrack.platform.web.audit import personal_read
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
 _ROUND_FIELDS = list(RoundPublic.model_fields)
@@ -77,7 +78,10 @@ async def solve_round(round_id: str, bus: Bus, _: OperatorKey) -> RoundResult:
     return RoundResult(**await bus.handle(SolveRound(round_id)))
 
 
-@router.get("/{round_id}/candidates/{trainee_id}/explanation")
+@router.get(
+    "/{round_id}/candidates/{trainee_id}/explanation",
+    dependencies=[personal_read("candidate explanation")],
+)
 async def explain(
     round_id: str, trainee_id: str, views: Views, caller: InstituteOrOperatorKey
 ) -> Explanation:

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import COHORT
+from tests.utils.keys import MASTER, signing_secret_of
 from tests.utils.platform import eventually
 from tests.utils.processes import ARTIFACTS
 from traintrack.contracts.topics import ALL_TOPICS
@@ -93,6 +94,8 @@ async def test_no_secret_or_personal_detail_in_logs_traces_or_events(running):
     assert trainee["trainee_id"].encode() in events and trainee["trainee_id"].encode() in traces
 
     secrets = [running.institute_key, running.operator_key, running.firm_key]
+    # The institutes' signing secrets (and the master they derive from) only key HMACs.
+    secrets += [signing_secret_of(running.institute_key), MASTER.decode()]
     for where, text in (("logs", logs), ("traces", traces), ("events", events)):
         for value in [*details.values(), *secrets]:
             assert value.encode() not in text, f"{value!r} found in {where}"

@@ -90,6 +90,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
 def create_worker(settings: ServiceSettings) -> faust.App:
     assert isinstance(settings, EnrollmentSettings)
+    _signing_master(settings)  # a worker without its master secret fails at start, not later
     app = create_stream_app(
         settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
     )
@@ -104,14 +105,18 @@ def create_worker(settings: ServiceSettings) -> faust.App:
     return app
 
 
+def _signing_master(settings: EnrollmentSettings) -> bytes:
+    """Created on first need in development; elsewhere a missing one is an error."""
+    return load_master(
+        settings.submission_signing_master_file, create=settings.environment == "development"
+    )
+
+
 def consumer_of(settings: EnrollmentSettings, pool: asyncpg.Pool, *, publish: Any) -> EventConsumer:
     """The submissions consumer on `pool`: each submission a command on the consumer's
     transaction (a unit of work on its connection)."""
     commands = bus(settings, pool)
-    master = load_master(
-        settings.submission_signing_master_file, create=settings.environment == "development"
-    )
-    verifier = SubmissionVerifier(Keyring(settings.keyring_file), master)
+    verifier = SubmissionVerifier(Keyring(settings.keyring_file), _signing_master(settings))
 
     def uow_on(connection: Connection) -> EnrollmentUnitOfWork:
         return EnrollmentUnitOfWork(connection=connection)

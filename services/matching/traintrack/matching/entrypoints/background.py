@@ -9,8 +9,9 @@ import logging
 
 import httpx
 
+from traintrack.matching.adapters.outbound import OutboundGuard
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
-from traintrack.matching.adapters.webhook_sender import Due, WebhookSender
+from traintrack.matching.adapters.webhook_sender import Clock, Due, WebhookSender
 from traintrack.matching.commands import ClaimDueWebhooks, ExpireDueOffers, RecordDeliveryAttempt
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.bus import MessageBus
@@ -47,9 +48,24 @@ async def dispatch_once(bus: Bus, sender: WebhookSender, settings: MatchingSetti
     return sum(results)
 
 
-async def run_dispatcher(bus: Bus, settings: MatchingSettings) -> None:
-    async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as client:
-        sender = WebhookSender(client, settings.webhook_timeout_seconds)
+async def run_dispatcher(
+    bus: Bus, settings: MatchingSettings, guard: OutboundGuard, clock: Clock
+) -> None:
+    timeout = httpx.Timeout(
+        settings.webhook_timeout_seconds, connect=settings.webhook_connect_timeout_seconds
+    )
+    # No redirects (a 3xx is a failed delivery: following one would go where no check
+    # went), and no proxy from the environment (it would connect instead of us).
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=False, trust_env=False
+    ) as client:
+        sender = WebhookSender(
+            client,
+            guard,
+            timeout_seconds=settings.webhook_timeout_seconds,
+            max_response_bytes=settings.webhook_max_response_bytes,
+            clock=clock,
+        )
         while True:
             try:
                 busy = await dispatch_once(bus, sender, settings)

@@ -17,6 +17,7 @@ from traintrack.matching.domain.destinations import (
     Refused,
     Target,
     check,
+    check_name,
     ip_literal,
     origin,
     origin_of,
@@ -56,6 +57,7 @@ class OutboundGuard:
     async def check(self, url: str) -> Destination:
         """The address to call for `url`, or `Refused` saying why none is."""
         found = target(url)
+        check_name(found, self.policy)
         try:
             async with asyncio.timeout(self._timeout):
                 addresses = await self._addresses(found.host, found.port)

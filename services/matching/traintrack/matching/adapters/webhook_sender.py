@@ -42,6 +42,20 @@ class Sent:
     duration_ms: int
 
 
+def http_client(
+    *, timeout_seconds: float, connect_timeout_seconds: float, transport: Any = None
+) -> httpx.AsyncClient:
+    """The client webhooks go out on. No redirects (a 3xx is a failed delivery: following
+    one would go where no check went), and no proxy from the environment (it would make
+    the connection instead of us, to wherever it likes)."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout_seconds, connect=connect_timeout_seconds),
+        follow_redirects=False,
+        trust_env=False,
+        transport=transport,
+    )
+
+
 def signed_headers(message_id: str, secrets: list[str], at: datetime, body: str) -> dict[str, str]:
     """`webhook-id`, `webhook-timestamp`, and one `v1,<base64>` signature per secret,
     space-separated (a rotation's old and new secrets, as the spec allows)."""

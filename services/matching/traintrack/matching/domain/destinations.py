@@ -154,13 +154,22 @@ def is_own(address: Address, port: int, own: Iterable[Own]) -> bool:
     return any(reached & {a, embedded(a)} and p in (None, port) for a, p in own)
 
 
-def check(target: Target, addresses: list[Address], own: list[Own], policy: Policy) -> None:
-    """Refuse (`Refused`) unless every address the target resolves to is outward: one
-    inward address among several is one a resolver may hand out next time."""
+def check_name(target: Target, policy: Policy) -> None:
+    """What the URL alone refuses, before anything is resolved."""
     if policy.require_https and target.scheme != "https":
         raise Refused("webhooks must use https")
     if target.origin in policy.own or target.host in policy.own:
         raise Refused(f"{target.origin} is the platform's own")
+    if target.origin in policy.allowed:
+        return
+    if target.host == "localhost" or target.host.endswith(".localhost"):
+        raise Refused(f"{target.host} is this machine")
+
+
+def check(target: Target, addresses: list[Address], own: list[Own], policy: Policy) -> None:
+    """Refuse (`Refused`) unless every address the target resolves to is outward: one
+    inward address among several is one a resolver may hand out next time."""
+    check_name(target, policy)
     if not addresses:
         raise Refused(f"{target.host} does not resolve")
     for address in addresses:
@@ -168,8 +177,6 @@ def check(target: Target, addresses: list[Address], own: list[Own], policy: Poli
             raise Refused(f"{target.host} resolves to {address}, the platform's own")
     if target.origin in policy.allowed:
         return
-    if target.host == "localhost" or target.host.endswith(".localhost"):
-        raise Refused(f"{target.host} is this machine")
     for address in addresses:
         kind = inward(address)
         if kind:

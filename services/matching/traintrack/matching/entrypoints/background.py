@@ -7,11 +7,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import httpx
-
 from traintrack.matching.adapters.outbound import OutboundGuard
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
-from traintrack.matching.adapters.webhook_sender import Clock, Due, WebhookSender
+from traintrack.matching.adapters.webhook_sender import Clock, Due, WebhookSender, http_client
 from traintrack.matching.commands import ClaimDueWebhooks, ExpireDueOffers, RecordDeliveryAttempt
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.bus import MessageBus
@@ -51,14 +49,11 @@ async def dispatch_once(bus: Bus, sender: WebhookSender, settings: MatchingSetti
 async def run_dispatcher(
     bus: Bus, settings: MatchingSettings, guard: OutboundGuard, clock: Clock
 ) -> None:
-    timeout = httpx.Timeout(
-        settings.webhook_timeout_seconds, connect=settings.webhook_connect_timeout_seconds
+    client = http_client(
+        timeout_seconds=settings.webhook_timeout_seconds,
+        connect_timeout_seconds=settings.webhook_connect_timeout_seconds,
     )
-    # No redirects (a 3xx is a failed delivery: following one would go where no check
-    # went), and no proxy from the environment (it would connect instead of us).
-    async with httpx.AsyncClient(
-        timeout=timeout, follow_redirects=False, trust_env=False
-    ) as client:
+    async with client:
         sender = WebhookSender(
             client,
             guard,

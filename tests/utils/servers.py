@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -99,3 +100,46 @@ class WebhookReceiver:
     def __exit__(self, *_: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class CountingListener:
+    """A loopback listener on one port over IPv4 and IPv6 that counts every connection
+    made to it (a request or not) and answers 204: what an inward webhook would reach."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.lock = threading.Lock()
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def answer(self) -> None:
+                self.send_response(204)
+                self.end_headers()
+
+            do_GET = do_POST = do_PUT = answer
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        class Counting(ThreadingHTTPServer):
+            def verify_request(self, *_: object) -> bool:
+                with listener.lock:
+                    listener.connections += 1
+                return True
+
+        class CountingV6(Counting):
+            address_family = socket.AF_INET6
+
+        self.servers = [Counting(("127.0.0.1", 0), Handler)]
+        self.port = self.servers[0].server_address[1]
+        self.servers.append(CountingV6(("::1", self.port), Handler))
+
+    def __enter__(self) -> CountingListener:
+        for server in self.servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()

@@ -27,7 +27,8 @@ class MatchingSettings(ServiceSettings):
     # Comma-separated `host:port` origins let through the inward-address check, in
     # development only (a receiver on the developer's machine), e.g. `127.0.0.1:8123`.
     webhook_allowed_hosts: str = ""
-    # Comma-separated URLs (or hosts) of the platform's own services: never called.
+    # Comma-separated URLs of the platform's own services, never called (a URL covers its
+    # host and port; a bare host, every port of it; by name and by address).
     platform_urls: str = DEV_PLATFORM_URLS
     # How often the API looks for webhooks to call and offers to expire.
     dispatch_interval_seconds: float = 0.5

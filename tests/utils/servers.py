@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import uvicorn
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from tests.utils.platform import eventually
 from traintrack.devstack.processes import free_port
-from traintrack.matching.domain import signatures
 
 
 @asynccontextmanager
@@ -33,11 +33,16 @@ async def serve(app: Any) -> AsyncIterator[str]:
 
 
 class WebhookReceiver:
-    """What a firm runs: checks each delivery's signature, answers 500 to the first
-    `fail_first` deliveries, and keeps the entries it accepted."""
+    """What a firm runs: verifies each delivery as Standard Webhooks with the
+    `standardwebhooks` package (its `secret`; `also` are other secrets each delivery is
+    tried with, for the record), answers 500 to the first `fail_first` deliveries, and
+    keeps the entries it accepted."""
 
-    def __init__(self, secret: str = "", fail_first: int = 0) -> None:
+    def __init__(
+        self, secret: str = "", fail_first: int = 0, port: int = 0, also: tuple[str, ...] = ()
+    ) -> None:
         self.secret = secret
+        self.also = also
         self.fail_first = fail_first
         self.calls: list[dict[str, Any]] = []
         self.accepted: list[dict[str, Any]] = []
@@ -52,17 +57,30 @@ class WebhookReceiver:
             def log_message(self, *_: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/traintrack"
         self.lock = threading.Lock()
 
+    @staticmethod
+    def verifies(secret: str, body: bytes, headers: dict[str, str]) -> bool:
+        try:
+            Webhook(secret).verify(body, headers)
+        except WebhookVerificationError:
+            return False
+        return True
+
     def handle(self, request: BaseHTTPRequestHandler, body: bytes) -> None:
-        signed = signatures.verify(
-            self.secret, request.headers[signatures.HEADER], body, now=int(time.time())
-        )
+        headers = dict(request.headers.items())
+        signed = self.verifies(self.secret, body, headers)
         with self.lock:
             self.calls.append(
-                {"signed": signed, "delivery": request.headers["Traintrack-Delivery"]}
+                {
+                    "signed": signed,
+                    "verified_by": [s for s in self.also if self.verifies(s, body, headers)],
+                    "id": request.headers["webhook-id"],
+                    "host": request.headers["Host"],
+                    "signatures": request.headers["webhook-signature"].split(" "),
+                }
             )
             if not signed:
                 self.bad_signatures += 1
@@ -82,3 +100,46 @@ class WebhookReceiver:
     def __exit__(self, *_: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class CountingListener:
+    """A loopback listener on one port over IPv4 and IPv6 that counts every connection
+    made to it (a request or not) and answers 204: what an inward webhook would reach."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.lock = threading.Lock()
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def answer(self) -> None:
+                self.send_response(204)
+                self.end_headers()
+
+            do_GET = do_POST = do_PUT = answer
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        class Counting(ThreadingHTTPServer):
+            def verify_request(self, *_: object) -> bool:
+                with listener.lock:
+                    listener.connections += 1
+                return True
+
+        class CountingV6(Counting):
+            address_family = socket.AF_INET6
+
+        self.servers = [Counting(("127.0.0.1", 0), Handler)]
+        self.port = self.servers[0].server_address[1]
+        self.servers.append(CountingV6(("::1", self.port), Handler))
+
+    def __enter__(self) -> CountingListener:
+        for server in self.servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()

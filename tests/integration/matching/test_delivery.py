@@ -4,7 +4,7 @@ revocation, webhooks and the live stream."""
 import asyncio
 import itertools
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -157,10 +157,10 @@ async def test_certification_revocation_withdraws_the_candidate_from_firms_that_
 
 
 async def test_webhooks_are_signed_retried_with_backoff_and_bring_each_candidate_once(
-    service, client, keys
+    service, client, keys, receiver_port
 ):
     app, _ = service
-    with WebhookReceiver(fail_first=2) as receiver:
+    with WebhookReceiver(fail_first=2, port=receiver_port) as receiver:
         made = await client.post(
             "/v1/webhooks", json={"url": receiver.url}, headers=keys["other_firm"]
         )
@@ -183,6 +183,8 @@ async def test_webhooks_are_signed_retried_with_backoff_and_bring_each_candidate
 
     seqs = [e["seq"] for e in receiver.accepted]
     assert seqs == list(range(1, head + 1))  # in order, no gap, no duplicate
+    # `webhook-id` names the range sent: a retry starts where the failed attempt did.
+    assert all(call["id"].startswith(f"{hook}:1-") for call in receiver.calls[:3])
     got = delivered(receiver.accepted)
     assert all(got.count(t) == 1 for t in trainees)
     assert receiver.bad_signatures == 0
@@ -205,23 +207,38 @@ async def test_webhooks_are_signed_retried_with_backoff_and_bring_each_candidate
     assert foreign.status_code == 404
 
 
-async def test_a_rotated_webhook_secret_keeps_deliveries_verifiable_with_the_old_one(
-    service, client, keys
+async def test_after_a_rotation_both_secrets_sign_for_the_grace_period_and_then_only_the_new(
+    service, client, keys, receiver_port, clock
 ):
     app, _ = service
-    with WebhookReceiver() as receiver:
-        made = await client.post(
-            "/v1/webhooks", json={"url": receiver.url}, headers=keys["third_firm"]
-        )
-        receiver.secret = made.json()["secret"]  # the receiver has not switched yet
-        rotated = await client.post(
-            f"/v1/webhooks/{made.json()['webhook_id']}/rotate-secret", headers=keys["third_firm"]
-        )
-        assert rotated.json()["secret"] != receiver.secret
+    firm = keys["third_firm"]
+    with WebhookReceiver(port=receiver_port) as receiver:
+        made = await client.post("/v1/webhooks", json={"url": receiver.url}, headers=firm)
+        hook, first = made.json()["webhook_id"], made.json()["secret"]
+        receiver.secret = first  # the receiver has not switched yet
+        rotated = await client.post(f"/v1/webhooks/{hook}/rotate-secret", headers=firm)
+        assert rotated.status_code == 200, rotated.text
+        second = rotated.json()["secret"]
+        assert second.startswith("whsec_") and second != first
+        receiver.also = (first, second)
         body = {"subscription_id": "c-rotation", "skills": ["go"], "minimum_stage": 2}
-        await client.post("/v1/subscriptions", json=body, headers=keys["third_firm"])
+        await client.post("/v1/subscriptions", json=body, headers=firm)
         trainee = await candidate(app, stage=2, cohort="rotation-1", skills=("go",))
         await eventually(lambda: asyncio.sleep(0, trainee in delivered(receiver.accepted)))
+        during = receiver.calls[-1]
+        assert during["verified_by"] == [first, second] and len(during["signatures"]) == 2
+
+        # Rotating again with the clock set back a whole grace period: the replaced secret's
+        # grace is over as soon as the clock is back.
+        settings = app.state.settings
+        clock.shift = -timedelta(hours=settings.webhook_secret_grace_hours)
+        third = (await client.post(f"/v1/webhooks/{hook}/rotate-secret", headers=firm)).json()
+        clock.shift = timedelta(0)
+        receiver.secret, receiver.also = third["secret"], (second, third["secret"])
+        later = await candidate(app, stage=2, cohort="rotation-1", skills=("go",))
+        await eventually(lambda: asyncio.sleep(0, later in delivered(receiver.accepted)))
+        after = receiver.calls[-1]
+        assert after["verified_by"] == [third["secret"]] and len(after["signatures"]) == 1
     assert receiver.bad_signatures == 0
 
 

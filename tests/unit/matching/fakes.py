@@ -499,6 +499,7 @@ class FakeWebhooks:
             "url": url,
             "secret": secret,
             "previous_secret": None,
+            "previous_until": None,
             "delivered_seq": after,
             "active": True,
             "failures": 0,
@@ -508,9 +509,9 @@ class FakeWebhooks:
     async def get(self, webhook_id: str) -> dict[str, Any] | None:
         return self.hooks.get(webhook_id)
 
-    async def rotate(self, webhook_id: str, secret: str, grace_hours: int) -> None:
+    async def rotate(self, webhook_id: str, secret: str, previous_until: datetime) -> None:
         hook = self.hooks[webhook_id]
-        hook.update(previous_secret=hook["secret"], secret=secret, grace_hours=grace_hours)
+        hook.update(previous_secret=hook["secret"], secret=secret, previous_until=previous_until)
 
     async def deactivate(self, webhook_id: str) -> None:
         self.hooks[webhook_id]["active"] = False

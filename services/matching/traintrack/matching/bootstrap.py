@@ -3,13 +3,16 @@ a worker's connection, the bus, the views, the API app and the worker."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import faust
 from fastapi import FastAPI
 
+from traintrack.matching.adapters.outbound import OutboundGuard, Resolver, system_resolver
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
+from traintrack.matching.adapters.webhook_sender import Clock
 from traintrack.matching.entrypoints import background
 from traintrack.matching.entrypoints.api import (
     candidates,
@@ -22,7 +25,7 @@ from traintrack.matching.entrypoints.api import (
 )
 from traintrack.matching.entrypoints.worker import consumer_handlers, follow
 from traintrack.matching.handlers import HANDLERS
-from traintrack.matching.settings import MatchingSettings
+from traintrack.matching.settings import MatchingSettings, entries
 from traintrack.matching.views import MatchingViews
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.db.pool import create_pool
@@ -43,12 +46,31 @@ def event_handlers(pool: asyncpg.Pool) -> dict[str, Handler]:
     return consumer_handlers(bus_of(pool), lambda conn: MatchingUnitOfWork(connection=conn))
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+def outbound_guard(settings: MatchingSettings, resolver: Resolver) -> OutboundGuard:
+    """What a webhook may point at: outward only; plain http and the allow-list only in
+    development."""
+    return OutboundGuard(
+        require_https=settings.environment != "development",
+        allowed=entries(settings.webhook_allowed_hosts),
+        platform=entries(settings.platform_urls),
+        resolver=resolver,
+        timeout_seconds=settings.webhook_resolve_timeout_seconds,
+    )
+
+
+def create_app(
+    settings: ServiceSettings | None = None,
+    *,
+    resolver: Resolver = system_resolver,
+    clock: Clock = lambda: datetime.now(UTC),
+) -> FastAPI:
+    """The API; tests may give webhook destinations a resolver and a clock of their own."""
     settings = settings or MatchingSettings()
     assert isinstance(settings, MatchingSettings)
+    guard = outbound_guard(settings, resolver)
 
     async def deliver_webhooks(pool: asyncpg.Pool) -> None:
-        await background.run_dispatcher(bus_of(pool), settings)
+        await background.run_dispatcher(bus_of(pool), settings, guard, clock)
 
     async def expire_offers(pool: asyncpg.Pool) -> None:
         await background.run_expiry(bus_of(pool), settings)
@@ -74,6 +96,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     # The pool exists once the app has started: both reach it through app.state.
     app.state.bus = MessageBus(HANDLERS, lambda: MatchingUnitOfWork(app.state.pool))
     app.state.views = MatchingViews(lambda: app.state.pool)
+    app.state.outbound, app.state.clock = guard, clock
     return app
 
 

@@ -5,10 +5,11 @@ fact, as enrollment and evaluation announced it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from traintrack.matching.domain.access import Caller
+from traintrack.matching.domain.deliveries import ROTATION_GRACE
 from traintrack.matching.domain.offers import OfferStatus
 
 # --- firms, openings, subscriptions ----------------------------------------------------
@@ -57,16 +58,16 @@ class Unsubscribe:
 @dataclass(frozen=True)
 class RegisterWebhook:
     caller: Caller
-    url: str
-    scheme: str
+    url: str  # already checked to lead outward (`adapters/outbound.py`)
     after: int
-    require_https: bool  # plain http only in development (a firm's local receiver)
 
 
 @dataclass(frozen=True)
 class RotateWebhookSecret:
     caller: Caller
     webhook_id: str
+    now: datetime | None = None  # default: the current time
+    grace: timedelta = ROTATION_GRACE
 
 
 @dataclass(frozen=True)

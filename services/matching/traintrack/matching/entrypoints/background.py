@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import httpx
-
+from traintrack.matching.adapters.outbound import OutboundGuard
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
-from traintrack.matching.adapters.webhook_sender import Due, WebhookSender
+from traintrack.matching.adapters.webhook_sender import Clock, Due, WebhookSender, http_client
 from traintrack.matching.commands import ClaimDueWebhooks, ExpireDueOffers, RecordDeliveryAttempt
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.bus import MessageBus
@@ -47,9 +46,21 @@ async def dispatch_once(bus: Bus, sender: WebhookSender, settings: MatchingSetti
     return sum(results)
 
 
-async def run_dispatcher(bus: Bus, settings: MatchingSettings) -> None:
-    async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as client:
-        sender = WebhookSender(client, settings.webhook_timeout_seconds)
+async def run_dispatcher(
+    bus: Bus, settings: MatchingSettings, guard: OutboundGuard, clock: Clock
+) -> None:
+    client = http_client(
+        timeout_seconds=settings.webhook_timeout_seconds,
+        connect_timeout_seconds=settings.webhook_connect_timeout_seconds,
+    )
+    async with client:
+        sender = WebhookSender(
+            client,
+            guard,
+            timeout_seconds=settings.webhook_timeout_seconds,
+            max_response_bytes=settings.webhook_max_response_bytes,
+            clock=clock,
+        )
         while True:
             try:
                 busy = await dispatch_once(bus, sender, settings)

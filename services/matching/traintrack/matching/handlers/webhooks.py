@@ -5,8 +5,10 @@ can drop repeats by `seq`."""
 
 from __future__ import annotations
 
+import base64
 import secrets
 import uuid
+from datetime import UTC, datetime
 
 from traintrack.matching.adapters.mapping import Row
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
@@ -19,19 +21,18 @@ from traintrack.matching.commands import (
     RotateWebhookSecret,
 )
 from traintrack.matching.domain.access import Caller, owns
-from traintrack.matching.domain.deliveries import ROTATION_GRACE_HOURS, backoff, judge
+from traintrack.matching.domain.deliveries import backoff, judge
 from traintrack.matching.handlers.firms import registered_firm
-from traintrack.platform.errors import NotFound, Rejected
+from traintrack.platform.errors import NotFound
 
 
 def new_secret() -> str:
-    return f"whsec_{secrets.token_urlsafe(32)}"
+    """A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 async def register_webhook(command: RegisterWebhook, uow: MatchingUnitOfWork) -> dict[str, str]:
     """The secret is returned once, here."""
-    if command.require_https and command.scheme != "https":
-        raise Rejected("webhooks must use https", field="url")
     await registered_firm(uow, command.caller)
     webhook_id, secret = f"wh-{uuid.uuid4().hex[:12]}", new_secret()
     await uow.webhooks.add(
@@ -52,11 +53,12 @@ async def own_webhook(uow: MatchingUnitOfWork, caller: Caller, webhook_id: str) 
 
 
 async def rotate_webhook_secret(command: RotateWebhookSecret, uow: MatchingUnitOfWork) -> str:
-    """A new secret; the old one keeps signing beside it for a day, so a receiver can
-    switch over without refusing a delivery."""
+    """A new secret, returned once; the old one keeps signing beside it for the grace
+    period, so a receiver can switch over without refusing a delivery."""
     await own_webhook(uow, command.caller, command.webhook_id)
     secret = new_secret()
-    await uow.webhooks.rotate(command.webhook_id, secret, ROTATION_GRACE_HOURS)
+    now = command.now or datetime.now(UTC)
+    await uow.webhooks.rotate(command.webhook_id, secret, now + command.grace)
     return secret
 
 

@@ -45,13 +45,13 @@ class WebhookRepository:
         )
         return rows
 
-    async def rotate(self, webhook_id: str, secret: str, grace_hours: int) -> None:
+    async def rotate(self, webhook_id: str, secret: str, previous_until: datetime) -> None:
         await self._conn.execute(
-            """UPDATE webhooks SET previous_secret = secret, secret = $2,
-                   previous_until = now() + make_interval(hours => $3) WHERE webhook_id = $1""",
+            """UPDATE webhooks SET previous_secret = secret, secret = $2, previous_until = $3
+               WHERE webhook_id = $1""",
             webhook_id,
             secret,
-            grace_hours,
+            previous_until,
         )
 
     async def deactivate(self, webhook_id: str) -> None:
@@ -70,8 +70,7 @@ class WebhookRepository:
                        AND f.feed_seq > h.delivered_seq
                      ORDER BY h.next_attempt_at LIMIT $1 FOR UPDATE OF h SKIP LOCKED) due
                WHERE w.webhook_id = due.webhook_id
-               RETURNING w.*,
-                   CASE WHEN w.previous_until > now() THEN w.previous_secret END AS grace_secret""",
+               RETURNING w.*""",
             limit,
         )
         return rows

@@ -1,4 +1,5 @@
-"""Dependency aliases the routers share: the bus, the views, and who is calling."""
+"""Dependency aliases the routers share: the bus, the views, the settings, the outbound
+guard and clock, and who is calling."""
 
 # No `from __future__ import annotations`: FastAPI reads the nested caller dependency
 # from an annotation that names a local of `_caller`.
@@ -8,7 +9,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from traintrack.matching.adapters.outbound import OutboundGuard
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
+from traintrack.matching.adapters.webhook_sender import Clock
 from traintrack.matching.domain.access import Caller
 from traintrack.matching.settings import MatchingSettings
 from traintrack.matching.views import MatchingViews
@@ -31,6 +34,16 @@ def _settings(request: Request) -> MatchingSettings:
     return settings
 
 
+def _outbound(request: Request) -> OutboundGuard:
+    guard: OutboundGuard = request.app.state.outbound
+    return guard
+
+
+def _clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
 def _caller(*roles: Role) -> Callable[[Principal], Caller]:
     """The caller, once their key is known to hold one of `roles`."""
 
@@ -43,6 +56,8 @@ def _caller(*roles: Role) -> Callable[[Principal], Caller]:
 Bus = Annotated[MessageBus[MatchingUnitOfWork], Depends(_bus)]
 Views = Annotated[MatchingViews, Depends(_views)]
 SettingsDep = Annotated[MatchingSettings, Depends(_settings)]
+Outbound = Annotated[OutboundGuard, Depends(_outbound)]
+ClockDep = Annotated[Clock, Depends(_clock)]
 OperatorKey = Annotated[Caller, Depends(_caller(Role.OPERATOR))]
 FirmKey = Annotated[Caller, Depends(_caller(Role.FIRM))]
 InstituteKey = Annotated[Caller, Depends(_caller(Role.INSTITUTE))]

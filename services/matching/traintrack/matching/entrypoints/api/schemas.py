@@ -135,7 +135,10 @@ class WebhookCreate(RequestModel):
 
 class WebhookSecret(BaseModel):
     webhook_id: str
-    secret: str = Field(description="Shown once. Verify `Traintrack-Signature` with it.")
+    secret: str = Field(
+        description="Shown once: a Standard Webhooks `whsec_` secret; verify `webhook-signature` "
+        "with it (e.g. the `standardwebhooks` package's `Webhook(secret).verify`)."
+    )
 
 
 class WebhookPublic(BaseModel):

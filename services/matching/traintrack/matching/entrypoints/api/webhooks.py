@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from traintrack.matching.adapters.mapping import Row
+from traintrack.matching.adapters.outbound import OutboundGuard
 from traintrack.matching.commands import RegisterWebhook, RemoveWebhook, RotateWebhookSecret
-from traintrack.matching.entrypoints.api.deps import Bus, FirmKey, SettingsDep, Views
+from traintrack.matching.domain.destinations import Refused
+from traintrack.matching.entrypoints.api.deps import (
+    Bus,
+    ClockDep,
+    FirmKey,
+    Outbound,
+    SettingsDep,
+    Views,
+)
 from traintrack.matching.entrypoints.api.schemas import (
     WebhookAttempt,
     WebhookCreate,
     WebhookPublic,
     WebhookSecret,
 )
+from traintrack.platform.errors import Rejected
 
 router = APIRouter(prefix="/v1", tags=["delivery"])
 
@@ -24,21 +35,24 @@ def _webhook(row: Row) -> WebhookPublic:
     return WebhookPublic(**data, pending=data["feed_seq"] - data["delivered_seq"])
 
 
+async def outward(guard: OutboundGuard, url: str) -> None:
+    """Refuse (422 naming `url`) a destination that leads back inside."""
+    try:
+        await guard.check(url)
+    except Refused as exc:
+        raise Rejected(f"the platform does not call this URL: {exc}", field="url") from None
+
+
 @router.post("/webhooks", status_code=status.HTTP_201_CREATED)
 async def register_webhook(
-    body: WebhookCreate, bus: Bus, caller: FirmKey, settings: SettingsDep
+    body: WebhookCreate, bus: Bus, caller: FirmKey, guard: Outbound
 ) -> WebhookSecret:
-    """Have your feed POSTed to `url`, signed (`Traintrack-Signature: t=..,v1=..`, an
-    HMAC-SHA256 of `<t>.<body>` with the secret returned here, once)."""
-    created = await bus.handle(
-        RegisterWebhook(
-            caller=caller,
-            url=str(body.url),
-            scheme=body.url.scheme,
-            after=body.after,
-            require_https=settings.environment != "development",
-        )
-    )
+    """Firms: have your feed POSTed to `url`, signed as Standard Webhooks (`webhook-id`,
+    `webhook-timestamp`, `webhook-signature`) with the `whsec_` secret returned here, once.
+    A URL leading to loopback, private, link-local or the platform's own addresses is
+    refused, now and at every delivery."""
+    await outward(guard, str(body.url))
+    created = await bus.handle(RegisterWebhook(caller=caller, url=str(body.url), after=body.after))
     return WebhookSecret(**created)
 
 
@@ -61,9 +75,13 @@ async def webhook_attempts(
 
 
 @router.post("/webhooks/{webhook_id}/rotate-secret")
-async def rotate_webhook_secret(webhook_id: str, bus: Bus, caller: FirmKey) -> WebhookSecret:
-    """A new secret; for 24 hours deliveries carry signatures with both."""
-    secret = await bus.handle(RotateWebhookSecret(caller, webhook_id))
+async def rotate_webhook_secret(
+    webhook_id: str, bus: Bus, caller: FirmKey, settings: SettingsDep, clock: ClockDep
+) -> WebhookSecret:
+    """Firms, for their own webhook: a new secret, shown once; for the grace period (24 h)
+    deliveries carry signatures with both, the new one first."""
+    grace = timedelta(hours=settings.webhook_secret_grace_hours)
+    secret = await bus.handle(RotateWebhookSecret(caller, webhook_id, now=clock(), grace=grace))
     return WebhookSecret(webhook_id=webhook_id, secret=secret)
 
 

@@ -10,7 +10,8 @@ import faust
 from fastapi import FastAPI
 
 from traintrack.contracts.codec import Envelope
-from traintrack.evaluation.adapters.signing import Signer, load_or_create_key
+from traintrack.evaluation.adapters.keys import KeyStore
+from traintrack.evaluation.adapters.signing import Signer
 from traintrack.evaluation.adapters.uow import EvaluationUnitOfWork
 from traintrack.evaluation.commands import ShipDefaultScheme
 from traintrack.evaluation.entrypoints import worker
@@ -30,8 +31,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 Bus = MessageBus[EvaluationUnitOfWork]
 
 
+def create_keys(settings: EvaluationSettings) -> KeyStore:
+    return KeyStore(settings.signing_keys_dir, legacy_file=settings.signing_key_file)
+
+
 def create_signer(settings: EvaluationSettings) -> Signer:
-    return Signer(load_or_create_key(settings.signing_key_file), settings.public_url)
+    return Signer(create_keys(settings), settings.public_url)
 
 
 def create_bus(pool: asyncpg.Pool, signer: Signer) -> Bus:

@@ -3,6 +3,7 @@ the bus and its units of work, the read side, the API app and the worker."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import asyncpg
@@ -61,6 +62,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     signer = create_signer(settings)
 
     async def start(pool: asyncpg.Pool) -> None:
+        await asyncio.to_thread(signer.store.newest)  # a first key is made now, not mid-request
         bus = create_bus(pool, signer)
         await bus.handle(ShipDefaultScheme())
         app.state.bus, app.state.views = bus, Views(pool, signer)
@@ -89,6 +91,7 @@ def create_worker(settings: ServiceSettings) -> faust.App:
             settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
         )
         signer = create_signer(settings)
+        await asyncio.to_thread(signer.store.newest)
         bus = create_bus(pool, signer)
         await bus.handle(ShipDefaultScheme())
         return EventConsumer(

@@ -21,6 +21,10 @@ def test_an_unknown_key_or_a_wrong_usage_is_refused(tmp_path, capsys):
     store = KeyStore(tmp_path / "keys")
     assert main(["retire-key", "nope"], store) == 1
     assert "no key nope" in capsys.readouterr().err
+    kid = store.newest().kid
+    assert main(["retire-key", "*"], store) == 1  # not a pattern matching every key
+    assert [k.kid for k in store.verifying()] == [kid]
+    store.retire(kid)
     assert main(["retire-key"], store) == 2
     assert main(["rotate-key", "extra"], store) == 2
     assert "usage: python -m traintrack.evaluation rotate-key" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import fcntl
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ from joserfc.jwk import OKPKey, RSAKey
 
 RSA_BITS = 2048
 _STAMP = "%Y%m%dT%H%M%S%fZ"  # sorts as it reads: oldest first
+_KID = re.compile(r"[A-Za-z0-9_-]+")  # base64url: a thumbprint, or the legacy key's id
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,10 @@ class KeyStore:
 
     def retire(self, kid: str) -> None:
         """What the key signed no longer verifies, and the JWKS no longer lists it."""
+        if not _KID.fullmatch(kid):  # a glob pattern given as kid would match other keys
+            raise UnknownKey(kid)
         with self._locked():
-            found = [p for p in self.directory.glob(f"*.{kid}.pem")]
+            found = list(self.directory.glob(f"*.{kid}.pem"))
             if not found:
                 raise UnknownKey(kid)
             retired = self.directory / "retired"
@@ -102,17 +106,17 @@ class KeyStore:
         return _load(path)
 
     def _take_legacy(self) -> None:
+        """Once per process: the legacy key file, when there is one, is in the directory."""
         legacy = self._legacy_file
         if legacy is None or not legacy.exists():
             return
         pem = legacy.read_bytes()
         kid = _legacy_kid(pem)
-        if any(self.directory.glob(f"**/*.{kid}.pem")):
-            return  # taken already (and perhaps retired since)
         with self._locked():
-            if not any(self.directory.glob(f"**/*.{kid}.pem")):
+            if not any(self.directory.glob(f"**/*.{kid}.pem")):  # nor retired since
                 made = datetime.fromtimestamp(legacy.stat().st_mtime, UTC).strftime(_STAMP)
                 _write(self.directory / f"{made}.{kid}.pem", pem)
+        self._legacy_file = None
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

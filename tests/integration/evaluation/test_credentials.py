@@ -3,13 +3,19 @@ library) against the public JWKS, revocation read from the public status list al
 key rotation that leaves earlier credentials valid."""
 
 import asyncio
+import base64
 import os
 import sys
 from datetime import UTC, datetime
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from joserfc import jwt as joserfc_jwt
+from joserfc.jwk import OKPKey
 
+from tests.utils.apps import client_of, running_app
 from tests.utils.evaluation import (
     PROGRAMME,
     certify,
@@ -19,6 +25,8 @@ from tests.utils.evaluation import (
     verify_independently,
 )
 from traintrack.evaluation.adapters.records import CredentialRepository
+from traintrack.evaluation.bootstrap import create_app
+from traintrack.evaluation.settings import EvaluationSettings
 
 pytestmark = pytest.mark.integration
 
@@ -172,3 +180,53 @@ async def test_after_a_key_rotation_old_credentials_verify_and_new_ones_carry_th
     assert await revoked_per_status_list(client, old_token) is False
     listed = await client.get("/v1/status-lists/0")
     assert jwt.get_unverified_header(listed.text)["kid"] == new_kid
+
+
+async def test_a_credential_of_the_former_single_ed25519_key_still_verifies(
+    platform, keys, tmp_path
+):
+    legacy = Ed25519PrivateKey.generate()
+    pem = legacy.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    (tmp_path / "signing-key.pem").write_bytes(pem)
+    raw = legacy.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    legacy_kid = base64.urlsafe_b64encode(raw).decode()[:16]
+    now = int(datetime.now(UTC).timestamp())
+    # what the former code issued: the credential in a `vc` claim, bare ids
+    former = joserfc_jwt.encode(
+        {"alg": "Ed25519", "typ": "vc+jwt", "kid": legacy_kid},
+        {"iss": "x", "sub": "tr-old", "jti": "cr-old", "nbf": now - 60, "exp": now + 60, "vc": {}},
+        OKPKey.import_key(pem),
+        algorithms=["Ed25519"],
+    )
+    async with (
+        running_app(
+            create_app,
+            EvaluationSettings,
+            platform,
+            keys["file"],
+            "evaluation_legacy_key",
+            signing_keys_dir=tmp_path / "keys",
+            signing_key_file=tmp_path / "signing-key.pem",
+        ) as app,
+        client_of(app, "evaluation") as client,
+    ):
+        await app.state.pool.execute(
+            "INSERT INTO credentials (credential_id, trainee_id, jwt, issued_at, valid_until) "
+            "VALUES ('cr-old', 'tr-old', $1, now(), now() + interval '1 day')",
+            former,
+        )
+        verdict = await client.post("/v1/credentials/verify", json={"credential": former})
+        assert verdict.json() == {
+            "valid": True,
+            "credential_id": "cr-old",
+            "trainee_id": "tr-old",
+            "reason": None,
+        }
+        jwks = (await client.get("/.well-known/jwks.json")).json()
+        # the legacy key verifies; a new RSA key, made at start, signs
+        assert [k["alg"] for k in jwks["keys"]] == ["Ed25519", "RS256"]
+        assert jwks["keys"][0]["kid"] == legacy_kid

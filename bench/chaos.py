@@ -152,6 +152,7 @@ async def run(
             "ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(master_file(keyring)),
             f"{prefix}_CONSUMER_NAME": f"{service}-{work.name}",
             f"{prefix}_STATE_DIR": str(work / f"{service}-state"),
+            "EVALUATION_SIGNING_KEYS_DIR": str(work / "signing-keys"),
             "EVALUATION_SIGNING_KEY_FILE": str(work / "signing-key.pem"),
             # Traces as production would keep them under load (1 in 100 new ones).
             "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",

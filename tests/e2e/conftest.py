@@ -67,6 +67,7 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
     }
     ports = {name: free_port() for name in databases}
     common = {"OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"{platform.zipkin_url}/api/v2/spans"}
+    signing = tmp_path_factory.mktemp("signing")  # one key directory: API and worker share it
 
     def env(service: str) -> dict[str, str]:
         prefix = service.upper()
@@ -94,7 +95,8 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
                 {s: f"http://127.0.0.1:{ports[s]}" for s in databases if s != "operations"}
             ),
             "OPERATIONS_ZIPKIN_URL": platform.zipkin_url,
-            "EVALUATION_SIGNING_KEY_FILE": str(tmp_path_factory.mktemp("signing") / "key.pem"),
+            "EVALUATION_SIGNING_KEYS_DIR": str(signing / "keys"),
+            "EVALUATION_SIGNING_KEY_FILE": str(signing / "no-legacy-key.pem"),
         }
 
     processes = ServiceProcesses(ARTIFACTS / "e2e-logs")

@@ -3,12 +3,16 @@ enrollment facts through its real consumer, evidence and assessments over its AP
 
 from __future__ import annotations
 
+import base64
+import gzip
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
+import jwt
 
 from tests.utils import factories
 from traintrack.contracts import codec
@@ -24,11 +28,13 @@ Keys = dict[str, Any]
 
 
 async def evaluation_app(platform: Any, keys: Keys, tmp_path_factory: Any) -> Any:
+    signing = tmp_path_factory.mktemp("signing")
     settings = EvaluationSettings(
         database_url=await platform.fresh_database("evaluation"),
         kafka_bootstrap=platform.kafka_bootstrap,
         keyring_file=keys["file"],
-        signing_key_file=tmp_path_factory.mktemp("signing") / "key.pem",
+        signing_keys_dir=signing / "keys",
+        signing_key_file=signing / "no-legacy-key.pem",
     )
     return create_app(settings)
 
@@ -213,6 +219,55 @@ async def stages_of(
     return response.json()
 
 
-async def status_of(client: httpx.AsyncClient, credential_id: str) -> bool:
-    revoked: bool = (await client.get(f"/v1/credentials/{credential_id}/status")).json()["revoked"]
-    return revoked
+async def credential_jwt(client: httpx.AsyncClient, keys: Keys, credential_id: str) -> str:
+    response = await client.get(f"/v1/credentials/{credential_id}", headers=keys["operator"])
+    assert response.status_code == 200, response.text
+    token: str = response.json()["credential"]
+    return token
+
+
+# ---------------------------------------------------------------- as an outside verifier
+# PyJWT, not the joserfc the service signs with, and a bitstring reader of our own here,
+# written from the W3C Bitstring Status List text, not from the service's code.
+
+
+async def verify_independently(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
+    """The claims of a VC-JWT, checked by PyJWT against the key the public JWKS lists under
+    the token's kid (and its nbf/exp); raises PyJWT's errors otherwise."""
+    jwks = (await client.get("/.well-known/jwks.json")).json()
+    kid = jwt.get_unverified_header(token)["kid"]
+    [jwk] = [k for k in jwks["keys"] if k["kid"] == kid]
+    claims: dict[str, Any] = jwt.decode(
+        token, jwt.PyJWK(jwk).key, algorithms=[jwk["alg"]], options={"require": ["nbf"]}
+    )
+    return claims
+
+
+def bit_of(encoded_list: str, index: int) -> int:
+    """Bit `index` of a Bitstring Status List: index 0 is the left-most bit."""
+    assert encoded_list[0] == "u", "multibase base64url"
+    body = encoded_list[1:]
+    bits = gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    assert len(bits) * 8 >= 131_072, "shorter than the spec's minimum"
+    byte, offset = divmod(index, 8)
+    return (bits[byte] >> (7 - offset)) & 1
+
+
+async def revoked_per_status_list(client: httpx.AsyncClient, token: str) -> bool:
+    """Whether the credential is revoked, as a verifier learns it: its own credentialStatus,
+    then the status list credential it names, fetched without a key and verified."""
+    status = (await verify_independently(client, token))["credentialStatus"]
+    assert (status["type"], status["statusPurpose"]) == ("BitstringStatusListEntry", "revocation")
+    response = await client.get(urlsplit(status["statusListCredential"]).path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/vc+jwt"
+    listed = await verify_independently(client, response.text)
+    assert "BitstringStatusListCredential" in listed["type"]
+    subject = listed["credentialSubject"]
+    assert (subject["type"], subject["statusPurpose"]) == ("BitstringStatusList", "revocation")
+    return bit_of(subject["encodedList"], int(status["statusListIndex"])) == 1
+
+
+async def status_of(client: httpx.AsyncClient, keys: Keys, credential_id: str) -> bool:
+    """Whether the credential is revoked, per the status list alone."""
+    return await revoked_per_status_list(client, await credential_jwt(client, keys, credential_id))

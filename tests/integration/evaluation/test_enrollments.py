@@ -39,7 +39,7 @@ async def test_a_graduate_in_a_second_course_keeps_the_first_credential(app, cli
         3: "locked",
         4: "locked",
     }
-    assert await status_of(client, certified["credential_id"]) is False
+    assert await status_of(client, keys, certified["credential_id"]) is False
     assert await emitted(app, first, "certification-revoked") == []
     assert [d["status"] for d in (await stages_of(client, keys, first))["current"]] == [
         "passed",
@@ -70,8 +70,8 @@ async def test_a_trainee_holds_credentials_of_two_programmes(app, client, keys):
         first.enrollment_id,
         second.enrollment_id,
     )
-    assert await status_of(client, one["credential_id"]) is False
-    assert await status_of(client, two["credential_id"]) is False
+    assert await status_of(client, keys, one["credential_id"]) is False
+    assert await status_of(client, keys, two["credential_id"]) is False
 
 
 async def test_an_enrollment_not_completed_fails_stage_4(app, client, keys):
@@ -187,7 +187,7 @@ async def test_attendance_arriving_after_the_ending_keeps_the_final_rate(app, cl
     stages = await stages_of(client, keys, who)
     assert [d["status"] for d in stages["current"]] == ["passed", "passed", "passed", "passed"]
     assert await emitted(app, who, "stage-pass-withdrawn") == []
-    assert await status_of(client, certified["credential_id"]) is False
+    assert await status_of(client, keys, certified["credential_id"]) is False
 
 
 SCHEME = {"scheme_id": "kdt-4-stage", "version": 1}

@@ -57,6 +57,7 @@ async def test_an_existing_store_keeps_every_fact_under_the_trainees_enrollment(
         database_url=database,
         kafka_bootstrap=platform.kafka_bootstrap,
         keyring_file=keys["file"],
+        signing_keys_dir=tmp_path / "keys",
         signing_key_file=tmp_path / "key.pem",
     )
     app = create_app(settings)
@@ -141,6 +142,7 @@ async def test_a_trainee_who_had_enrolled_again_keeps_the_former_course_apart(
         database_url=database,
         kafka_bootstrap=platform.kafka_bootstrap,
         keyring_file=keys["file"],
+        signing_keys_dir=tmp_path / "keys",
         signing_key_file=tmp_path / "key.pem",
     )
     app = create_app(settings)

@@ -34,7 +34,7 @@ async def test_a_manual_revocation_stays_until_an_operator_reinstates_it(app, cl
     # New evidence: a better presentation score. The credential stays revoked.
     await evidence(client, keys, who, "presentation", 4, 95)
     assert len(await emitted(app, who, "certified")) == 1
-    assert await status_of(client, credential_id) is True
+    assert await status_of(client, keys, credential_id) is True
     refused = await client.post(
         f"/v1/credentials/{credential_id}/reinstatement",
         headers=keys["institute"],
@@ -58,6 +58,7 @@ async def test_a_manual_revocation_stays_until_an_operator_reinstates_it(app, cl
     ).json()["credential"]
     verdict = (await client.post("/v1/credentials/verify", json={"credential": credential})).json()
     assert verdict["valid"] is True
+    assert await status_of(client, keys, credential_id) is False  # the bit is cleared
     again = await client.post(
         f"/v1/credentials/{credential_id}/reinstatement",
         headers=keys["operator"],
@@ -112,7 +113,7 @@ async def test_revoking_by_hand_after_the_basis_broke_makes_it_final(app, client
     ]
     await evidence(client, keys, who, "module_test", 2, 71)  # the basis holds again
     assert len(await emitted(app, who, "certified")) == 1
-    assert await status_of(client, credential_id) is True
+    assert await status_of(client, keys, credential_id) is True
 
 
 OPERATOR = Principal(key_id="op-test", role=Role.OPERATOR, tenant="traintrack")
@@ -150,7 +151,7 @@ async def test_a_revocation_by_hand_racing_a_broken_basis_stays_manual(app, clie
     assert [e["cause"] for e in await emitted(app, who, "certification-revoked")] == ["manual"]
     await evidence(client, keys, who, "module_test", 2, 71)  # every stage passes again
     assert len(await emitted(app, who, "certified")) == 1
-    assert await status_of(client, credential_id) is True
+    assert await status_of(client, keys, credential_id) is True
 
 
 async def test_a_broken_basis_leaves_a_credential_revoked_by_hand_as_it_is(app, client, keys):

@@ -1,21 +1,24 @@
 """The evaluation unit of work in memory: repositories as dicts and lists behind the
-methods of the real ones (adapters/), a real Ed25519 signer on a fresh key."""
+methods of the real ones (adapters/), a real signer on keys in a temporary directory."""
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from tests.utils.fakes import FakeUnitOfWork
+from traintrack.evaluation.adapters.keys import KeyStore
 from traintrack.evaluation.adapters.signing import Signer
 from traintrack.evaluation.domain.certification import Credential, CredentialState, Issued
 from traintrack.evaluation.domain.decisions import Assessment, Observation, StageDecision
 from traintrack.evaluation.domain.enrollment import Cohort, EnrollmentFacts
 from traintrack.evaluation.domain.project import Project
 from traintrack.evaluation.domain.scheme import DEFAULT_SCHEME, RUBRIC_CRITERIA, Scheme
+from traintrack.evaluation.domain.status_list import place
 from traintrack.evaluation.handlers import HANDLERS
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.web.auth import Principal, Role
@@ -207,6 +210,11 @@ class FakeDecisions:
 class FakeCredentials:
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, Any]] = {}  # in the order they were issued
+        self.statuses_given = 0
+
+    async def allocate_status(self) -> tuple[int, int]:
+        self.statuses_given += 1
+        return place(self.statuses_given - 1)
 
     async def latest(self, enrollment_id: str) -> CredentialState | None:
         mine = [r for r in self.rows.values() if r["enrollment_id"] == enrollment_id]
@@ -262,10 +270,16 @@ class FakeAuditLog:
         )
 
 
+@functools.cache
+def shared_keys() -> KeyStore:
+    """One key store for the unit tests: an RSA key takes a moment to make."""
+    return KeyStore(Path(tempfile.mkdtemp(prefix="evaluation-keys-")))
+
+
 class FakeEvaluationUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
-        self.signer = Signer(Ed25519PrivateKey.generate(), ISSUER)
+        self.signer = Signer(shared_keys(), ISSUER)
         self.schemes = FakeSchemes()
         self.cohorts = FakeCohorts()
         self.enrollments = FakeEnrollments(self.cohorts)

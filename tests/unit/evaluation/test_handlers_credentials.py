@@ -27,6 +27,7 @@ from traintrack.evaluation.commands import (
     ReinstateCredential,
     RevokeCredential,
 )
+from traintrack.evaluation.domain.status_list import place
 from traintrack.platform.errors import Conflict, NotFound
 
 CERTIFIED = "traintrack.evaluation.certified.v2"
@@ -62,10 +63,17 @@ async def test_completing_the_course_passes_stage_4_and_issues_a_signed_credenti
     )
     assert issued.valid_until - issued.issued_at == timedelta(days=3 * 365)
     claims = uow.signer.verify(stored["jwt"], now=datetime.now(UTC))
-    assert (claims["iss"], claims["sub"], claims["jti"]) == (ISSUER, "tr-1", issued.credential_id)
-    achievement = claims["vc"]["credentialSubject"]["achievement"]
+    assert (claims["iss"], claims["sub"], claims["jti"]) == (
+        ISSUER,
+        "urn:traintrack:trainee:tr-1",
+        f"urn:uuid:{issued.credential_id}",
+    )
+    achievement = claims["credentialSubject"]["achievement"]
     assert achievement["name"] == "Field-ready certification: p-1"
     assert achievement["id"] == f"{ISSUER}/achievements/kdt-4-stage/v1"
+    # The first credential given a status holds the bit its place names, in list 0.
+    assert (stored["status_list"], stored["status_index"]) == place(0)
+    assert claims["credentialStatus"]["statusListIndex"] == str(stored["status_index"])
     assert uow.decisions.triggers("en-1")[-1] == (4, "passed", "completed")
 
 

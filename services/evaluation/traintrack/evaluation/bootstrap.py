@@ -3,6 +3,7 @@ the bus and its units of work, the read side, the API app and the worker."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import asyncpg
@@ -10,7 +11,8 @@ import faust
 from fastapi import FastAPI
 
 from traintrack.contracts.codec import Envelope
-from traintrack.evaluation.adapters.signing import Signer, load_or_create_key
+from traintrack.evaluation.adapters.keys import KeyStore
+from traintrack.evaluation.adapters.signing import Signer
 from traintrack.evaluation.adapters.uow import EvaluationUnitOfWork
 from traintrack.evaluation.commands import ShipDefaultScheme
 from traintrack.evaluation.entrypoints import worker
@@ -30,8 +32,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 Bus = MessageBus[EvaluationUnitOfWork]
 
 
+def create_keys(settings: EvaluationSettings) -> KeyStore:
+    return KeyStore(settings.signing_keys_dir, legacy_file=settings.signing_key_file)
+
+
 def create_signer(settings: EvaluationSettings) -> Signer:
-    return Signer(load_or_create_key(settings.signing_key_file), settings.public_url)
+    return Signer(create_keys(settings), settings.public_url)
 
 
 def create_bus(pool: asyncpg.Pool, signer: Signer) -> Bus:
@@ -56,6 +62,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     signer = create_signer(settings)
 
     async def start(pool: asyncpg.Pool) -> None:
+        await asyncio.to_thread(signer.store.newest)  # a first key is made now, not mid-request
         bus = create_bus(pool, signer)
         await bus.handle(ShipDefaultScheme())
         app.state.bus, app.state.views = bus, Views(pool, signer)
@@ -84,6 +91,7 @@ def create_worker(settings: ServiceSettings) -> faust.App:
             settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
         )
         signer = create_signer(settings)
+        await asyncio.to_thread(signer.store.newest)
         bus = create_bus(pool, signer)
         await bus.handle(ShipDefaultScheme())
         return EventConsumer(

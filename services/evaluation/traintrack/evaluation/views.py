@@ -10,8 +10,9 @@ import asyncpg
 
 from traintrack.evaluation.adapters.repository import EnrollmentRepository, ProjectRepository
 from traintrack.evaluation.adapters.schemes import SchemeRepository
-from traintrack.evaluation.adapters.signing import InvalidCredential, Signer
-from traintrack.evaluation.domain import access
+from traintrack.evaluation.adapters.signing import STATUS_LIST_TYP, InvalidCredential, Signer
+from traintrack.evaluation.domain import access, status_list
+from traintrack.evaluation.domain.credential import identify
 from traintrack.evaluation.domain.enrollment import EnrollmentFacts
 from traintrack.evaluation.domain.scheme import Scheme
 from traintrack.platform.db import Connection
@@ -74,6 +75,25 @@ class Views:
             await _visible(conn, actor, credential["enrollment_id"] or "")
         return credential
 
+    async def status_list(self, list_id: int) -> str:
+        """The status list credential (VC-JWT) as it stands: a bit set for each revoked
+        credential of the list. List 0 exists before any credential; later ones once a
+        credential holds a bit in them."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT status_index, revoked_at FROM credentials WHERE status_list = $1",
+                list_id,
+            )
+        if not rows and list_id != 0:
+            raise NotFound(f"status list {list_id}")
+        claims = status_list.credential(
+            issuer=self._signer.issuer,
+            status_list=list_id,
+            revoked=[r["status_index"] for r in rows if r["revoked_at"] is not None],
+            at=datetime.now(UTC),
+        )
+        return self._signer.sign(claims, typ=STATUS_LIST_TYP)
+
     async def credential_status(self, credential_id: str) -> Row:
         stored = await _credential(self._pool, credential_id)
         if stored is None:
@@ -91,17 +111,18 @@ class Views:
             claims = self._signer.verify(token, now=datetime.now(UTC))
         except InvalidCredential as error:
             return {"valid": False, "reason": str(error)}
-        stored = await _credential(self._pool, claims["jti"])
+        credential_id, trainee_id = identify(claims)
+        stored = await _credential(self._pool, credential_id)
         if stored is None:
-            return {"valid": False, "credential_id": claims["jti"], "reason": "unknown credential"}
+            return {"valid": False, "credential_id": credential_id, "reason": "unknown credential"}
         if stored["revoked_at"] is not None:
             return {
                 "valid": False,
-                "credential_id": claims["jti"],
-                "trainee_id": claims["sub"],
+                "credential_id": credential_id,
+                "trainee_id": trainee_id,
                 "reason": f"revoked: {stored['revocation_reason']}",
             }
-        return {"valid": True, "credential_id": claims["jti"], "trainee_id": claims["sub"]}
+        return {"valid": True, "credential_id": credential_id, "trainee_id": trainee_id}
 
 
 async def _visible(conn: Connection, actor: access.Actor, enrollment_id: str) -> EnrollmentFacts:

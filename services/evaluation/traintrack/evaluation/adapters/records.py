@@ -12,6 +12,7 @@ import asyncpg
 from traintrack.evaluation.domain.certification import Credential, CredentialState, Issued
 from traintrack.evaluation.domain.decisions import Assessment, Observation, StageDecision, Status
 from traintrack.evaluation.domain.enrollment import EnrollmentFacts
+from traintrack.evaluation.domain.status_list import place
 from traintrack.platform.db import Connection
 
 
@@ -152,6 +153,12 @@ class CredentialRepository:
             credential_id,
         )
         return Credential(**dict(row)) if row else None
+
+    async def allocate_status(self) -> tuple[int, int]:
+        """The (list, index) of the next credential's revocation bit: a sequence number no
+        other transaction gets, even when this one rolls back (its bit then stays unused)."""
+        number: int = await self._conn.fetchval("SELECT nextval('credential_status_seq')")
+        return place(number)
 
     async def add(self, issued: Issued) -> None:
         values = asdict(issued)

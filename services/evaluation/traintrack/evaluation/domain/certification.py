@@ -46,7 +46,8 @@ class Credential:
 
 @dataclass(frozen=True)
 class Issued:
-    """A credential issued for an enrollment, signed (`jwt`) under a scheme version."""
+    """A credential issued for an enrollment, signed (`jwt`) under a scheme version, with
+    its revocation bit: index `status_index` of status list `status_list`."""
 
     credential_id: str
     trainee_id: str
@@ -57,6 +58,8 @@ class Issued:
     jwt: str
     issued_at: datetime
     valid_until: datetime
+    status_list: int
+    status_index: int
 
 
 @dataclass(frozen=True)

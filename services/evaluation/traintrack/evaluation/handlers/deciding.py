@@ -90,6 +90,7 @@ async def _issue(uow: Uow, facts: EnrollmentFacts, scheme: Scheme, at: datetime)
     credential_id = str(uuid.uuid4())
     until = at + credential.VALIDITY
     programme_id = facts.programme_id or ""
+    status = await uow.credentials.allocate_status()
     claims = credential.claims(
         issuer=uow.signer.issuer,
         credential_id=credential_id,
@@ -98,6 +99,7 @@ async def _issue(uow: Uow, facts: EnrollmentFacts, scheme: Scheme, at: datetime)
         scheme=scheme,
         issued_at=at,
         valid_until=until,
+        status=status,
     )
     await uow.credentials.add(
         Issued(
@@ -110,6 +112,8 @@ async def _issue(uow: Uow, facts: EnrollmentFacts, scheme: Scheme, at: datetime)
             jwt=uow.signer.sign(claims),
             issued_at=at,
             valid_until=until,
+            status_list=status[0],
+            status_index=status[1],
         )
     )
     return mapping.certified(

@@ -1,12 +1,14 @@
-"""Credentials: anyone may verify; operators may revoke and reinstate."""
+"""Credentials: anyone may verify, read the public keys and the status lists; operators
+may revoke and reinstate."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Response
 
 from traintrack.evaluation.commands import ReinstateCredential, RevokeCredential
+from traintrack.evaluation.domain.status_list import TTL_MS
 from traintrack.evaluation.entrypoints.api.deps import PUBLIC, Bus, OperatorKey, ReaderKey, Views
 from traintrack.evaluation.entrypoints.api.schemas import (
     CredentialOut,
@@ -18,12 +20,31 @@ from traintrack.evaluation.entrypoints.api.schemas import (
 from traintrack.platform.web.models import IdPath
 
 router = APIRouter(tags=["credentials"])
+ListId = Annotated[int, Path(ge=0, le=2**31 - 1)]
+# VC-JOSE-COSE's media type of a verifiable credential secured as a JWT
+VC_JWT = "application/vc+jwt"
 
 
 @router.get("/.well-known/jwks.json", openapi_extra=PUBLIC)
 async def jwks(views: Views) -> dict[str, Any]:
-    """The public key that signs credentials (public)."""
+    """The public keys that verify credentials, each by its `kid` (public)."""
     return views.jwks()
+
+
+@router.get(
+    "/v1/status-lists/{list_id}",
+    openapi_extra=PUBLIC,
+    response_class=Response,
+    responses={200: {"content": {VC_JWT: {"schema": {"type": "string"}}}}},
+)
+async def status_list(list_id: ListId, views: Views) -> Response:
+    """A W3C Bitstring Status List credential (VC-JWT): bit `statusListIndex` of its
+    `encodedList` is set while the credential naming it is revoked (public)."""
+    return Response(
+        await views.status_list(list_id),
+        media_type=VC_JWT,
+        headers={"Cache-Control": f"public, max-age={TTL_MS // 1000}"},
+    )
 
 
 @router.post("/v1/credentials/verify", openapi_extra=PUBLIC)
@@ -32,9 +53,10 @@ async def verify(body: VerifyIn, views: Views) -> VerifyOut:
     return VerifyOut(**await views.verify(body.credential))
 
 
-@router.get("/v1/credentials/{credential_id}/status", openapi_extra=PUBLIC)
+@router.get("/v1/credentials/{credential_id}/status", openapi_extra=PUBLIC, deprecated=True)
 async def credential_status(credential_id: IdPath, views: Views) -> dict[str, Any]:
-    """Whether a credential is revoked (public; the credentialStatus of each credential)."""
+    """Whether a credential is revoked (public). Kept for the credentials issued before the
+    status lists: their signed `credentialStatus` names this URL; newer ones name a list."""
     return await views.credential_status(credential_id)
 
 

@@ -14,6 +14,12 @@ from typing import Literal
 
 PREFIX_VARIABLE = "TRAINTRACK_TOPIC_PREFIX"
 
+# The largest record batch a topic takes: Kafka's default `message.max.bytes`, which the
+# dev broker sets and every topic we create pins (`max.message.bytes`). Producers refuse
+# more (`codec.record_size` is how they count), consumers fetch at least this much, and
+# the DLQ writer shrinks a dead letter that would not fit.
+MAX_MESSAGE_BYTES = 1_048_588
+
 # "forward": a consumer built against a published schema reads what producers send now
 # (fields and optional fields may be added; nothing required goes, no type changes);
 # `schemagen` refuses any other change to a topic's contracts: it needs a new event version.

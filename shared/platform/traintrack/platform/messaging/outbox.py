@@ -20,6 +20,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 
 from traintrack.contracts import EventData, codec
+from traintrack.contracts.topics import MAX_MESSAGE_BYTES
 from traintrack.platform.db import Connection
 from traintrack.platform.telemetry import context_from, current_carrier
 
@@ -80,6 +81,7 @@ def new_producer(bootstrap: str, **overrides: Any) -> AIOKafkaProducer:
         "acks": "all",
         "linger_ms": 5,
         "max_batch_size": 256 * 1024,
+        "max_request_size": MAX_MESSAGE_BYTES,
         "compression_type": None,
         "request_timeout_ms": 30_000,
     }

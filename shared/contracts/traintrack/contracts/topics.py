@@ -37,6 +37,9 @@ class Topic:
     readers: tuple[str, ...] = ()
     compatibility: Compatibility = "forward"
     partitions: int = 6
+    # Written by clients outside the platform, whose partitioner we do not choose (the
+    # README asks for murmur2): a reader looking for a key looks wherever any client puts it.
+    external_producers: bool = False
 
     @property
     def name(self) -> str:
@@ -53,6 +56,7 @@ INSTITUTE_SUBMISSIONS = Topic(
     key="pseudonymous trainee id",
     description="Submissions that training institutes produce straight onto Kafka.",
     readers=("enrollment",),
+    external_producers=True,
 )
 ENROLLMENT_EVENTS = Topic(
     "enrollment.events.v1",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import time, timedelta
 
 import httpx
 import pytest
@@ -371,6 +371,7 @@ async def test_a_librdkafka_producers_submission_is_applied_and_in_the_journey_o
         enrollment_id=enrollment["enrollment_id"],
         day=next(d for d in (catalogue.STARTS + timedelta(n) for n in range(7)) if d.weekday() < 5),
         status="present",
+        check_in=time(9),
     )
     record = signed_record(submission, running.institute_key)
     landed = []

@@ -92,9 +92,7 @@ class KafkaDeadLetters:
             await self._producer.start()
         # Its own replayed-from only: a letter replayed before carries one already.
         headers = [
-            (k, v)
-            for k, v in letter.headers
-            if not k.startswith("dlq-") and k != "replayed-from"
+            (k, v) for k, v in letter.headers if not k.startswith("dlq-") and k != "replayed-from"
         ]
         headers.append(("replayed-from", letter.ref.encode()))
         await self._producer.send_and_wait(

@@ -117,6 +117,11 @@ def test_a_duplicate_is_poison_whichever_copy_comes_first():
     refused(wrong_first, "header 'ce_type' appears more than once")
 
 
+def test_a_clients_own_binary_header_is_none_of_the_bindings_business():
+    r = added(record(), ("x-client-trace", b"\xff\xfe\x00"))
+    assert codec.decode(r, topic=INSTITUTE_SUBMISSIONS.name).type == ChangeConsent.type
+
+
 def test_another_topics_event_type_is_poison_on_the_submissions_topic():
     r = record()
     stage_passed = [(k, STAGE_PASSED.encode() if k == "ce_type" else v) for k, v in r.headers]

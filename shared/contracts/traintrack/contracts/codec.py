@@ -122,7 +122,7 @@ def check_binding(record: KafkaRecord) -> None:
     seen: set[str] = set()
     for name, _ in record.headers:
         if name.lower() in seen:
-            raise PoisonMessage(f"header {name!r} appears more than once")
+            raise PoisonMessage(f"header {name[:80]!r} appears more than once")
         seen.add(name.lower())
     headers = {name.lower(): value or b"" for name, value in record.headers}
     missing = [name for name in REQUIRED_HEADERS if not headers.get(name)]
@@ -182,7 +182,13 @@ def decode(record: KafkaRecord, *, topic: str | None = None) -> Envelope:
     """Read a record into an Envelope, or raise PoisonMessage saying what is wrong with it.
     `topic`: the topic it was read from, whose type allow-list it must pass."""
     check_binding(record)
-    headers = {name.lower(): value or b"" for name, value in record.headers}
+    # The attributes only: the SDK decodes every header as UTF-8, and other headers (a
+    # client's own, binary ones) are none of its business.
+    headers = {
+        name.lower(): value or b""
+        for name, value in record.headers
+        if name.lower().startswith("ce_")
+    }
     headers[CONTENT_TYPE] = JSON_MEDIA_TYPE  # checked above; the SDK reads JSON by this name
     try:
         event = ce_kafka.from_binary(

@@ -1,14 +1,19 @@
+import hashlib
+import uuid
+
 import pytest
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import MessageSizeTooLargeError
 
 from tests.utils import factories
 from tests.utils.platform import KafkaTail, header
 from traintrack.contracts import codec
 from traintrack.contracts.enrollment import TraineeEnrolled, TraineeRegistered
-from traintrack.contracts.topics import ENROLLMENT_EVENTS
+from traintrack.contracts.topics import ENROLLMENT_EVENTS, MAX_MESSAGE_BYTES
 from traintrack.platform.errors import Rejected
 from traintrack.platform.messaging.consumer import EventConsumer, Outcome
-from traintrack.platform.messaging.dlq import Delivery
+from traintrack.platform.messaging.dlq import PREFIX_BYTES, Delivery
+from traintrack.platform.messaging.outbox import new_producer
 
 pytestmark = pytest.mark.integration
 TOPIC = ENROLLMENT_EVENTS.name
@@ -176,6 +181,45 @@ async def test_a_known_type_no_handler_wants_is_skipped_without_reading_its_body
     await dlq.wait_for(lambda r: header(r, "ce_id") == event_id)
 
 
+def with_headers(record, *headers, replacing=()):
+    kept = [(k, v) for k, v in record.headers if k not in replacing]
+    return codec.KafkaRecord(record.key, record.value, [*kept, *headers])
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["one-by-one", "in-a-batch"])
+async def test_a_malformed_record_of_a_skipped_type_is_dead_lettered_not_skipped(
+    effects, producer, dlq, batch
+):
+    """Skipping unread is for well-formed records of the topic's own types only: two
+    ce_type headers (whichever comes first), a missing specversion or another topic's type
+    must reach the DLQ, even from a consumer that would skip the type."""
+    registered = codec.encode(codec.to_cloudevent(factories.trainee_registered(), source="/t"))
+    enrolled_type = TraineeEnrolled.type.encode()
+    hostile = {
+        "two types, ours first": codec.KafkaRecord(
+            registered.key, registered.value, [("ce_type", enrolled_type), *registered.headers]
+        ),
+        "two types, ours last": with_headers(registered, ("ce_type", enrolled_type)),
+        "no specversion": with_headers(registered, replacing=("ce_specversion",)),
+        "another topic's type": with_headers(
+            registered,
+            ("ce_type", b"traintrack.outcomes.outcome-reported.v1"),
+            replacing=("ce_type",),
+        ),
+    }
+    consumer = make_consumer(effects, producer, record_effect)
+    for name, record in hostile.items():
+        event_id = str(uuid.uuid4()).encode()
+        record = with_headers(record, ("ce_id", event_id), replacing=("ce_id",))
+        if batch:
+            outcomes = await consumer.process_batch([delivery(record)])
+        else:
+            outcomes = [await consumer.process(delivery(record))]
+        assert outcomes == [Outcome.DEAD_LETTERED], name
+        dead = await dlq.wait_for(lambda r, i=event_id: header(r, "ce_id") == i)
+        assert header(dead, "dlq-reason"), name
+
+
 def batch_consumer(pool, producer, batch_handler, name="batch-consumer"):
     async def publish(topic, key, value, headers):
         await producer.send_and_wait(topic, value, key=key, headers=headers)
@@ -304,7 +348,7 @@ async def test_a_run_of_several_types_is_one_transaction_applied_in_order(effect
 
     registered = [message(factories.trainee_registered(), n) for n in (1, 4)]
     enrolled = [message(factories.trainee_enrolled(), n) for n in (2, 5)]
-    skipped = message(factories.outcome_reported(), 3)  # a known type nobody here handles
+    skipped = message(factories.cohort_opened(), 3)  # a type of the topic nobody here handles
     batch = [registered[0], enrolled[0], skipped, registered[1], enrolled[1]]
 
     outcomes = await consumer.process_batch(batch)
@@ -318,3 +362,70 @@ async def test_a_run_of_several_types_is_one_transaction_applied_in_order(effect
         ("enrolled", [ids[3]]),
     ]
     assert len({tx for _, _, tx in calls}) == 1
+
+
+def record_taking(size, key=b"tr-1", headers=()):
+    """A record of `size` bytes as producers count them (`codec.record_size`)."""
+    headers = list(headers)
+    length = size - codec.record_size(key, b"", headers)
+    while codec.record_size(key, b"x" * length, headers) > size:
+        length -= 1
+    assert codec.record_size(key, b"x" * length, headers) == size
+    return codec.KafkaRecord(key, b"x" * length, headers)
+
+
+async def test_the_platforms_producer_sends_up_to_the_size_limit_and_refuses_one_byte_more(
+    platform,
+):
+    producer = new_producer(platform.kafka_bootstrap)
+    await producer.start()
+    try:
+        topic = f"{TOPIC}.size-probe"
+        largest = record_taking(MAX_MESSAGE_BYTES)
+        sent = await producer.send_and_wait(topic, largest.value, key=largest.key)
+        assert sent.offset >= 0  # the broker took it
+        over = record_taking(MAX_MESSAGE_BYTES + 1)
+        with pytest.raises(MessageSizeTooLargeError):
+            await producer.send_and_wait(topic, over.value, key=over.key)
+    finally:
+        await producer.stop()
+
+
+async def test_a_poison_record_at_the_size_limit_is_dead_lettered_as_a_truncated_envelope(
+    effects, platform, dlq
+):
+    """Its dead letter (the original plus the reason) would not fit the DLQ: the envelope
+    holds the headers, a prefix, the size and hash of the value, and the reason; the
+    consumer goes on to the next record."""
+    producer = new_producer(platform.kafka_bootstrap)
+    await producer.start()
+
+    async def publish(topic, key, value, headers):
+        await producer.send_and_wait(topic, value, key=key, headers=headers)
+
+    try:
+        consumer = EventConsumer(
+            name="size-consumer",
+            pool=effects,
+            handlers={TraineeEnrolled.type: record_effect},
+            publish=publish,
+            max_backoff=0.05,
+        )
+        good = delivery().record
+        event_id = str(uuid.uuid4()).encode()
+        headers = with_headers(good, ("ce_id", event_id), replacing=("ce_id",)).headers
+        huge = record_taking(MAX_MESSAGE_BYTES, key=good.key, headers=headers)
+        assert await consumer.process(delivery(huge)) is Outcome.DEAD_LETTERED
+        dead = await dlq.wait_for(lambda r: header(r, "ce_id") == event_id)
+        assert header(dead, "dlq-truncated") == b"true"
+        assert b"not a JSON object" in header(dead, "dlq-reason")
+        assert header(dead, "dlq-original-value-bytes") == str(len(huge.value)).encode()
+        digest = hashlib.sha256(huge.value).hexdigest().encode()
+        assert header(dead, "dlq-original-value-sha256") == digest
+        assert dead.value == huge.value[:PREFIX_BYTES]
+
+        after = delivery()
+        assert await consumer.process(after) is Outcome.APPLIED
+        assert await count_effects(effects, codec.decode(after.record).id) == 1
+    finally:
+        await producer.stop()

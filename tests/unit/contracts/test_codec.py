@@ -65,7 +65,7 @@ def test_extra_headers_such_as_trace_context_travel_alongside():
 @pytest.mark.parametrize(
     ("mutate", "reason"),
     [
-        (lambda r: codec.KafkaRecord(r.key, r.value, []), "not a CloudEvent"),
+        (lambda r: codec.KafkaRecord(r.key, r.value, []), "missing required attribute"),
         (lambda r: codec.KafkaRecord(r.key, b"{not json", r.headers), "not a JSON object"),
         (lambda r: codec.KafkaRecord(r.key, b"", r.headers), "not a JSON object"),
         (

@@ -50,6 +50,8 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 log.retention.hours=-1
+# = traintrack.contracts.topics.MAX_MESSAGE_BYTES, Kafka's default, said aloud (a test checks)
+message.max.bytes=1048588
 """
 
 

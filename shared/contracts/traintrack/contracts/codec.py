@@ -1,7 +1,9 @@
 """CloudEvents 1.0 in Kafka binary mode, through the official `cloudevents` SDK.
 
 The value is the JSON data, the attributes travel as `ce_*` headers, and the message key
-is the `partitionkey` extension.
+is the `partitionkey` extension. Reading is strict (`check_binding`) before the SDK sees a
+record: the SDK keeps the last of two equal headers, defaults a missing `ce_specversion` to
+1.0 and reads 0.3 too, so what it accepts is wider than what we may trust.
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ STANDARD_ATTRIBUTES = frozenset(
     }
 )
 Headers = list[tuple[str, bytes]]
+REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion")
+SPECVERSION = b"1.0"
+CONTENT_TYPE = "content-type"
+JSON_MEDIA_TYPE = b"application/json"
+# Record size as the Kafka clients bound it (aiokafka's and kafka-python's estimate): the
+# v2 batch header plus the most a record's own framing can take.
+BATCH_HEADER_BYTES = 61
+RECORD_OVERHEAD_BYTES = 21
 
 
 @dataclass(frozen=True)
@@ -104,11 +114,82 @@ def encode(event: CloudEvent, extra_headers: Sequence[tuple[str, bytes]] = ()) -
     return KafkaRecord(key, message.value, [*message.headers.items(), *extra_headers])
 
 
-def decode(record: KafkaRecord) -> Envelope:
-    """Read a record into an Envelope, or raise PoisonMessage saying what is wrong with it."""
-    headers: dict[str, bytes] = {}
-    for name, value in record.headers:
-        headers[name] = value or b""
+def check_binding(record: KafkaRecord) -> None:
+    """The CloudEvents Kafka binary binding, strictly, or PoisonMessage saying what breaks
+    it: no header twice (names compared as the SDK reads them, ignoring case), the required
+    attributes present and not empty, specversion 1.0, a key equal to `ce_partitionkey`
+    when that is sent, and JSON content."""
+    seen: set[str] = set()
+    for name, _ in record.headers:
+        if name.lower() in seen:
+            raise PoisonMessage(f"header {name[:80]!r} appears more than once")
+        seen.add(name.lower())
+    headers = {name.lower(): value or b"" for name, value in record.headers}
+    missing = [name for name in REQUIRED_HEADERS if not headers.get(name)]
+    if missing:
+        raise PoisonMessage(f"missing required attribute header(s): {', '.join(missing)}")
+    if headers["ce_specversion"] != SPECVERSION:
+        version = headers["ce_specversion"][:20]
+        raise PoisonMessage(f"ce_specversion {version!r}: only CloudEvents 1.0 is read")
+    if not record.key:
+        raise PoisonMessage("no message key: the key must be the event's partition key")
+    sent = headers.get("ce_partitionkey")
+    if sent is not None and sent != record.key:
+        raise PoisonMessage(
+            f"message key {record.key[:80]!r} is not the partition key {sent[:80]!r}"
+        )
+    media_type = headers.get(CONTENT_TYPE, b"").split(b";")[0].strip().lower()
+    if media_type != JSON_MEDIA_TYPE:
+        raise PoisonMessage(f"content-type {media_type[:80]!r}: only application/json is read")
+
+
+def check_topic(event_type: str, topic: str) -> None:
+    """The type allow-list: a topic carries only the event types declared for it (each
+    contract names its topic), so a submission topic carries submissions only."""
+    contract = REGISTRY.get(event_type)
+    if contract is None:
+        raise PoisonMessage(f"unknown event type {event_type!r}")
+    if contract.topic.name != topic:
+        raise PoisonMessage(
+            f"event type {event_type!r} does not belong on {topic!r} "
+            f"(it is an event of {contract.topic.name!r})"
+        )
+
+
+def record_size(key: bytes | None, value: bytes | None, headers: Headers) -> int:
+    """An upper bound of the bytes one record takes in a batch of its own, as producers
+    compute it before sending: compare it with `topics.MAX_MESSAGE_BYTES`."""
+    size = BATCH_HEADER_BYTES + RECORD_OVERHEAD_BYTES
+    size += _field_size(key) + _field_size(value) + _varint_size(len(headers))
+    for name, header_value in headers:
+        size += _field_size(name.encode()) + _field_size(header_value)
+    return size
+
+
+def _field_size(field: bytes | None) -> int:
+    return 1 if field is None else _varint_size(len(field)) + len(field)
+
+
+def _varint_size(number: int) -> int:
+    zigzag, size = (number << 1) ^ (number >> 63), 1
+    while zigzag > 0x7F:
+        zigzag >>= 7
+        size += 1
+    return size
+
+
+def decode(record: KafkaRecord, *, topic: str | None = None) -> Envelope:
+    """Read a record into an Envelope, or raise PoisonMessage saying what is wrong with it.
+    `topic`: the topic it was read from, whose type allow-list it must pass."""
+    check_binding(record)
+    # The attributes only: the SDK decodes every header as UTF-8, and other headers (a
+    # client's own, binary ones) are none of its business.
+    headers = {
+        name.lower(): value or b""
+        for name, value in record.headers
+        if name.lower().startswith("ce_")
+    }
+    headers[CONTENT_TYPE] = JSON_MEDIA_TYPE  # checked above; the SDK reads JSON by this name
     try:
         event = ce_kafka.from_binary(
             ce_kafka.KafkaMessage(headers=headers, key=record.key, value=record.value), JSON
@@ -119,6 +200,8 @@ def decode(record: KafkaRecord) -> Envelope:
     contract = REGISTRY.get(event.get_type())
     if contract is None:
         raise PoisonMessage(f"unknown event type {event.get_type()!r}")
+    if topic is not None:
+        check_topic(contract.type, topic)
     payload = event.get_data()
     if not isinstance(payload, dict):
         raise PoisonMessage("event data is not a JSON object")

@@ -14,6 +14,12 @@ from typing import Literal
 
 PREFIX_VARIABLE = "TRAINTRACK_TOPIC_PREFIX"
 
+# The largest record batch a topic takes: Kafka's default `message.max.bytes`, which the
+# dev broker sets and every topic we create pins (`max.message.bytes`). Producers refuse
+# more (`codec.record_size` is how they count), consumers fetch at least this much, and
+# the DLQ writer shrinks a dead letter that would not fit.
+MAX_MESSAGE_BYTES = 1_048_588
+
 # "forward": a consumer built against a published schema reads what producers send now
 # (fields and optional fields may be added; nothing required goes, no type changes);
 # `schemagen` refuses any other change to a topic's contracts: it needs a new event version.
@@ -31,6 +37,9 @@ class Topic:
     readers: tuple[str, ...] = ()
     compatibility: Compatibility = "forward"
     partitions: int = 6
+    # Written by clients outside the platform, whose partitioner we do not choose (the
+    # README asks for murmur2): a reader looking for a key looks wherever any client puts it.
+    external_producers: bool = False
 
     @property
     def name(self) -> str:
@@ -47,6 +56,7 @@ INSTITUTE_SUBMISSIONS = Topic(
     key="pseudonymous trainee id",
     description="Submissions that training institutes produce straight onto Kafka.",
     readers=("enrollment",),
+    external_producers=True,
 )
 ENROLLMENT_EVENTS = Topic(
     "enrollment.events.v1",

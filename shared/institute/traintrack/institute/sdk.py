@@ -20,6 +20,7 @@ from kafka.producer.future import FutureRecordMetadata
 
 from traintrack.contracts import codec, signing
 from traintrack.contracts.submissions import Submission
+from traintrack.contracts.topics import MAX_MESSAGE_BYTES
 
 
 def instrument_kafka_python() -> None:
@@ -60,6 +61,7 @@ class InstituteClient:
             "linger_ms": 10,
             "batch_size": 256 * 1024,
             "compression_type": None,
+            "max_request_size": MAX_MESSAGE_BYTES,  # what the platform's topics take
         }
         self._producer = KafkaProducer(**{**settings, **producer})
 

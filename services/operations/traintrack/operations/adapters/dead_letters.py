@@ -90,7 +90,10 @@ class KafkaDeadLetters:
         if self._producer is None:
             self._producer = new_producer(self.bootstrap)
             await self._producer.start()
-        headers = [(k, v) for k, v in letter.headers if not k.startswith("dlq-")]
+        # Its own replayed-from only: a letter replayed before carries one already.
+        headers = [
+            (k, v) for k, v in letter.headers if not k.startswith("dlq-") and k != "replayed-from"
+        ]
         headers.append(("replayed-from", letter.ref.encode()))
         await self._producer.send_and_wait(
             letter.original_topic, key=letter.raw_key, value=letter.raw_value, headers=headers

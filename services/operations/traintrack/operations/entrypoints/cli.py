@@ -64,6 +64,12 @@ def _table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     console.print(table)
 
 
+def _event_name(event_type: str | None) -> str:
+    """`trainee-enrolled` of traintrack.enrollment.trainee-enrolled.v1; a foreign type whole."""
+    parts = (event_type or "?").split(".")
+    return parts[2] if len(parts) > 2 else event_type or "?"
+
+
 @app.command()
 def journey(trainee_id: str) -> None:
     """Every event about a trainee on every topic, in order, and each service's view."""
@@ -75,7 +81,8 @@ def journey(trainee_id: str) -> None:
             [
                 e["at"][:19].replace("T", " "),
                 f"{e['topic']}[{e['partition']}]@{e['offset']}",
-                (e["event_type"] or "?").split(".")[2 if e["event_type"] else 0],
+                _event_name(e["event_type"])
+                + (f" (+{e['redeliveries']} redelivered)" if e.get("redeliveries") else ""),
                 e["trace_id"],
             ]
             for e in found["events"]

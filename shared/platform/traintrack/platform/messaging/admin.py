@@ -8,16 +8,22 @@ import time
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from traintrack.contracts.topics import ALL_TOPICS
+from traintrack.contracts.topics import ALL_TOPICS, MAX_MESSAGE_BYTES
 
 
 def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
-    """Create every declared topic, DLQs included; existing ones are left as they are."""
+    """Create every declared topic, DLQs included, each taking records up to the platform's
+    size limit whatever the broker's default; existing ones are left as they are."""
     admin = _admin(bootstrap, timeout)
     try:
         existing = set(admin.list_topics())
         wanted = [
-            NewTopic(name, topic.partitions, 1)
+            NewTopic(
+                name,
+                topic.partitions,
+                1,
+                topic_configs={"max.message.bytes": str(MAX_MESSAGE_BYTES)},
+            )
             for topic in ALL_TOPICS
             for name in (topic.name, topic.dlq)
             if name not in existing

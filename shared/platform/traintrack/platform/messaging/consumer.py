@@ -90,23 +90,31 @@ class EventConsumer:
         self._max_backoff = max_backoff
 
     def _not_for_us(self, delivery: Delivery) -> bool:
-        """A known event type this consumer has no handler for: skipped without decoding
-        (every worker reads every attendance event; most want none). Unknown types are
-        still decoded, and dead-lettered."""
-        event_type = next((v for k, v in delivery.record.headers if k == "ce_type"), b"").decode(
-            errors="replace"
-        )
-        return (
-            event_type in REGISTRY
-            and event_type not in self._handlers
-            and event_type not in self._batch_handlers
-        )
+        """A well-formed record of a type its topic carries, for which this consumer has no
+        handler: skipped without decoding (every worker reads every attendance event; most
+        want none). Anything else is decoded, so a malformed record (two ce_type headers,
+        say) or a type foreign to the topic is dead-lettered by every consumer that reads
+        the topic, and never skipped by the one it was meant for."""
+        types = [v for k, v in delivery.record.headers if k.lower() == "ce_type"]
+        if len(types) != 1:
+            return False
+        event_type = (types[0] or b"").decode(errors="replace")
+        if event_type in self._handlers or event_type in self._batch_handlers:
+            return False
+        contract = REGISTRY.get(event_type)
+        if contract is None or contract.topic.name != delivery.topic:
+            return False
+        try:
+            codec.check_binding(delivery.record)
+        except PoisonMessage:
+            return False
+        return True
 
     async def process(self, delivery: Delivery) -> Outcome:
         if self._not_for_us(delivery):
             return Outcome.IGNORED
         try:
-            envelope = codec.decode(delivery.record)
+            envelope = codec.decode(delivery.record, topic=delivery.topic)
         except PoisonMessage as error:
             return await self._dead_letter(delivery, error)
         return await self._process_decoded(delivery, envelope, _context_of(delivery))
@@ -199,7 +207,7 @@ class EventConsumer:
                 outcomes[index] = Outcome.IGNORED  # no effect: the run may go on past it
                 continue
             try:
-                envelope = codec.decode(delivery.record)
+                envelope = codec.decode(delivery.record, topic=delivery.topic)
             except PoisonMessage as error:
                 await apply_run()
                 outcomes[index] = await self._dead_letter(delivery, error)
@@ -312,7 +320,9 @@ class EventConsumer:
             error,
         )
         backoff = 0.5
-        while True:  # a DLQ write that fails must not lose the message either
+        # A DLQ write that fails must not lose the message either: retried while the broker
+        # is away; one refused for its size was already sent as a truncated envelope.
+        while True:
             try:
                 await send_to_dlq(self._publish, delivery, consumer=self.name, error=error)
                 return Outcome.DEAD_LETTERED

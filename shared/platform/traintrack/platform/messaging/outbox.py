@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import uuid
 from collections.abc import Sequence
@@ -20,7 +21,9 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 
 from traintrack.contracts import EventData, codec
+from traintrack.contracts.topics import MAX_MESSAGE_BYTES
 from traintrack.platform.db import Connection
+from traintrack.platform.errors import TooLarge
 from traintrack.platform.telemetry import context_from, current_carrier
 
 log = logging.getLogger(__name__)
@@ -28,6 +31,9 @@ tracer = trace.get_tracer(__name__)
 
 NOTIFY_CHANNEL = "outbox"
 RELAY_LOCK = 7_300_001  # pg_advisory_lock key: one publishing relay per database
+# What an event's key, CloudEvents and trace headers and framing may take beside its data
+# (a full W3C tracestate alone is 512 bytes): generous, so the estimate is an upper bound.
+ENVELOPE_BYTES = 4096
 
 
 async def add_event(conn: Connection, data: EventData, *, source: str) -> str:
@@ -49,6 +55,7 @@ async def add_events(
         return []
     carrier = current_carrier()
     ids = list(event_ids) if event_ids is not None else [str(uuid.uuid4()) for _ in events]
+    payloads = [_publishable(e) for e in events]
     await conn.executemany(
         """INSERT INTO outbox (event_id, topic, partition_key, event_type, source, subject,
                                event_time, data, traceparent, tracestate)
@@ -61,15 +68,29 @@ async def add_events(
                 e.type,
                 source,
                 e.subject(),
-                e.model_dump(mode="json"),
+                payload,
                 carrier.get("traceparent"),
                 carrier.get("tracestate"),
             )
-            for event_id, e in zip(ids, events, strict=True)
+            for event_id, e, payload in zip(ids, events, payloads, strict=True)
         ],
     )
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
     return ids
+
+
+def _publishable(event: EventData) -> dict[str, Any]:
+    """The event's data, refused (in the caller's transaction) if its record could exceed
+    what a topic takes: the relay could never publish it, and every row after it would wait.
+    The value is the data as the codec writes it (`json.dumps`)."""
+    payload = event.model_dump(mode="json")
+    size = len(json.dumps(payload).encode()) + ENVELOPE_BYTES
+    if size > MAX_MESSAGE_BYTES:
+        raise TooLarge(
+            f"{event.type} would take up to {size} bytes on Kafka; "
+            f"a record takes at most {MAX_MESSAGE_BYTES}"
+        )
+    return payload
 
 
 def new_producer(bootstrap: str, **overrides: Any) -> AIOKafkaProducer:
@@ -80,6 +101,7 @@ def new_producer(bootstrap: str, **overrides: Any) -> AIOKafkaProducer:
         "acks": "all",
         "linger_ms": 5,
         "max_batch_size": 256 * 1024,
+        "max_request_size": MAX_MESSAGE_BYTES,
         "compression_type": None,
         "request_timeout_ms": 30_000,
     }

@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
+from traintrack.contracts.topics import MAX_MESSAGE_BYTES
+
 
 async def read_to_end(
     bootstrap: str,
@@ -18,7 +20,10 @@ async def read_to_end(
     """Batches of records (each from one partition, in offset order); `on_total` hears
     how many records there are to read before the first batch."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=MAX_MESSAGE_BYTES,
     )
     await consumer.start()
     try:

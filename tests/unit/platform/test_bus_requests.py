@@ -175,4 +175,3 @@ async def test_a_second_command_in_the_same_request_runs_on_its_own():
         assert held.pending is first and store.last.committed  # the second committed alone
         await bus_module.finish(held, 201, Answer(201, {"note": "HI"}))
     assert sorted(e.subject_id for e in store.last.published) == ["hi", "ho"]
-

@@ -180,8 +180,9 @@ class FakeEnrollments:
             key=lambda e: e.enrollment_id,
         )
 
-    async def upsert_survey(self, enrollment_id: str, score: int, submitted_on: date) -> None:
-        self.surveys[enrollment_id] = (score, submitted_on)
+    async def upsert_survey(self, enrollment_id: str, score: int, submitted_on: date) -> bool:
+        before, self.surveys[enrollment_id] = self.surveys.get(enrollment_id), (score, submitted_on)
+        return before != (score, submitted_on)
 
 
 class FakeAttendance:

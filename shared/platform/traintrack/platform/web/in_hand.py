@@ -9,10 +9,15 @@ without any route knowing about them.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
+
+from traintrack.platform.db import Connection
 from traintrack.platform.web.audit import AuditRow
 from traintrack.platform.web.auth import Principal, Role
 from traintrack.platform.web.idempotency import Claim
@@ -84,6 +89,19 @@ def enter(request: Request) -> Any:
 
 def leave(token: Any) -> None:
     _current.reset(token)
+
+
+@asynccontextmanager
+async def reading(pool: asyncpg.Pool) -> AsyncIterator[Connection]:
+    """A connection for a route's read after its command. A keyed request's effect is not
+    committed until its answer is kept, so the answer reads it in that transaction."""
+    request = current()
+    pending = getattr(request.pending, "connection", None) if request is not None else None
+    if pending is not None:
+        yield pending
+        return
+    async with pool.acquire() as conn:
+        yield conn
 
 
 def audit_row(request: Request, outcome: int) -> AuditRow | None:

@@ -13,6 +13,7 @@ key used before raises `Replayed` with the first answer, and nothing runs.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -101,6 +102,8 @@ async def finish(request: in_hand.Request, status: int, answer: Answer | None) -
             await uow.commit()
             request.audited = request.operator is not None
     except BaseException as error:
-        await uow.__aexit__(type(error), error, error.__traceback__)
+        # What went wrong is `error`; a failing clean-up after it must not hide it.
+        with contextlib.suppress(Exception):
+            await uow.__aexit__(type(error), error, error.__traceback__)
         raise
     await uow.__aexit__(None, None, None)

@@ -144,7 +144,15 @@ class PostgresUnitOfWork(UnitOfWork):
     async def rollback(self) -> None:
         if self._transaction is not None:
             transaction, self._transaction = self._transaction, None
+            if self._lost():
+                return  # gone with its connection: PostgreSQL rolled it back (or committed it)
             await transaction.rollback()
+
+    def _lost(self) -> bool:
+        try:
+            return self.connection.is_closed()
+        except asyncpg.InterfaceError:  # the pool took back a connection that broke
+            return True
 
     async def _end(self) -> None:
         if self._pool is not None and self._lent is not None:

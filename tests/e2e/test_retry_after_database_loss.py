@@ -52,6 +52,8 @@ async def test_a_registration_retried_after_the_database_died_under_it_happens_o
                 institute_id="inst-a",
                 cohort_id="kdt-kill-1",
             )
+            for service in ("matching", "outcomes"):  # the workers have their stores
+                await eventually(lambda s=service: _migrated(database.url(s)), timeout=180)
             headers = {"X-API-Key": keys["institute"], "Idempotency-Key": "reg-kill-1"}
             body = factories.trainee_body()
 
@@ -77,9 +79,9 @@ async def test_a_registration_retried_after_the_database_died_under_it_happens_o
         view = "SELECT count(*) FROM trainees WHERE trainee_id = $1"
         candidates = "SELECT count(*) FROM candidates WHERE trainee_id = $1"
         inbox = "SELECT count(*) FROM inbox WHERE event_id = $1"
-        await eventually(lambda: _count(db("outcomes"), facts, trainee_id), timeout=60)
+        await eventually(lambda: _count(db("outcomes"), facts, trainee_id), timeout=180)
         [event_id] = await _event_ids_on_topic(platform.kafka_bootstrap, trainee_id)
-        await eventually(lambda: _count(db("matching"), inbox, event_id), timeout=60)
+        await eventually(lambda: _count(db("matching"), inbox, event_id), timeout=180)
         assert await _count(db("outcomes"), facts, trainee_id) == 1
         assert await _count(db("outcomes"), view, trainee_id) == 1
         assert await _count(db("outcomes"), inbox, event_id) == 1
@@ -143,6 +145,14 @@ async def _start_services(platform, database, proxy, processes, tmp_path):  # ty
         processes.wait_ready, "enrollment-api", f"http://127.0.0.1:{port}/readyz"
     )
     return f"http://127.0.0.1:{port}", {"institute": institute_key, "operator": operator_key}
+
+
+async def _migrated(url: str) -> bool:
+    conn = await asyncpg.connect(url)
+    try:
+        return bool(await conn.fetchval("SELECT to_regclass('inbox') IS NOT NULL"))
+    finally:
+        await conn.close()
 
 
 async def _count(url: str, query: str, *args: object) -> int:

@@ -76,7 +76,8 @@ class OwnPostgres:
     def kill(self) -> None:
         """kill -9 the postmaster and every backend at once: a crash, not a shutdown."""
         assert self.server is not None
-        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        pidfile = self.data / "postmaster.pid"
+        postmaster = int(pidfile.read_text().split()[0]) if pidfile.exists() else self.server.pid
         children = subprocess.run(
             ["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False
         ).stdout.split()
@@ -92,6 +93,7 @@ class OwnPostgres:
         # Its lock file names a pid that may linger as a zombie (nobody reaps in a
         # container); PostgreSQL would take it for a live postmaster, so it goes.
         (self.data / "postmaster.pid").unlink(missing_ok=True)
+        (self.home / f".s.PGSQL.{self.port}.lock").unlink(missing_ok=True)
 
     def remove(self) -> None:
         if self.server is not None:

@@ -116,7 +116,8 @@ async def claim(conn: Connection, claimed: Claim) -> Answer | None:
 async def remember(conn: Connection, claimed: Claim, answer: Answer) -> None:
     """Keep the answer for retries, in the transaction of the effect."""
     await conn.execute(
-        """UPDATE idempotency_keys SET status = $3, body = $4, media_type = $5
+        """UPDATE idempotency_keys SET status = $3, body = COALESCE($4, 'null'::jsonb),
+               media_type = $5
            WHERE scope = $1 AND key = $2""",
         claimed.scope,
         claimed.key,

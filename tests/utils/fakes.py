@@ -9,7 +9,7 @@ from traintrack.contracts import EventData
 from traintrack.platform.db.uow import UnitOfWork
 from traintrack.platform.errors import Rejected
 from traintrack.platform.web.audit import AuditRow
-from traintrack.platform.web.idempotency import Answer, Claim
+from traintrack.platform.web.idempotency import HEADER, Answer, Claim
 
 
 class FakeUnitOfWork(UnitOfWork):
@@ -31,7 +31,9 @@ class FakeUnitOfWork(UnitOfWork):
             self._keys[(claimed.scope, claimed.key)] = (claimed.fingerprint, None)
             return None
         if first[0] != claimed.fingerprint:
-            raise Rejected("this Idempotency-Key was used for a different request body")
+            raise Rejected(
+                "this Idempotency-Key was used for a different request body", field=HEADER
+            )
         assert first[1] is not None, "a claim is only seen committed, with its answer"
         return first[1]
 

@@ -262,7 +262,8 @@ def _add_audit(app: FastAPI) -> None:
     async def audit_operators(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
         held = in_hand.current()
-        if held is None or held.audited or held.pending is not None:
+        kept = held is not None and held.pending is not None and response.status_code < 400
+        if held is None or held.audited or kept:
             return response  # recorded with the effect, or about to be (`web.keyed`)
         row = in_hand.audit_row(held, response.status_code)
         if row is not None:

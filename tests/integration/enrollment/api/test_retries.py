@@ -126,3 +126,27 @@ async def test_a_retried_csv_import_reports_the_first_import(app, keyed):
     )  # fmt: skip
     assert first.json()["accepted"] == 1
     assert len(await emitted(app, "attendance-recorded", enrollment["trainee_id"])) == 1
+
+
+async def xmin(app, query, *args):
+    """The transaction that wrote the row (PostgreSQL's xmin)."""
+    return await app.state.pool.fetchval(f"SELECT xmin::text FROM {query}", *args)
+
+
+async def test_an_operators_change_and_its_audit_row_are_written_by_one_transaction(app, keyed):
+    body = {"institute_id": "inst-audit-tx", "name": "감사 훈련원", "region_code": "30"}
+    made = await keyed.post("/v1/institutes", json=body, headers=as_(keyed.keys, "operator"))
+    assert made.status_code == 201, made.text
+    effect = await xmin(app, "institutes WHERE institute_id = $1", "inst-audit-tx")
+    audited = await xmin(app, "audit_log WHERE action = $1 ORDER BY audit_id DESC LIMIT 1",
+                         "POST /v1/institutes")  # fmt: skip
+    assert effect == audited
+    # Keyed: the effect, the kept answer and the audit row, one transaction again.
+    enrollment = await enrolled(keyed, keyed.keys)
+    url = f"/v1/trainees/{enrollment['trainee_id']}/personal-details"
+    headers = as_(keyed.keys, "operator") | {"Idempotency-Key": "tx-1"}
+    assert (await keyed.delete(url, headers=headers)).status_code == 204
+    erased = await xmin(app, "trainees WHERE trainee_id = $1", enrollment["trainee_id"])
+    kept = await xmin(app, "idempotency_keys WHERE key = $1", "tx-1")
+    audit_row = await xmin(app, "audit_log WHERE target = $1", url)
+    assert erased == kept == audit_row

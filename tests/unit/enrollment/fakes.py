@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
-
-from pydantic import BaseModel
 
 from tests.utils.fakes import FakeUnitOfWork
 from traintrack.contracts.vocabulary import AttendanceStatus
@@ -17,8 +14,6 @@ from traintrack.enrollment.domain.enrollments import SEAT_HOLDERS, Enrollment, E
 from traintrack.enrollment.domain.onboarding import KnownRef
 from traintrack.enrollment.domain.recording import Alert
 from traintrack.enrollment.domain.trainees import PersonalDetails, Trainee
-from traintrack.platform.errors import Rejected
-from traintrack.platform.web.idempotency import Answer, Claim
 
 
 class FakeCatalogue:
@@ -189,8 +184,9 @@ class FakeEnrollments:
             key=lambda e: e.enrollment_id,
         )
 
-    async def upsert_survey(self, enrollment_id: str, score: int, submitted_on: date) -> None:
-        self.surveys[enrollment_id] = (score, submitted_on)
+    async def upsert_survey(self, enrollment_id: str, score: int, submitted_on: date) -> bool:
+        before, self.surveys[enrollment_id] = self.surveys.get(enrollment_id), (score, submitted_on)
+        return before != (score, submitted_on)
 
 
 class FakeAttendance:
@@ -215,24 +211,6 @@ class FakeAttendance:
             self.alerts.setdefault(alert, on)
 
 
-class FakeIdempotency:
-    def __init__(self) -> None:
-        self.answers: dict[tuple[str, str], tuple[str, int, Any]] = {}
-
-    async def claim(self, claimed: Claim) -> Answer | None:
-        first = self.answers.get((claimed.scope, claimed.key))
-        if first is None:
-            self.answers[(claimed.scope, claimed.key)] = (claimed.fingerprint, 0, None)
-            return None
-        if first[0] != claimed.fingerprint:
-            raise Rejected("this Idempotency-Key was used for a different request body")
-        return Answer(first[1], first[2])
-
-    async def remember(self, claimed: Claim, status: int, answer: BaseModel) -> None:
-        key = (claimed.scope, claimed.key)
-        self.answers[key] = (claimed.fingerprint, status, answer.model_dump(mode="json"))
-
-
 class FakeEnrollmentUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
@@ -240,4 +218,3 @@ class FakeEnrollmentUnitOfWork(FakeUnitOfWork):
         self.trainees = FakeTrainees()
         self.enrollments = FakeEnrollments(self.catalogue)
         self.attendance = FakeAttendance()
-        self.idempotency = FakeIdempotency()

@@ -51,6 +51,26 @@ async def test_good_rows_are_recorded_and_bad_ones_reported_by_position(uow):
     assert (recorded.rate_to_date, recorded.month_rate) == (1.0, 1.0)
 
 
+async def test_a_day_recorded_again_with_its_status_is_accepted_and_announced_once(uow):
+    enrolled(uow)
+    first = training_days()[0]
+    answers = [await handle(uow, RecordAttendance(INSTITUTE, (day(first),))) for _ in "12"]
+    assert [a.accepted for a in answers] == [1, 1]  # the same answer both times
+    assert [(e.day, e.status) for e in uow.published] == [(first, "present")]
+    # Twice in one batch: the second is no news either.
+    await handle(uow, RecordAttendance(INSTITUTE, (day(first), day(first))))
+    assert len(uow.published) == 1
+
+
+async def test_a_day_recorded_again_with_another_status_is_a_change_and_announced(uow):
+    enrolled(uow)
+    first = training_days()[0]
+    await handle(uow, RecordAttendance(INSTITUTE, (day(first),)))
+    await handle(uow, RecordAttendance(INSTITUTE, (day(first, status="absent"),)))
+    assert [(e.day, e.status) for e in uow.published] == [(first, "present"), (first, "absent")]
+    assert uow.attendance.days["en-1"][first].status == "absent"
+
+
 async def test_a_single_days_refusal_is_raised_as_it_came(uow):
     enrolled(uow)
     result = await handle(uow, RecordAttendance(INSTITUTE, (day(SATURDAY),)))

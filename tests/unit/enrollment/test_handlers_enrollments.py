@@ -159,6 +159,15 @@ async def test_a_survey_is_kept_per_enrollment_and_announced(uow):
     ]
 
 
+async def test_the_same_survey_sent_again_changes_nothing_and_announces_nothing(uow):
+    enrolled(uow)
+    survey = SubmitSurvey(INSTITUTE, "tr-1", "en-1", 70, date(2026, 4, 17))
+    await handle(uow, survey)
+    await handle(uow, survey)
+    assert uow.enrollments.surveys == {"en-1": (70, date(2026, 4, 17))}
+    assert [(e.score, e.submitted_on) for e in uow.published] == [(70, date(2026, 4, 17))]
+
+
 async def test_a_dropped_or_pending_enrollment_takes_no_survey(uow):
     enrolled(uow, "en-1", "tr-1", status=EnrollmentStatus.DROPPED)
     enrolled(uow, "en-2", "tr-2", status=EnrollmentStatus.APPLIED)

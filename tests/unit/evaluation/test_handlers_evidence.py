@@ -66,11 +66,23 @@ async def test_a_baseline_test_passed_with_good_attendance_passes_stage_1_and_sa
     assert uow.enrollments.locked == ["en-1"]  # re-decided holding the enrollment
 
 
-async def test_the_same_evidence_again_changes_nothing_and_announces_only_the_record(uow):
-    await handle(uow, baseline(72))
-    await handle(uow, baseline(72))
-    assert uow.published_types()[2:] == ["traintrack.evaluation.assessment-recorded.v2"]
+async def test_the_same_evidence_again_changes_nothing_and_announces_nothing(uow):
+    first = await handle(uow, baseline(72))
+    published = list(uow.published)
+    again = await handle(uow, baseline(72))
+    assert again == first  # the same answer
+    assert uow.published == published  # no second assessment-recorded
+    assert len(uow.evidence.observations["en-1"]) == 1
     assert len(uow.decisions.history) == 4
+
+
+async def test_evidence_that_says_something_else_is_recorded_and_announced(uow):
+    await handle(uow, baseline(72))
+    await handle(uow, baseline(40))  # a correction, then the first value again: both news
+    await handle(uow, baseline(72))
+    recorded = [e.value for e in uow.published if isinstance(e, AssessmentRecorded)]
+    assert recorded == [72, 40, 72]
+    assert len(uow.evidence.observations["en-1"]) == 3
 
 
 async def test_a_firm_key_records_no_test_score(uow):
@@ -185,6 +197,22 @@ async def test_the_institute_scores_a_member_and_the_record_carries_the_weighted
         "institute:k-inst",
         "institute",
     )
+
+
+async def test_the_same_scores_again_from_the_same_assessor_change_nothing(uow):
+    await handle(uow, project())
+    assess = RecordAssessment(INSTITUTE, "pr-1", "tr-1", None, 1, scores(70))
+    first = await handle(uow, assess)
+    assert await handle(uow, assess) == first
+    assert len(uow.published) == 1 and len(uow.evidence.assessments["en-1"]) == 1
+    # Other scores, or the same from the firm, are news.
+    await handle(uow, RecordAssessment(INSTITUTE, "pr-1", "tr-1", None, 1, scores(90)))
+    await handle(uow, RecordAssessment(FIRM, "pr-1", "tr-1", None, 1, scores(70)))
+    assert [a.side for _, a in uow.evidence.assessments["en-1"]] == [
+        "institute",
+        "institute",
+        "firm",
+    ]
 
 
 async def test_only_the_projects_institute_and_firm_find_it(uow):

@@ -11,8 +11,6 @@ from tests.utils.fakes import FakeUnitOfWork
 from traintrack.contracts import EventData
 from traintrack.outcomes.domain.records import Fact
 from traintrack.outcomes.domain.trainees import EnrollmentEntry, TraineeEntry
-from traintrack.platform.errors import Rejected
-from traintrack.platform.web.idempotency import Answer, Claim
 
 NOW = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
 
@@ -87,33 +85,16 @@ class FakeTraineeView:
             self.enrollments.setdefault(e.enrollment_id, e)
 
 
-class FakeIdempotencyKeys:
-    def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], tuple[str, Answer | None]] = {}
-
-    async def claim(self, claimed: Claim) -> Answer | None:
-        found = self.keys.get((claimed.scope, claimed.key))
-        if found is None:
-            self.keys[(claimed.scope, claimed.key)] = (claimed.fingerprint, None)
-            return None
-        if found[0] != claimed.fingerprint:
-            raise Rejected("a different request body", field="Idempotency-Key")
-        return found[1]
-
-    async def remember(self, claimed: Claim, answer: Answer) -> None:
-        self.keys[(claimed.scope, claimed.key)] = (claimed.fingerprint, answer)
-
-
 class FakeOutcomesUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.facts = FakeFacts()
         self.trainees = FakeTraineeView()
-        self.idempotency = FakeIdempotencyKeys()
         self.published_ids: list[str] = []
         self._ids: list[str] = []
 
     async def _begin(self) -> None:
+        await super()._begin()
         self._ids = []
 
     def emit(self, *events: EventData, ids: Sequence[str] = ()) -> list[str]:  # type: ignore[override]

@@ -17,7 +17,6 @@ from traintrack.outcomes.handlers import HANDLERS, ImportResult, Reported
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.errors import NotFound, Rejected
 from traintrack.platform.web.auth import Principal, Role
-from traintrack.platform.web.idempotency import Answer, Claim
 
 INSTITUTE = Principal("k-inst", Role.INSTITUTE, "inst-a")
 OTHER_INSTITUTE = Principal("k-other", Role.INSTITUTE, "inst-b")
@@ -159,23 +158,6 @@ async def test_a_correction_names_an_earlier_report_of_the_same_trainee():
     assert isinstance(answer, Reported)
     [event] = uow.published
     assert isinstance(event, OutcomeReported) and event.corrects == "rep-1"
-
-
-async def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer_and_reports_nothing():
-    uow = uow_with(REGISTERED)
-    once = Claim("institute:inst-a POST /v1/outcome-reports", "key-1", "fp-1")
-    first = await handle(uow, employed(INSTITUTE, once=once))
-    assert isinstance(first, Reported)
-    stored = Answer(
-        201,
-        {"report_id": first.report_id, "trainee_id": "t-1", "kind": "employed",
-         "reported_by": "institute"},
-    )  # fmt: skip
-    assert uow.idempotency.keys[(once.scope, once.key)] == ("fp-1", stored)
-    again = await handle(uow, employed(INSTITUTE, once=once))
-    assert again == stored
-    assert len(uow.published) == 1  # the first report only
-    assert len([f for f in uow.facts.kept.values() if f.kind == "outcome-reported"]) == 1
 
 
 # ------------------------------------------------------------------ history import

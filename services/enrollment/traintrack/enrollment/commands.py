@@ -8,24 +8,18 @@ entrypoints turn them into these commands with the actor their key or signature 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
-
-from pydantic import BaseModel
 
 from traintrack.contracts import submissions
 from traintrack.contracts.vocabulary import Track
 from traintrack.enrollment.domain.actors import Actor
 from traintrack.enrollment.domain.onboarding import OnboardRow
 from traintrack.enrollment.domain.reports import RowError
-from traintrack.platform.web.idempotency import Claim
 
 __all__ = [
     "Actor",
     "AdmitEnrollment",
-    "AnswerOnce",
     "ApplyEnrollment",
     "ChangeConsent",
     "CloseCohort",
@@ -210,14 +204,3 @@ class ImportAttendance:
 
 
 # ---------------------------------------------------------------- retries
-
-
-@dataclass(frozen=True)
-class AnswerOnce:
-    """`command` run once per Idempotency-Key: a retry with the key gets the first answer,
-    `present`ed as the API returned it, stored in the same transaction as the effect."""
-
-    command: Any
-    claim: Claim
-    present: Callable[[Any], BaseModel]
-    status: int = 201

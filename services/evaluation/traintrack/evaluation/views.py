@@ -17,6 +17,7 @@ from traintrack.evaluation.domain.enrollment import EnrollmentFacts
 from traintrack.evaluation.domain.scheme import Scheme
 from traintrack.platform.db import Connection
 from traintrack.platform.errors import NotFound
+from traintrack.platform.web import in_hand
 
 Row = dict[str, Any]
 
@@ -29,7 +30,7 @@ class Views:
     # ------------------------------------------------------------ stages
 
     async def current_decisions(self, enrollment_id: str) -> list[Row]:
-        async with self._pool.acquire() as conn:
+        async with in_hand.reading(self._pool) as conn:  # the answer to a write reads it
             return await _decisions(conn, enrollment_id)
 
     async def enrollment_stages(self, actor: access.Actor, enrollment_id: str) -> Row:
@@ -63,7 +64,8 @@ class Views:
 
     async def credential(self, credential_id: str) -> Row:
         """The stored credential, its VC-JWT as `credential` (NotFound when unknown)."""
-        stored = await _credential(self._pool, credential_id)
+        async with in_hand.reading(self._pool) as conn:  # the answer to a revocation reads it
+            stored = await _credential(conn, credential_id)
         if stored is None:
             raise NotFound(f"credential {credential_id}")
         return {**stored, "credential": stored["jwt"]}
@@ -159,6 +161,6 @@ async def _stages(conn: Connection, facts: EnrollmentFacts) -> Row:
     }
 
 
-async def _credential(pool: asyncpg.Pool, credential_id: str) -> Row | None:
+async def _credential(pool: asyncpg.Pool | Connection, credential_id: str) -> Row | None:
     row = await pool.fetchrow("SELECT * FROM credentials WHERE credential_id = $1", credential_id)
     return dict(row) if row else None

@@ -10,7 +10,6 @@ from typing import Literal
 from traintrack.outcomes.domain.records import Fact
 from traintrack.outcomes.domain.trainees import EnrollmentEntry, TraineeEntry
 from traintrack.platform.web.auth import Principal
-from traintrack.platform.web.idempotency import Claim
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class RecordEnrollments:
 @dataclass(frozen=True)
 class ReportOutcome:
     """What became of a trainee, from their institute, a firm that hired them or an
-    operator; `once`: the request's Idempotency-Key."""
+    operator."""
 
     actor: Principal
     trainee_id: str
@@ -52,7 +51,6 @@ class ReportOutcome:
     monthly_earnings: int | None = None
     exclusion_reason: str | None = None
     corrects: str | None = None
-    once: Claim | None = None
 
 
 @dataclass(frozen=True)

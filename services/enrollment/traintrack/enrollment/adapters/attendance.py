@@ -35,7 +35,10 @@ class AttendanceRepository:
                VALUES ($1, $2, $3, $4, $5)
                ON CONFLICT (enrollment_id, day) DO UPDATE SET status = excluded.status,
                    check_in = excluded.check_in, check_out = excluded.check_out,
-                   recorded_at = now()""",
+                   recorded_at = now()
+               -- the same day sent again (a retry) changes nothing, not even recorded_at
+               WHERE (attendance.status, attendance.check_in, attendance.check_out)
+                   IS DISTINCT FROM (excluded.status, excluded.check_in, excluded.check_out)""",
             [(e, d.day, d.status.value, d.check_in, d.check_out) for e, d in rows],
         )
 

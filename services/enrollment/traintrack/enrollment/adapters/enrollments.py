@@ -132,12 +132,17 @@ class EnrollmentRepository:
         )
         return [enrollment_of(r) for r in rows]
 
-    async def upsert_survey(self, enrollment_id: str, score: int, submitted_on: date) -> None:
-        await self._conn.execute(
+    async def upsert_survey(self, enrollment_id: str, score: int, submitted_on: date) -> bool:
+        """False when exactly this survey was kept before (nothing changed)."""
+        changed = await self._conn.fetchval(
             """INSERT INTO surveys (enrollment_id, score, submitted_on) VALUES ($1, $2, $3)
                ON CONFLICT (enrollment_id) DO UPDATE SET score = excluded.score,
-                   submitted_on = excluded.submitted_on""",
+                   submitted_on = excluded.submitted_on
+               WHERE (surveys.score, surveys.submitted_on)
+                   IS DISTINCT FROM (excluded.score, excluded.submitted_on)
+               RETURNING true""",
             enrollment_id,
             score,
             submitted_on,
         )
+        return bool(changed)

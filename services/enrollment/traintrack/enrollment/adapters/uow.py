@@ -5,7 +5,6 @@ from __future__ import annotations
 from traintrack.enrollment.adapters.attendance import AttendanceRepository
 from traintrack.enrollment.adapters.catalogue import CatalogueRepository
 from traintrack.enrollment.adapters.enrollments import EnrollmentRepository
-from traintrack.enrollment.adapters.idempotency import IdempotencyKeys
 from traintrack.enrollment.adapters.mapping import SOURCE
 from traintrack.enrollment.adapters.trainees import TraineeRepository
 from traintrack.platform.db import Connection
@@ -18,11 +17,9 @@ class EnrollmentUnitOfWork(PostgresUnitOfWork):
     trainees: TraineeRepository
     enrollments: EnrollmentRepository
     attendance: AttendanceRepository
-    idempotency: IdempotencyKeys
 
     def bind(self, connection: Connection) -> None:
         self.catalogue = CatalogueRepository(connection)
         self.trainees = TraineeRepository(connection)
         self.enrollments = EnrollmentRepository(connection)
         self.attendance = AttendanceRepository(connection)
-        self.idempotency = IdempotencyKeys(connection)

@@ -12,7 +12,6 @@ from typing import Any
 
 from traintrack.enrollment.commands import (
     AdmitEnrollment,
-    AnswerOnce,
     ApplyEnrollment,
     ChangeConsent,
     CloseCohort,
@@ -29,7 +28,6 @@ from traintrack.enrollment.commands import (
     RegisterTrainee,
     SubmitSurvey,
 )
-from traintrack.enrollment.handlers._common import UoW
 from traintrack.enrollment.handlers.attendance import record_attendance
 from traintrack.enrollment.handlers.catalogue import create_institute, define_programme, open_cohort
 from traintrack.enrollment.handlers.closing import close_cohort, close_due_enrollments
@@ -46,17 +44,6 @@ from traintrack.enrollment.handlers.trainees import (
     erase_trainee,
     register_trainee,
 )
-
-
-async def answer_once(cmd: AnswerOnce, uow: UoW) -> Any:
-    """The first answer to the key, or the command's, kept for the key's retries."""
-    first = await uow.idempotency.claim(cmd.claim)
-    if first is not None:
-        return first
-    answer = cmd.present(await HANDLERS[type(cmd.command)](cmd.command, uow))
-    await uow.idempotency.remember(cmd.claim, cmd.status, answer)
-    return answer
-
 
 Handler = Callable[..., Awaitable[Any]]
 
@@ -77,5 +64,4 @@ HANDLERS: dict[type, Handler] = {
     CloseDueEnrollments: close_due_enrollments,
     ImportTrainees: import_trainees,
     ImportAttendance: import_attendance,
-    AnswerOnce: answer_once,
 }

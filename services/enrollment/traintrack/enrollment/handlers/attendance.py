@@ -45,10 +45,14 @@ async def record_attendance(
             result.errors.append(error)
         else:
             accepted.append((row.enrollment_id, day))
+    # A day recorded again with the status it has is no news: kept as it is, not announced.
+    changed = []
     for enrollment_id, day in accepted:
+        if records[enrollment_id].get(day.day) != day.status:
+            changed.append((enrollment_id, day))
         records[enrollment_id][day.day] = day.status
     await uow.attendance.upsert(accepted)
-    for enrollment_id, day in accepted:
+    for enrollment_id, day in changed:
         enrollment = enrollments[enrollment_id]
         cohort, days = cohorts[enrollment.cohort_id], records[enrollment_id]
         to_date = rules.to_date_summary(cohort, days, day.day)

@@ -119,5 +119,6 @@ async def submit_survey(cmd: SubmitSurvey, uow: UoW) -> None:
         raise Conflict(
             f"an enrollment that is {enrollment.status} takes no survey", field="enrollment_id"
         )
-    await uow.enrollments.upsert_survey(enrollment.enrollment_id, cmd.score, cmd.submitted_on)
-    uow.emit(events.survey_submitted(enrollment, cmd.score, cmd.submitted_on))
+    # The same survey sent again (a retry) changes nothing and announces nothing.
+    if await uow.enrollments.upsert_survey(enrollment.enrollment_id, cmd.score, cmd.submitted_on):
+        uow.emit(events.survey_submitted(enrollment, cmd.score, cmd.submitted_on))

@@ -3,8 +3,9 @@ attempts, in what range a value lies, and which criteria its rubric scores."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from traintrack.evaluation.domain.decisions import Assessment, Observation
 from traintrack.evaluation.domain.scheme import EVIDENCE_KINDS, Scheme, Stage
 from traintrack.platform.errors import Rejected
 
@@ -40,3 +41,18 @@ def rubric_stage(scheme: Scheme, scores: Mapping[str, float], attempt: int) -> S
     if attempt > stage.max_attempts:
         raise Rejected(f"at most {stage.max_attempts} attempt(s)", field="attempt")
     return stage
+
+
+def is_repeat(logged: Sequence[Observation], new: Observation) -> bool:
+    """`new` says what the latest evidence of its kind, stage and attempt says already (a
+    retry): recording it again would change nothing."""
+    same = [o for o in logged if (o.evidence, o.stage, o.attempt) == (new.evidence, new.stage,
+                                                                      new.attempt)]  # fmt: skip
+    return bool(same) and max(same, key=lambda o: o.seq).value == new.value
+
+
+def is_repeated_assessment(logged: Sequence[Assessment], new: Assessment) -> bool:
+    """The assessor's latest scores for the stage and attempt are `new`'s already."""
+    same = [a for a in logged if (a.stage, a.attempt, a.assessor) == (new.stage, new.attempt,
+                                                                      new.assessor)]  # fmt: skip
+    return bool(same) and dict(max(same, key=lambda a: a.seq).scores) == dict(new.scores)

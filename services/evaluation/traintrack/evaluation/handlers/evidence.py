@@ -15,7 +15,12 @@ from traintrack.evaluation.domain.decisions import (
     weighted_mean,
 )
 from traintrack.evaluation.domain.enrollment import EnrollmentFacts
-from traintrack.evaluation.domain.evidence import check_evidence, rubric_stage
+from traintrack.evaluation.domain.evidence import (
+    check_evidence,
+    is_repeat,
+    is_repeated_assessment,
+    rubric_stage,
+)
 from traintrack.evaluation.domain.project import Project
 from traintrack.evaluation.handlers.deciding import re_decide, scheme_for_cohort
 from traintrack.platform.errors import Conflict, Forbidden, NotFound, Rejected
@@ -37,6 +42,9 @@ async def record_evidence(command: c.RecordEvidence, uow: Uow) -> list[StageDeci
     stage, attempt, value = command.stage, command.attempt, command.value
     check_evidence(scheme, evidence=evidence, stage=stage, attempt=attempt, value=value)
     observation = Observation(0, evidence, stage, attempt, value)
+    # The same evidence sent again (a retry) changes nothing and announces nothing.
+    if is_repeat((await uow.evidence.of(facts.enrollment_id))[0], observation):
+        return await re_decide(uow, command.enrollment_id, trigger="evidence")
     at = await uow.evidence.add_observation(facts, observation, by=f"{actor.role}:{actor.key_id}")
     uow.emit(
         mapping.assessment_recorded(
@@ -93,6 +101,8 @@ async def record_assessment(
     assessment = Assessment(
         0, stage.number, command.attempt, f"{side}:{actor.key_id}", side, command.scores
     )
+    if is_repeated_assessment((await uow.evidence.of(facts.enrollment_id))[1], assessment):
+        return facts, await re_decide(uow, facts.enrollment_id, trigger="assessment")
     at = await uow.evidence.add_assessment(facts, project.project_id, assessment)
     uow.emit(
         mapping.assessment_recorded(

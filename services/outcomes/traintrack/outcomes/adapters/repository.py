@@ -1,5 +1,5 @@
 """The outcomes store on the unit of work's connection: facts (every event the indicators
-need), the first slice's trainee view and the idempotency keys of reports."""
+need), the first slice's trainee view."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from typing import Any
 from traintrack.outcomes.domain.records import Fact
 from traintrack.outcomes.domain.trainees import EnrollmentEntry, TraineeEntry
 from traintrack.platform.db import Connection
-from traintrack.platform.web import idempotency
-from traintrack.platform.web.idempotency import Answer, Claim
 
 HISTORY_IMPORT_LOCK = 7_300_004  # pg_advisory_xact_lock key: one history import at a time
 
@@ -122,15 +120,3 @@ class TraineeView:
                 for e in entries
             ],
         )  # fmt: skip
-
-
-class IdempotencyKeys:
-    def __init__(self, connection: Connection) -> None:
-        self._conn = connection
-
-    async def claim(self, claimed: Claim) -> Answer | None:
-        """None the first time; else the answer given first (a different body: Rejected)."""
-        return await idempotency.claim(self._conn, claimed)
-
-    async def remember(self, claimed: Claim, answer: Answer) -> None:
-        await idempotency.remember(self._conn, claimed, answer)

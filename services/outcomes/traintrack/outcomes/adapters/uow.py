@@ -1,4 +1,4 @@
-"""The outcomes unit of work: facts, the trainee view and idempotency keys in one
+"""The outcomes unit of work: facts and the trainee view in one
 transaction with the events to publish."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 
 from traintrack.contracts import EventData
-from traintrack.outcomes.adapters.repository import Facts, IdempotencyKeys, TraineeView
+from traintrack.outcomes.adapters.repository import Facts, TraineeView
 from traintrack.platform.db import Connection
 from traintrack.platform.db.uow import PostgresUnitOfWork
 from traintrack.platform.messaging import outbox
@@ -22,12 +22,10 @@ class OutcomesUnitOfWork(PostgresUnitOfWork):
     source = SOURCE
     facts: Facts
     trainees: TraineeView
-    idempotency: IdempotencyKeys
 
     def bind(self, connection: Connection) -> None:
         self.facts = Facts(connection)
         self.trainees = TraineeView(connection)
-        self.idempotency = IdempotencyKeys(connection)
         self._ids: list[str] = []
 
     def emit(self, *events: EventData, ids: Sequence[str] = ()) -> list[str]:  # type: ignore[override]

@@ -17,7 +17,6 @@ from traintrack.outcomes.adapters.uow import OutcomesUnitOfWork
 from traintrack.outcomes.domain.records import Fact
 from traintrack.platform.errors import NotFound, Rejected
 from traintrack.platform.web.auth import Principal, Role
-from traintrack.platform.web.idempotency import Answer
 
 
 async def record_facts(command: c.RecordFacts, uow: OutcomesUnitOfWork) -> None:
@@ -42,19 +41,14 @@ class Reported:
     reported_by: str
 
 
-async def report_outcome(command: c.ReportOutcome, uow: OutcomesUnitOfWork) -> Reported | Answer:
-    """The report, or the first answer to an Idempotency-Key used before."""
-    if command.once is not None:
-        first = await uow.idempotency.claim(command.once)
-        if first is not None:
-            return first
+async def report_outcome(command: c.ReportOutcome, uow: OutcomesUnitOfWork) -> Reported:
     await _may_report(uow, command.actor, command.trainee_id)
     if command.corrects and await uow.facts.subject_of_report(command.corrects) != (
         command.trainee_id
     ):
         raise Rejected("no report of this trainee has that id", field="corrects")
     event = OutcomeReported(
-        **{k: v for k, v in asdict(command).items() if k not in ("actor", "once")},
+        **{k: v for k, v in asdict(command).items() if k != "actor"},
         report_id=f"rep-{uuid.uuid4().hex[:16]}",
         reported_by=command.actor.role.value,
         reporter_id=command.actor.tenant,
@@ -66,10 +60,7 @@ async def report_outcome(command: c.ReportOutcome, uow: OutcomesUnitOfWork) -> R
     known_at = await uow.facts.now()
     data = event.model_dump(mode="json")
     await uow.facts.add([Fact(event_id, kind_of(event.type), event.trainee_id, known_at, data)])
-    answer = Reported(event.report_id, event.trainee_id, event.kind, event.reported_by)
-    if command.once is not None:
-        await uow.idempotency.remember(command.once, Answer(201, asdict(answer)))
-    return answer
+    return Reported(event.report_id, event.trainee_id, event.kind, event.reported_by)
 
 
 async def _may_report(uow: OutcomesUnitOfWork, actor: Principal, trainee_id: str) -> None:

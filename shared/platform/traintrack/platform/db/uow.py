@@ -17,6 +17,11 @@ from asyncpg.pool import PoolConnectionProxy
 from traintrack.contracts import EventData
 from traintrack.platform.db import Connection
 from traintrack.platform.messaging import outbox
+from traintrack.platform.web import audit, idempotency
+from traintrack.platform.web.audit import AuditRow
+from traintrack.platform.web.idempotency import Answer, Claim
+
+ACQUIRE_TIMEOUT = 10.0  # seconds
 
 
 class UnitOfWork(abc.ABC):
@@ -49,6 +54,20 @@ class UnitOfWork(abc.ABC):
         events, self._events = self._events, []
         await self._commit(events)
         self.committed = True
+
+    # What the bus writes beside a request's effect, in its transaction (see bus.py).
+
+    @abc.abstractmethod
+    async def claim(self, claimed: Claim) -> Answer | None:
+        """Claim an Idempotency-Key: None the first time, else the first answer given."""
+
+    @abc.abstractmethod
+    async def remember(self, claimed: Claim, answer: Answer) -> None:
+        """Keep the answer to a claimed key, for its retries."""
+
+    @abc.abstractmethod
+    async def record_audit(self, row: AuditRow) -> None:
+        """Record an operator's change in the audit log."""
 
     @abc.abstractmethod
     async def _begin(self) -> None: ...
@@ -94,9 +113,20 @@ class PostgresUnitOfWork(UnitOfWork):
     def bind(self, connection: Connection) -> None:
         """Make this service's repositories on `connection`."""
 
+    async def claim(self, claimed: Claim) -> Answer | None:
+        return await idempotency.claim(self.connection, claimed)
+
+    async def remember(self, claimed: Claim, answer: Answer) -> None:
+        await idempotency.remember(self.connection, claimed, answer)
+
+    async def record_audit(self, row: AuditRow) -> None:
+        await audit.add(self.connection, row)
+
     async def _begin(self) -> None:
         if self._pool is not None:
-            self._connection = self._lent = await self._pool.acquire()
+            # A database that does not answer must not hold the request for ever: the
+            # timeout is answered 503 like a refused connection.
+            self._connection = self._lent = await self._pool.acquire(timeout=ACQUIRE_TIMEOUT)
         try:
             self._transaction = self.connection.transaction()
             await self._transaction.start()
@@ -114,7 +144,15 @@ class PostgresUnitOfWork(UnitOfWork):
     async def rollback(self) -> None:
         if self._transaction is not None:
             transaction, self._transaction = self._transaction, None
+            if self._lost():
+                return  # gone with its connection: PostgreSQL rolled it back (or committed it)
             await transaction.rollback()
+
+    def _lost(self) -> bool:
+        try:
+            return self.connection.is_closed()
+        except asyncpg.InterfaceError:  # the pool took back a connection that broke
+            return True
 
     async def _end(self) -> None:
         if self._pool is not None and self._lent is not None:

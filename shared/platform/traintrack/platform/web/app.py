@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import (
@@ -26,11 +28,15 @@ from prometheus_client import (
     generate_latest,
 )
 
+from traintrack.platform.bus import Replayed
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging import outbox
 from traintrack.platform.settings import ServiceSettings
-from traintrack.platform.web import audit, idempotency, problems
+from traintrack.platform.web import audit, idempotency, in_hand, problems
 from traintrack.platform.web.auth import Keyring, Principal, Role, requires
+from traintrack.platform.web.keyed import KeyedRequests
+
+log = logging.getLogger(__name__)
 
 
 class HttpMetrics:
@@ -102,13 +108,14 @@ def create_service_app(
     audit.add_personal_read_audit(app)
     for router in routers:
         app.include_router(router)
+    _add_idempotency(app)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     # Outside everything, the instrumentation's own middleware included (it wraps the
     # stack when it is built, so add_middleware would land inside it).
     build = app.build_middleware_stack
     limit = settings.max_request_bytes
     app.build_middleware_stack = lambda: FreshTraceContext(  # type: ignore[method-assign]
-        BodyLimit(build(), limit)
+        BodyLimit(KeyedRequests(build()), limit)
     )
     return app
 
@@ -221,27 +228,50 @@ def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
     app.include_router(ops)
 
 
-CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+def _add_idempotency(app: FastAPI) -> None:
+    """Every changing operation takes an Idempotency-Key (`web.keyed` reads it, the bus
+    claims it); a key used before is answered with the first answer."""
+
+    async def replay(_: Request, error: Exception) -> Response:
+        assert isinstance(error, Replayed)
+        return error.answer.response()
+
+    app.add_exception_handler(Replayed, replay)
+    for route in _api_routes(app.routes):
+        extra = route.openapi_extra or {}
+        declared = extra.get("parameters", [])
+        # Routers are module-level: another app built from them has declared it already.
+        if in_hand.CHANGING & (route.methods or set()) and idempotency.PARAMETER not in declared:
+            route.openapi_extra = {**extra, "parameters": [*declared, idempotency.PARAMETER]}
+
+
+def _api_routes(routes: Sequence[Any]) -> Iterator[APIRoute]:
+    """Every APIRoute, inside included routers too (FastAPI >= 0.16x keeps them wrapped)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _api_routes(included.routes)
 
 
 def _add_audit(app: FastAPI) -> None:
-    """Every changing request an operator makes is recorded, whatever its outcome."""
+    """Every changing request an operator makes is recorded, whatever its outcome: by the
+    bus in the transaction of its effect, here when nothing was committed (a refusal)."""
 
     @app.middleware("http")
     async def audit_operators(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
-        principal = getattr(request.state, "principal", None)
-        if request.method in CHANGING and principal is not None and principal.role is Role.OPERATOR:
-            route = request.scope.get("route")
-            # PostgreSQL text holds no NUL: a path refused for one (422) is still recorded.
-            path = request.url.path.replace("\x00", "%00")
-            await audit.record(
-                request.app.state.pool,
-                principal,
-                action=f"{request.method} {getattr(route, 'path', path)}",
-                target=path,
-                outcome=response.status_code,
-            )
+        held = in_hand.current()
+        kept = held is not None and held.pending is not None and response.status_code < 400
+        if held is None or held.audited or kept:
+            return response  # recorded with the effect, or about to be (`web.keyed`)
+        row = in_hand.audit_row(held, response.status_code)
+        if row is not None:
+            try:
+                await audit.add(request.app.state.pool, row)
+            except problems.UNAVAILABLE:
+                log.warning("audit row lost, the database is away: %s", row)
         return response
 
     audit_router = APIRouter(tags=["operations"])

@@ -5,6 +5,7 @@ marked with `personal_read`), and what services record on purpose."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,28 @@ class AuditEntry(BaseModel):
     target: str
     outcome: int
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """What an operator did, as the audit log keeps it."""
+
+    principal: Principal
+    action: str
+    target: str
+    outcome: int
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+async def add(conn: Connection | asyncpg.Pool, row: AuditRow) -> None:
+    await record(
+        conn,
+        row.principal,
+        action=row.action,
+        target=row.target,
+        outcome=row.outcome,
+        detail=row.detail,
+    )
 
 
 async def record(

@@ -1,25 +1,25 @@
-"""`Idempotency-Key` on creating requests (draft-ietf-httpapi-idempotency-key-header).
+"""`Idempotency-Key` on changing requests (draft-ietf-httpapi-idempotency-key-header).
 
 A client that timed out, or whose server died mid-request, cannot know whether its POST
 took effect. Sent again with the same key, it gets the first answer back instead of a
-second trainee, enrollment or report. The key is claimed and the answer stored in the
-transaction of the effect itself: a request that crashed before committing left nothing,
-and a concurrent twin waits on the claim and then reads the answer. Keys are scoped to
-the caller's role and tenant and to the route; reusing one for another body is a 422.
+second trainee, enrollment or report. Every POST, PUT, PATCH and DELETE takes one; no
+route reads it (`web.keyed` does, and `bus.MessageBus` claims it). The key is claimed and
+the answer stored in the transaction of the effect itself: a request that crashed before
+committing left nothing, and a concurrent twin waits on the claim and then reads the
+answer. Keys are scoped to the caller's role and tenant and to the route; reusing one for
+another body is a 422.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Any
 
 import asyncpg
-from fastapi import Header, Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse, Response
 
 from traintrack.platform.db import Connection
 from traintrack.platform.errors import Rejected
@@ -27,25 +27,23 @@ from traintrack.platform.errors import Rejected
 HEADER = "Idempotency-Key"
 KEEP_HOURS = 24
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias=HEADER,
-        min_length=1,
-        max_length=200,
-        pattern=r"^[\x21-\x7e]+$",
-        description="Any unique string (a UUID, say): a retry with the same key returns "
-        "the first answer instead of acting twice. Kept for 24 hours.",
-    ),
-]
+REPLAYED = "Idempotent-Replayed"
+KEY_PATTERN = r"^[\x21-\x7e]+$"  # printable ASCII, no space
 
-M = TypeVar("M", bound=BaseModel)
+PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": KEY_PATTERN},
+    "description": "Any unique string (a UUID, say): a retry with the same key returns the "
+    "first answer (with `Idempotent-Replayed: true`) instead of acting twice; the same key "
+    "with another body is refused (422). Kept for 24 hours.",
+}
 
 
 @dataclass(frozen=True)
 class Claim:
-    """An `Idempotency-Key` as sent: its caller's scope, the key and the body's fingerprint.
-    A command carries it, so a handler claims the key in its own unit of work."""
+    """An `Idempotency-Key` as sent: its caller's scope, the key and the body's fingerprint."""
 
     scope: str
     key: str
@@ -54,29 +52,40 @@ class Claim:
 
 @dataclass(frozen=True)
 class Answer:
-    """The first answer given under a key, replayed to every retry."""
+    """The first answer given under a key, replayed to every retry. `body` is the JSON
+    answer (None when empty), or the text of an answer of another `media_type`."""
 
     status: int
     body: Any
+    media_type: str | None = None
 
-    def response(self) -> JSONResponse:
-        return JSONResponse(
-            self.body, status_code=self.status, headers={"Idempotent-Replayed": "true"}
-        )
+    def response(self) -> Response:
+        headers = {REPLAYED: "true"}
+        if self.media_type is not None:
+            return Response(self.body, self.status, headers, self.media_type)
+        if self.body is None:
+            return Response(None, self.status, headers)
+        return JSONResponse(self.body, self.status, headers)
+
+    @classmethod
+    def of(cls, status: int, headers: Mapping[str, str], body: bytes) -> Answer:
+        """The answer a route gave, as it is kept."""
+        media_type = headers.get("content-type", "")
+        if not body:
+            return cls(status, None)
+        if media_type.split(";")[0].strip().endswith("json"):
+            return cls(status, json.loads(body))
+        return cls(status, body.decode("utf-8", "replace"), media_type)
 
 
-def _scope(request: Request) -> str:
-    principal = request.state.principal
-    return f"{principal.role}:{principal.tenant} {request.method} {request.url.path}"
-
-
-def _fingerprint(body: BaseModel) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def claim_of(request: Request, key: str | None, body: BaseModel) -> Claim | None:
-    return None if key is None else Claim(_scope(request), key, _fingerprint(body))
+def fingerprint(query: bytes, body: bytes) -> str:
+    """The request's fingerprint: its query and its body, JSON in a canonical form (the same
+    object sent with other spacing or key order is the same request)."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, ensure_ascii=False).encode()
+    except ValueError:
+        canonical = body
+    return hashlib.sha256(query + b"?" + canonical).hexdigest()
 
 
 async def claim(conn: Connection, claimed: Claim) -> Answer | None:
@@ -94,45 +103,28 @@ async def claim(conn: Connection, claimed: Claim) -> Answer | None:
         if fresh:
             return None
         first = await conn.fetchrow(
-            "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
+            """SELECT fingerprint, status, body, media_type FROM idempotency_keys
+               WHERE scope = $1 AND key = $2""",
             claimed.scope,
             claimed.key,
         )
     if first["fingerprint"] != claimed.fingerprint:
         raise Rejected("this Idempotency-Key was used for a different request body", field=HEADER)
-    return Answer(first["status"], first["body"])
+    return Answer(first["status"], first["body"], first["media_type"])
 
 
 async def remember(conn: Connection, claimed: Claim, answer: Answer) -> None:
     """Keep the answer for retries, in the transaction of the effect."""
     await conn.execute(
-        "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2",
+        """UPDATE idempotency_keys SET status = $3, body = COALESCE($4, 'null'::jsonb),
+               media_type = $5
+           WHERE scope = $1 AND key = $2""",
         claimed.scope,
         claimed.key,
         answer.status,
         answer.body,
+        answer.media_type,
     )
-
-
-async def once(
-    request: Request,
-    conn: Connection,
-    key: str | None,
-    body: BaseModel,
-    act: Callable[[], Awaitable[M]],
-    *,
-    status: int = 201,
-) -> M | JSONResponse:
-    """`act()` in the caller's transaction, unless `key` was used before: then its answer."""
-    claimed = claim_of(request, key, body)
-    if claimed is None:
-        return await act()
-    first = await claim(conn, claimed)
-    if first is not None:
-        return first.response()
-    answer = await act()
-    await remember(conn, claimed, Answer(status, answer.model_dump(mode="json")))
-    return answer
 
 
 async def forget_old(pool: asyncpg.Pool) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+import kafka.errors
+from aiokafka import errors as aiokafka_errors
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -122,6 +124,42 @@ async def _contended(_: Request, error: Exception) -> JSONResponse:
     return response
 
 
+# A database or broker the request needed did not answer: nothing is known to have changed
+# (a retry with the same Idempotency-Key is safe either way), so 503, never a bare 500.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,  # the connection broke or could not be made
+    asyncpg.OperatorInterventionError,  # shutting down, starting up, crashed
+    OSError,  # refused, unreachable, timed out (TimeoutError: the pool's acquire)
+    aiokafka_errors.KafkaConnectionError,
+    aiokafka_errors.KafkaTimeoutError,
+    aiokafka_errors.NodeNotReadyError,
+    aiokafka_errors.RequestTimedOutError,
+    kafka.errors.KafkaConnectionError,
+    kafka.errors.KafkaTimeoutError,
+)
+RETRY_AFTER = "5"  # seconds: a restart of the database or the broker takes about that
+
+
+def unavailable() -> JSONResponse:
+    response = problem(
+        503, "Service Unavailable", "a store or the broker is unreachable; try again later"
+    )
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
+
+
+async def _unavailable(_: Request, error: Exception) -> JSONResponse:
+    return unavailable()
+
+
+async def _interface(request: Request, error: Exception) -> JSONResponse:
+    """asyncpg's InterfaceError is also a programming error; only a closed connection or
+    pool (the database went away under it) is the database being unavailable."""
+    if "clos" in str(error):
+        return unavailable()
+    raise error
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
@@ -129,3 +167,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ValidationError, _invalid_model)
     app.add_exception_handler(asyncpg.DeadlockDetectedError, _contended)
     app.add_exception_handler(asyncpg.SerializationError, _contended)
+    for kind in UNAVAILABLE:
+        app.add_exception_handler(kind, _unavailable)
+    app.add_exception_handler(asyncpg.InterfaceError, _interface)

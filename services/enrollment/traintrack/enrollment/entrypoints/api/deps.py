@@ -3,19 +3,15 @@
 No `from __future__ import annotations` here: FastAPI reads the annotations of the class
 dependency `Once` at definition time, and older releases cannot resolve them as strings."""
 
-from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from traintrack.enrollment.commands import AnswerOnce
 from traintrack.enrollment.domain.actors import Actor
 from traintrack.enrollment.views import Views
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.web.auth import Principal, Role, requires
-from traintrack.platform.web.idempotency import Answer, claim_of
 from traintrack.platform.web.models import ID_PATTERN, IdPath
 
 M = TypeVar("M", bound=BaseModel)
@@ -51,27 +47,8 @@ def _views(request: Request) -> Views:
     return views
 
 
-class Once:
-    """A creating command sent with an `Idempotency-Key`: run once, its answer replayed to
-    every retry with the key (the key and the effect commit together)."""
-
-    def __init__(self, request: Request, bus: Annotated[MessageBus[Any], Depends(_bus)]):
-        self._request, self._bus = request, bus
-
-    async def __call__(
-        self, command: object, *, key: str | None, body: BaseModel, present: Callable[[Any], M]
-    ) -> M | JSONResponse:
-        if key is None:
-            return present(await self._bus.handle(command))
-        claim = claim_of(self._request, key, body)
-        assert claim is not None
-        answer = await self._bus.handle(AnswerOnce(command, claim, present))
-        return answer.response() if isinstance(answer, Answer) else answer
-
-
 Bus = Annotated[MessageBus[Any], Depends(_bus)]
 ViewsDep = Annotated[Views, Depends(_views)]
-OnceDep = Annotated[Once, Depends()]
 InstituteActor = Annotated[Actor, Depends(_institute)]
 ReaderActor = Annotated[Actor, Depends(_institute_or_operator)]
 OperatorActor = Annotated[Actor, Depends(_operator)]

@@ -6,7 +6,6 @@ from dataclasses import asdict
 from fractions import Fraction
 
 from fastapi import APIRouter, status
-from fastapi.responses import JSONResponse
 
 from traintrack.contracts import submissions
 from traintrack.contracts.vocabulary import RiskLevel
@@ -22,7 +21,6 @@ from traintrack.enrollment.entrypoints.api.deps import (
     Bus,
     CohortIdQuery,
     InstituteActor,
-    OnceDep,
     OperatorActor,
     ReaderActor,
     ViewsDep,
@@ -37,7 +35,6 @@ from traintrack.enrollment.entrypoints.api.schemas import (
 )
 from traintrack.enrollment.entrypoints.closing import close_due_enrollments
 from traintrack.enrollment.views import AtRisk
-from traintrack.platform.web.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1", tags=["enrollments"])
 
@@ -49,14 +46,13 @@ def _public(enrollment: Enrollment) -> EnrollmentPublic:
 @router.post("/enrollments", status_code=status.HTTP_201_CREATED, response_model=EnrollmentPublic)
 async def apply_enrollment(
     body: EnrollmentCreate,
-    once: OnceDep,
+    bus: Bus,
     actor: InstituteActor,
-    idempotency_key: IdempotencyKey = None,
-) -> EnrollmentPublic | JSONResponse:
+) -> EnrollmentPublic:
     """Apply a trainee to a cohort and, by default, admit them (takes a seat). Send an
     `Idempotency-Key` to retry safely: the same key returns the first answer."""
     command = ApplyEnrollment(actor, **body.model_dump())
-    return await once(command, key=idempotency_key, body=body, present=_public)
+    return _public(await bus.handle(command))
 
 
 @router.post("/enrollments/close-due")

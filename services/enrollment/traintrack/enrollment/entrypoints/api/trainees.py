@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Response, status
-from fastapi.responses import JSONResponse
 
 from traintrack.contracts import submissions
 from traintrack.enrollment.commands import ChangeConsent, EraseTrainee, RegisterTrainee
@@ -13,7 +12,6 @@ from traintrack.enrollment.domain.trainees import Trainee
 from traintrack.enrollment.entrypoints.api.deps import (
     Bus,
     InstituteActor,
-    OnceDep,
     OperatorActor,
     ReaderActor,
     ViewsDep,
@@ -25,7 +23,6 @@ from traintrack.enrollment.entrypoints.api.schemas import (
     TraineePublic,
 )
 from traintrack.platform.web.audit import personal_read
-from traintrack.platform.web.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1", tags=["trainees"])
 
@@ -40,14 +37,13 @@ def _public(trainee: Trainee) -> TraineePublic:
 @router.post("/trainees", status_code=status.HTTP_201_CREATED, response_model=TraineePublic)
 async def register_trainee(
     body: TraineeCreate,
-    once: OnceDep,
+    bus: Bus,
     actor: InstituteActor,
-    idempotency_key: IdempotencyKey = None,
-) -> TraineePublic | JSONResponse:
+) -> TraineePublic:
     """Register a trainee of the calling institute; the platform issues the pseudonymous id.
     Send an `Idempotency-Key` to retry safely: the same key returns the first trainee."""
     command = RegisterTrainee(actor, **body.model_dump())
-    return await once(command, key=idempotency_key, body=body, present=_public)
+    return _public(await bus.handle(command))
 
 
 @router.get("/trainees/{trainee_id}", dependencies=[personal_read("trainee")])

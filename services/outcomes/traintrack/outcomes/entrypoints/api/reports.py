@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, status
 
 from traintrack.outcomes.commands import ReportOutcome
 from traintrack.outcomes.entrypoints.api.deps import Bus, ReporterKey
 from traintrack.outcomes.entrypoints.api.schemas import OutcomeReportIn, OutcomeReportOut
 from traintrack.outcomes.handlers import Reported
 from traintrack.platform.errors import Rejected
-from traintrack.platform.web import idempotency
-from traintrack.platform.web.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1", tags=["outcomes"])
 
@@ -20,12 +17,8 @@ router = APIRouter(prefix="/v1", tags=["outcomes"])
     "/outcome-reports", status_code=status.HTTP_201_CREATED, response_model=OutcomeReportOut
 )
 async def report_outcome(
-    body: OutcomeReportIn,
-    request: Request,
-    bus: Bus,
-    principal: ReporterKey,
-    idempotency_key: IdempotencyKey = None,
-) -> OutcomeReportOut | JSONResponse:
+    body: OutcomeReportIn, bus: Bus, principal: ReporterKey
+) -> OutcomeReportOut:
     """What became of a trainee: employed (employer, start, insured, type, earnings if
     known), a start-up, further study, not employed, or an exclusion. The trainee's
     institute reports; a firm reports on those it hired; operators on anyone. A report
@@ -34,12 +27,7 @@ async def report_outcome(
     missing = body.missing()
     if missing:
         raise Rejected(missing[1], field=missing[0])
-    once = idempotency.claim_of(request, idempotency_key, body)
-    answer: Reported | idempotency.Answer = await bus.handle(
-        ReportOutcome(principal, **body.model_dump(), once=once)
-    )
-    if isinstance(answer, idempotency.Answer):
-        return answer.response()
+    answer: Reported = await bus.handle(ReportOutcome(principal, **body.model_dump()))
     return OutcomeReportOut(
         report_id=answer.report_id,
         trainee_id=answer.trainee_id,

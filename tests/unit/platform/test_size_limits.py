@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tests.utils import factories
+from tests.utils.keys import signing_secret_of
 from traintrack.contracts.topics import MAX_MESSAGE_BYTES
 from traintrack.devstack.infra import KAFKA_PROPERTIES
 from traintrack.institute.sdk import InstituteClient
@@ -36,7 +37,7 @@ def test_the_institute_sdk_sends_up_to_the_limit(monkeypatch):
     monkeypatch.setattr(
         "traintrack.institute.sdk.KafkaProducer", lambda **settings: made.update(settings)
     )
-    InstituteClient(bootstrap="127.0.0.1:1", api_key="tt_k1_secret")
+    InstituteClient(bootstrap="127.0.0.1:1", signing_secret=signing_secret_of("tt_k1_secret"))
     assert made["max_request_size"] == MAX_MESSAGE_BYTES
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from traintrack.contracts.fields import (
     ID_MAX,
     ID_PATTERN,
+    NAME_PATTERN,
     TEXT_CONTROLS,
     Day,
     Id,
@@ -31,6 +32,7 @@ from traintrack.contracts.fields import (
 __all__ = [
     "ID_MAX",
     "ID_PATTERN",
+    "NAME_PATTERN",
     "Day",
     "DayQuery",
     "Id",

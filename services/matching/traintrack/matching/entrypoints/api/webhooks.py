@@ -15,6 +15,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     WebhookPublic,
     WebhookSecret,
 )
+from traintrack.platform.web.models import IdPath
 
 router = APIRouter(prefix="/v1", tags=["delivery"])
 
@@ -50,7 +51,7 @@ async def list_webhooks(views: Views, caller: FirmKey) -> list[WebhookPublic]:
 
 @router.get("/webhooks/{webhook_id}/attempts")
 async def webhook_attempts(
-    webhook_id: str,
+    webhook_id: IdPath,
     views: Views,
     caller: FirmKey,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -61,13 +62,13 @@ async def webhook_attempts(
 
 
 @router.post("/webhooks/{webhook_id}/rotate-secret")
-async def rotate_webhook_secret(webhook_id: str, bus: Bus, caller: FirmKey) -> WebhookSecret:
+async def rotate_webhook_secret(webhook_id: IdPath, bus: Bus, caller: FirmKey) -> WebhookSecret:
     """A new secret; for 24 hours deliveries carry signatures with both."""
     secret = await bus.handle(RotateWebhookSecret(caller, webhook_id))
     return WebhookSecret(webhook_id=webhook_id, secret=secret)
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_webhook(webhook_id: str, bus: Bus, caller: FirmKey) -> None:
+async def remove_webhook(webhook_id: IdPath, bus: Bus, caller: FirmKey) -> None:
     """Stop calling the endpoint (the feed itself stays readable)."""
     await bus.handle(RemoveWebhook(caller, webhook_id))

@@ -63,7 +63,7 @@ def _string_refusal(value: str) -> str | None:
 
 def _walk(value: Any, path: tuple[str, ...], depth: int) -> tuple[tuple[str, ...], str] | None:
     """The first refusal in `value` with the path to it, or None."""
-    if depth > MAX_DEPTH:
+    if isinstance(value, list) and depth >= MAX_DEPTH:  # objects (_Members) and arrays
         return (), f"nested deeper than {MAX_DEPTH} levels"
     if isinstance(value, _Refused):
         return path, value.why

@@ -19,6 +19,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
 from traintrack.contracts.fields import ID_MAX, ID_PATTERN, control_in
+from traintrack.platform.web.auth import api_key_header
 
 QUERY_MAX = 256
 _ID = re.compile(ID_PATTERN)
@@ -67,8 +68,17 @@ def refusals(
 
 
 async def checked_parameters(request: Request) -> None:
-    """Refuse the request (422) when any of its parameters cannot be taken."""
+    """Refuse the request (422) when any of its parameters cannot be taken. This runs
+    before the route's own role check (a malformed id is refused whoever asks: the grammar
+    is public), so a valid key is noted first: an operator's refused change is audited."""
     path = [(k, str(v)) for k, v in request.path_params.items()]
     errors = list(refusals(path, request.query_params.multi_items()))
-    if errors:
-        raise RequestValidationError(errors)
+    if not errors:
+        return
+    # Read here rather than as a dependency, which would put every route, the public ones
+    # too, under the API-key scheme in OpenAPI.
+    key = request.headers.get(api_key_header.model.name)
+    principal = request.app.state.keyring.authenticate(key) if key else None
+    if principal is not None:
+        request.state.principal = principal
+    raise RequestValidationError(errors)

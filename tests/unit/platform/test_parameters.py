@@ -40,3 +40,10 @@ def test_a_parameter_name_with_a_control_character_is_named_escaped():
 def test_every_bad_parameter_is_named_at_once():
     named = fields(path=[("round_id", "r\x00")], query=[("as_of", "\x00"), ("limit", "5")])
     assert named == [("path", "round_id"), ("query", "as_of")]
+
+
+def test_a_query_value_that_reads_as_a_day_is_held_to_1900_2100_whatever_the_route():
+    for taken in ("1900-01-01", "2100-12-31", "2100-12-31T23:59:59Z", "2026-02-30", "all"):
+        assert fields(query=[("as_of", taken)]) == [], taken
+    for refused in ("1899-12-31", "2101-01-01", "9999-12-31", "0001-01-01T00:00:00+09:00"):
+        assert fields(query=[("as_of", refused)]) == [("query", "as_of")], refused

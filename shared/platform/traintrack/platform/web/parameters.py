@@ -5,8 +5,11 @@ app-wide dependency, so a route added tomorrow is covered without a thought.
   the Id grammar of `traintrack.contracts.fields`, at most 64 characters.
 - A query parameter named `id` or `*_id` is an identifier too.
 - Any other query value: no control character at all (a query carries no free text), at
-  most 256 characters. Unknown query parameters are held to the same rule: a client that
-  sends them is told, rather than having a NUL echoed into a log.
+  most 256 characters; one that reads as an ISO 8601 day (`YYYY-MM-DD`, a time after it or
+  not) a day of 1900-2100, whatever the route declares it (Day and Moment say so too, in
+  their own words; this is for the route that declares a plain `date`).
+- Unknown query parameters are held to the same rules: a client that sends them is told,
+  rather than having a NUL echoed into a log.
 What the route declares (ints, enums, dates, narrower patterns) is checked after this, by
 FastAPI, and answered the same way: 422 problem+json naming the parameter."""
 
@@ -14,15 +17,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
-from traintrack.contracts.fields import ID_MAX, ID_PATTERN, control_in
+from traintrack.contracts.fields import ID_MAX, ID_PATTERN, control_in, day_outside
 from traintrack.platform.web.auth import api_key_header
 
 QUERY_MAX = 256
 _ID = re.compile(ID_PATTERN)
+_DAY = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
 
 
 def _id_refusal(value: str) -> str | None:
@@ -38,8 +43,19 @@ def _id_refusal(value: str) -> str | None:
 def _value_refusal(value: str) -> str | None:
     if len(value) > QUERY_MAX:
         return f"at most {QUERY_MAX} characters"
-    why = control_in(value)
-    return f"must not contain a {why}" if why else None
+    if (why := control_in(value)) is not None:
+        return f"must not contain a {why}"
+    return _day_refusal(value)
+
+
+def _day_refusal(value: str) -> str | None:
+    if (found := _DAY.match(value)) is None:
+        return None
+    try:
+        day = date(*map(int, found.groups()))
+    except ValueError:
+        return None  # not a day at all: the route's own type says so
+    return day_outside(day)
 
 
 def _is_id(name: str) -> bool:

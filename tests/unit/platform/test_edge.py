@@ -2,14 +2,17 @@
 parameters loosely (`str`, `date`, a model of plain `str`) still gets only what can be
 stored, and every refusal is a 422 problem+json naming the field."""
 
+import json
 from datetime import date
 
 import httpx
 import pytest
 from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
 from pydantic import Field
 
 from traintrack.platform.settings import ServiceSettings
+from traintrack.platform.web import problems
 from traintrack.platform.web.app import create_service_app
 from traintrack.platform.web.models import RequestModel
 
@@ -96,3 +99,23 @@ async def test_non_finite_numbers_and_malformed_json_name_their_field(client):
         "/loose/t", content=b'{"score": 1' + b"0" * 5000 + b"}", headers=headers
     )
     assert await refused_field(huge) == "score"
+
+
+async def test_fastapis_own_json_error_names_the_body_not_a_character_offset():
+    # What FastAPI raises for a body it parsed itself (one not declared JSON, on releases
+    # that read those): the offset goes into the message.
+    error = RequestValidationError(
+        [
+            {
+                "type": "json_invalid",
+                "loc": ("body", 9),
+                "msg": "JSON decode error",
+                "input": {},
+                "ctx": {"error": "Expecting value"},
+            }
+        ]
+    )
+    response = await problems.invalid_request(None, error)
+    assert json.loads(response.body)["errors"] == [
+        {"field": "body", "in": "body", "message": "not JSON: Expecting value (char 9)"}
+    ]

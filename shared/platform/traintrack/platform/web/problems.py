@@ -53,7 +53,7 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or str(loc[0] if loc else "(request)")
 
 
-async def _validation(_: Request, error: Exception) -> JSONResponse:
+async def invalid_request(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     return invalid([_named(e) for e in error.errors()])
 
@@ -136,7 +136,7 @@ async def _contended(_: Request, error: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Rejected, _rejected)
     app.add_exception_handler(ValidationError, _invalid_model)

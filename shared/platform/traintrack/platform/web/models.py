@@ -12,16 +12,16 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from traintrack.contracts import fields
 from traintrack.contracts.fields import (
     ID_MAX,
     ID_PATTERN,
     NAME_PATTERN,
     TEXT_CONTROLS,
-    YEARS_PATTERN,
+    Day,
     Id,
+    Moment,
     Name,
     Slug,
     Text,
@@ -46,11 +46,6 @@ __all__ = [
     "Text",
 ]
 
-# Days as the contracts bound them, with OpenAPI told the years (JSON Schema has no range
-# for `format: date`, so a pattern on the string does it).
-_YEARS = Field(json_schema_extra={"pattern": YEARS_PATTERN})
-Day = Annotated[fields.Day, _YEARS]
-Moment = Annotated[fields.Moment, _YEARS]
 IdPath = Annotated[str, Path(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
 IdQuery = Annotated[str | None, Query(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
 DayQuery = Annotated[Day | None, Query(description="A day, 1900-01-01 to 2100-12-31.")]

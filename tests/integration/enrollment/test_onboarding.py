@@ -167,9 +167,13 @@ async def test_an_unreadable_csv_gets_a_problem_not_a_server_error(client, keys)
 
 async def test_a_line_separator_inside_a_name_does_not_split_the_row(client, keys):
     """U+2028 and a form feed are no line ends of a CSV (str.splitlines took them for
-    ones and reported two broken rows)."""
+    ones and reported two broken rows): the row is read whole, and its name, which may
+    hold no control character or line separator, is what is refused."""
     response = await send(
         client, keys, [f"s-200,김\u2028하\x0c은,,,1999,30,job_seeker,true,{LATER},2026-02-20"]
     )
     report = response.json()
-    assert (report["rows"], report["accepted"], report["errors"]) == (1, 1, [])
+    assert (report["rows"], report["accepted"]) == (1, 0)
+    (error,) = report["errors"]
+    assert (error["row"], error["field"]) == (1, "name")
+    assert "U+2028" in error["message"]

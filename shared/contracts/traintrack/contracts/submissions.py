@@ -7,16 +7,15 @@ existing trainee may come either way.
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Annotated, ClassVar
+from datetime import time
+from typing import ClassVar
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field
 
 from traintrack.contracts.base import EventData
+from traintrack.contracts.fields import Day, Id
 from traintrack.contracts.topics import INSTITUTE_SUBMISSIONS, Topic
 from traintrack.contracts.vocabulary import AttendanceStatus, DropReason
-
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
 class Submission(EventData):
@@ -33,7 +32,7 @@ class RecordAttendance(Submission):
 
     trainee_id: Id
     enrollment_id: Id
-    day: date
+    day: Day
     status: AttendanceStatus
     check_in: time | None = None
     check_out: time | None = None
@@ -47,7 +46,7 @@ class SubmitSurvey(Submission):
     trainee_id: Id
     enrollment_id: Id
     score: int = Field(ge=0, le=100)
-    submitted_on: date
+    submitted_on: Day
 
 
 class CompleteEnrollment(Submission):
@@ -58,8 +57,8 @@ class CompleteEnrollment(Submission):
 
     trainee_id: Id
     enrollment_id: Id
-    completed_on: date
-    hired_on: date | None = None
+    completed_on: Day
+    hired_on: Day | None = None
 
 
 class DropEnrollment(Submission):
@@ -69,7 +68,7 @@ class DropEnrollment(Submission):
 
     trainee_id: Id
     enrollment_id: Id
-    dropped_on: date
+    dropped_on: Day
     reason: DropReason
 
 

@@ -9,7 +9,6 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,9 +31,11 @@ from traintrack.platform.bus import Replayed
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging import outbox
 from traintrack.platform.settings import ServiceSettings
-from traintrack.platform.web import audit, idempotency, in_hand, problems
+from traintrack.platform.web import audit, idempotency, in_hand, parameters, problems
 from traintrack.platform.web.auth import Keyring, Principal, Role, requires
+from traintrack.platform.web.json_bodies import StrictJson
 from traintrack.platform.web.keyed import KeyedRequests
+from traintrack.platform.web.models import MomentQuery
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +97,18 @@ def create_service_app(
             await pool.close()
 
     app = FastAPI(
-        title=f"traintrack {service}", description=description, version="1", lifespan=lifespan
+        title=f"traintrack {service}",
+        description=description,
+        version="1",
+        lifespan=lifespan,
+        # Every route's path and query parameters, checked before its own (parameters.py).
+        dependencies=[Depends(parameters.checked_parameters)],
     )
     app.state.settings = settings
     app.state.keyring = Keyring(settings.keyring_file)
     metrics = HttpMetrics()
     problems.install(app)
+    app.add_middleware(StrictJson)  # innermost: metrics and audit see what it refuses
     _add_operational_routes(app, metrics)
     _add_request_metrics(app, metrics)
     _add_audit(app)
@@ -280,7 +287,7 @@ def _add_audit(app: FastAPI) -> None:
     async def audit_log(
         request: Request,
         _: Annotated[Principal, Depends(requires(Role.OPERATOR))],
-        since: datetime | None = None,
+        since: MomentQuery = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[audit.AuditEntry]:
         """Operator actions on this service, newest first (operators only)."""

@@ -1,40 +1,77 @@
-"""The base of every API request model: unknown fields refused, and no NUL characters,
-which PostgreSQL cannot store (found by schemathesis as 500s)."""
+"""The base of every API request model and the parameter types routes share.
+
+A request model refuses unknown fields and non-finite numbers, and holds every string and
+date it is given, however deeply nested and whatever its declared type, to the rules of
+`traintrack.contracts.fields`: a string no control character but tab, line feed and
+carriage return (a field declared a Name or an Id is stricter), a date or datetime within
+1900-2100. A field that forgets its type is still safe to store."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Path
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from fastapi import Path, Query
+from pydantic import BaseModel, ConfigDict, field_validator
 
-# Identifiers callers choose (institutes, programmes, firms, openings ...).
-Slug = Annotated[
-    str, StringConstraints(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]+$")
+from traintrack.contracts.fields import (
+    ID_MAX,
+    ID_PATTERN,
+    NAME_PATTERN,
+    TEXT_CONTROLS,
+    Day,
+    Id,
+    Moment,
+    Name,
+    Slug,
+    Text,
+    control_in,
+    day_outside,
+)
+
+__all__ = [
+    "ID_MAX",
+    "ID_PATTERN",
+    "NAME_PATTERN",
+    "Day",
+    "DayQuery",
+    "Id",
+    "IdPath",
+    "IdQuery",
+    "Moment",
+    "MomentQuery",
+    "Name",
+    "RequestModel",
+    "Slug",
+    "Text",
 ]
-# Any identifier the platform issued or stored: a path id outside it (a NUL, which
-# PostgreSQL cannot hold) is a 422 naming it, never a 500.
-ID_PATTERN = r"^[A-Za-z0-9._-]+$"
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=ID_PATTERN)]
-IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+
+IdPath = Annotated[str, Path(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
+IdQuery = Annotated[str | None, Query(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]
+DayQuery = Annotated[Day | None, Query(description="A day, 1900-01-01 to 2100-12-31.")]
+MomentQuery = Annotated[Moment | None, Query(description="A time on a day of 1900-2100.")]
 
 
-def _has_nul(value: Any) -> bool:
+def refusal(value: Any) -> str | None:
+    """Why a value anywhere in a request body cannot be taken, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        why = control_in(value, allowed=TEXT_CONTROLS + "\u2028\u2029")
+        return f"must not contain a {why}" if why else None
+    if isinstance(value, date):
+        return day_outside(value)
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return next(filter(None, map(refusal, [*value.keys(), *value.values()])), None)
     if isinstance(value, list | tuple | set | frozenset):
-        return any(_has_nul(v) for v in value)
-    return False
+        return next(filter(None, map(refusal, value)), None)
+    return None
 
 
 class RequestModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise ValueError("must not contain NUL characters")
+    def _storable(cls, value: Any) -> Any:
+        if (why := refusal(value)) is not None:
+            raise ValueError(why)
         return value

@@ -55,28 +55,41 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or str(loc[0] if loc else "(request)")
 
 
-async def _validation(_: Request, error: Exception) -> JSONResponse:
+async def invalid_request(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    return _invalid(
-        [
-            {
-                "field": _field(tuple(e["loc"])),
-                "in": str(e["loc"][0]) if e["loc"] else "body",
-                "message": e["msg"],
-            }
-            for e in error.errors()
-        ]
-    )
+    return invalid([_named(e) for e in error.errors()])
 
 
-def _invalid(errors: list[dict[str, str]]) -> JSONResponse:
+def _named(error: dict[str, Any]) -> dict[str, str]:
+    loc = tuple(error["loc"])
+    if error.get("type") == "json_invalid":
+        # FastAPI puts the character offset where the field goes: the body is the field.
+        reason = (error.get("ctx") or {}).get("error", error["msg"])
+        offset = f" (char {loc[1]})" if len(loc) > 1 else ""
+        return {"field": "body", "in": "body", "message": f"not JSON: {reason}{offset}"}
+    return {
+        "field": _field(loc),
+        "in": str(loc[0]) if loc else "body",
+        "message": error["msg"],
+    }
+
+
+def invalid(errors: list[dict[str, str]]) -> JSONResponse:
+    """422: the request's named fields cannot be taken."""
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
     return problem(422, "Invalid request", f"invalid field(s): {fields}", errors=errors)
 
 
 async def _http(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
-    response = problem(error.status_code, _title(error.status_code), str(error.detail))
+    errors = (
+        # FastAPI's answer to a body its parser fell over (not one declared JSON, which
+        # json_bodies reads first): the body is what is wrong.
+        {"errors": [{"field": "body", "in": "body", "message": str(error.detail)}]}
+        if error.status_code == 400 and error.detail == "There was an error parsing the body"
+        else {}
+    )
+    response = problem(error.status_code, _title(error.status_code), str(error.detail), **errors)
     for name, value in (error.headers or {}).items():
         response.headers[name] = value
     return response
@@ -108,7 +121,7 @@ async def _invalid_model(_: Request, error: Exception) -> JSONResponse:
     """A model built from request data inside a route (a path value checked by a contract,
     say) failed: the caller's input, so 422, naming the field."""
     assert isinstance(error, ValidationError)
-    return _invalid(
+    return invalid(
         [
             {"field": ".".join(str(p) for p in e["loc"]) or "(request)", "message": e["msg"]}
             for e in error.errors()
@@ -161,7 +174,7 @@ async def _interface(request: Request, error: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Rejected, _rejected)
     app.add_exception_handler(ValidationError, _invalid_model)

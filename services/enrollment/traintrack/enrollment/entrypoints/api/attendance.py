@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request, status
 
 from traintrack.contracts import attendance_csv, submissions
@@ -19,6 +17,7 @@ from traintrack.enrollment.entrypoints.api.schemas import (
     RowErrorPublic,
 )
 from traintrack.platform.errors import Rejected
+from traintrack.platform.web.models import DayQuery, IdPath
 
 router = APIRouter(prefix="/v1", tags=["enrollments"])
 
@@ -58,7 +57,7 @@ async def import_attendance(request: Request, bus: Bus, actor: InstituteActor) -
 
 @router.get("/enrollments/{enrollment_id}/attendance")
 async def attendance_report(
-    enrollment_id: str, views: ViewsDep, actor: ReaderActor, as_of: date | None = None
+    enrollment_id: IdPath, views: ViewsDep, actor: ReaderActor, as_of: DayQuery = None
 ) -> AttendanceReport:
     """Attendance rates: to date, per month and over the course, with the 80 % risk."""
     found = await views.attendance(actor, enrollment_id, as_of)

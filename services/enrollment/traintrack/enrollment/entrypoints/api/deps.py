@@ -5,14 +5,14 @@ dependency `Once` at definition time, and older releases cannot resolve them as 
 
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from pydantic import BaseModel
 
 from traintrack.enrollment.domain.actors import Actor
 from traintrack.enrollment.views import Views
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.web.auth import Principal, Role, requires
-from traintrack.platform.web.models import ID_PATTERN, IdPath
+from traintrack.platform.web.models import IdPath, IdQuery
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -54,4 +54,4 @@ ReaderActor = Annotated[Actor, Depends(_institute_or_operator)]
 OperatorActor = Annotated[Actor, Depends(_operator)]
 # Ids in paths and queries: what the store can hold (PostgreSQL text has no NUL).
 CohortIdPath = IdPath
-CohortIdQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=ID_PATTERN)]
+CohortIdQuery = IdQuery

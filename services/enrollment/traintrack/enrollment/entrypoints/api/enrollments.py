@@ -35,6 +35,7 @@ from traintrack.enrollment.entrypoints.api.schemas import (
 )
 from traintrack.enrollment.entrypoints.closing import close_due_enrollments
 from traintrack.enrollment.views import AtRisk
+from traintrack.platform.web.models import IdPath
 
 router = APIRouter(prefix="/v1", tags=["enrollments"])
 
@@ -107,7 +108,7 @@ def _float(value: Fraction) -> float:
 
 @router.get("/enrollments/{enrollment_id}")
 async def read_enrollment(
-    enrollment_id: str, views: ViewsDep, actor: ReaderActor
+    enrollment_id: IdPath, views: ViewsDep, actor: ReaderActor
 ) -> EnrollmentPublic:
     """One enrollment (its institute, or an operator)."""
     return _public(await views.enrollment(actor, enrollment_id))
@@ -115,7 +116,7 @@ async def read_enrollment(
 
 @router.post("/enrollments/{enrollment_id}/admit")
 async def admit_enrollment(
-    enrollment_id: str, body: AdmitBody, bus: Bus, actor: InstituteActor
+    enrollment_id: IdPath, body: AdmitBody, bus: Bus, actor: InstituteActor
 ) -> EnrollmentPublic:
     """Admit a pending application, if the cohort has a seat left."""
     return _public(await bus.handle(AdmitEnrollment(actor, enrollment_id, body.enrolled_on)))

@@ -9,12 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, EmailStr, Field
 
 from traintrack.contracts.vocabulary import RegionCode, Track, TraineeStatus
-from traintrack.platform.web.models import RequestModel, Slug
-
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+from traintrack.platform.web.models import Day, Id, Name, RequestModel, Slug
 
 
 class Strict(RequestModel):
@@ -23,7 +21,7 @@ class Strict(RequestModel):
 
 class InstituteCreate(Strict):
     institute_id: Slug
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     region_code: RegionCode
 
 
@@ -35,14 +33,14 @@ class InstitutePublic(BaseModel):
 
 class ProgrammeCreate(Strict):
     programme_id: Slug
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     track: Track
-    field: str = Field(min_length=1, max_length=100)
+    field: Name = Field(min_length=1, max_length=100)
     hours: int = Field(ge=1, le=3000)
     capacity: int = Field(ge=1, le=2000)
     project_work_share: float = Field(ge=0, le=1)
-    training_site: str | None = Field(default=None, max_length=200)
-    skills: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+    training_site: Name | None = Field(default=None, max_length=200)
+    skills: list[Annotated[Name, Field(min_length=1, max_length=60)]] = Field(
         default_factory=list,
         max_length=30,
         description="What the programme teaches; partner firms filter candidates on these.",
@@ -62,10 +60,10 @@ class ProgrammePublic(ProgrammeCreate):
 class CohortCreate(Strict):
     cohort_id: Slug
     programme_id: Slug
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     capacity: int | None = Field(default=None, ge=1, le=2000)
-    closed_days: list[date] = Field(
+    closed_days: list[Day] = Field(
         default_factory=list,
         max_length=60,
         description="Weekdays within the cohort's dates it does not train (besides Korean "
@@ -106,7 +104,7 @@ class TraineeCreate(Strict):
     )
     status: TraineeStatus
     consent_share_with_firms: bool = False
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     email: EmailStr | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 -]{7,20}$")
 
@@ -132,7 +130,7 @@ class TraineeImportRow(TraineeCreate):
         "number): a row whose ref and cohort were imported before is not imported again."
     )
     cohort_id: Id
-    applied_on: date | None = Field(default=None, description="Default: the day of import.")
+    applied_on: Day | None = Field(default=None, description="Default: the day of import.")
 
 
 class ImportedTrainee(BaseModel):
@@ -167,7 +165,7 @@ class ConsentChange(BaseModel):
 class EnrollmentCreate(Strict):
     trainee_id: Id
     cohort_id: Id
-    applied_on: date
+    applied_on: Day
     admit: bool = Field(
         default=True,
         description="Admit at once (takes a seat); false leaves the application pending.",
@@ -175,7 +173,7 @@ class EnrollmentCreate(Strict):
 
 
 class AdmitBody(Strict):
-    enrolled_on: date
+    enrolled_on: Day
 
 
 class EnrollmentPublic(BaseModel):

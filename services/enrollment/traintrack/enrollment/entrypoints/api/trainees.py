@@ -23,6 +23,7 @@ from traintrack.enrollment.entrypoints.api.schemas import (
     TraineePublic,
 )
 from traintrack.platform.web.audit import personal_read
+from traintrack.platform.web.models import IdPath
 
 router = APIRouter(prefix="/v1", tags=["trainees"])
 
@@ -47,14 +48,14 @@ async def register_trainee(
 
 
 @router.get("/trainees/{trainee_id}", dependencies=[personal_read("trainee")])
-async def read_trainee(trainee_id: str, views: ViewsDep, actor: ReaderActor) -> TraineePublic:
+async def read_trainee(trainee_id: IdPath, views: ViewsDep, actor: ReaderActor) -> TraineePublic:
     """One trainee with personal details (their institute, or an operator)."""
     return _public(await views.trainee(actor, trainee_id))
 
 
 @router.put("/trainees/{trainee_id}/consent")
 async def change_consent(
-    trainee_id: str, body: ConsentUpdate, bus: Bus, actor: InstituteActor
+    trainee_id: IdPath, body: ConsentUpdate, bus: Bus, actor: InstituteActor
 ) -> TraineePublic:
     """Record the trainee's consent to be shown to partner firms (their institute)."""
     # Through the submission contract: the path's id is checked as on Kafka.
@@ -68,14 +69,14 @@ async def change_consent(
     "/trainees/{trainee_id}/consent-history", dependencies=[personal_read("consent history")]
 )
 async def consent_history(
-    trainee_id: str, views: ViewsDep, actor: ReaderActor
+    trainee_id: IdPath, views: ViewsDep, actor: ReaderActor
 ) -> list[ConsentChange]:
     """Every consent given or withdrawn, oldest first (their institute, or an operator)."""
     return [ConsentChange(**c) for c in await views.consent_history(actor, trainee_id)]
 
 
 @router.delete("/trainees/{trainee_id}/personal-details", status_code=status.HTTP_204_NO_CONTENT)
-async def erase_trainee(trainee_id: str, bus: Bus, actor: OperatorActor) -> Response:
+async def erase_trainee(trainee_id: IdPath, bus: Bus, actor: OperatorActor) -> Response:
     """Erase a trainee's personal details; the pseudonymous id remains (operators only)."""
     await bus.handle(EraseTrainee(actor, trainee_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,10 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from traintrack.platform.web.models import Id, RequestModel
+from traintrack.platform.web.models import Id, Name, RequestModel, Text
 
 # Ids: what the store can hold (PostgreSQL text has no NUL), the same in bodies and paths.
 
+
+# What evidence and rubric criteria are called: one line each.
+Label = Annotated[Name, Field(min_length=1, max_length=40)]
+Criterion = Annotated[Name, Field(min_length=1, max_length=100)]
 
 Side = Literal["institute", "firm"]
 BOTH_SIDES: tuple[Side, ...] = ("institute", "firm")
@@ -21,23 +25,23 @@ class Strict(RequestModel):
 
 
 class RequirementIn(Strict):
-    evidence: str = Field(max_length=40)
+    evidence: Label
     minimum: float | None = None
 
 
 class RubricIn(Strict):
-    weights: dict[str, float] = Field(min_length=1, max_length=20)
+    weights: dict[Criterion, Annotated[float, Field(le=1000)]] = Field(min_length=1, max_length=20)
     minimum: float
     sides: list[Side] = Field(default_factory=lambda: list(BOTH_SIDES))
 
 
 class StageIn(Strict):
     number: int = Field(ge=1, le=10)
-    name: str = Field(min_length=1, max_length=100)
+    name: Name = Field(min_length=1, max_length=100)
     requirements: list[RequirementIn] = Field(max_length=10)
     rubric: RubricIn | None = None
     max_attempts: int = Field(ge=1, le=10)
-    unlocks: list[str] = Field(default=[], max_length=10)
+    unlocks: list[Criterion] = Field(default=[], max_length=10)
 
 
 class SchemeIn(Strict):
@@ -61,7 +65,7 @@ class EvidenceIn(Strict):
     trainee_id: Id | None = Field(
         default=None, description="Optional; when given it must be the enrollment's trainee."
     )
-    evidence: str = Field(max_length=40)
+    evidence: Label
     stage: int = Field(ge=1, le=10)
     attempt: int = Field(default=1, ge=1, le=10)
     value: float = Field(description="A score 0-100, or 1/0 for a yes/no fact.")
@@ -71,7 +75,7 @@ class ProjectIn(Strict):
     project_id: Id
     programme_id: Id
     firm_id: Id = Field(description="The partner firm that gave the task on its real data.")
-    title: str = Field(min_length=1, max_length=200)
+    title: Name = Field(min_length=1, max_length=200)
     team: list[Id] = Field(min_length=1, max_length=12)
 
 
@@ -87,7 +91,9 @@ class AssessmentIn(Strict):
         "only when they have more than one there.",
     )
     attempt: int = Field(default=1, ge=1, le=10)
-    scores: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(min_length=1, max_length=20)
+    scores: dict[Criterion, Annotated[float, Field(ge=0, le=100)]] = Field(
+        min_length=1, max_length=20
+    )
 
 
 class DecisionOut(BaseModel):
@@ -157,8 +163,8 @@ class VerifyOut(BaseModel):
 
 
 class RevokeIn(Strict):
-    reason: str = Field(min_length=3, max_length=300)
+    reason: Text = Field(min_length=3, max_length=300)
 
 
 class ReinstateIn(Strict):
-    reason: str = Field(min_length=3, max_length=300)
+    reason: Text = Field(min_length=3, max_length=300)

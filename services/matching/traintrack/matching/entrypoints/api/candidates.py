@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from traintrack.matching.entrypoints.api.deps import AnyKey, InstituteOrOperatorKey, Views
 from traintrack.matching.entrypoints.api.schemas import CandidateProfile
 from traintrack.platform.web.audit import personal_read
+from traintrack.platform.web.models import IdPath
 
 router = APIRouter(prefix="/v1", tags=["delivery"])
 
@@ -28,6 +29,6 @@ async def list_candidates(
 
 
 @router.get("/candidates/{trainee_id}", dependencies=[personal_read("candidate")])
-async def candidate_profile(trainee_id: str, views: Views, caller: AnyKey) -> CandidateProfile:
+async def candidate_profile(trainee_id: IdPath, views: Views, caller: AnyKey) -> CandidateProfile:
     """A candidate's profile: firms only while they may see them, institutes their own."""
     return CandidateProfile(**await views.candidate(caller, trainee_id))

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from traintrack.matching.entrypoints.api.deps import OperatorKey, Views
 from traintrack.platform.web.audit import personal_read
+from traintrack.platform.web.models import IdQuery
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
@@ -30,8 +31,8 @@ class Disclosure(BaseModel):
 async def disclosures(
     views: Views,
     _: OperatorKey,
-    trainee_id: str | None = None,
-    firm_id: str | None = None,
+    trainee_id: IdQuery = None,
+    firm_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[Disclosure]:
     """Every candidate disclosed to a firm: why (subscription, round, offer), first and

@@ -23,6 +23,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     SubscriptionCreate,
     SubscriptionPublic,
 )
+from traintrack.platform.web.models import IdPath
 
 router = APIRouter(prefix="/v1", tags=["firms"])
 
@@ -65,7 +66,7 @@ async def list_openings(views: Views, caller: AnyKey) -> list[OpeningPublic]:
 
 
 @router.get("/openings/{opening_id}")
-async def get_opening(opening_id: str, views: Views, caller: AnyKey) -> OpeningPublic:
+async def get_opening(opening_id: IdPath, views: Views, caller: AnyKey) -> OpeningPublic:
     """One opening, with its seats offered and taken."""
     return _opening(await views.opening(caller, opening_id))
 
@@ -97,6 +98,6 @@ async def list_subscriptions(views: Views, caller: FirmKey) -> list[Subscription
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def unsubscribe(subscription_id: str, bus: Bus, caller: FirmKey) -> None:
+async def unsubscribe(subscription_id: IdPath, bus: Bus, caller: FirmKey) -> None:
     """Stop the subscription; candidates already delivered stay in the feed."""
     await bus.handle(Unsubscribe(caller, subscription_id))

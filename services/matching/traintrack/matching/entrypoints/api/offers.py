@@ -30,6 +30,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     OfferCreate,
     OfferPublic,
 )
+from traintrack.platform.web.models import IdPath
 
 router = APIRouter(prefix="/v1", tags=["offers"])
 
@@ -54,7 +55,7 @@ async def list_offers(
 
 
 @router.post("/offers/{offer_id}/accept")
-async def accept_offer(offer_id: str, bus: Bus, caller: InstituteKey) -> OfferPublic:
+async def accept_offer(offer_id: IdPath, bus: Bus, caller: InstituteKey) -> OfferPublic:
     """The candidate accepts (through their institute, which then puts the firm in touch
     with them: contact details never pass through this service)."""
     row = await bus.handle(AnswerOffer(caller, offer_id, OfferStatus.ACCEPTED))
@@ -62,7 +63,7 @@ async def accept_offer(offer_id: str, bus: Bus, caller: InstituteKey) -> OfferPu
 
 
 @router.post("/offers/{offer_id}/decline")
-async def decline_offer(offer_id: str, bus: Bus, caller: InstituteKey) -> OfferPublic:
+async def decline_offer(offer_id: IdPath, bus: Bus, caller: InstituteKey) -> OfferPublic:
     """The candidate declines; the seat is free for the next round."""
     row = await bus.handle(AnswerOffer(caller, offer_id, OfferStatus.DECLINED))
     return OfferPublic(**offer_view(row))
@@ -83,7 +84,7 @@ async def list_internships(views: Views, caller: AnyKey) -> list[InternshipPubli
 
 @router.post("/internships/{internship_id}/start")
 async def start_internship(
-    internship_id: str, body: InternshipStart, bus: Bus, caller: FirmKey
+    internship_id: IdPath, body: InternshipStart, bus: Bus, caller: FirmKey
 ) -> InternshipPublic:
     """The intern started."""
     row = await bus.handle(StartInternship(caller, internship_id, body.started_on))
@@ -92,7 +93,7 @@ async def start_internship(
 
 @router.post("/internships/{internship_id}/complete")
 async def complete_internship(
-    internship_id: str, body: InternshipCompletion, bus: Bus, caller: FirmKey
+    internship_id: IdPath, body: InternshipCompletion, bus: Bus, caller: FirmKey
 ) -> InternshipPublic:
     """The internship ended; include `hire` when you hire the intern."""
     hire = body.hire.model_dump() if body.hire else None

@@ -24,6 +24,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     RoundResult,
 )
 from traintrack.platform.web.audit import personal_read
+from traintrack.platform.web.models import IdPath
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
 _ROUND_FIELDS = list(RoundPublic.model_fields)
@@ -37,7 +38,7 @@ async def open_round(body: RoundCreate, bus: Bus, caller: OperatorKey) -> RoundP
 
 
 @router.get("/{round_id}")
-async def get_round(round_id: str, views: Views, _: InstituteOrOperatorKey) -> RoundPublic:
+async def get_round(round_id: IdPath, views: Views, _: InstituteOrOperatorKey) -> RoundPublic:
     """The round and its openings."""
     row = await views.round(round_id)
     return RoundPublic(**{k: row[k] for k in _ROUND_FIELDS})
@@ -45,7 +46,7 @@ async def get_round(round_id: str, views: Views, _: InstituteOrOperatorKey) -> R
 
 @router.put("/{round_id}/candidates/{trainee_id}/ranking", status_code=204)
 async def rank_openings(
-    round_id: str, trainee_id: str, body: CandidateRanking, bus: Bus, caller: InstituteKey
+    round_id: IdPath, trainee_id: IdPath, body: CandidateRanking, bus: Bus, caller: InstituteKey
 ) -> None:
     """The candidate's openings, best first, sent by their institute. Ranking an opening
     discloses the candidate's profile to its firm."""
@@ -54,7 +55,7 @@ async def rank_openings(
 
 @router.get("/{round_id}/openings/{opening_id}/applicants")
 async def applicants(
-    round_id: str, opening_id: str, views: Views, caller: FirmKey
+    round_id: IdPath, opening_id: IdPath, views: Views, caller: FirmKey
 ) -> list[CandidateProfile]:
     """Who ranked your opening, in the order the platform would rank them (stage, skills
     in common, region, project score)."""
@@ -64,7 +65,7 @@ async def applicants(
 
 @router.put("/{round_id}/openings/{opening_id}/ranking", status_code=204)
 async def rank_candidates(
-    round_id: str, opening_id: str, body: OpeningRanking, bus: Bus, caller: FirmKey
+    round_id: IdPath, opening_id: IdPath, body: OpeningRanking, bus: Bus, caller: FirmKey
 ) -> None:
     """Your own ranking of the applicants; those left out will not be offered a seat.
     Without one, the platform's ranking is used."""
@@ -72,7 +73,7 @@ async def rank_candidates(
 
 
 @router.post("/{round_id}/solve")
-async def solve_round(round_id: str, bus: Bus, _: OperatorKey) -> RoundResult:
+async def solve_round(round_id: IdPath, bus: Bus, _: OperatorKey) -> RoundResult:
     """Stable matching with seat capacities (hospital-resident); the result is checked for
     blocking pairs and every seat filled becomes an offer."""
     return RoundResult(**await bus.handle(SolveRound(round_id)))
@@ -83,7 +84,7 @@ async def solve_round(round_id: str, bus: Bus, _: OperatorKey) -> RoundResult:
     dependencies=[personal_read("candidate explanation")],
 )
 async def explain(
-    round_id: str, trainee_id: str, views: Views, caller: InstituteOrOperatorKey
+    round_id: IdPath, trainee_id: IdPath, views: Views, caller: InstituteOrOperatorKey
 ) -> Explanation:
     """Why the candidate got the seat they got, or none."""
     reasons = await views.explanation(caller, round_id, trainee_id)

@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, HttpUrl, model_validator
+from pydantic import BaseModel, Field, HttpUrl, ValidationInfo, field_validator
 
 from traintrack.contracts.vocabulary import RegionCode
 from traintrack.matching.domain.candidates import MATCHING_STAGE, TALENT_POOL_STAGE
-from traintrack.platform.web.models import RequestModel, Slug
+from traintrack.platform.web.models import Day, Id, Name, RequestModel, Slug
 
-Skill = Annotated[str, Field(min_length=1, max_length=60)]
+Skill = Annotated[Name, Field(min_length=1, max_length=60)]
 Stage = Annotated[int, Field(ge=1, le=4)]
 
 
 class FirmCreate(RequestModel):
     firm_id: Slug
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     region_code: RegionCode
 
 
@@ -30,7 +30,7 @@ class FirmPublic(BaseModel):
 
 class OpeningCreate(RequestModel):
     opening_id: Slug
-    title: str = Field(min_length=1, max_length=200)
+    title: Name = Field(min_length=1, max_length=200)
     skills: list[Skill] = Field(default_factory=list, max_length=30)
     region_code: RegionCode | None = None
     seats: int = Field(ge=1, le=500)
@@ -40,14 +40,17 @@ class OpeningCreate(RequestModel):
         le=4,
         description="Stage 3 (applied project) makes a trainee eligible for internships.",
     )
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
 
-    @model_validator(mode="after")
-    def _dates(self) -> OpeningCreate:
-        if self.ends_on < self.starts_on:
-            raise ValueError("ends_on must not be before starts_on")
-        return self
+    @field_validator("ends_on")
+    @classmethod
+    def _not_before_start(cls, ends_on: date, info: ValidationInfo) -> date:
+        # On the field, so the problem names ends_on (a model validator names the body).
+        starts_on = info.data.get("starts_on")
+        if starts_on is not None and ends_on < starts_on:
+            raise ValueError("must not be before starts_on")
+        return ends_on
 
 
 class OpeningPublic(BaseModel):
@@ -189,7 +192,7 @@ class CandidateRanking(RequestModel):
 
 
 class OpeningRanking(RequestModel):
-    trainee_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+    trainee_ids: list[Id] = Field(
         min_length=1, max_length=5000, description="Best first; the others are not acceptable."
     )
 
@@ -212,7 +215,7 @@ class Explanation(BaseModel):
 
 class OfferCreate(RequestModel):
     opening_id: Slug
-    trainee_id: str = Field(min_length=1, max_length=64)
+    trainee_id: Id
     valid_days: int = Field(default=7, ge=1, le=60)
 
 
@@ -241,15 +244,15 @@ class InternshipPublic(BaseModel):
 
 
 class InternshipStart(RequestModel):
-    started_on: date
+    started_on: Day
 
 
 class Hire(RequestModel):
-    starts_on: date
+    starts_on: Day
     employment_type: Literal["permanent", "fixed_term"]
     insured: bool = Field(description="Covered by employment insurance.")
 
 
 class InternshipCompletion(RequestModel):
-    completed_on: date
+    completed_on: Day
     hire: Hire | None = Field(default=None, description="Present when the firm hires the intern.")

@@ -26,6 +26,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     WebhookSecret,
 )
 from traintrack.platform.errors import Rejected
+from traintrack.platform.web.models import IdPath
 
 router = APIRouter(prefix="/v1", tags=["delivery"])
 
@@ -64,7 +65,7 @@ async def list_webhooks(views: Views, caller: FirmKey) -> list[WebhookPublic]:
 
 @router.get("/webhooks/{webhook_id}/attempts")
 async def webhook_attempts(
-    webhook_id: str,
+    webhook_id: IdPath,
     views: Views,
     caller: FirmKey,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -76,7 +77,7 @@ async def webhook_attempts(
 
 @router.post("/webhooks/{webhook_id}/rotate-secret")
 async def rotate_webhook_secret(
-    webhook_id: str, bus: Bus, caller: FirmKey, settings: SettingsDep, clock: ClockDep
+    webhook_id: IdPath, bus: Bus, caller: FirmKey, settings: SettingsDep, clock: ClockDep
 ) -> WebhookSecret:
     """Firms, for their own webhook: a new secret, shown once; for the grace period (24 h)
     deliveries carry signatures with both, the new one first."""
@@ -86,6 +87,6 @@ async def rotate_webhook_secret(
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def remove_webhook(webhook_id: str, bus: Bus, caller: FirmKey) -> None:
+async def remove_webhook(webhook_id: IdPath, bus: Bus, caller: FirmKey) -> None:
     """Stop calling the endpoint (the feed itself stays readable)."""
     await bus.handle(RemoveWebhook(caller, webhook_id))

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from traintrack.operations.domain.dead_letters import DeadLetter
-from traintrack.platform.web.models import RequestModel
+from traintrack.platform.web.models import RequestModel, Text
 
 
 class DeadLetterOut(BaseModel):
@@ -43,4 +43,4 @@ class DeadLetterDetail(DeadLetterOut):
 
 
 class Discard(RequestModel):
-    reason: str = Field(min_length=3, max_length=500, description="Why it is set aside.")
+    reason: Text = Field(min_length=3, max_length=500, description="Why it is set aside.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,6 +12,7 @@ from traintrack.outcomes.entrypoints.api.deps import PUBLIC, Views
 from traintrack.outcomes.entrypoints.api.pages.dashboard import render
 from traintrack.outcomes.entrypoints.api.pages.labels import Lang
 from traintrack.outcomes.views import Query as Figures
+from traintrack.platform.web.models import Day
 
 router = APIRouter(tags=["dashboard"])
 
@@ -20,7 +21,7 @@ router = APIRouter(tags=["dashboard"])
 async def dashboard(
     views: Views,
     lang: Lang = "ko",
-    as_of: Annotated[date | None, Query(description="As known at the end of this day.")] = None,
+    as_of: Annotated[Day | None, Query(description="As known at the end of this day.")] = None,
 ) -> HTMLResponse:
     """The funnel, employment rates over time, by region and by institute, as charts."""
     q = Figures(as_of or datetime.now(UTC).date(), public=True)

@@ -3,7 +3,7 @@ cells suppressed for everyone else."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -20,13 +20,14 @@ from traintrack.outcomes.entrypoints.api.schemas import (
     Lineage,
 )
 from traintrack.outcomes.views import Query as Figures
+from traintrack.platform.web.models import Day, IdPath
 
 router = APIRouter(prefix="/v1", tags=["indicators"])
 
 
 def _query(
     as_of: Annotated[
-        date | None, Query(description="Figures as known at the end of this day (UTC).")
+        Day | None, Query(description="Figures as known at the end of this day (UTC).")
     ] = None,
     group_by: Annotated[
         GroupBy, Query(description="One dimension of the cohort, or two joined by a comma.")
@@ -92,7 +93,7 @@ async def indicators_csv(q: QueryDep, views: Views, _: OperatorKey) -> PlainText
 
 @router.get("/indicators/{indicator_id}/lineage")
 async def lineage(
-    indicator_id: str, q: QueryDep, views: Views, _: OperatorKey, group: str = "all"
+    indicator_id: IdPath, q: QueryDep, views: Views, _: OperatorKey, group: str = "all"
 ) -> Lineage:
     """The enrollments (pseudonymous) and the events behind one figure (`version` picks
     a version of the indicator; the latest otherwise)."""

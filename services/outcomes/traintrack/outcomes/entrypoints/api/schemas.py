@@ -8,20 +8,20 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from traintrack.contracts.outcomes import OutcomeKind
-from traintrack.platform.web.models import RequestModel
+from traintrack.platform.web.models import Day, Id, Name, RequestModel
 
 
 class OutcomeReportIn(RequestModel):
-    trainee_id: str = Field(min_length=1, max_length=64)
+    trainee_id: Id
     kind: OutcomeKind
-    starts_on: date = Field(description="Start of the job, start-up or study; else the date seen.")
-    ends_on: date | None = None
-    employer: str | None = Field(default=None, min_length=1, max_length=200)
+    starts_on: Day = Field(description="Start of the job, start-up or study; else the date seen.")
+    ends_on: Day | None = None
+    employer: Name | None = Field(default=None, min_length=1, max_length=200)
     insured: bool | None = Field(default=None, description="Covered by employment insurance.")
     employment_type: Literal["permanent", "fixed_term", "part_time"] | None = None
     monthly_earnings: int | None = Field(default=None, ge=0, le=1_000_000_000)
     exclusion_reason: Literal["deceased", "medical", "military", "other"] | None = None
-    corrects: str | None = Field(default=None, max_length=64)
+    corrects: Id | None = None
 
     def missing(self) -> tuple[str, str] | None:
         """The field this kind of report needs and lacks, with why."""

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Seque
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
@@ -25,11 +25,12 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from pydantic import BaseModel
 
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging import outbox
 from traintrack.platform.settings import ServiceSettings
-from traintrack.platform.web import audit, idempotency, problems
+from traintrack.platform.web import audit, idempotency, openapi, problems
 from traintrack.platform.web.auth import Keyring, Principal, Role, requires
 
 
@@ -54,6 +55,11 @@ class HttpMetrics:
             "Age of the oldest unpublished outbox row",
             registry=self.registry,
         )
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not ready"]
+    checks: dict[str, bool]
 
 
 def create_service_app(
@@ -101,6 +107,7 @@ def create_service_app(
     _add_audit(app)
     for router in routers:
         app.include_router(router)
+    openapi.install(app)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     # Outside everything, the instrumentation's own middleware included (it wraps the
     # stack when it is built, so add_middleware would land inside it).
@@ -193,7 +200,7 @@ def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
         """Alive: the process answers. Public."""
         return {"status": "ok"}
 
-    @ops.get("/readyz")
+    @ops.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
     async def readyz(request: Request) -> JSONResponse:
         """Ready: the database and Kafka answer. Public."""
         checks = {"database": False, "kafka": False}

@@ -72,12 +72,28 @@ def _invalid(errors: list[dict[str, str]]) -> JSONResponse:
     return problem(422, "Invalid request", f"invalid field(s): {fields}", errors=errors)
 
 
-async def _http(_: Request, error: Exception) -> JSONResponse:
+async def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     response = problem(error.status_code, _title(error.status_code), str(error.detail))
     for name, value in (error.headers or {}).items():
         response.headers[name] = value
+    if error.status_code == 405:
+        response.headers["Allow"] = ", ".join(_methods_at(request))
     return response
+
+
+def _methods_at(request: Request) -> list[str]:
+    """Every method the path takes: Starlette's 405 names only those of the first route
+    matching the path (a GET and a POST on one path are two routes)."""
+    from traintrack.platform.web.openapi import flattened  # it imports this module
+
+    path = request.scope.get("path", "")
+    found: set[str] = set()
+    for route in flattened(request.app.routes):
+        regex, methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and methods and regex.match(path):
+            found |= set(methods)
+    return sorted(found)
 
 
 async def _rejected(_: Request, error: Exception) -> JSONResponse:

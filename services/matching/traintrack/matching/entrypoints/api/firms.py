@@ -23,6 +23,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     SubscriptionCreate,
     SubscriptionPublic,
 )
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["firms"])
 
@@ -38,7 +39,7 @@ def _opening(row: Row) -> OpeningPublic:
     )
 
 
-@router.post("/firms", status_code=status.HTTP_201_CREATED)
+@router.post("/firms", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def register_firm(body: FirmCreate, bus: Bus, caller: OperatorKey) -> FirmPublic:
     """Register a partner firm (its API keys carry the firm id as tenant)."""
     row = await bus.handle(RegisterFirm(caller=caller, **body.model_dump()))
@@ -51,7 +52,7 @@ async def list_firms(views: Views, caller: FirmOrOperatorKey) -> list[FirmPublic
     return [FirmPublic(**dict(r)) for r in await views.firms(caller)]
 
 
-@router.post("/openings", status_code=status.HTTP_201_CREATED)
+@router.post("/openings", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def publish_opening(body: OpeningCreate, bus: Bus, caller: FirmKey) -> OpeningPublic:
     """Publish internship seats; candidates at or above `minimum_stage` may apply."""
     return _opening(await bus.handle(PublishOpening(caller=caller, **body.model_dump())))
@@ -70,7 +71,7 @@ async def get_opening(opening_id: str, views: Views, caller: AnyKey) -> OpeningP
     return _opening(await views.opening(caller, opening_id))
 
 
-@router.post("/subscriptions", status_code=status.HTTP_201_CREATED)
+@router.post("/subscriptions", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def subscribe(body: SubscriptionCreate, bus: Bus, caller: FirmKey) -> SubscriptionPublic:
     """A standing query: every candidate who meets it now or later is delivered once to the
     feed (pull, webhooks, stream); candidates who may no longer be shown are withdrawn."""

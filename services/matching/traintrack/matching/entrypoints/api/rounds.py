@@ -23,12 +23,13 @@ from traintrack.matching.entrypoints.api.schemas import (
     RoundPublic,
     RoundResult,
 )
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
 _ROUND_FIELDS = list(RoundPublic.model_fields)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def open_round(body: RoundCreate, bus: Bus, caller: OperatorKey) -> RoundPublic:
     """Open a round over the named openings (default: every open one)."""
     row = await bus.handle(OpenRound(caller=caller, **body.model_dump()))
@@ -42,7 +43,7 @@ async def get_round(round_id: str, views: Views, _: InstituteOrOperatorKey) -> R
     return RoundPublic(**{k: row[k] for k in _ROUND_FIELDS})
 
 
-@router.put("/{round_id}/candidates/{trainee_id}/ranking", status_code=204)
+@router.put("/{round_id}/candidates/{trainee_id}/ranking", status_code=204, responses=errors(409))
 async def rank_openings(
     round_id: str, trainee_id: str, body: CandidateRanking, bus: Bus, caller: InstituteKey
 ) -> None:
@@ -61,7 +62,7 @@ async def applicants(
     return [CandidateProfile(**p) for p in found]
 
 
-@router.put("/{round_id}/openings/{opening_id}/ranking", status_code=204)
+@router.put("/{round_id}/openings/{opening_id}/ranking", status_code=204, responses=errors(409))
 async def rank_candidates(
     round_id: str, opening_id: str, body: OpeningRanking, bus: Bus, caller: FirmKey
 ) -> None:
@@ -70,14 +71,14 @@ async def rank_candidates(
     await bus.handle(RankCandidates(caller, round_id, opening_id, body.trainee_ids))
 
 
-@router.post("/{round_id}/solve")
+@router.post("/{round_id}/solve", responses=errors(409))
 async def solve_round(round_id: str, bus: Bus, _: OperatorKey) -> RoundResult:
     """Stable matching with seat capacities (hospital-resident); the result is checked for
     blocking pairs and every seat filled becomes an offer."""
     return RoundResult(**await bus.handle(SolveRound(round_id)))
 
 
-@router.get("/{round_id}/candidates/{trainee_id}/explanation")
+@router.get("/{round_id}/candidates/{trainee_id}/explanation", responses=errors(409))
 async def explain(
     round_id: str, trainee_id: str, views: Views, caller: InstituteOrOperatorKey
 ) -> Explanation:

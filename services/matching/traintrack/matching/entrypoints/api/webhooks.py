@@ -15,6 +15,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     WebhookPublic,
     WebhookSecret,
 )
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["delivery"])
 
@@ -24,7 +25,7 @@ def _webhook(row: Row) -> WebhookPublic:
     return WebhookPublic(**data, pending=data["feed_seq"] - data["delivered_seq"])
 
 
-@router.post("/webhooks", status_code=status.HTTP_201_CREATED)
+@router.post("/webhooks", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def register_webhook(
     body: WebhookCreate, bus: Bus, caller: FirmKey, settings: SettingsDep
 ) -> WebhookSecret:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from traintrack.operations.commands import DiscardDeadLetter, ReplayDeadLetter, ReplayDeadLetters
 from traintrack.operations.entrypoints.api.deps import Bus, Operator, Views
 from traintrack.operations.entrypoints.api.schemas import DeadLetterDetail, DeadLetterOut, Discard
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(tags=["operations"])
 
@@ -44,7 +45,7 @@ async def replay_dead_letter(
     return DeadLetterOut.of(*await bus.handle(command))
 
 
-@router.post("/v1/dead-letters/{topic}/{partition}/{offset}/discard")
+@router.post("/v1/dead-letters/{topic}/{partition}/{offset}/discard", responses=errors(409))
 async def discard_dead_letter(
     topic: str, partition: int, offset: int, body: Discard, bus: Bus, principal: Operator
 ) -> DeadLetterOut:

@@ -12,12 +12,16 @@ from traintrack.outcomes.handlers import Reported
 from traintrack.platform.errors import Rejected
 from traintrack.platform.web import idempotency
 from traintrack.platform.web.idempotency import IdempotencyKey
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["outcomes"])
 
 
 @router.post(
-    "/outcome-reports", status_code=status.HTTP_201_CREATED, response_model=OutcomeReportOut
+    "/outcome-reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OutcomeReportOut,
+    responses=errors(404),
 )
 async def report_outcome(
     body: OutcomeReportIn,

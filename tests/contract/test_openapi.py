@@ -141,3 +141,9 @@ async def test_a_method_a_path_does_not_take_is_405_naming_every_method_it_does(
     assert refused.status_code == 405
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.headers["allow"] == "GET, POST"
+    # /v1/enrollments/{enrollment_id} matches this path too, but it is another resource.
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://svc"
+    ) as client:
+        refused = await client.request("PUT", "/v1/enrollments/close-due")
+    assert (refused.status_code, refused.headers["allow"]) == (405, "POST")

@@ -83,17 +83,19 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
 
 
 def _methods_at(request: Request) -> list[str]:
-    """Every method the path takes: Starlette's 405 names only those of the first route
-    matching the path (a GET and a POST on one path are two routes)."""
+    """Every method of the path the request names. Starlette's own 405 lists those of the
+    first route matching the path only, and a GET and a POST on one path are two routes;
+    a route whose template merely also matches (`/enrollments/{id}` for
+    `/enrollments/close-due`) is another path."""
     from traintrack.platform.web.openapi import flattened  # it imports this module
 
     path = request.scope.get("path", "")
-    found: set[str] = set()
-    for route in flattened(request.app.routes):
-        regex, methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
-        if regex is not None and methods and regex.match(path):
-            found |= set(methods)
-    return sorted(found)
+    routes = [r for r in flattened(request.app.routes) if getattr(r, "methods", None)]
+    matching = [r for r in routes if r.path_regex.match(path)]
+    if not matching:
+        return []
+    template = matching[0].path_format
+    return sorted({m for r in matching if r.path_format == template for m in r.methods})
 
 
 async def _rejected(_: Request, error: Exception) -> JSONResponse:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import (
@@ -216,7 +216,7 @@ def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
             status_code=200 if ready else 503,
         )
 
-    @ops.get("/metrics", response_class=Response)
+    @ops.get("/metrics", response_class=PlainTextResponse)
     async def prometheus(request: Request) -> Response:
         """Prometheus metrics. Public on the service port, like every exporter."""
         unsent, age = await outbox.backlog(request.app.state.pool)

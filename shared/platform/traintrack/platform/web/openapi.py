@@ -88,13 +88,13 @@ def problem_response(status: int) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     """Make `app.openapi()` (and /openapi.json) the document described above."""
     generate = app.openapi
-    done: list[int] = []
+    described: list[dict[str, Any]] = []  # the last one: FastAPI caches it until routes change
 
     def openapi() -> dict[str, Any]:
         document = generate()
-        if id(document) not in done:  # FastAPI caches it until the routes change
+        if not described or described[-1] is not document:
             describe(document, app)
-            done.append(id(document))
+            described[:] = [document]
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -134,6 +134,7 @@ def _declare(operation: dict[str, Any], route: APIRoute) -> None:
     for status, response in responses.items():
         if status.isdigit() and int(status) >= 400 and not _own_body(response):
             responses[status] = {**problem_response(int(status)), **_described(response)}
+    operation["responses"] = dict(sorted(responses.items()))
 
 
 def _own_body(response: dict[str, Any]) -> bool:

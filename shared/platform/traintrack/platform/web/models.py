@@ -3,10 +3,12 @@ which PostgreSQL cannot store (found by schemathesis as 500s)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
+
+from traintrack.platform.web.json_types import mistyped
 
 # Identifiers callers choose (institutes, programmes, firms, openings ...).
 Slug = Annotated[
@@ -31,6 +33,15 @@ def _has_nul(value: Any) -> bool:
 
 class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    json_types: ClassVar[bool] = True  # False for rows of a CSV, where every value is text
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_declared(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if cls.json_types and field and (why := mistyped(value, field.annotation)):
+            raise ValueError(why)
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StrictBool, StringConstraints
+from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
 from traintrack.contracts.vocabulary import RegionCode, Track, TraineeStatus
 from traintrack.platform.web.models import RequestModel, Slug
@@ -105,7 +105,7 @@ class TraineeCreate(Strict):
         description="Two-digit province code of the national training portal.", examples=["11"]
     )
     status: TraineeStatus
-    consent_share_with_firms: StrictBool = False  # consent is true or false, never 0 or "yes"
+    consent_share_with_firms: bool = False
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 -]{7,20}$")
@@ -127,13 +127,14 @@ class TraineePublic(BaseModel):
 class TraineeImportRow(TraineeCreate):
     """One CSV row of a bulk onboarding: a trainee and the cohort to enroll them in."""
 
+    json_types = False  # a CSV's values are all text: "1998", "true"
+
     ref: Id = Field(
         description="The institute's own reference for the person (e.g. its student "
         "number): a row whose ref and cohort were imported before is not imported again."
     )
     cohort_id: Id
     applied_on: date | None = Field(default=None, description="Default: the day of import.")
-    consent_share_with_firms: bool = False  # CSV text: true/false, yes/no, 1/0
 
 
 class ImportedTrainee(BaseModel):
@@ -156,7 +157,7 @@ class TraineeImportReport(BaseModel):
 
 
 class ConsentUpdate(Strict):
-    share_with_firms: StrictBool
+    share_with_firms: bool
 
 
 class ConsentChange(BaseModel):
@@ -169,7 +170,7 @@ class EnrollmentCreate(Strict):
     trainee_id: Id
     cohort_id: Id
     applied_on: date
-    admit: StrictBool = Field(
+    admit: bool = Field(
         default=True,
         description="Admit at once (takes a seat); false leaves the application pending.",
     )

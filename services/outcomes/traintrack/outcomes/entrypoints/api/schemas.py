@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field
 
 from traintrack.contracts.outcomes import OutcomeKind
 from traintrack.platform.web.models import RequestModel
@@ -17,7 +17,7 @@ class OutcomeReportIn(RequestModel):
     starts_on: date = Field(description="Start of the job, start-up or study; else the date seen.")
     ends_on: date | None = None
     employer: str | None = Field(default=None, min_length=1, max_length=200)
-    insured: StrictBool | None = Field(default=None, description="Covered by employment insurance.")
+    insured: bool | None = Field(default=None, description="Covered by employment insurance.")
     employment_type: Literal["permanent", "fixed_term", "part_time"] | None = None
     monthly_earnings: int | None = Field(default=None, ge=0, le=1_000_000_000)
     exclusion_reason: Literal["deceased", "medical", "military", "other"] | None = None

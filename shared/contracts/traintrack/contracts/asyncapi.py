@@ -62,13 +62,20 @@ DLQ_HEADERS: dict[str, Any] = {
         "dlq-original-partition": {**_TEXT, "pattern": "^[0-9]+$"},
         "dlq-original-offset": {**_TEXT, "pattern": "^[0-9]+$"},
         "dlq-failed-at": {**_TEXT, "format": "date-time"},
+        # Only on a truncated envelope: a message too large for the DLQ with our headers
+        # goes there as its headers, key and value cut short, with these.
+        "dlq-truncated": {"const": "true"},
+        "dlq-original-value-bytes": {**_TEXT, "pattern": "^[0-9]+$"},
+        "dlq-original-value-sha256": {**_TEXT, "pattern": "^[0-9a-f]{64}$"},
+        "dlq-original-headers": {**_TEXT, "description": "how many headers it had"},
     },
     "additionalProperties": True,
 }
 DEAD_LETTER = {
     "name": "dead-letter",
     "title": "DeadLetter",
-    "summary": "A message a consumer could not apply: its key and value exactly as read.",
+    "summary": "A message a consumer could not apply: its key and value exactly as read "
+    "(or, when that would not fit the topic, a truncated envelope saying so).",
     "headers": DLQ_HEADERS,
     "payload": {"description": "the original value, byte for byte (not always JSON)"},
     "bindings": {"kafka": {"key": {"type": "string", "description": "the original key"}}},

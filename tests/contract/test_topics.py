@@ -65,6 +65,13 @@ def test_the_asyncapi_document_shows_who_reads_each_topic():
         for name, op in document["operations"].items()
         if op["action"] == "receive"
     }
-    assert received == {
-        (base.replace(".", "-"), reader) for base, readers in READERS.items() for reader in readers
+    events = {(base.replace(".", "-"), r) for base, readers in READERS.items() for r in readers}
+    # Dead letters: each topic's readers write them, the operations service reads them all.
+    dead = {(f"{base.replace('.', '-')}-dlq", "operations") for base in READERS}
+    assert received == events | dead
+    sent_dead = {
+        (op["channel"]["$ref"].rsplit("/", 1)[1], name.split("-dead-letters-")[0])
+        for name, op in document["operations"].items()
+        if op["action"] == "send" and "-dead-letters-" in name
     }
+    assert sent_dead == {(f"{channel}-dlq", reader) for channel, reader in events}

@@ -1,10 +1,13 @@
 """JSON Schema files and an AsyncAPI 3 document, generated from the event contracts.
 
-The checked-in files are the published contracts. `write` regenerates them but refuses
-a change that would break a consumer built against the published version: such a
-change needs a new event version (a new `type`) instead.
+`schemas/events/` and `schemas/asyncapi.json` are what the contracts say now (`write`
+regenerates them, `check` says whether they are stale). `schemas/released/` is the schema
+set of the last release, changed only by `release`: every command refuses a contract set
+that would break a consumer built against it (an event type removed, a field removed, a
+new required field, a type changed); such a change needs a new event version (a new
+`type`) instead.
 
-    python -m traintrack.contracts.schemagen write | check
+    python -m traintrack.contracts.schemagen write | check | release
 """
 
 from __future__ import annotations
@@ -14,30 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from traintrack.contracts import REGISTRY, EventData
-from traintrack.contracts.topics import ALL_TOPICS
+from traintrack.contracts import REGISTRY, EventData, asyncapi
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 EVENTS_DIR = SCHEMA_DIR / "events"
 ASYNCAPI_FILE = SCHEMA_DIR / "asyncapi.json"
+RELEASED_DIR = SCHEMA_DIR / "released"
 DESCRIPTIVE = {"description", "title", "examples", "default"}
-
-CE_HEADERS = {
-    "type": "object",
-    "required": ["ce_id", "ce_source", "ce_type", "ce_specversion", "content-type"],
-    "properties": {
-        "ce_id": {"type": "string"},
-        "ce_source": {"type": "string"},
-        "ce_type": {"type": "string"},
-        "ce_specversion": {"const": "1.0"},
-        "ce_time": {"type": "string", "format": "date-time"},
-        "ce_subject": {"type": "string"},
-        "ce_partitionkey": {"type": "string"},
-        "content-type": {"const": "application/json"},
-        "traceparent": {"type": "string", "description": "W3C trace context"},
-        "tracestate": {"type": "string"},
-    },
-}
 
 
 def event_schema(contract: type[EventData]) -> dict[str, Any]:
@@ -80,67 +66,6 @@ def _inline_enums(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def asyncapi() -> dict[str, Any]:
-    channels: dict[str, Any] = {}
-    operations: dict[str, Any] = {}
-    messages: dict[str, Any] = {}
-    for topic in ALL_TOPICS:
-        channel_id = topic.base.replace(".", "-")
-        contracts = sorted((c for c in REGISTRY.values() if c.topic == topic), key=lambda c: c.type)
-        refs = {}
-        for contract in contracts:
-            message_id = contract.type.replace(".", "-")
-            messages[message_id] = {
-                "name": contract.type,
-                "title": contract.__name__,
-                "summary": (contract.__doc__ or "").strip(),
-                "contentType": "application/json",
-                "headers": CE_HEADERS,
-                "payload": {"$ref": f"events/{contract.type}.json"},
-                "bindings": {"kafka": {"key": {"type": "string", "description": topic.key}}},
-            }
-            refs[message_id] = {"$ref": f"#/components/messages/{message_id}"}
-        channels[channel_id] = {
-            "address": topic.base,
-            "description": topic.description,
-            "messages": refs,
-            "bindings": {"kafka": {"partitions": topic.partitions}},
-            "x-compatibility": topic.compatibility,
-        }
-        channels[f"{channel_id}-dlq"] = {
-            "address": f"{topic.base}.dlq",
-            "description": f"Dead letters of {topic.base}: the original message with "
-            "dlq-reason, dlq-consumer and dlq-original-* headers.",
-        }
-        operations[f"publish-{channel_id}"] = {
-            "action": "send",
-            "channel": {"$ref": f"#/channels/{channel_id}"},
-            "summary": f"Written by {topic.writer} only.",
-            "messages": [{"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in refs],
-        }
-        for reader in topic.readers:
-            operations[f"{reader}-reads-{channel_id}"] = {
-                "action": "receive",
-                "channel": {"$ref": f"#/channels/{channel_id}"},
-                "summary": f"Read by the {reader} consumer (its consumer group by default).",
-                "messages": [{"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in refs],
-            }
-    return {
-        "asyncapi": "3.0.0",
-        "info": {
-            "title": "traintrack events",
-            "version": "1",
-            "description": "Every topic of the platform. CloudEvents 1.0, Kafka binary "
-            "mode: the value is the JSON data, attributes are ce_* "
-            "headers, the key is the partitionkey extension.",
-        },
-        "defaultContentType": "application/json",
-        "channels": channels,
-        "operations": operations,
-        "components": {"messages": messages},
-    }
-
-
 def _signature(schema: Any) -> Any:
     if isinstance(schema, dict):
         return {k: _signature(v) for k, v in schema.items() if k not in DESCRIPTIVE}
@@ -154,10 +79,17 @@ def breaking_changes(published: dict[str, Any], current: dict[str, Any]) -> list
     changes "forward" compatibility (`topics.Compatibility`) rules out."""
     problems = []
     old_props, new_props = published.get("properties", {}), current.get("properties", {})
-    new_required = set(current.get("required", []))
-    for name in published.get("required", []):
-        if name not in new_required:
-            problems.append(f"required field {name!r} is no longer always sent")
+    old_required, new_required = (
+        set(published.get("required", [])),
+        set(current.get("required", [])),
+    )
+    for name in sorted(old_required - new_required):
+        problems.append(f"required field {name!r} is no longer always sent")
+    for name in sorted(new_required - old_required):
+        problems.append(f"field {name!r} is newly required: events sent before lack it")
+    for key in ("x-topic", "x-partition-key"):
+        if published.get(key) != current.get(key):
+            problems.append(f"{key} changed from {published.get(key)!r} to {current.get(key)!r}")
     for name, old in old_props.items():
         if name in new_props and _signature(old) != _signature(new_props[name]):
             problems.append(f"field {name!r} changed its type or constraints")
@@ -173,9 +105,31 @@ def _dump(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+SchemaSet = dict[str, dict[str, Any]]  # event type -> its JSON Schema
+
+
+def current_set() -> SchemaSet:
+    return {c.type: event_schema(c) for c in REGISTRY.values()}
+
+
+def released_set() -> SchemaSet:
+    return {p.stem: json.loads(p.read_text()) for p in sorted(RELEASED_DIR.glob("*.json"))}
+
+
+def incompatibilities(released: SchemaSet, current: SchemaSet) -> dict[str, list[str]]:
+    """Per event type, what in `current` breaks a consumer built against `released`."""
+    found = {}
+    for event_type, published in released.items():
+        if event_type not in current:
+            found[event_type] = ["event type removed: consumers and stored events use it"]
+        elif problems := breaking_changes(published, current[event_type]):
+            found[event_type] = problems
+    return found
+
+
 def expected_files() -> dict[Path, str]:
-    files = {EVENTS_DIR / f"{c.type}.json": _dump(event_schema(c)) for c in REGISTRY.values()}
-    files[ASYNCAPI_FILE] = _dump(asyncapi())
+    files = {EVENTS_DIR / f"{t}.json": _dump(s) for t, s in current_set().items()}
+    files[ASYNCAPI_FILE] = _dump(asyncapi.document())
     return files
 
 
@@ -184,14 +138,16 @@ def stale_files() -> list[Path]:
 
 
 def incompatible_contracts() -> dict[str, list[str]]:
-    found = {}
-    for contract in REGISTRY.values():
-        published = EVENTS_DIR / f"{contract.type}.json"
-        if published.exists():
-            problems = breaking_changes(json.loads(published.read_text()), event_schema(contract))
-            if problems:
-                found[contract.type] = problems
-    return found
+    return incompatibilities(released_set(), current_set())
+
+
+def release() -> None:
+    """The current schema set becomes the baseline every later change is checked against."""
+    RELEASED_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in RELEASED_DIR.glob("*.json"):
+        stale.unlink()
+    for event_type, schema in current_set().items():
+        (RELEASED_DIR / f"{event_type}.json").write_text(_dump(schema))
 
 
 def main(argv: list[str]) -> int:
@@ -203,10 +159,12 @@ def main(argv: list[str]) -> int:
         )
     if incompatible:
         return 1
-    if command == "write":
+    if command in ("write", "release"):
         EVENTS_DIR.mkdir(parents=True, exist_ok=True)
         for path, text in expected_files().items():
             path.write_text(text)
+        if command == "release":
+            release()
         return 0
     stale = stale_files()
     for path in stale:

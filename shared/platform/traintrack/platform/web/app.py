@@ -10,11 +10,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
 from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -26,12 +26,13 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from pydantic import BaseModel
 
 from traintrack.platform.bus import Replayed
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging import outbox
 from traintrack.platform.settings import ServiceSettings
-from traintrack.platform.web import audit, idempotency, in_hand, parameters, problems
+from traintrack.platform.web import audit, idempotency, in_hand, openapi, parameters, problems
 from traintrack.platform.web.auth import Keyring, Principal, Role, requires
 from traintrack.platform.web.json_bodies import StrictJson
 from traintrack.platform.web.keyed import KeyedRequests
@@ -61,6 +62,11 @@ class HttpMetrics:
             "Age of the oldest unpublished outbox row",
             registry=self.registry,
         )
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not ready"]
+    checks: dict[str, bool]
 
 
 def create_service_app(
@@ -116,6 +122,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     _add_idempotency(app)
+    openapi.install(app)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     # Outside everything, the instrumentation's own middleware included (it wraps the
     # stack when it is built, so add_middleware would land inside it).
@@ -208,7 +215,7 @@ def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
         """Alive: the process answers. Public."""
         return {"status": "ok"}
 
-    @ops.get("/readyz")
+    @ops.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
     async def readyz(request: Request) -> JSONResponse:
         """Ready: the database and Kafka answer. Public."""
         checks = {"database": False, "kafka": False}
@@ -224,7 +231,7 @@ def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
             status_code=200 if ready else 503,
         )
 
-    @ops.get("/metrics", response_class=Response)
+    @ops.get("/metrics", response_class=PlainTextResponse)
     async def prometheus(request: Request) -> Response:
         """Prometheus metrics. Public on the service port, like every exporter."""
         unsent, age = await outbox.backlog(request.app.state.pool)

@@ -9,10 +9,10 @@ carriage return (a field declared a Name or an Id is stricter), a date or dateti
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from traintrack.contracts.fields import (
     ID_MAX,
@@ -28,6 +28,7 @@ from traintrack.contracts.fields import (
     control_in,
     day_outside,
 )
+from traintrack.platform.web.json_types import mistyped
 
 __all__ = [
     "ID_MAX",
@@ -68,6 +69,15 @@ def refusal(value: Any) -> str | None:
 
 class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    json_types: ClassVar[bool] = True  # False for rows of a CSV, where every value is text
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_declared(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if cls.json_types and field and (why := mistyped(value, field.annotation)):
+            raise ValueError(why)
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

@@ -80,7 +80,7 @@ def invalid(errors: list[dict[str, str]]) -> JSONResponse:
     return problem(422, "Invalid request", f"invalid field(s): {fields}", errors=errors)
 
 
-async def _http(_: Request, error: Exception) -> JSONResponse:
+async def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     errors = (
         # FastAPI's answer to a body its parser fell over (not one declared JSON, which
@@ -92,7 +92,25 @@ async def _http(_: Request, error: Exception) -> JSONResponse:
     response = problem(error.status_code, _title(error.status_code), str(error.detail), **errors)
     for name, value in (error.headers or {}).items():
         response.headers[name] = value
+    if error.status_code == 405:
+        response.headers["Allow"] = ", ".join(_methods_at(request))
     return response
+
+
+def _methods_at(request: Request) -> list[str]:
+    """Every method of the path the request names. Starlette's own 405 lists those of the
+    first route matching the path only, and a GET and a POST on one path are two routes;
+    a route whose template merely also matches (`/enrollments/{id}` for
+    `/enrollments/close-due`) is another path."""
+    from traintrack.platform.web.openapi import flattened  # it imports this module
+
+    path = request.scope.get("path", "")
+    routes = [r for r in flattened(request.app.routes) if getattr(r, "methods", None)]
+    matching = [r for r in routes if r.path_regex.match(path)]
+    if not matching:
+        return []
+    template = matching[0].path_format
+    return sorted({m for r in matching if r.path_format == template for m in r.methods})
 
 
 async def _rejected(_: Request, error: Exception) -> JSONResponse:

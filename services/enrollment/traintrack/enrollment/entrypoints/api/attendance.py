@@ -18,11 +18,12 @@ from traintrack.enrollment.entrypoints.api.schemas import (
 )
 from traintrack.platform.errors import Rejected
 from traintrack.platform.web.models import DayQuery, IdPath
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["enrollments"])
 
 
-@router.post("/attendance", status_code=status.HTTP_201_CREATED)
+@router.post("/attendance", status_code=status.HTTP_201_CREATED, responses=errors(404, 409))
 async def record_attendance(
     body: submissions.RecordAttendance, bus: Bus, actor: InstituteActor
 ) -> submissions.RecordAttendance:

@@ -31,6 +31,7 @@ from traintrack.enrollment.entrypoints.api.schemas import (
     ProgrammePublic,
     Satisfaction,
 )
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
@@ -44,7 +45,7 @@ def _cohort(cohort: Cohort, counts: dict[str, int] | None = None) -> CohortPubli
     )
 
 
-@router.post("/institutes", status_code=status.HTTP_201_CREATED)
+@router.post("/institutes", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def create_institute(
     body: InstituteCreate, bus: Bus, actor: OperatorActor
 ) -> InstitutePublic:
@@ -59,7 +60,7 @@ async def list_institutes(views: ViewsDep, actor: ReaderActor) -> list[Institute
     return [InstitutePublic(**asdict(i)) for i in await views.institutes(actor)]
 
 
-@router.post("/programmes", status_code=status.HTTP_201_CREATED)
+@router.post("/programmes", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def define_programme(
     body: ProgrammeCreate, bus: Bus, actor: InstituteActor
 ) -> ProgrammePublic:
@@ -74,7 +75,7 @@ async def list_programmes(views: ViewsDep, actor: ReaderActor) -> list[Programme
     return [ProgrammePublic(**asdict(p)) for p in await views.programmes(actor)]
 
 
-@router.post("/cohorts", status_code=status.HTTP_201_CREATED)
+@router.post("/cohorts", status_code=status.HTTP_201_CREATED, responses=errors(404, 409))
 async def open_cohort(body: CohortCreate, bus: Bus, actor: InstituteActor) -> CohortPublic:
     """Open a cohort (one run of a programme) of the calling institute."""
     fields = body.model_dump() | {"closed_days": tuple(body.closed_days)}
@@ -93,7 +94,7 @@ async def read_cohort(cohort_id: CohortIdPath, views: ViewsDep, actor: ReaderAct
     return _cohort(*await views.cohort(actor, cohort_id))
 
 
-@router.post("/cohorts/{cohort_id}/close")
+@router.post("/cohorts/{cohort_id}/close", responses=errors(409))
 async def close_cohort(cohort_id: CohortIdPath, bus: Bus, actor: ReaderActor) -> CohortClosed:
     """Close an ended cohort now, without waiting for its grace period (its records are
     in): every enrollment still in training is completed at >= 80 % or not completed.

@@ -36,6 +36,7 @@ from traintrack.enrollment.entrypoints.api.schemas import (
 from traintrack.enrollment.entrypoints.closing import close_due_enrollments
 from traintrack.enrollment.views import AtRisk
 from traintrack.platform.web.models import IdPath
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["enrollments"])
 
@@ -44,7 +45,12 @@ def _public(enrollment: Enrollment) -> EnrollmentPublic:
     return EnrollmentPublic(**asdict(enrollment))
 
 
-@router.post("/enrollments", status_code=status.HTTP_201_CREATED, response_model=EnrollmentPublic)
+@router.post(
+    "/enrollments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EnrollmentPublic,
+    responses=errors(404, 409),
+)
 async def apply_enrollment(
     body: EnrollmentCreate,
     bus: Bus,
@@ -65,7 +71,7 @@ async def close_due(bus: Bus, _: OperatorActor) -> ClosedPublic:
     return ClosedPublic(completed=closed.completed, not_completed=closed.not_completed)
 
 
-@router.get("/enrollments/at-risk")
+@router.get("/enrollments/at-risk", responses=errors(404))
 async def list_at_risk(
     views: ViewsDep,
     actor: ReaderActor,
@@ -114,7 +120,7 @@ async def read_enrollment(
     return _public(await views.enrollment(actor, enrollment_id))
 
 
-@router.post("/enrollments/{enrollment_id}/admit")
+@router.post("/enrollments/{enrollment_id}/admit", responses=errors(409))
 async def admit_enrollment(
     enrollment_id: IdPath, body: AdmitBody, bus: Bus, actor: InstituteActor
 ) -> EnrollmentPublic:
@@ -122,7 +128,7 @@ async def admit_enrollment(
     return _public(await bus.handle(AdmitEnrollment(actor, enrollment_id, body.enrolled_on)))
 
 
-@router.post("/completions")
+@router.post("/completions", responses=errors(404, 409))
 async def complete_enrollment(
     body: submissions.CompleteEnrollment, bus: Bus, actor: InstituteActor
 ) -> EnrollmentPublic:
@@ -130,7 +136,7 @@ async def complete_enrollment(
     return _public(await bus.handle(CompleteEnrollment(actor, **body.model_dump())))
 
 
-@router.post("/drop-outs")
+@router.post("/drop-outs", responses=errors(404, 409))
 async def drop_enrollment(
     body: submissions.DropEnrollment, bus: Bus, actor: InstituteActor
 ) -> EnrollmentPublic:
@@ -138,7 +144,7 @@ async def drop_enrollment(
     return _public(await bus.handle(DropEnrollment(actor, **body.model_dump())))
 
 
-@router.post("/surveys", status_code=status.HTTP_201_CREATED)
+@router.post("/surveys", status_code=status.HTTP_201_CREATED, responses=errors(404, 409))
 async def submit_survey(
     body: submissions.SubmitSurvey, bus: Bus, actor: InstituteActor
 ) -> submissions.SubmitSurvey:

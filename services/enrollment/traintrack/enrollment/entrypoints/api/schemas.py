@@ -125,6 +125,8 @@ class TraineePublic(BaseModel):
 class TraineeImportRow(TraineeCreate):
     """One CSV row of a bulk onboarding: a trainee and the cohort to enroll them in."""
 
+    json_types = False  # a CSV's values are all text: "1998", "true"
+
     ref: Id = Field(
         description="The institute's own reference for the person (e.g. its student "
         "number): a row whose ref and cohort were imported before is not imported again."

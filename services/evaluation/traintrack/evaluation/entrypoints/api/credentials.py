@@ -18,6 +18,7 @@ from traintrack.evaluation.entrypoints.api.schemas import (
     VerifyOut,
 )
 from traintrack.platform.web.models import IdPath
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(tags=["credentials"])
 ListId = Annotated[int, Path(ge=0, le=2**31 - 1)]
@@ -79,7 +80,7 @@ async def revoke(
     return CredentialOut(**await views.credential(credential_id))
 
 
-@router.post("/v1/credentials/{credential_id}/reinstatement")
+@router.post("/v1/credentials/{credential_id}/reinstatement", responses=errors(409))
 async def reinstate(
     credential_id: IdPath, body: ReinstateIn, bus: Bus, views: Views, principal: OperatorKey
 ) -> CredentialOut:

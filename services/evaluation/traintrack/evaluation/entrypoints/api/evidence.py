@@ -22,11 +22,12 @@ from traintrack.evaluation.entrypoints.api.schemas import (
 )
 from traintrack.platform.web.audit import personal_read
 from traintrack.platform.web.models import IdPath
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["evaluation"])
 
 
-@router.post("/evidence", status_code=status.HTTP_201_CREATED)
+@router.post("/evidence", status_code=status.HTTP_201_CREATED, responses=errors(404))
 async def record_evidence(
     body: EvidenceIn, bus: Bus, views: Views, principal: AssessorKey
 ) -> list[DecisionOut]:
@@ -37,7 +38,7 @@ async def record_evidence(
     return [DecisionOut(**row) for row in await views.current_decisions(body.enrollment_id)]
 
 
-@router.post("/projects", status_code=status.HTTP_201_CREATED)
+@router.post("/projects", status_code=status.HTTP_201_CREATED, responses=errors(404, 409))
 async def create_project(body: ProjectIn, bus: Bus, principal: InstituteKey) -> ProjectOut:
     """A team project on a partner firm's real data, for the applied-project stage."""
     project = await bus.handle(CreateProject(principal, **body.model_dump()))

@@ -24,6 +24,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     SubscriptionPublic,
 )
 from traintrack.platform.web.models import IdPath
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["firms"])
 
@@ -39,7 +40,7 @@ def _opening(row: Row) -> OpeningPublic:
     )
 
 
-@router.post("/firms", status_code=status.HTTP_201_CREATED)
+@router.post("/firms", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def register_firm(body: FirmCreate, bus: Bus, caller: OperatorKey) -> FirmPublic:
     """Register a partner firm (its API keys carry the firm id as tenant)."""
     row = await bus.handle(RegisterFirm(caller=caller, **body.model_dump()))
@@ -52,7 +53,7 @@ async def list_firms(views: Views, caller: FirmOrOperatorKey) -> list[FirmPublic
     return [FirmPublic(**dict(r)) for r in await views.firms(caller)]
 
 
-@router.post("/openings", status_code=status.HTTP_201_CREATED)
+@router.post("/openings", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def publish_opening(body: OpeningCreate, bus: Bus, caller: FirmKey) -> OpeningPublic:
     """Publish internship seats; candidates at or above `minimum_stage` may apply."""
     return _opening(await bus.handle(PublishOpening(caller=caller, **body.model_dump())))
@@ -71,7 +72,7 @@ async def get_opening(opening_id: IdPath, views: Views, caller: AnyKey) -> Openi
     return _opening(await views.opening(caller, opening_id))
 
 
-@router.post("/subscriptions", status_code=status.HTTP_201_CREATED)
+@router.post("/subscriptions", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def subscribe(body: SubscriptionCreate, bus: Bus, caller: FirmKey) -> SubscriptionPublic:
     """A standing query: every candidate who meets it now or later is delivered once to the
     feed (pull, webhooks, stream); candidates who may no longer be shown are withdrawn."""

@@ -31,11 +31,12 @@ from traintrack.matching.entrypoints.api.schemas import (
     OfferPublic,
 )
 from traintrack.platform.web.models import IdPath
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["offers"])
 
 
-@router.post("/offers", status_code=status.HTTP_201_CREATED)
+@router.post("/offers", status_code=status.HTTP_201_CREATED, responses=errors(404, 409))
 async def make_offer(body: OfferCreate, bus: Bus, caller: FirmKey) -> OfferPublic:
     """A direct offer, outside rounds, to a candidate you were shown, for a free seat."""
     row = await bus.handle(MakeOffer(caller=caller, **body.model_dump()))
@@ -54,7 +55,7 @@ async def list_offers(
     return [OfferPublic(**offer_view(r)) for r in await views.offers(caller, offer_status)]
 
 
-@router.post("/offers/{offer_id}/accept")
+@router.post("/offers/{offer_id}/accept", responses=errors(409))
 async def accept_offer(offer_id: IdPath, bus: Bus, caller: InstituteKey) -> OfferPublic:
     """The candidate accepts (through their institute, which then puts the firm in touch
     with them: contact details never pass through this service)."""
@@ -62,7 +63,7 @@ async def accept_offer(offer_id: IdPath, bus: Bus, caller: InstituteKey) -> Offe
     return OfferPublic(**offer_view(row))
 
 
-@router.post("/offers/{offer_id}/decline")
+@router.post("/offers/{offer_id}/decline", responses=errors(409))
 async def decline_offer(offer_id: IdPath, bus: Bus, caller: InstituteKey) -> OfferPublic:
     """The candidate declines; the seat is free for the next round."""
     row = await bus.handle(AnswerOffer(caller, offer_id, OfferStatus.DECLINED))
@@ -82,7 +83,7 @@ async def list_internships(views: Views, caller: AnyKey) -> list[InternshipPubli
     return [InternshipPublic(**dict(r)) for r in await views.internships(caller)]
 
 
-@router.post("/internships/{internship_id}/start")
+@router.post("/internships/{internship_id}/start", responses=errors(409))
 async def start_internship(
     internship_id: IdPath, body: InternshipStart, bus: Bus, caller: FirmKey
 ) -> InternshipPublic:
@@ -91,7 +92,7 @@ async def start_internship(
     return InternshipPublic(**dict(row))
 
 
-@router.post("/internships/{internship_id}/complete")
+@router.post("/internships/{internship_id}/complete", responses=errors(409))
 async def complete_internship(
     internship_id: IdPath, body: InternshipCompletion, bus: Bus, caller: FirmKey
 ) -> InternshipPublic:

@@ -25,12 +25,13 @@ from traintrack.matching.entrypoints.api.schemas import (
 )
 from traintrack.platform.web.audit import personal_read
 from traintrack.platform.web.models import IdPath
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
 _ROUND_FIELDS = list(RoundPublic.model_fields)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def open_round(body: RoundCreate, bus: Bus, caller: OperatorKey) -> RoundPublic:
     """Open a round over the named openings (default: every open one)."""
     row = await bus.handle(OpenRound(caller=caller, **body.model_dump()))
@@ -44,7 +45,7 @@ async def get_round(round_id: IdPath, views: Views, _: InstituteOrOperatorKey) -
     return RoundPublic(**{k: row[k] for k in _ROUND_FIELDS})
 
 
-@router.put("/{round_id}/candidates/{trainee_id}/ranking", status_code=204)
+@router.put("/{round_id}/candidates/{trainee_id}/ranking", status_code=204, responses=errors(409))
 async def rank_openings(
     round_id: IdPath, trainee_id: IdPath, body: CandidateRanking, bus: Bus, caller: InstituteKey
 ) -> None:
@@ -63,7 +64,7 @@ async def applicants(
     return [CandidateProfile(**p) for p in found]
 
 
-@router.put("/{round_id}/openings/{opening_id}/ranking", status_code=204)
+@router.put("/{round_id}/openings/{opening_id}/ranking", status_code=204, responses=errors(409))
 async def rank_candidates(
     round_id: IdPath, opening_id: IdPath, body: OpeningRanking, bus: Bus, caller: FirmKey
 ) -> None:
@@ -72,7 +73,7 @@ async def rank_candidates(
     await bus.handle(RankCandidates(caller, round_id, opening_id, body.trainee_ids))
 
 
-@router.post("/{round_id}/solve")
+@router.post("/{round_id}/solve", responses=errors(409))
 async def solve_round(round_id: IdPath, bus: Bus, _: OperatorKey) -> RoundResult:
     """Stable matching with seat capacities (hospital-resident); the result is checked for
     blocking pairs and every seat filled becomes an offer."""
@@ -82,6 +83,7 @@ async def solve_round(round_id: IdPath, bus: Bus, _: OperatorKey) -> RoundResult
 @router.get(
     "/{round_id}/candidates/{trainee_id}/explanation",
     dependencies=[personal_read("candidate explanation")],
+    responses=errors(409),
 )
 async def explain(
     round_id: IdPath, trainee_id: IdPath, views: Views, caller: InstituteOrOperatorKey

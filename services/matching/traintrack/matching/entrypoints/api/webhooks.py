@@ -27,6 +27,7 @@ from traintrack.matching.entrypoints.api.schemas import (
 )
 from traintrack.platform.errors import Rejected
 from traintrack.platform.web.models import IdPath
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["delivery"])
 
@@ -44,7 +45,7 @@ async def outward(guard: OutboundGuard, url: str) -> None:
         raise Rejected(f"the platform does not call this URL: {exc}", field="url") from None
 
 
-@router.post("/webhooks", status_code=status.HTTP_201_CREATED)
+@router.post("/webhooks", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def register_webhook(
     body: WebhookCreate, bus: Bus, caller: FirmKey, guard: Outbound
 ) -> WebhookSecret:

@@ -10,6 +10,7 @@ from traintrack.operations.commands import DiscardDeadLetter, ReplayDeadLetter, 
 from traintrack.operations.entrypoints.api.deps import Bus, Operator, Views
 from traintrack.operations.entrypoints.api.schemas import DeadLetterDetail, DeadLetterOut, Discard
 from traintrack.platform.web.models import NAME_PATTERN, IdPath, IdQuery
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(tags=["operations"])
 # A dead letter's place: a Kafka topic name (an Id: Kafka allows the same characters), a
@@ -52,7 +53,7 @@ async def replay_dead_letter(
     return DeadLetterOut.of(*await bus.handle(command))
 
 
-@router.post("/v1/dead-letters/{topic}/{partition}/{offset}/discard")
+@router.post("/v1/dead-letters/{topic}/{partition}/{offset}/discard", responses=errors(409))
 async def discard_dead_letter(
     topic: TopicPath,
     partition: PartitionPath,

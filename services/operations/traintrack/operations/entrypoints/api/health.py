@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from traintrack.operations.entrypoints.api.deps import PUBLIC, Operator, Views
 from traintrack.operations.entrypoints.api.metrics import prometheus
@@ -21,11 +21,12 @@ async def ops_page(views: Views) -> HTMLResponse:
     return HTMLResponse(render_page(await views.health()))
 
 
-@router.get("/metrics/pipeline", openapi_extra=PUBLIC)
-async def pipeline_metrics(views: Views) -> Response:
+@router.get("/metrics/pipeline", response_class=PlainTextResponse, openapi_extra=PUBLIC)
+async def pipeline_metrics(views: Views) -> PlainTextResponse:
     """Prometheus: consumer lag and committed offsets, DLQ sizes, last dead letter per
     consumer, each service's outbox backlog and age."""
-    return Response(prometheus(await views.health()), media_type="text/plain; version=0.0.4")
+    text = prometheus(await views.health())
+    return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
 
 
 @router.get("/v1/health")

@@ -9,6 +9,7 @@ from traintrack.outcomes.entrypoints.api.deps import Bus, OperatorKey
 from traintrack.outcomes.entrypoints.api.schemas import HistoryImportReport, RecordError
 from traintrack.outcomes.handlers import ImportResult
 from traintrack.platform.errors import Rejected, UnsupportedMedia
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 MEDIA_TYPES = {"application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "text/csv": "csv"}
@@ -22,7 +23,7 @@ _BODY = {
 }
 
 
-@router.post("/imports/history", openapi_extra=_BODY)
+@router.post("/imports/history", openapi_extra=_BODY, responses=errors(415))
 async def import_history(request: Request, bus: Bus, principal: OperatorKey) -> HistoryImportReport:
     """Import a programme's history (operators): JSON lines or CSV, one record a line —
     `record` (cohort, enrollment, completion, drop_out, not_completed, survey,

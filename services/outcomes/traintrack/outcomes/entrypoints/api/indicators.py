@@ -21,6 +21,12 @@ from traintrack.outcomes.entrypoints.api.schemas import (
 )
 from traintrack.outcomes.views import Query as Figures
 from traintrack.platform.web.models import Day, IdPath
+from traintrack.platform.web.openapi import errors
+
+
+class CsvResponse(PlainTextResponse):
+    media_type = "text/csv"  # what the document declares; Starlette adds the charset
+
 
 router = APIRouter(prefix="/v1", tags=["indicators"])
 
@@ -78,15 +84,15 @@ async def definitions() -> list[DefinitionOut]:
     ]
 
 
-@router.get("/indicators")
+@router.get("/indicators", responses=errors(404))
 async def indicators(q: QueryDep, views: Views, _: OperatorKey) -> list[IndicatorCell]:
     """Every indicator (latest versions, or `indicator` and `version`) per group,
     unsuppressed, as known on `as_of`."""
     return [IndicatorCell(**row) for row in await views.indicators(q)]
 
 
-@router.get("/indicators.csv", response_class=PlainTextResponse)
-async def indicators_csv(q: QueryDep, views: Views, _: OperatorKey) -> PlainTextResponse:
+@router.get("/indicators.csv", response_class=CsvResponse, responses=errors(404))
+async def indicators_csv(q: QueryDep, views: Views, _: OperatorKey) -> CsvResponse:
     """The same, as CSV."""
     return _csv(await views.indicators(q), q)
 
@@ -100,35 +106,39 @@ async def lineage(
     return Lineage(**await views.lineage(q, indicator_id, group))
 
 
-@router.get("/funnel")
+@router.get("/funnel", responses=errors(404))
 async def funnel(q: QueryDep, views: Views, _: OperatorKey) -> list[FunnelRow]:
     """Enrolled → stage 1 → 2 → 3 → 4 → internship → employed, per group."""
     return [FunnelRow(**row) for row in await views.funnel(q)]
 
 
-@router.get("/public/indicators", openapi_extra=PUBLIC)
+@router.get("/public/indicators", openapi_extra=PUBLIC, responses=errors(404))
 async def public_indicators(q: QueryDep, views: Views) -> list[IndicatorCell]:
     """Published indicators: groups about fewer than 5 people are withheld, and enough
     others that none can be recovered by adding or subtracting published cells."""
     return [IndicatorCell(**row) for row in await views.indicators(q.published())]
 
 
-@router.get("/public/indicators.csv", response_class=PlainTextResponse, openapi_extra=PUBLIC)
-async def public_indicators_csv(q: QueryDep, views: Views) -> PlainTextResponse:
+@router.get(
+    "/public/indicators.csv",
+    response_class=CsvResponse,
+    openapi_extra=PUBLIC,
+    responses=errors(404),
+)
+async def public_indicators_csv(q: QueryDep, views: Views) -> CsvResponse:
     """Published indicators as CSV."""
     return _csv(await views.indicators(q.published()), q)
 
 
-@router.get("/public/funnel", openapi_extra=PUBLIC)
+@router.get("/public/funnel", openapi_extra=PUBLIC, responses=errors(404))
 async def public_funnel(q: QueryDep, views: Views) -> list[FunnelRow]:
     """The published funnel: steps of fewer than 5 people are withheld."""
     return [FunnelRow(**row) for row in await views.funnel(q.published())]
 
 
-def _csv(rows: list[dict[str, object]], q: Figures) -> PlainTextResponse:
+def _csv(rows: list[dict[str, object]], q: Figures) -> CsvResponse:
     name = f"indicators-{q.group_by}-{q.as_of.isoformat()}.csv"
-    return PlainTextResponse(
+    return CsvResponse(
         as_csv(rows),
-        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

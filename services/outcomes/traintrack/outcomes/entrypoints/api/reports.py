@@ -9,12 +9,16 @@ from traintrack.outcomes.entrypoints.api.deps import Bus, ReporterKey
 from traintrack.outcomes.entrypoints.api.schemas import OutcomeReportIn, OutcomeReportOut
 from traintrack.outcomes.handlers import Reported
 from traintrack.platform.errors import Rejected
+from traintrack.platform.web.openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["outcomes"])
 
 
 @router.post(
-    "/outcome-reports", status_code=status.HTTP_201_CREATED, response_model=OutcomeReportOut
+    "/outcome-reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OutcomeReportOut,
+    responses=errors(404),
 )
 async def report_outcome(
     body: OutcomeReportIn, bus: Bus, principal: ReporterKey

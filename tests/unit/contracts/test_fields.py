@@ -71,6 +71,17 @@ def test_a_moment_is_held_to_the_same_days():
     assert refused(moment=datetime(1899, 12, 31, 23, 59, 59, tzinfo=UTC)) == "moment"
 
 
+@pytest.mark.parametrize("field", ["day", "moment"])
+@pytest.mark.parametrize("number", [0, 0.5, "0", "0.5", "1700000000", "2024-1-1"])
+def test_a_day_or_moment_is_iso_text_never_seconds_since_1970(field, number):
+    assert refused(**{field: number}) == field
+
+
+def test_a_day_or_moment_as_iso_text_is_read():
+    assert Sample(day="2024-02-29").day == date(2024, 2, 29)
+    assert Sample(moment="2024-02-29T09:00:00Z").moment == datetime(2024, 2, 29, 9, tzinfo=UTC)
+
+
 def test_the_schema_says_what_the_validation_does():
     properties = Sample.model_json_schema()["properties"]
     assert properties["name"]["anyOf"][0]["pattern"].startswith("^[^\\u0000-\\u001f")

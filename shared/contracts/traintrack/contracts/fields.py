@@ -18,12 +18,14 @@ validation does. Nothing here can hold a NUL, which PostgreSQL text cannot store
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 ID_MAX = 64
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")  # a day, or the day a moment begins with
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]+$"
 # C0 (U+0000-U+001F), DEL and C1 (U+007F-U+009F), U+2028 and U+2029.
@@ -68,6 +70,17 @@ def _bounded_moment(value: datetime) -> datetime:
     return value
 
 
+def _iso_text(value: object) -> object:
+    """A day or a moment is written as ISO 8601 text (or given as one, in Python): pydantic
+    would read a number as seconds since 1970, which no caller means (`?as_of=0`)."""
+    if isinstance(value, bytes):
+        value = value.decode(errors="replace")
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number or (isinstance(value, str) and not ISO_DAY.match(value)):
+        raise ValueError("must be ISO 8601 text starting YYYY-MM-DD, not a number of seconds")
+    return value
+
+
 def _single_line(value: str) -> str:
     if (why := control_in(value)) is not None:
         raise ValueError(f"must not contain a {why}")
@@ -90,5 +103,5 @@ Text = Annotated[str, AfterValidator(_text), Field(json_schema_extra={"pattern":
 # Validation only: JSON Schema has no range for `format: date` (a pattern on the year
 # makes schemathesis filter out nearly every day it draws), and the published event
 # schemas stay as they were.
-Day = Annotated[date, AfterValidator(_bounded)]
-Moment = Annotated[datetime, AfterValidator(_bounded_moment)]
+Day = Annotated[date, BeforeValidator(_iso_text), AfterValidator(_bounded)]
+Moment = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_bounded_moment)]

@@ -64,6 +64,7 @@ PATH_ROUTES: dict[str, list[tuple[str, str, str]]] = {
         ("GET", "/v1/credentials/{credential_id}", "institute"),
         ("POST", "/v1/credentials/{credential_id}/revocation", "operator"),
         ("POST", "/v1/credentials/{credential_id}/reinstatement", "operator"),
+        ("GET", "/v1/status-lists/{list_id}", "public"),
     ],
     "matching": [
         ("GET", "/v1/openings/{opening_id}", "firm"),

@@ -175,3 +175,12 @@ async def test_a_second_command_in_the_same_request_runs_on_its_own():
         assert held.pending is first and store.last.committed  # the second committed alone
         await bus_module.finish(held, 201, Answer(201, {"note": "HI"}))
     assert sorted(e.subject_id for e in store.last.published) == ["hi", "ho"]
+
+
+def test_a_replayed_request_is_audited_as_a_replay_not_as_a_second_change():
+    with request(OPERATOR, key="k1") as held:
+        first = in_hand.audit_row(held, 201)
+        held.replayed = True
+        replay = in_hand.audit_row(held, 201)
+    assert first == AuditRow(OPERATOR, "POST /v1/notes", "/v1/notes", 201, {})
+    assert replay == AuditRow(OPERATOR, "POST /v1/notes", "/v1/notes", 201, {"replayed": True})

@@ -14,6 +14,7 @@ from tests.unit.platform.test_bus import Note, note
 from tests.unit.platform.test_bus_requests import Store
 from tests.utils.fakes import FakeUnitOfWork
 from traintrack.platform.bus import MessageBus, Replayed
+from traintrack.platform.errors import TooLarge
 from traintrack.platform.web import problems
 from traintrack.platform.web.auth import Principal, Role
 from traintrack.platform.web.keyed import KeyedRequests
@@ -22,8 +23,18 @@ INSTITUTE = Principal("k-inst", Role.INSTITUTE, "inst-a")
 
 
 class Failing(FakeUnitOfWork):
+    error: BaseException = ConnectionRefusedError("the database went away")
+
     async def _commit(self, events):  # type: ignore[no-untyped-def]
-        raise ConnectionRefusedError("the database went away")
+        raise self.error
+
+
+def failing_with(error: BaseException) -> Store:
+    class Refusing(Failing):
+        pass
+
+    Refusing.error = error
+    return lambda: Refusing()  # type: ignore[return-value]
 
 
 def make_app(store: Store, *, fail: BaseException | None = None) -> FastAPI:
@@ -44,6 +55,13 @@ def make_app(store: Store, *, fail: BaseException | None = None) -> FastAPI:
         if fail is not None:
             raise fail
         return {"note": answer}
+
+    @app.post("/v1/secrets", status_code=201)
+    async def secret(request: Request, response: Response) -> dict[str, str]:
+        request.state.principal = INSTITUTE
+        await bus.handle(Note("secret"))
+        response.headers["Cache-Control"] = "no-store"
+        return {"secret": "whsec_shown-once"}
 
     @app.delete("/v1/notes/{text}", status_code=204)
     async def remove(request: Request, text: str) -> Response:
@@ -150,3 +168,36 @@ async def test_a_key_is_at_most_200_characters(key, refused):
             "/v1/notes", json={"text": "hi"}, headers={"Idempotency-Key": key}
         )
     assert answer.status_code == (422 if refused else 201)
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "retry_after"),
+    [
+        (TooLarge("event above the broker's limit", field="text"), 413, None),
+        (asyncpg.SerializationError("could not serialize"), 503, "1"),
+        (asyncpg.DeadlockDetectedError("deadlock"), 503, "1"),
+        (asyncpg.InterfaceError("connection is closed"), 503, problems.RETRY_AFTER),
+    ],
+)
+async def test_a_commit_refused_answers_as_the_same_request_without_a_key(
+    error, status, retry_after
+):
+    async with client_of(make_app(failing_with(error))) as client:
+        answer = await client.post("/v1/notes", json={"text": "hi"}, headers=KEY)
+    assert answer.status_code == status
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers.get("Retry-After") == retry_after
+
+
+async def test_an_answer_not_to_be_kept_is_replayed_as_applied_without_the_secret():
+    store = Store([])
+    async with client_of(make_app(store)) as client:
+        first = await client.post("/v1/secrets", json={}, headers=KEY)
+        again = await client.post("/v1/secrets", json={}, headers=KEY)
+    assert (first.status_code, first.json()) == (201, {"secret": "whsec_shown-once"})
+    assert again.status_code == 409
+    assert again.headers["content-type"] == "application/problem+json"
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "whsec_" not in again.text
+    assert "whsec_" not in repr(store.last.keys)
+    assert len(store.last.published) == 1

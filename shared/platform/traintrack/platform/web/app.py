@@ -248,6 +248,9 @@ def _add_idempotency(app: FastAPI) -> None:
 
     async def replay(_: Request, error: Exception) -> Response:
         assert isinstance(error, Replayed)
+        held = in_hand.current()
+        if held is not None:
+            held.replayed = True  # audited as a replay, not as a second change
         return error.answer.response()
 
     app.add_exception_handler(Replayed, replay)

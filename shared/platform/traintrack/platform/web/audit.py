@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from pydantic import BaseModel
 
 from traintrack.platform.db import Connection
+from traintrack.platform.web import problems
 from traintrack.platform.web.auth import Principal, Role
 
 
@@ -115,12 +116,15 @@ def add_personal_read_audit(app: FastAPI) -> None:
         if read is not None and principal is not None and principal.role is Role.OPERATOR:
             what, about = read
             path = request.url.path.replace("\x00", "%00")  # PostgreSQL text holds no NUL
-            await record(
-                request.app.state.pool,
-                principal,
-                action=f"read {what}",
-                target=(about or path).replace("\x00", "%00"),
-                outcome=response.status_code,
-                detail={"path": path, "query": request.url.query.replace("\x00", "%00")},
-            )
+            try:
+                await record(
+                    request.app.state.pool,
+                    principal,
+                    action=f"read {what}",
+                    target=(about or path).replace("\x00", "%00"),
+                    outcome=response.status_code,
+                    detail={"path": path, "query": request.url.query.replace("\x00", "%00")},
+                )
+            except problems.UNAVAILABLE:
+                return problems.unavailable()  # no personal details served unaudited
         return response

@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from traintrack.platform.db import Connection
 from traintrack.platform.errors import Rejected
 
+JSON = "application/json"
 HEADER = "Idempotency-Key"
 KEEP_HOURS = 24
 
@@ -61,21 +62,35 @@ class Answer:
 
     def response(self) -> Response:
         headers = {REPLAYED: "true"}
-        if self.media_type is not None:
-            return Response(self.body, self.status, headers, self.media_type)
         if self.body is None:
             return Response(None, self.status, headers)
-        return JSONResponse(self.body, self.status, headers)
+        if isinstance(self.body, str) and self.media_type is not None:
+            return Response(self.body, self.status, headers, self.media_type)
+        return JSONResponse(self.body, self.status, headers, self.media_type)
 
     @classmethod
     def of(cls, status: int, headers: Mapping[str, str], body: bytes) -> Answer:
         """The answer a route gave, as it is kept."""
         media_type = headers.get("content-type", "")
+        if "no-store" in headers.get("cache-control", ""):
+            return cls.shown_once()
         if not body:
             return cls(status, None)
-        if media_type.split(";")[0].strip().endswith("json"):
-            return cls(status, json.loads(body))
+        essence = media_type.split(";")[0].strip()
+        if essence.endswith("json"):  # application/problem+json stays what it was
+            return cls(status, json.loads(body), None if essence == JSON else essence)
         return cls(status, body.decode("utf-8", "replace"), media_type)
+
+    @classmethod
+    def shown_once(cls) -> Answer:
+        """What a retry hears of an answer not to be kept (`Cache-Control: no-store`: a
+        secret shown once): the request was applied, and its answer is not kept anywhere."""
+        detail = (
+            "this request was applied; its answer held a secret, shown once and not kept: "
+            "ask for a new one (rotate it)"
+        )
+        body = {"type": "about:blank", "title": "Conflict", "status": 409, "detail": detail}
+        return cls(409, body, "application/problem+json")
 
 
 def fingerprint(query: bytes, body: bytes) -> str:

@@ -39,6 +39,7 @@ class Request:
     taken: bool = False  # a bus ran the request's command: a second one runs as before
     pending: UnitOfWork | None = None  # keyed: left open until the answer is known
     audited: bool = False  # its audit row went in with the effect
+    replayed: bool = False  # answered with the first answer to its key; nothing ran
 
     @property
     def principal(self) -> Principal | None:
@@ -109,4 +110,5 @@ def audit_row(request: Request, outcome: int) -> AuditRow | None:
     operator = request.operator
     if operator is None:
         return None
-    return AuditRow(operator, request.action, request.path, outcome)
+    detail = {"replayed": True} if request.replayed else {}
+    return AuditRow(operator, request.action, request.path, outcome, detail)

@@ -10,6 +10,8 @@ import logging
 import re
 from typing import Any
 
+from starlette.requests import Request as StarletteRequest
+
 from traintrack.platform import bus
 from traintrack.platform.web import in_hand, problems
 from traintrack.platform.web.idempotency import HEADER, KEY_PATTERN, Answer, fingerprint
@@ -59,9 +61,15 @@ class KeyedRequests:
         if request.pending is not None:
             try:
                 await bus.finish(request, *_answer_of(held))
-            except problems.UNAVAILABLE:
-                log.warning("the answer to %s could not be committed", request.action)
-                await problems.unavailable()(scope, receive, send)
+            except Exception as error:
+                # Outside the app's exception handlers: answered here as they would (an
+                # event too large for the outbox, a lost race, the database gone), all
+                # rolled back, so the client's retry does the work.
+                refusal = await problems.answer_to(StarletteRequest(scope), error)
+                if refusal is None:
+                    raise
+                log.warning("the answer to %s was not committed: %r", request.action, error)
+                await refusal(scope, receive, send)
                 return
         for message in held:
             await send(message)

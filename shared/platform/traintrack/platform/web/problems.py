@@ -191,6 +191,23 @@ async def _interface(request: Request, error: Exception) -> JSONResponse:
     raise error
 
 
+async def answer_to(request: Request, error: Exception) -> JSONResponse | None:
+    """The problem an error raised outside the app's exception handlers (the commit of a
+    keyed request, say) answers, as the handlers would; None for an unexpected error."""
+    handlers: list[tuple[type[Exception] | tuple[type[Exception], ...], Any]] = [
+        (Rejected, _rejected),
+        ((asyncpg.DeadlockDetectedError, asyncpg.SerializationError), _contended),
+        (UNAVAILABLE, _unavailable),
+    ]
+    for kinds, handler in handlers:
+        if isinstance(error, kinds):
+            response: JSONResponse = await handler(request, error)
+            return response
+    if isinstance(error, asyncpg.InterfaceError) and "clos" in str(error):
+        return unavailable()
+    return None
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(HTTPException, _http)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from traintrack.matching.adapters.mapping import Row
 from traintrack.matching.adapters.outbound import OutboundGuard
@@ -29,6 +29,10 @@ from traintrack.platform.errors import Rejected
 from traintrack.platform.web.models import IdPath
 from traintrack.platform.web.openapi import errors
 
+# A secret is shown once: no cache keeps it, and neither does the Idempotency-Key store (a
+# retry with the key hears 409: applied, secret not kept; rotate for a new one).
+SHOWN_ONCE = "no-store"
+
 router = APIRouter(prefix="/v1", tags=["delivery"])
 
 
@@ -47,7 +51,7 @@ async def outward(guard: OutboundGuard, url: str) -> None:
 
 @router.post("/webhooks", status_code=status.HTTP_201_CREATED, responses=errors(409))
 async def register_webhook(
-    body: WebhookCreate, bus: Bus, caller: FirmKey, guard: Outbound
+    body: WebhookCreate, bus: Bus, caller: FirmKey, guard: Outbound, response: Response
 ) -> WebhookSecret:
     """Firms: have your feed POSTed to `url`, signed as Standard Webhooks (`webhook-id`,
     `webhook-timestamp`, `webhook-signature`) with the `whsec_` secret returned here, once.
@@ -55,6 +59,7 @@ async def register_webhook(
     refused, now and at every delivery."""
     await outward(guard, str(body.url))
     created = await bus.handle(RegisterWebhook(caller=caller, url=str(body.url), after=body.after))
+    response.headers["Cache-Control"] = SHOWN_ONCE
     return WebhookSecret(**created)
 
 
@@ -78,12 +83,18 @@ async def webhook_attempts(
 
 @router.post("/webhooks/{webhook_id}/rotate-secret")
 async def rotate_webhook_secret(
-    webhook_id: IdPath, bus: Bus, caller: FirmKey, settings: SettingsDep, clock: ClockDep
+    webhook_id: IdPath,
+    bus: Bus,
+    caller: FirmKey,
+    settings: SettingsDep,
+    clock: ClockDep,
+    response: Response,
 ) -> WebhookSecret:
     """Firms, for their own webhook: a new secret, shown once; for the grace period (24 h)
     deliveries carry signatures with both, the new one first."""
     grace = timedelta(hours=settings.webhook_secret_grace_hours)
     secret = await bus.handle(RotateWebhookSecret(caller, webhook_id, now=clock(), grace=grace))
+    response.headers["Cache-Control"] = SHOWN_ONCE
     return WebhookSecret(webhook_id=webhook_id, secret=secret)
 
 

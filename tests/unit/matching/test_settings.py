@@ -8,7 +8,11 @@ from traintrack.matching.adapters.outbound import system_resolver
 from traintrack.matching.bootstrap import outbound_guard
 from traintrack.matching.settings import MatchingSettings
 
-PRODUCTION = {"environment": "production", "database_url": "postgresql://m@db/matching"}
+PRODUCTION = {
+    "environment": "production",
+    "database_url": "postgresql://m@db/matching",
+    "platform_urls": "https://api.traintrack.example,https://ops.traintrack.example",
+}
 
 
 def test_the_allow_list_is_refused_outside_development():
@@ -29,3 +33,11 @@ def test_in_development_plain_http_and_the_allow_list_given_and_the_platforms_ow
     assert guard.policy.require_https is False
     assert guard.policy.allowed == {"127.0.0.1:8123", "[::1]:8123"}
     assert "127.0.0.1:8005" in guard.policy.own  # the operator API
+
+
+def test_outside_development_the_platforms_own_urls_must_be_given():
+    left_at_development = {k: v for k, v in PRODUCTION.items() if k != "platform_urls"}
+    with pytest.raises(ValidationError, match="MATCHING_PLATFORM_URLS"):
+        MatchingSettings(**left_at_development)
+    guard = outbound_guard(MatchingSettings(**PRODUCTION), resolver=system_resolver)
+    assert "ops.traintrack.example" in str(guard.policy.own)

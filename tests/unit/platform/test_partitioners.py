@@ -13,10 +13,26 @@ def test_saramas_fnv1a_partition_is_that_of_the_hash_as_a_signed_number_made_pos
     assert partitioners.sarama(key, 6) == 468965076 % 6 == 0
 
 
-def test_every_client_is_the_set_of_each_schemes_partition():
-    key = b"tr-1"
-    assert partitioners.every_client(key, 6) == {
-        partitioners.java(key, 6),
-        partitioners.librdkafka_default(key, 6),
-        partitioners.sarama(key, 6),
-    }
+# Kafka's own test vectors for murmur2 (clients/.../utils/UtilsTest.testMurmur2): the
+# signed hash; the partition is the hash with its sign bit cleared, modulo the count.
+KAFKA_MURMUR2 = {
+    b"21": -973932308,
+    b"foobar": -790332482,
+    b"a-little-bit-long-string": -985981536,
+    b"abc": 479470107,
+}
+
+
+def test_the_java_partition_follows_kafkas_murmur2_test_vectors():
+    # 1173551340, 1357151166, 1161502112, 479470107 once the sign bit is cleared
+    assert [partitioners.java(key, 6) for key in KAFKA_MURMUR2] == [0, 0, 2, 3]
+    assert [partitioners.java(key, 12) for key in KAFKA_MURMUR2] == [0, 6, 8, 3]
+
+
+def test_librdkafkas_default_partition_is_the_crc32_check_value_modulo_the_count():
+    assert partitioners.librdkafka_default(b"123456789", 6) == 0xCBF43926 % 6 == 2
+
+
+def test_every_client_names_each_schemes_partition_once():
+    # "abc": murmur2 479470107 -> 3; CRC32 0x352441C2 -> 0; FNV-1a 0x1A47E90B -> 5
+    assert partitioners.every_client(b"abc", 6) == {3, 0, 5}

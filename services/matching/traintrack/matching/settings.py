@@ -38,6 +38,9 @@ class MatchingSettings(ServiceSettings):
     def _allow_list_in_development_only(self) -> MatchingSettings:
         if self.environment != "development" and self.webhook_allowed_hosts.strip():
             raise ValueError("MATCHING_WEBHOOK_ALLOWED_HOSTS is for development only")
+        if self.environment != "development" and self.platform_urls == DEV_PLATFORM_URLS:
+            # Left at the development addresses, the real operator API would be callable.
+            raise ValueError("set MATCHING_PLATFORM_URLS to the platform's own public URLs")
         return self
 
 

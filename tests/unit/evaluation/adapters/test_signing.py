@@ -68,6 +68,13 @@ def test_a_token_of_another_key_or_tampered_with_is_not_valid(signer, tmp_path):
             signer.verify(garbage, now=NOW)
 
 
+def test_a_status_list_signed_by_the_issuer_is_not_taken_for_a_credential(signer):
+    listed = {**claims(), "type": ["VerifiableCredential", "BitstringStatusListCredential"]}
+    status_list = signer.sign(listed, typ="vc+jwt")
+    with pytest.raises(InvalidCredential, match="a status list is not a credential"):
+        signer.verify(status_list, now=NOW)
+
+
 def test_after_a_rotation_the_new_key_signs_and_the_old_tokens_still_verify(signer):
     old = signer.sign(claims())
     first = signer.store.newest().kid

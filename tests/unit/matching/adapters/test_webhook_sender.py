@@ -163,3 +163,13 @@ async def test_a_receiver_slower_than_the_total_deadline_is_a_timeout():
     sent = await sender(receiver, timeout=0.2)[0].send(hook(), ENTRIES)
     assert (sent.status_code, sent.error) == (None, "TimeoutError: ")
     assert sent.duration_ms < 2000
+
+
+async def test_a_secret_no_library_can_decode_is_a_failed_attempt_not_a_wedged_webhook():
+    # One issued before secrets were `whsec_` + standard base64 (token_urlsafe, unpadded).
+    receiver = Receiver()
+    legacy = hook() | {"secret": "whsec_" + "A" * 41}
+    sent = await sender(receiver)[0].send(legacy, ENTRIES)
+    assert (sent.first_seq, sent.last_seq, sent.status_code) == (4, 6, None)
+    assert sent.error is not None and sent.error.startswith("Error: ")
+    assert receiver.requests == []

@@ -53,6 +53,8 @@ class Signer:
         except (JoseError, ValueError) as error:
             raise InvalidCredential("not a compact JWS") from error
         claims = dict(verified.claims)
+        if "BitstringStatusListCredential" in claims.get("type", []):  # signed by us too
+            raise InvalidCredential("a status list is not a credential")
         if not claims.get("nbf", 0) <= now.timestamp() < claims.get("exp", 0):
             raise InvalidCredential("outside its validity window")
         return claims

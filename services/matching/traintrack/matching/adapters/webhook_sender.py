@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from traintrack.matching.adapters.outbound import Destination, OutboundGuard
 from traintrack.matching.domain.deliveries import signing_secrets
 from traintrack.matching.domain.destinations import Refused
 
+log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 Clock = Callable[[], datetime]
 
@@ -108,6 +110,13 @@ class WebhookSender:
             except Refused as exc:
                 error = f"refused: {exc}"
             except (httpx.HTTPError, httpx.InvalidURL, TimeoutError) as exc:
+                error = f"{type(exc).__name__}: {exc}"[:500]
+            except Exception as exc:  # a failed attempt, never a wedged webhook
+                # E.g. a secret no Standard Webhooks library can decode (one issued before
+                # secrets were `whsec_` + standard base64): recorded, retried with backoff,
+                # until the firm rotates it.
+                log.exception("webhook %s: attempt failed", hook["webhook_id"])
+                span.record_exception(exc)
                 error = f"{type(exc).__name__}: {exc}"[:500]
         duration_ms = int((time.perf_counter() - started) * 1000)
         return Sent(first, last, status, error, duration_ms)

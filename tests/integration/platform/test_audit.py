@@ -59,3 +59,22 @@ async def test_operators_reads_of_candidates_and_disclosures_are_audited_others_
         ("read candidate", "tr-audited", 404),
     ]
     assert not [e for e in log if e["target"] == "/v1/openings"]
+
+
+async def test_operators_changes_refused_before_any_route_are_audited_too(client, keys):
+    operator = keys["operator"] | {"content-type": "application/json"}
+    nan = b'{"firm_id": "firm-nan", "name": "NaN", "region_code": "30", "x": NaN}'
+    twice = b'{"firm_id": "firm-a", "firm_id": "firm-b", "name": "T", "region_code": "30"}'
+    assert (await client.post("/v1/firms", content=nan, headers=operator)).status_code == 422
+    assert (await client.post("/v1/firms", content=twice, headers=operator)).status_code == 422
+    bad_id = await client.delete("/v1/subscriptions/s%00x", headers=keys["operator"])
+    assert bad_id.status_code == 422
+    firm = keys["firm"] | {"content-type": "application/json"}
+    await client.post("/v1/firms", content=nan, headers=firm)  # not an operator
+
+    log = (await client.get("/v1/audit", headers=keys["operator"])).json()
+    assert [(e["action"], e["target"], e["outcome"]) for e in log[:3]] == [
+        ("DELETE /v1/subscriptions/{subscription_id}", "/v1/subscriptions/s%00x", 422),
+        ("POST /v1/firms", "/v1/firms", 422),
+        ("POST /v1/firms", "/v1/firms", 422),
+    ]

@@ -14,11 +14,11 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader
@@ -129,6 +129,19 @@ class Keyring:
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="A traintrack API key (role and tenant bound)."
 )
+
+
+def note_caller(scope: MutableMapping[str, Any]) -> None:
+    """Note who calls, if their key is valid, for a request refused before any route's role
+    check (a malformed parameter or body): an operator's refused change is still audited."""
+    headers = dict(scope.get("headers") or [])
+    key = headers.get(api_key_header.model.name.lower().encode())
+    app = scope.get("app")
+    if not key or app is None:
+        return
+    principal = app.state.keyring.authenticate(key.decode("latin-1"))
+    if principal is not None:
+        scope.setdefault("state", {})["principal"] = principal
 
 
 def requires(*roles: Role) -> Callable[..., Principal]:

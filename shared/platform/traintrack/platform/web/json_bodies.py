@@ -20,6 +20,7 @@ import math
 from typing import Any
 
 from traintrack.platform.web import problems
+from traintrack.platform.web.auth import note_caller
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 MAX_DEPTH = 32
@@ -145,6 +146,7 @@ class StrictJson:
         if found is not None:
             field, why = found
             errors = [{"field": field, "in": "body", "message": why}]
+            note_caller(scope)  # no route's role check ran: the audit learns who it was
             await problems.invalid(errors)(scope, receive, send)
             return
         replay = iter(messages)

@@ -23,7 +23,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
 from traintrack.contracts.fields import ID_MAX, ID_PATTERN, control_in, day_outside
-from traintrack.platform.web.auth import api_key_header
+from traintrack.platform.web.auth import note_caller
 
 QUERY_MAX = 256
 _ID = re.compile(ID_PATTERN)
@@ -93,8 +93,5 @@ async def checked_parameters(request: Request) -> None:
         return
     # Read here rather than as a dependency, which would put every route, the public ones
     # too, under the API-key scheme in OpenAPI.
-    key = request.headers.get(api_key_header.model.name)
-    principal = request.app.state.keyring.authenticate(key) if key else None
-    if principal is not None:
-        request.state.principal = principal
+    note_caller(request.scope)
     raise RequestValidationError(errors)

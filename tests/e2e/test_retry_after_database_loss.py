@@ -186,7 +186,10 @@ async def _event_ids_on_topic(bootstrap: str, trainee_id: str) -> set[str]:
                         if r.key == trainee_id.encode()
                         and header(r, "ce_type") == REGISTERED.encode()
                     )
-        assert len(ids) == len(set(ids)) == 1, f"registrations of {trainee_id} on {topic}: {ids}"
+        # One event: one event id. The relay publishes at least once (DESIGN.md): when the
+        # database dies between its publish and its mark, as it can here, the same event is
+        # on the topic twice, and every inbox (the projections below) applies it once.
+        assert len(set(ids)) == 1, f"registrations of {trainee_id} on {topic}: {ids}"
         return set(ids)
     finally:
         await consumer.stop()

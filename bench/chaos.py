@@ -72,11 +72,11 @@ class Supervisor(ServiceProcesses):
 
 
 def _infra(*args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "traintrack.devstack", *args],
-        check=True,
-        capture_output=True,
+    done = subprocess.run(
+        [sys.executable, "-m", "traintrack.devstack", *args], capture_output=True, text=True
     )
+    if done.returncode != 0:  # say why: the report is all a chaos run leaves
+        raise RuntimeError(f"devstack {' '.join(args)} failed: {done.stderr[-2000:]}")
 
 
 async def inject(supervisor: Supervisor, faults: list[str], every: float, log: list[str]) -> None:

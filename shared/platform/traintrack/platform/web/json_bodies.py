@@ -21,6 +21,7 @@ from typing import Any
 
 from traintrack.platform.web import problems
 from traintrack.platform.web.auth import note_caller
+from traintrack.platform.web.bodies import read_whole
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 MAX_DEPTH = 32
@@ -134,14 +135,7 @@ class StrictJson:
         if scope["type"] != "http" or not _declared_json(scope.get("headers") or []):
             await self.app(scope, receive, send)
             return
-        messages, chunks = [], []
-        while True:
-            message = await receive()
-            messages.append(message)
-            chunks.append(message.get("body", b""))
-            if message["type"] != "http.request" or not message.get("more_body"):
-                break
-        body = b"".join(chunks)
+        body, replayed = await read_whole(receive)
         found = refusal(body) if body else None
         if found is not None:
             field, why = found
@@ -149,9 +143,4 @@ class StrictJson:
             note_caller(scope)  # no route's role check ran: the audit learns who it was
             await problems.invalid(errors)(scope, receive, send)
             return
-        replay = iter(messages)
-
-        async def replayed() -> Any:
-            return next(replay, None) or await receive()
-
         await self.app(scope, replayed, send)

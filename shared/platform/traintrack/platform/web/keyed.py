@@ -14,6 +14,7 @@ from starlette.requests import Request as StarletteRequest
 
 from traintrack.platform import bus
 from traintrack.platform.web import in_hand, problems
+from traintrack.platform.web.bodies import read_whole
 from traintrack.platform.web.idempotency import HEADER, KEY_PATTERN, Answer, fingerprint
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class KeyedRequests:
             if len(keys) > 1 or not 1 <= len(key) <= 200 or not _KEY.match(key):
                 await _refuse_key(scope, receive, send)
                 return
-            body, receive = await _read_body(receive)
+            body, receive = await read_whole(receive)
             request.key = key
             request.fingerprint = fingerprint(scope.get("query_string", b""), body)
             await self._keyed(request, scope, receive, send)
@@ -81,23 +82,6 @@ def _answer_of(held: list[dict[str, Any]]) -> tuple[int, Answer]:
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in start["headers"]}
     body = b"".join(m.get("body", b"") for m in held[1:])
     return status, Answer.of(status, headers, body)
-
-
-async def _read_body(receive: Any) -> tuple[bytes, Any]:
-    """The whole body (BodyLimit, outside, bounds it), and a `receive` that gives it again."""
-    messages, chunks = [], []
-    while True:
-        message = await receive()
-        messages.append(message)
-        chunks.append(message.get("body", b""))
-        if message["type"] != "http.request" or not message.get("more_body"):
-            break
-    replay = iter(messages)
-
-    async def replayed() -> Any:
-        return next(replay, None) or await receive()
-
-    return b"".join(chunks), replayed
 
 
 async def _refuse_key(scope: Any, receive: Any, send: Any) -> None:

@@ -4,25 +4,9 @@ problem+json, who may call each operation, where it is served and under what lic
 import httpx
 import pytest
 
-from traintrack.enrollment.bootstrap import create_app as enrollment_app
-from traintrack.enrollment.settings import EnrollmentSettings
-from traintrack.evaluation.bootstrap import create_app as evaluation_app
-from traintrack.evaluation.settings import EvaluationSettings
-from traintrack.matching.bootstrap import create_app as matching_app
-from traintrack.matching.settings import MatchingSettings
-from traintrack.operations.bootstrap import create_app as operations_app
-from traintrack.operations.settings import OperationsSettings
-from traintrack.outcomes.bootstrap import create_app as outcomes_app
-from traintrack.outcomes.settings import OutcomesSettings
+from tests.integration.test_authorization import SERVICES
 from traintrack.platform.web.openapi import allowed_roles, operations
 
-SERVICES = {
-    "enrollment": (enrollment_app, EnrollmentSettings),
-    "evaluation": (evaluation_app, EvaluationSettings),
-    "matching": (matching_app, MatchingSettings),
-    "outcomes": (outcomes_app, OutcomesSettings),
-    "operations": (operations_app, OperationsSettings),
-}
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
@@ -132,7 +116,8 @@ def test_routes_declare_the_conflicts_and_absences_only_they_know(tmp_path, serv
 async def test_a_method_a_path_does_not_take_is_405_naming_every_method_it_does(tmp_path):
     keyring = tmp_path / "keyring.json"
     keyring.write_text("[]")
-    app = enrollment_app(EnrollmentSettings(keyring_file=keyring))
+    create_app, settings_class = SERVICES["enrollment"]
+    app = create_app(settings_class(keyring_file=keyring))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://svc"
     ) as client:

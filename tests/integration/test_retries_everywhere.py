@@ -4,27 +4,14 @@ OpenAPI document; a malformed key is refused naming the header, before anything 
 import httpx
 import pytest
 
-from tests.integration.test_authorization import SERVICES, keys, routes  # noqa: F401
+from tests.integration.test_authorization import keys, routes, service  # noqa: F401
 from traintrack.platform.web.auth import Role
 
 pytestmark = pytest.mark.integration
 CHANGING = {"post", "put", "patch", "delete"}
 
 
-@pytest.fixture(scope="module", params=sorted(SERVICES))
-async def service(request, platform, keys):  # noqa: F811
-    create_app, settings_class = SERVICES[request.param]
-    settings = settings_class(
-        database_url=await platform.fresh_database(request.param),
-        kafka_bootstrap=platform.kafka_bootstrap,
-        keyring_file=keys[1],
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        yield app
-
-
-async def test_every_changing_operation_declares_the_key_and_no_read_does(service):
+async def test_every_changing_operation_declares_the_key_and_no_read_does(service):  # noqa: F811
     paths = service.openapi()["paths"]
     changing = 0
     for path, operations in paths.items():

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -254,22 +254,14 @@ def _add_idempotency(app: FastAPI) -> None:
         return error.answer.response()
 
     app.add_exception_handler(Replayed, replay)
-    for route in _api_routes(app.routes):
+    for route in openapi.flattened(app.routes):
+        if not isinstance(route, APIRoute):
+            continue
         extra = route.openapi_extra or {}
         declared = extra.get("parameters", [])
         # Routers are module-level: another app built from them has declared it already.
         if in_hand.CHANGING & (route.methods or set()) and idempotency.PARAMETER not in declared:
             route.openapi_extra = {**extra, "parameters": [*declared, idempotency.PARAMETER]}
-
-
-def _api_routes(routes: Sequence[Any]) -> Iterator[APIRoute]:
-    """Every APIRoute, inside included routers too (FastAPI >= 0.16x keeps them wrapped)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            yield from _api_routes(included.routes)
 
 
 def _add_audit(app: FastAPI) -> None:

@@ -36,7 +36,7 @@ from bench.loadgen import Doors, Driver, Ledger, issue_keys, make_plan  # noqa: 
 from tests.utils.keys import master_file, write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
-from traintrack.platform.messaging.admin import create_topics  # noqa: E402
+from traintrack.platform.messaging.admin import ensure_topics  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
 
 SERVICES = {
@@ -134,7 +134,7 @@ async def run(
     journeys: int, seed: int, rounds: int, every: float, platform: Platform | None = None
 ) -> Verdict:
     platform = platform or local_platform()
-    create_topics(platform.kafka_bootstrap)
+    ensure_topics(platform.kafka_bootstrap)
     work = ARTIFACTS / "chaos" / uuid.uuid4().hex[:6]
     work.mkdir(parents=True)
     keyring = work / "keyring.json"

@@ -33,8 +33,14 @@ async def _create_databases(server_url: str, names: list[str]) -> None:
 
 @cli.command("create-topics")
 def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
-    """Create every declared topic, DLQs included; existing ones are left as they are."""
-    admin.create_topics(bootstrap, timeout)
+    """Create every declared topic, DLQs included, and put back any setting of an existing
+    one that differs; refuse a cluster holding fewer replicas than declared."""
+    try:
+        for line in admin.ensure_topics(bootstrap, timeout):
+            typer.echo(line)
+    except admin.TopicsRefused as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(1) from None
 
 
 @cli.command("demo-keys")

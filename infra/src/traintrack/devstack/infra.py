@@ -76,6 +76,10 @@ def infra_up() -> Endpoints:
     if not kafka:
         start_kafka()
         kafka = f"127.0.0.1:{KAFKA_PORT}"
+        # One broker holds one replica: the topics (and whatever this process starts, which
+        # inherits the environment) are declared so, by configuration.
+        os.environ.setdefault("TRAINTRACK_KAFKA_REPLICATION_FACTOR", "1")
+        os.environ.setdefault("TRAINTRACK_KAFKA_MIN_INSYNC_REPLICAS", "1")
     if not pg:
         start_postgres()
         pg = f"postgresql://{PG_USER}:{PG_PASSWORD}@127.0.0.1:{PG_PORT}"

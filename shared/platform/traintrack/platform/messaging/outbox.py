@@ -21,9 +21,10 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 
 from traintrack.contracts import EventData, codec
-from traintrack.contracts.topics import MAX_MESSAGE_BYTES
+from traintrack.contracts.topics import MAX_MESSAGE_BYTES, PRODUCER, topic_names_with_dlqs
 from traintrack.platform.db import Connection
 from traintrack.platform.errors import TooLarge
+from traintrack.platform.messaging import admin
 from traintrack.platform.telemetry import context_from, current_carrier
 
 log = logging.getLogger(__name__)
@@ -94,16 +95,17 @@ def _publishable(event: EventData) -> dict[str, Any]:
 
 
 def new_producer(bootstrap: str, **overrides: Any) -> AIOKafkaProducer:
-    """The platform's producer settings: idempotent, acks=all, ordered per partition."""
+    """The platform's producer settings (topics.PRODUCER): idempotent, acks=all, ordered
+    per partition."""
     settings: dict[str, Any] = {
         "bootstrap_servers": bootstrap,
-        "enable_idempotence": True,
-        "acks": "all",
-        "linger_ms": 5,
-        "max_batch_size": 256 * 1024,
-        "max_request_size": MAX_MESSAGE_BYTES,
+        "enable_idempotence": PRODUCER.idempotent,
+        "acks": PRODUCER.acks,
+        "linger_ms": PRODUCER.linger_ms,
+        "max_batch_size": PRODUCER.batch_bytes,
+        "max_request_size": PRODUCER.max_request_bytes,
         "compression_type": None,
-        "request_timeout_ms": 30_000,
+        "request_timeout_ms": PRODUCER.request_timeout_ms,
     }
     return AIOKafkaProducer(**{**settings, **overrides})
 
@@ -116,12 +118,14 @@ class OutboxRelay:
         bootstrap: str,
         batch_size: int = 500,
         idle_poll_seconds: float = 1.0,
+        refused_retry_seconds: float = 30.0,
     ) -> None:
         self._pool = pool
         self._bootstrap = bootstrap
         self._producer = new_producer(bootstrap)
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
+        self._refused_retry = refused_retry_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -148,13 +152,30 @@ class OutboxRelay:
         while True:
             try:
                 await self._producer.start()
-                return
+                break
             except Exception as error:  # KafkaConnectionError, mostly
                 log.warning("outbox relay: Kafka not reachable (%s); retrying", error)
                 await self._producer.stop()
                 self._producer = new_producer(self._bootstrap)  # a stopped one stays closed
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10)
+        await self._refuse_unsafe_topics()
+
+    async def _refuse_unsafe_topics(self) -> None:
+        """Publish nothing onto topics that could lose what they acknowledge (fewer replicas
+        than declared) or that are missing (a broker would make them with its defaults);
+        the API keeps taking writes into the outbox meanwhile."""
+        while True:
+            try:
+                await asyncio.to_thread(
+                    admin.verify_topics, self._bootstrap, topic_names_with_dlqs()
+                )
+                return
+            except admin.TopicsRefused as refused:
+                log.error("outbox relay: not publishing: %s", refused)
+            except Exception as error:  # the broker went away between two calls
+                log.warning("outbox relay: topics not verified (%s); retrying", error)
+            await asyncio.sleep(self._refused_retry)
 
     async def _run(self) -> None:
         await self._connect()

@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +34,7 @@ tracer = trace.get_tracer(__name__)
 
 NOTIFY_CHANNEL = "outbox"
 RELAY_LOCK = 7_300_001  # pg_advisory_lock key: one publishing relay per database
+RELAY_APPLICATION = "traintrack-outbox-relay"
 # What an event's key, CloudEvents and trace headers and framing may take beside its data
 # (a full W3C tracestate alone is 512 bytes): generous, so the estimate is an upper bound.
 ENVELOPE_BYTES = 4096
@@ -183,7 +186,14 @@ class OutboxRelay:
         while True:
             try:
                 async with self._pool.acquire() as conn:
+                    # The standby waits here until the holder's session ends (its process
+                    # died: PostgreSQL releases the lock with the connection).
                     await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK)
+                    # Who publishes is visible in pg_stat_activity (ops, chaos runs).
+                    await conn.execute(
+                        "SELECT set_config('application_name', $1, false)", holder_name()
+                    )
+                    log.info("outbox relay: publishing (this process holds the relay lock)")
                     await conn.add_listener(NOTIFY_CHANNEL, self._notified)
                     try:
                         backoff = 0.5
@@ -256,6 +266,22 @@ class OutboxRelay:
                 row["topic"], record.value, key=record.key, headers=record.headers
             )
             return future
+
+
+def holder_name() -> str:
+    """The application_name of the relay lock's session: its host and process."""
+    return f"{RELAY_APPLICATION} {socket.gethostname()} {os.getpid()}"[:63]
+
+
+async def relay_holder(conn: asyncpg.Pool | Connection) -> str | None:
+    """The application_name of the session holding this database's relay lock, if any."""
+    holder: str | None = await conn.fetchval(
+        """SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+           WHERE l.locktype = 'advisory' AND l.granted AND l.objid = $1
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
+        RELAY_LOCK,
+    )
+    return holder
 
 
 def _as_headers(values: dict[str, str]) -> Sequence[tuple[str, bytes]]:

@@ -6,10 +6,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential_jitter
 
 from traintrack.contracts.topics import (
     ALL_TOPICS,
@@ -19,6 +23,7 @@ from traintrack.contracts.topics import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class TopicsRefused(RuntimeError):
@@ -55,6 +60,29 @@ def ensure_topics(bootstrap: str, timeout: float = 60.0) -> list[str]:
     """Create what is missing, put back settings that differ from the declarations; refuse
     (TopicsRefused) a cluster that cannot hold the declared replication or holds a topic
     with fewer replicas. Returns what was changed, one line each."""
+    return _through_broker_faults(_ensure, bootstrap, timeout)
+
+
+def verify_topics(bootstrap: str, names: list[str], timeout: float = 60.0) -> None:
+    """Refuse (TopicsRefused) to run on a cluster where one of `names` is missing, holds
+    fewer replicas than declared, or the brokers are fewer than the replication needs."""
+    _through_broker_faults(partial(_verify, names=names), bootstrap, timeout)
+
+
+def _through_broker_faults(act: Callable[[str, float], T], bootstrap: str, timeout: float) -> T:
+    """`act`, again while a broker it reached is away (a node restarting still stands in
+    the metadata for a while); a refusal is an answer, not a fault."""
+    retrying = Retrying(
+        retry=retry_if_exception_type(KafkaError),
+        stop=stop_after_delay(timeout),
+        wait=wait_exponential_jitter(initial=0.2, max=3),
+        before_sleep=lambda state: log.warning("kafka admin: %s; retrying", state.outcome),
+        reraise=True,
+    )
+    return retrying(act, bootstrap, timeout)
+
+
+def _ensure(bootstrap: str, timeout: float) -> list[str]:
     admin = _admin(bootstrap, timeout)
     try:
         wanted = declared()
@@ -80,9 +108,7 @@ def ensure_topics(bootstrap: str, timeout: float = 60.0) -> list[str]:
         admin.close()
 
 
-def verify_topics(bootstrap: str, names: list[str], timeout: float = 60.0) -> None:
-    """Refuse (TopicsRefused) to run on a cluster where one of `names` is missing, holds
-    fewer replicas than declared, or the brokers are fewer than the replication needs."""
+def _verify(bootstrap: str, timeout: float, *, names: list[str]) -> None:
     admin = _admin(bootstrap, timeout)
     try:
         wanted = [w for w in declared() if w.name in names]

@@ -75,7 +75,7 @@ def _through_broker_faults(act: Callable[[str, float], T], bootstrap: str, timeo
     retrying = Retrying(
         retry=retry_if_exception_type(KafkaError),
         stop=stop_after_delay(timeout),
-        wait=wait_exponential_jitter(initial=0.2, max=3),
+        wait=wait_exponential_jitter(multiplier=0.2, max=3),
         before_sleep=lambda state: log.warning("kafka admin: %s; retrying", state.outcome),
         reraise=True,
     )

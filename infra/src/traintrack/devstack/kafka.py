@@ -52,6 +52,9 @@ share.coordinator.state.topic.min.isr={min_insync}
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 log.retention.hours=-1
+# A group's committed offsets outlive the inbox claims that guard its redeliveries
+# (traintrack.platform.messaging.pruning: 97 days): 100 days, not Kafka's 7.
+offsets.retention.minutes=144000
 # = traintrack.contracts.topics.MAX_MESSAGE_BYTES, Kafka's default, said aloud (a test checks)
 message.max.bytes=1048588
 """

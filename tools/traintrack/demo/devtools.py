@@ -117,7 +117,7 @@ def attendance_csv(
     trainees: int = 400,
     days: int = 125,
     institute: str = "seoul-ai-academy",
-    enrollment_url: str = "http://127.0.0.1:8001",
+    enrollment_url: str = "",
 ) -> None:
     """Enroll TRAINEES new trainees in a new cohort and write DAYS of attendance each to OUT
     (400 x 125 = 50,000 rows): the input of the bulk-import measurement."""
@@ -132,7 +132,10 @@ def attendance_csv(
     start = date(2027, 3, 1)
     weekdays = [d for d in (start + timedelta(n) for n in range(days * 2)) if d.weekday() < 5]
     weekdays = weekdays[:days]
-    with httpx.Client(base_url=enrollment_url, headers={"X-API-Key": key}, timeout=30) as api:
+    from traintrack.demo.urls import ENROLLMENT_URL
+
+    base = enrollment_url or ENROLLMENT_URL
+    with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=30) as api:
 
         def post(path: str, body: dict[str, object]) -> dict[str, str]:
             response = api.post(path, json=body)

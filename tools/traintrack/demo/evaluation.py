@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 
 from traintrack.demo.programmes import TODAY
+from traintrack.demo.urls import EVALUATION_URL
 
 log = logging.getLogger(__name__)
 
-EVALUATION_URL = "http://127.0.0.1:8002"
 FIRM = "firm"  # the demo firm key of credentials.json
 CRITERIA = [
     "problem_definition",

@@ -12,9 +12,10 @@ from typing import Any
 
 import httpx
 
+from traintrack.demo.urls import MATCHING_URL
+
 log = logging.getLogger(__name__)
 
-MATCHING_URL = "http://127.0.0.1:8003"
 # The cloud credit course ended on 2026-10-30; its internships ran for three weeks.
 INTERNSHIP = {"starts_on": "2026-11-02", "ends_on": "2026-11-20"}
 FIRMS: dict[str, dict[str, Any]] = {

@@ -14,10 +14,10 @@ from typing import Any
 import httpx
 
 from traintrack.demo.programmes import TODAY, CohortPlan
+from traintrack.demo.urls import OUTCOMES_URL
 
 log = logging.getLogger(__name__)
 
-OUTCOMES_URL = "http://127.0.0.1:8004"
 EMPLOYERS = ["한빛데이터", "대덕AI랩", "클라우드나인", "충청정보기술", "세종소프트", "누리클라우드"]
 
 

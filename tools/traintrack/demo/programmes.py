@@ -25,9 +25,10 @@ from typing import Any
 
 import httpx
 
+from traintrack.demo.urls import ENROLLMENT_URL
+
 log = logging.getLogger(__name__)
 
-ENROLLMENT_URL = "http://127.0.0.1:8001"
 # A copy of the steering folder's shared/data/learning_factories.csv (59 rows).
 LEARNING_FACTORIES = Path(__file__).resolve().parent / "data" / "learning_factories.csv"
 GIVEN = [

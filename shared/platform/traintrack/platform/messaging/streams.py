@@ -21,6 +21,8 @@ from traintrack.platform.messaging.dlq import Delivery
 from traintrack.platform.telemetry import LOG_FORMAT, TraceIdsFilter
 
 log = logging.getLogger(__name__)
+HEARTBEAT = "heartbeat"  # touched in <state dir>/<consumer name>/ every HEARTBEAT_SECONDS
+HEARTBEAT_SECONDS = 10.0
 
 
 async def wait_for_kafka(bootstrap: str, *, seconds: float = 300) -> None:
@@ -82,6 +84,13 @@ def create_stream_app(app_id: str, *, bootstrap: str, state_dir: Path) -> faust.
     )
     # No faust tracing sensor: EventConsumer starts each message's span itself, in the
     # trace its headers carry (the sensor's extra span per event cost ~8 % of a worker).
+    heartbeat = state_dir / app_id / HEARTBEAT
+
+    @app.timer(interval=HEARTBEAT_SECONDS)  # type: ignore[untyped-decorator]
+    async def beat() -> None:
+        """A container healthcheck's sign that the worker's event loop turns."""
+        heartbeat.touch()
+
     return app
 
 

@@ -40,14 +40,13 @@ if os.environ.get("TRAINTRACK_TOPIC_PREFIX") is None:
     os.environ["TRAINTRACK_TOPIC_PREFIX"] = f"chaos{uuid.uuid4().hex[:6]}."
 
 import asyncpg  # noqa: E402
-from kafka.admin import KafkaAdminClient  # noqa: E402
 
 from bench import ledger as ledger_check  # noqa: E402
 from bench.loadgen import Doors, Driver, Ledger, issue_keys, make_plan  # noqa: E402
 from tests.utils.keys import master_file, write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
-from traintrack.platform.messaging.admin import ensure_topics  # noqa: E402
+from traintrack.platform.messaging.admin import controller_leader, ensure_topics  # noqa: E402
 from traintrack.platform.messaging.outbox import relay_holder  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
 
@@ -158,15 +157,6 @@ class Target:
             await conn.close()
         pid = int(holder.rsplit(" ", 1)[1])
         return next(n for n, p in self.supervisor.procs.items() if p.pid == pid)
-
-
-def controller_leader(bootstrap: str) -> int:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        quorum = admin.describe_metadata_quorum()
-    finally:
-        admin.close()
-    return int(quorum["topics"][0]["partitions"][0]["leader_id"])
 
 
 @dataclass

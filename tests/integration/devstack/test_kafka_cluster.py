@@ -15,7 +15,7 @@ from kafka.admin import KafkaAdminClient
 from traintrack.devstack.kafka import KafkaNodes
 from traintrack.devstack.pidfiles import PidFiles
 from traintrack.devstack.processes import SetupError, free_port, port_open
-from traintrack.platform.messaging.admin import ensure_topics
+from traintrack.platform.messaging.admin import controller_leader, ensure_topics
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -48,15 +48,6 @@ def brokers(bootstrap: str) -> set[int]:
         return {b["broker_id"] for b in admin.describe_cluster()["brokers"]}
     finally:
         admin.close()
-
-
-def controller_leader(bootstrap: str) -> int:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        quorum = admin.describe_metadata_quorum()
-    finally:
-        admin.close()
-    return int(quorum["topics"][0]["partitions"][0]["leader_id"])
 
 
 def eventually(probe, seconds: float = 60.0):

@@ -197,6 +197,16 @@ def committed_offsets(bootstrap: str, group: str) -> dict[tuple[str, int], int]:
     }
 
 
+def controller_leader(bootstrap: str) -> int:
+    """The node id of the KRaft quorum's leader (the active controller)."""
+    admin = _admin(bootstrap, 30.0)
+    try:
+        quorum: dict[str, Any] = admin.describe_metadata_quorum()  # type: ignore[no-untyped-call]
+    finally:
+        admin.close()
+    return int(quorum["topics"][0]["partitions"][0]["leader_id"])
+
+
 def partitions(bootstrap: str, names: list[str]) -> list[tuple[str, int]]:
     """Every (topic, partition) of the named topics, as the broker describes them."""
     admin = _admin(bootstrap, 30.0)

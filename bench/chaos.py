@@ -134,7 +134,7 @@ async def run(
     journeys: int, seed: int, rounds: int, every: float, platform: Platform | None = None
 ) -> Verdict:
     platform = platform or local_platform()
-    create_topics(platform.kafka_bootstrap)
+    create_topics(platform.kafka)
     work = ARTIFACTS / "chaos" / uuid.uuid4().hex[:6]
     work.mkdir(parents=True)
     keyring = work / "keyring.json"

@@ -46,6 +46,7 @@ from traintrack.contracts.submissions import RecordAttendance  # noqa: E402
 from traintrack.contracts.topics import ENROLLMENT_EVENTS, INSTITUTE_SUBMISSIONS  # noqa: E402
 from traintrack.institute.sdk import signed_record  # noqa: E402
 from traintrack.platform.messaging.admin import create_topics  # noqa: E402
+from traintrack.platform.messaging.connection import KafkaConnection  # noqa: E402
 from traintrack.platform.messaging.outbox import new_producer  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
 
@@ -87,7 +88,7 @@ async def raw_kafka(bootstrap: str) -> dict[str, float]:
             "check_in": "09:00",
         }
     ).encode()
-    producer = new_producer(bootstrap)
+    producer = new_producer(KafkaConnection.plaintext(bootstrap))
     await producer.start()
     started = time.perf_counter()
     futures = [await producer.send(topic, value, key=f"k{n % 997}".encode()) for n in range(RAW)]
@@ -273,7 +274,7 @@ def cpu_seconds(named: dict[str, int]) -> dict[str, float]:
 async def sustained(
     bootstrap: str, db: str, records: list[Any], outcomes_group: str
 ) -> dict[str, float]:
-    producer = new_producer(bootstrap)
+    producer = new_producer(KafkaConnection.plaintext(bootstrap))
     await producer.start()
     started = time.perf_counter()
     for _, key, value, headers in records:
@@ -299,7 +300,7 @@ async def sustained(
 async def paced(
     bootstrap: str, db: str, records: list[Any], rate: int, before: int
 ) -> dict[str, float]:
-    producer = new_producer(bootstrap, linger_ms=0)
+    producer = new_producer(KafkaConnection.plaintext(bootstrap), linger_ms=0)
     await producer.start()
     sent_at: dict[Any, float] = {}
     started = time.time()
@@ -420,7 +421,7 @@ async def http_suite(
 async def main() -> int:
     platform = local_platform()
     bootstrap = platform.kafka_bootstrap
-    create_topics(bootstrap)
+    create_topics(platform.kafka)
     results: dict[str, Any] = {"raw_kafka": await raw_kafka(bootstrap)}
     keyring = Path(ARTIFACTS / "bench-keyring.json")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -10,6 +10,7 @@ import asyncpg
 import typer
 
 from traintrack.platform.messaging import admin
+from traintrack.platform.messaging.connection import KafkaConnection
 
 cli = typer.Typer(help=__doc__, no_args_is_help=True)
 
@@ -34,7 +35,7 @@ async def _create_databases(server_url: str, names: list[str]) -> None:
 @cli.command("create-topics")
 def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
     """Create every declared topic, DLQs included; existing ones are left as they are."""
-    admin.create_topics(bootstrap, timeout)
+    admin.create_topics(KafkaConnection.plaintext(bootstrap), timeout)
 
 
 @cli.command("demo-keys")

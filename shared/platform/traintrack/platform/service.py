@@ -36,7 +36,7 @@ def run(
     elif kind == "worker" and worker is not None:
         # faust exits when it cannot bootstrap; a worker started during a broker restart
         # waits for it instead.
-        asyncio.run(wait_for_kafka(settings.kafka_bootstrap))
+        asyncio.run(wait_for_kafka(settings.kafka))
         app = worker(settings)
         # faust's CLI would otherwise re-enable its web server (port 6066) whatever the app says.
         sys.argv = [

@@ -9,12 +9,13 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from traintrack.contracts.topics import ALL_TOPICS, MAX_MESSAGE_BYTES
+from traintrack.platform.messaging.connection import KafkaConnection
 
 
-def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
+def create_topics(kafka: KafkaConnection, timeout: float = 60.0) -> None:
     """Create every declared topic, DLQs included, each taking records up to the platform's
     size limit whatever the broker's default; existing ones are left as they are."""
-    admin = _admin(bootstrap, timeout)
+    admin = _admin(kafka, timeout)
     try:
         existing = set(admin.list_topics())
         wanted = [
@@ -35,9 +36,9 @@ def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
         admin.close()
 
 
-def partitions(bootstrap: str, names: list[str]) -> list[tuple[str, int]]:
+def partitions(kafka: KafkaConnection, names: list[str]) -> list[tuple[str, int]]:
     """Every (topic, partition) of the named topics, as the broker describes them."""
-    admin = _admin(bootstrap, 30.0)
+    admin = _admin(kafka, 30.0)
     try:
         described = admin.describe_topics(names)
     finally:
@@ -45,11 +46,11 @@ def partitions(bootstrap: str, names: list[str]) -> list[tuple[str, int]]:
     return [(t["name"], p["partition_index"]) for t in described for p in t["partitions"]]
 
 
-def _admin(bootstrap: str, timeout: float) -> KafkaAdminClient:
+def _admin(kafka: KafkaConnection, timeout: float) -> KafkaAdminClient:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="traintrack-setup")
+            return KafkaAdminClient(**kafka.kafka_python(), client_id="traintrack-setup")
         except KafkaError:
             if time.monotonic() > deadline:
                 raise

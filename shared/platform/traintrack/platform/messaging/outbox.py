@@ -24,6 +24,7 @@ from traintrack.contracts import EventData, codec
 from traintrack.contracts.topics import MAX_MESSAGE_BYTES
 from traintrack.platform.db import Connection
 from traintrack.platform.errors import TooLarge
+from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.telemetry import context_from, current_carrier
 
 log = logging.getLogger(__name__)
@@ -93,10 +94,10 @@ def _publishable(event: EventData) -> dict[str, Any]:
     return payload
 
 
-def new_producer(bootstrap: str, **overrides: Any) -> AIOKafkaProducer:
+def new_producer(kafka: KafkaConnection, **overrides: Any) -> AIOKafkaProducer:
     """The platform's producer settings: idempotent, acks=all, ordered per partition."""
     settings: dict[str, Any] = {
-        "bootstrap_servers": bootstrap,
+        **kafka.aiokafka(),
         "enable_idempotence": True,
         "acks": "all",
         "linger_ms": 5,
@@ -113,13 +114,13 @@ class OutboxRelay:
         self,
         *,
         pool: asyncpg.Pool,
-        bootstrap: str,
+        kafka: KafkaConnection,
         batch_size: int = 500,
         idle_poll_seconds: float = 1.0,
     ) -> None:
         self._pool = pool
-        self._bootstrap = bootstrap
-        self._producer = new_producer(bootstrap)
+        self._kafka = kafka
+        self._producer = new_producer(kafka)
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
         self._wake = asyncio.Event()
@@ -152,7 +153,7 @@ class OutboxRelay:
             except Exception as error:  # KafkaConnectionError, mostly
                 log.warning("outbox relay: Kafka not reachable (%s); retrying", error)
                 await self._producer.stop()
-                self._producer = new_producer(self._bootstrap)  # a stopped one stays closed
+                self._producer = new_producer(self._kafka)  # a stopped one stays closed
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10)
 

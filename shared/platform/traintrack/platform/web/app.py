@@ -89,7 +89,7 @@ def create_service_app(
         )
         if on_startup is not None:
             await on_startup(pool)
-        relay = outbox.OutboxRelay(pool=pool, bootstrap=settings.kafka_bootstrap)
+        relay = outbox.OutboxRelay(pool=pool, kafka=settings.kafka)
         await relay.start()
         app.state.pool, app.state.relay = pool, relay
         tasks = [asyncio.create_task(work(pool)) for work in (*background, _forget_old_keys)]

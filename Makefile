@@ -19,6 +19,7 @@ help:
 	@echo "make schemas regenerate JSON Schema and AsyncAPI files from the contracts"
 	@echo "make bench   benchmarks, each beside a baseline measured in the same run"
 	@echo "make chaos   20,000 journeys while services, Kafka and PostgreSQL are killed"
+	@echo "make chaos CLUSTER=1  the same on three brokers, killing brokers, replicas, relays"
 
 # uv itself is the one tool installed with pip; everything else comes from uv.lock.
 $(UV):
@@ -84,8 +85,9 @@ bench: setup
 	$(PY) bench/pipeline.py
 	$(PY) bench/onboarding.py
 
+# CLUSTER=1: on the three-node Kafka, two replicas of every worker and API (bench/chaos.py)
 chaos: setup
-	$(PY) -m bench.chaos
+	$(PY) -m bench.chaos $(if $(CLUSTER),--cluster)
 
 clean: down
 	rm -rf .run $(VENV)

@@ -8,8 +8,16 @@ policy would), kill -9 of the Kafka broker and of PostgreSQL (started again by
 stores are given time to catch up, and the ledger check (bench.ledger) prints lost /
 duplicated / total per store. Nothing of an earlier run counts.
 
+Cluster mode (--cluster) runs on the dev stack's three-node Kafka (TRAINTRACK_KAFKA_NODES=3,
+topics at three replicas, two in sync) with two replicas of every worker (one consumer
+group each) and two API processes per service (one relay publishing, one standby), and
+its faults are kill -9 of a broker (the controller leader every other time), of one
+replica of each worker, and of each service's relay holder (the API process whose session
+holds the relay lock).
+
     make chaos                                   # 20,000 journeys, every fault several times
-    .venv/bin/python -m bench.chaos --journeys 500 --rounds 1
+    make chaos CLUSTER=1                         # the same on the three-node cluster
+    .venv/bin/python -m bench.chaos --journeys 500 --rounds 1 [--cluster]
 """
 
 from __future__ import annotations
@@ -31,12 +39,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if os.environ.get("TRAINTRACK_TOPIC_PREFIX") is None:
     os.environ["TRAINTRACK_TOPIC_PREFIX"] = f"chaos{uuid.uuid4().hex[:6]}."
 
+import asyncpg  # noqa: E402
+from kafka.admin import KafkaAdminClient  # noqa: E402
+
 from bench import ledger as ledger_check  # noqa: E402
 from bench.loadgen import Doors, Driver, Ledger, issue_keys, make_plan  # noqa: E402
 from tests.utils.keys import master_file, write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
-from traintrack.platform.messaging.admin import create_topics  # noqa: E402
+from traintrack.platform.messaging.admin import ensure_topics  # noqa: E402
+from traintrack.platform.messaging.outbox import relay_holder  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
 
 SERVICES = {
@@ -46,6 +58,9 @@ SERVICES = {
     "outcomes": "traintrack.outcomes",
 }
 INFRA = ("kafka", "postgres")
+BROKER = "broker"  # cluster mode: a Kafka node, chosen when the fault comes
+RELAY = "-relay"  # cluster mode: "<service>-relay" is the process holding its relay lock
+WORKER = "-worker"  # cluster mode: "<service>-worker" is one of its replicas, at random
 
 
 @dataclass
@@ -79,20 +94,79 @@ def _infra(*args: str) -> None:
         raise RuntimeError(f"devstack {' '.join(args)} failed: {done.stderr[-2000:]}")
 
 
-async def inject(supervisor: Supervisor, faults: list[str], every: float, log: list[str]) -> None:
+async def inject(
+    supervisor: Supervisor, faults: list[str], every: float, log: list[str], target: Target
+) -> None:
     """One fault every `every` seconds (after the last one recovered), in the order given."""
     started = time.perf_counter()
     for fault in faults:
         await asyncio.sleep(every)
         at = time.perf_counter() - started
-        if fault in INFRA:
-            await asyncio.to_thread(_infra, "crash", fault)
+        victim = await target.resolve(fault)
+        if victim in INFRA or victim.startswith("kafka-"):
+            await asyncio.to_thread(_infra, "crash", victim)
             await asyncio.sleep(2)
             await asyncio.to_thread(_infra, "infra-up")
         else:
-            supervisor.kill(fault)
-        log.append(f"{at:6.1f}s kill -9 {fault}")
+            supervisor.kill(victim)
+        why = "" if victim == fault else f" ({target.why(fault)})"
+        log.append(f"{at:6.1f}s kill -9 {victim}{why}")
         print(f"  fault: {log[-1]}", flush=True)
+
+
+@dataclass
+class Target:
+    """Which process a fault hits: itself, or in cluster mode the one chosen when it comes."""
+
+    supervisor: Supervisor
+    dbs: dict[str, str]
+    kafka_bootstrap: str
+    rng: random.Random
+    brokers_hit: int = 0
+
+    async def resolve(self, fault: str) -> str:
+        if fault == BROKER:
+            self.brokers_hit += 1
+            nodes = [1, 2, 3]
+            leader = await asyncio.to_thread(controller_leader, self.kafka_bootstrap)
+            others = [n for n in nodes if n != leader]
+            return f"kafka-{leader if self.brokers_hit % 2 else self.rng.choice(others)}"
+        if fault.endswith(RELAY):
+            service = fault.removesuffix(RELAY)
+            return await self._relay_holder(service)
+        if fault.endswith(WORKER):
+            return f"{fault}-{self.rng.choice((1, 2))}"
+        return fault
+
+    def why(self, fault: str) -> str:
+        if fault == BROKER:
+            return "the controller leader" if self.brokers_hit % 2 else "a broker"
+        return "the relay holder" if fault.endswith(RELAY) else "one of two replicas"
+
+    async def _relay_holder(self, service: str) -> str:
+        """The API process whose session holds the service's relay lock (waiting for the
+        standby to take it if the last holder just died)."""
+        conn = await asyncpg.connect(self.dbs[service])
+        try:
+            async with asyncio.timeout(60):
+                while True:
+                    holder = await relay_holder(conn)
+                    if holder is not None:
+                        break
+                    await asyncio.sleep(0.5)
+        finally:
+            await conn.close()
+        pid = int(holder.rsplit(" ", 1)[1])
+        return next(n for n, p in self.supervisor.procs.items() if p.pid == pid)
+
+
+def controller_leader(bootstrap: str) -> int:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        quorum = admin.describe_metadata_quorum()
+    finally:
+        admin.close()
+    return int(quorum["topics"][0]["partitions"][0]["leader_id"])
 
 
 @dataclass
@@ -131,59 +205,78 @@ async def settle(ledger: Ledger, dbs: dict[str, str], quiet: float) -> list[ledg
 
 
 async def run(
-    journeys: int, seed: int, rounds: int, every: float, platform: Platform | None = None
+    journeys: int,
+    seed: int,
+    rounds: int,
+    every: float,
+    platform: Platform | None = None,
+    *,
+    cluster: bool = False,
 ) -> Verdict:
+    if cluster:
+        os.environ["TRAINTRACK_KAFKA_NODES"] = "3"  # infra-up after a fault keeps three
     platform = platform or local_platform()
-    create_topics(platform.kafka)
+    ensure_topics(platform.kafka)
     work = ARTIFACTS / "chaos" / uuid.uuid4().hex[:6]
     work.mkdir(parents=True)
     keyring = work / "keyring.json"
     operator = write_keyring(keyring, {"operator": (Role.OPERATOR, "platform")})["operator"]
     dbs = {s: await platform.fresh_database(f"chaos_{s}") for s in SERVICES}
-    ports = {s: free_port() for s in SERVICES}
+    replicas = (1, 2) if cluster else (None,)
+    ports = {(s, r): free_port() for s in SERVICES for r in replicas}
     envs: dict[str, tuple[str, dict[str, str]]] = {}
-    for service, module in SERVICES.items():
-        prefix = service.upper()
+    for (service, replica), port in ports.items():
+        prefix, module = service.upper(), SERVICES[service]
+        suffix = "" if replica is None else f"-{replica}"
         env = {
             f"{prefix}_DATABASE_URL": dbs[service],
             f"{prefix}_KAFKA_BOOTSTRAP": platform.kafka_bootstrap,
-            f"{prefix}_HTTP_PORT": str(ports[service]),
+            f"{prefix}_HTTP_PORT": str(port),
             f"{prefix}_KEYRING_FILE": str(keyring),
             "ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(master_file(keyring)),
             f"{prefix}_CONSUMER_NAME": f"{service}-{work.name}",
-            f"{prefix}_STATE_DIR": str(work / f"{service}-state"),
+            f"{prefix}_STATE_DIR": str(work / f"{service}-state{suffix}"),
             "EVALUATION_SIGNING_KEYS_DIR": str(work / "signing-keys"),
             "EVALUATION_SIGNING_KEY_FILE": str(work / "signing-key.pem"),
             # Traces as production would keep them under load (1 in 100 new ones).
             "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
             "OTEL_TRACES_SAMPLER_ARG": "0.01",
         }
-        envs[f"{service}-api"] = (module, env)
-        envs[f"{service}-worker"] = (module, env)
+        envs[f"{service}-api{suffix}"] = (module, env)
+        envs[f"{service}-worker{suffix}"] = (module, env)
     supervisor = Supervisor(work / "logs")
     plan = make_plan(seed, journeys, run=f"ch{seed}-{uuid.uuid4().hex[:4]}")
     keys = issue_keys(keyring, plan)
-    faults = [*envs, *INFRA] * rounds
-    random.Random(seed).shuffle(faults)
+    rng = random.Random(seed)
+    if cluster:
+        each = [BROKER, *(f"{s}{kind}" for s in SERVICES for kind in (RELAY, WORKER))]
+        faults = each * rounds
+    else:
+        faults = [*envs, *INFRA] * rounds
+    rng.shuffle(faults)
+    target = Target(supervisor, dbs, platform.kafka_bootstrap, rng)
     log: list[str] = []
     started = time.perf_counter()
     injecting = watching = None
     try:
         for name, (module, env) in envs.items():
-            supervisor.start(name, module, name.rsplit("-", 1)[1], env)
-        for service, port in ports.items():
+            supervisor.start(name, module, "api" if "-api" in name else "worker", env)
+        for (service, replica), port in ports.items():
             url = f"http://127.0.0.1:{port}/readyz"
-            await asyncio.to_thread(supervisor.wait_ready, f"{service}-api", url, 120)
+            api = f"{service}-api" + ("" if replica is None else f"-{replica}")
+            await asyncio.to_thread(supervisor.wait_ready, api, url, 120)
         watching = asyncio.create_task(supervisor.watch())
+        # The generator's doors are the first API of each service: a killed one answers
+        # again once restarted, and the careful client asks until then.
         doors = Doors(
-            f"http://127.0.0.1:{ports['enrollment']}",
-            f"http://127.0.0.1:{ports['outcomes']}",
+            f"http://127.0.0.1:{ports['enrollment', replicas[0]]}",
+            f"http://127.0.0.1:{ports['outcomes', replicas[0]]}",
             platform.kafka_bootstrap,
             operator,
             master_file(keyring),
         )
         async with Driver(doors, plan, keys, concurrency=48) as driver:
-            injecting = asyncio.create_task(inject(supervisor, faults, every, log))
+            injecting = asyncio.create_task(inject(supervisor, faults, every, log, target))
             ledger = await driver.run(
                 lambda line: print(f"  {time.perf_counter() - started:6.1f}s {line}", flush=True)
             )
@@ -228,9 +321,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--rounds", type=int, default=3, help="times each fault happens")
     parser.add_argument("--every", type=float, default=20.0, help="seconds between faults")
+    parser.add_argument(
+        "--cluster", action="store_true", help="three brokers, two replicas of everything"
+    )
     args = parser.parse_args(argv)
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # every retry of a send, else
-    verdict = asyncio.run(run(args.journeys, args.seed, args.rounds, args.every))
+    verdict = asyncio.run(
+        run(args.journeys, args.seed, args.rounds, args.every, cluster=args.cluster)
+    )
     text = report(verdict)
     print(text)
     (ARTIFACTS / "chaos-report.txt").write_text(text + "\n\n" + "\n".join(verdict.faults) + "\n")

@@ -27,7 +27,7 @@ import httpx  # noqa: E402
 from tests.utils.keys import write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
-from traintrack.platform.messaging.admin import create_topics  # noqa: E402
+from traintrack.platform.messaging.admin import ensure_topics  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
 
 SEATS = 2000  # a cohort's most; the trainees fill as many cohorts as they need
@@ -143,7 +143,7 @@ async def bulk(api: httpx.AsyncClient, institute: str, count: int, first: int) -
 
 async def main(args: argparse.Namespace) -> int:
     found = platform()
-    create_topics(found.kafka)
+    ensure_topics(found.kafka)
     ARTIFACTS.mkdir(exist_ok=True)
     keyring = ARTIFACTS / "bench-onboarding-keyring.json"
     keys = write_keyring(

@@ -37,15 +37,19 @@ import httpx  # noqa: E402
 from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
 from kafka import KafkaConsumer  # noqa: E402
 from kafka import TopicPartition as KTP  # noqa: E402
-from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
+from kafka.admin import KafkaAdminClient  # noqa: E402
 
 from tests.utils.keys import master_file, signing_secret_of, write_keyring  # noqa: E402
 from tests.utils.platform import eventually, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
 from traintrack.contracts.submissions import RecordAttendance  # noqa: E402
-from traintrack.contracts.topics import ENROLLMENT_EVENTS, INSTITUTE_SUBMISSIONS  # noqa: E402
+from traintrack.contracts.topics import (  # noqa: E402
+    ENROLLMENT_EVENTS,
+    INSTITUTE_SUBMISSIONS,
+    replication,
+)
 from traintrack.institute.sdk import signed_record  # noqa: E402
-from traintrack.platform.messaging.admin import create_topics  # noqa: E402
+from traintrack.platform.messaging.admin import ensure_topics  # noqa: E402
 from traintrack.platform.messaging.connection import KafkaConnection  # noqa: E402
 from traintrack.platform.messaging.outbox import new_producer  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
@@ -69,9 +73,12 @@ RAW = 100_000
 
 
 def _create_topic(bootstrap: str, name: str) -> None:
+    """A topic like the submissions topic (its partitions, replication and settings)."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:
-        admin.create_topics([NewTopic(name, 6, 1)])
+        like = INSTITUTE_SUBMISSIONS
+        spec = {"num_partitions": like.partitions, "replication_factor": replication().factor}
+        admin.create_topics({name: {**spec, "configs": like.configs()}})  # type: ignore[arg-type]
     finally:
         admin.close()
 
@@ -421,7 +428,7 @@ async def http_suite(
 async def main() -> int:
     platform = local_platform()
     bootstrap = platform.kafka_bootstrap
-    create_topics(platform.kafka)
+    ensure_topics(platform.kafka)
     results: dict[str, Any] = {"raw_kafka": await raw_kafka(bootstrap)}
     keyring = Path(ARTIFACTS / "bench-keyring.json")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -75,3 +75,19 @@ def test_the_asyncapi_document_shows_who_reads_each_topic():
         if op["action"] == "send" and "-dead-letters-" in name
     }
     assert sent_dead == {(f"{channel}-dlq", reader) for channel, reader in events}
+
+
+def test_event_topics_are_kept_for_ever_and_letters_for_ninety_days(monkeypatch):
+    monkeypatch.delenv("TRAINTRACK_KAFKA_REPLICATION_FACTOR", raising=False)
+    monkeypatch.delenv("TRAINTRACK_KAFKA_MIN_INSYNC_REPLICAS", raising=False)
+    for topic in ALL_TOPICS:
+        assert topic.configs() == {
+            "cleanup.policy": "delete",
+            "retention.ms": "-1",
+            "retention.bytes": "-1",
+            "min.insync.replicas": "2",
+            "max.message.bytes": "1048588",
+            "unclean.leader.election.enable": "false",
+        }, topic.base
+        assert topic.dlq_configs()["retention.ms"] == str(90 * 24 * 3600 * 1000)
+        assert topic.partitions == 6, topic.base

@@ -6,6 +6,7 @@ processes of the dev stack (traintrack.devstack) serve the same fixtures there.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,6 +20,9 @@ def containers() -> Iterator[Platform]:
     from testcontainers.kafka import KafkaContainer
     from testcontainers.postgres import PostgresContainer
 
+    # One broker: one replica, by configuration (inherited by every process the tests start).
+    os.environ.setdefault("TRAINTRACK_KAFKA_REPLICATION_FACTOR", "1")
+    os.environ.setdefault("TRAINTRACK_KAFKA_MIN_INSYNC_REPLICAS", "1")
     with (
         KafkaContainer("apache/kafka:4.4.0").with_kraft() as kafka,
         PostgresContainer(

@@ -13,7 +13,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from traintrack.devstack.infra import infra_up
-from traintrack.platform.messaging.admin import create_topics
+from traintrack.platform.messaging.admin import ensure_topics
 from traintrack.platform.messaging.connection import KafkaConnection
 
 T = TypeVar("T")
@@ -41,7 +41,7 @@ class Platform:
         return f"{self.pg_url}/{name}"
 
     def ensure_topics(self) -> None:
-        create_topics(self.kafka)
+        ensure_topics(self.kafka)
 
 
 def local_platform() -> Platform:

@@ -8,7 +8,7 @@ import pytest
 from tests.utils import factories
 from tests.utils.keys import signing_secret_of
 from traintrack.contracts.topics import MAX_MESSAGE_BYTES
-from traintrack.devstack.infra import KAFKA_PROPERTIES
+from traintrack.devstack.kafka import PROPERTIES as KAFKA_PROPERTIES
 from traintrack.institute.sdk import InstituteClient
 from traintrack.platform.errors import TooLarge
 from traintrack.platform.messaging import outbox

@@ -1,5 +1,5 @@
-"""Kafka (KRaft, one node), a private PostgreSQL cluster and Zipkin as local processes
-under .run/; each is started only when it does not run yet.
+"""Kafka (KRaft: one node, or TRAINTRACK_KAFKA_NODES=3), a private PostgreSQL cluster and
+Zipkin as local processes under .run/; each is started only when it does not run yet.
 
 Set TRAINTRACK_KAFKA_BOOTSTRAP, TRAINTRACK_PG_URL and/or TRAINTRACK_ZIPKIN_URL to use an
 existing one instead (nothing local is started for it then).
@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from traintrack.devstack import install
+from traintrack.devstack.kafka import MAX_NODES, KafkaNodes
 from traintrack.devstack.pidfiles import PidFiles
 from traintrack.devstack.processes import ROOT, SetupError, http_ok, log, port_open
 from traintrack.devstack.processes import wait_until as _wait
@@ -23,36 +23,19 @@ RUN = ROOT / ".run"
 PIDS = PidFiles(RUN / "pids", RUN / "logs")
 
 KAFKA_PORT = int(os.environ.get("TRAINTRACK_KAFKA_PORT", "9092"))
-CONTROLLER_PORT = int(os.environ.get("TRAINTRACK_KAFKA_CONTROLLER_PORT", "9093"))
 # A private cluster beside any system PostgreSQL that may already hold 5432.
 PG_PORT = int(os.environ.get("TRAINTRACK_PG_PORT", "55432"))
 ZIPKIN_PORT = int(os.environ.get("TRAINTRACK_ZIPKIN_PORT", "9411"))
 PG_USER = "traintrack"
 PG_PASSWORD = "traintrack-dev"  # local development cluster only, bound to 127.0.0.1
-PARTS = ("zipkin", "kafka", "postgres")  # the order `down` stops them in
-
-KAFKA_PROPERTIES = """process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=localhost:{controller}
-listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}
-advertised.listeners=PLAINTEXT://127.0.0.1:{port}
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-log.dirs={data}
-num.partitions=4
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=8
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=true
-log.retention.hours=-1
-# = traintrack.contracts.topics.MAX_MESSAGE_BYTES, Kafka's default, said aloud (a test checks)
-message.max.bytes=1048588
-"""
+KAFKA = KafkaNodes(
+    RUN / "kafka",
+    PIDS,
+    count=int(os.environ.get("TRAINTRACK_KAFKA_NODES", "1")),
+    port=KAFKA_PORT,
+)
+# The order `down` stops them in (every Kafka layout: a cluster started earlier goes too).
+PARTS = ("zipkin", "kafka", *(f"kafka-{i}" for i in range(1, MAX_NODES + 1)), "postgres")
 
 
 @dataclass(frozen=True)
@@ -74,8 +57,13 @@ def infra_up() -> Endpoints:
     pg = os.environ.get("TRAINTRACK_PG_URL")
     zipkin = os.environ.get("TRAINTRACK_ZIPKIN_URL")
     if not kafka:
-        start_kafka()
-        kafka = f"127.0.0.1:{KAFKA_PORT}"
+        KAFKA.start()
+        kafka = KAFKA.bootstrap
+        # The topics (and whatever this process starts: it inherits the environment) are
+        # declared with the replication these brokers can hold, by configuration.
+        replicas, min_insync = KAFKA.replication
+        os.environ.setdefault("TRAINTRACK_KAFKA_REPLICATION_FACTOR", str(replicas))
+        os.environ.setdefault("TRAINTRACK_KAFKA_MIN_INSYNC_REPLICAS", str(min_insync))
     if not pg:
         start_postgres()
         pg = f"postgresql://{PG_USER}:{PG_PASSWORD}@127.0.0.1:{PG_PORT}"
@@ -94,31 +82,6 @@ def _already(name: str, port: int, hint: str) -> bool:
             f"port {port} is taken by a process this runner did not start; stop it or {hint}"
         )
     return False
-
-
-def start_kafka() -> None:
-    if _already("kafka", KAFKA_PORT, "set TRAINTRACK_KAFKA_BOOTSTRAP to use it"):
-        return
-    install.jars()
-    home = RUN / "kafka"
-    home.mkdir(parents=True, exist_ok=True)
-    props = home / "server.properties"
-    props.write_text(
-        KAFKA_PROPERTIES.format(port=KAFKA_PORT, controller=CONTROLLER_PORT, data=home / "data")
-    )
-    java = [
-        *("java", "-Xms256m", "-Xmx768m", "-XX:+UseG1GC"),
-        f"-Dlog4j2.configurationFile={ROOT / 'infra/kafka/log4j2.yaml'}",
-        *("-cp", install.KAFKA_CLASSPATH),
-    ]
-    if not (home / "data" / "meta.properties").exists():
-        log("formatting Kafka storage (KRaft, standalone)")
-        cluster_id = uuid.uuid4().hex[:22]
-        storage = ["kafka.tools.StorageTool", "format", "--standalone", "-t", cluster_id]
-        install.run([*java, *storage, "-c", str(props)], quiet=True)
-    log(f"starting kafka on {KAFKA_PORT}")
-    PIDS.start("kafka", [*java, "kafka.Kafka", str(props)])
-    _wait("Kafka", lambda: port_open(KAFKA_PORT), 90, PIDS.log_of("kafka"))
 
 
 def start_zipkin() -> None:

@@ -1,9 +1,14 @@
 """Every Kafka topic of the platform, declared once: name, single writer, its readers, key,
-partitions and the compatibility its event contracts keep.
+partitions, replication, retention and the compatibility its event contracts keep; and the
+settings every producer of the platform uses.
 
 TRAINTRACK_TOPIC_PREFIX (read when a name is used) puts the whole platform into its own
 namespace on a shared cluster; the test suite uses it so that its events never reach a
 platform running beside it.
+
+Replication is the cluster's business, so it is configuration, read when used:
+TRAINTRACK_KAFKA_REPLICATION_FACTOR (default 3) and TRAINTRACK_KAFKA_MIN_INSYNC_REPLICAS
+(default: one less than the factor, at least 1). A one-broker development cluster sets 1.
 """
 
 from __future__ import annotations
@@ -13,6 +18,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 PREFIX_VARIABLE = "TRAINTRACK_TOPIC_PREFIX"
+REPLICATION_VARIABLE = "TRAINTRACK_KAFKA_REPLICATION_FACTOR"
+MIN_INSYNC_VARIABLE = "TRAINTRACK_KAFKA_MIN_INSYNC_REPLICAS"
+DAY_MS = 24 * 3600 * 1000
+# Kept for ever: a projection is rebuilt (outcomes replay) and a late reader catches up from
+# the first event. Nothing of ours is keyed state, so nothing is compacted: compaction keeps
+# a key's last record, and a trainee's key carries a history every record of which counts.
+FOREVER = -1
+# A dead letter waits for an operator's replay or discard; an alert fires on the first one
+# (infra/prometheus/alerts.yml), so a quarter is ample, and the operations store keeps
+# what was decided about each letter beyond it.
+DLQ_RETENTION_MS = 90 * DAY_MS
 
 # The largest record batch a topic takes: Kafka's default `message.max.bytes`, which the
 # dev broker sets and every topic we create pins (`max.message.bytes`). Producers refuse
@@ -27,6 +43,48 @@ Compatibility = Literal["forward"]
 
 
 @dataclass(frozen=True)
+class Replication:
+    factor: int
+    min_insync: int
+
+
+def replication() -> Replication:
+    """The replication every topic is created with and checked against (see the module)."""
+    factor = _positive(REPLICATION_VARIABLE, os.environ.get(REPLICATION_VARIABLE, "3"))
+    default_min = str(max(1, factor - 1))
+    min_insync = _positive(MIN_INSYNC_VARIABLE, os.environ.get(MIN_INSYNC_VARIABLE, default_min))
+    if min_insync > factor:
+        raise ValueError(
+            f"{MIN_INSYNC_VARIABLE}={min_insync} exceeds {REPLICATION_VARIABLE}={factor}: "
+            "no write with acks=all could ever succeed"
+        )
+    return Replication(factor, min_insync)
+
+
+def _positive(name: str, text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class ProducerSettings:
+    """What every producer of the platform (relay, workers, DLQ writer, institute SDK) sets:
+    nothing acknowledged is lost while min.insync.replicas replicas live, and a retry never
+    writes a record twice or out of order."""
+
+    acks: Literal["all"] = "all"
+    idempotent: bool = True
+    linger_ms: int = 5
+    batch_bytes: int = 256 * 1024
+    max_request_bytes: int = MAX_MESSAGE_BYTES
+    request_timeout_ms: int = 30_000
+
+
+PRODUCER = ProducerSettings()
+
+
+@dataclass(frozen=True)
 class Topic:
     base: str  # the name in the contracts and the AsyncAPI document
     writer: str
@@ -36,10 +94,21 @@ class Topic:
     # `consumer_name`, also its consumer group): the operations service watches their lag.
     readers: tuple[str, ...] = ()
     compatibility: Compatibility = "forward"
+    # The most replicas a consumer group of this topic keeps busy (one consumer per
+    # partition). Never changed on an existing topic: more partitions move keys, and a
+    # trainee's events would no longer be read in order.
     partitions: int = 6
+    retention_ms: int = FOREVER
     # Written by clients outside the platform, whose partitioner we do not choose (the
     # README asks for murmur2): a reader looking for a key looks wherever any client puts it.
     external_producers: bool = False
+
+    def configs(self) -> dict[str, str]:
+        """The topic-level settings the admin creates the topic with and keeps."""
+        return _configs(self.retention_ms)
+
+    def dlq_configs(self) -> dict[str, str]:
+        return _configs(DLQ_RETENTION_MS)
 
     @property
     def name(self) -> str:
@@ -86,6 +155,18 @@ OUTCOMES_EVENTS = Topic(
     description="Employment records and indicator snapshots.",
     readers=("outcomes",),
 )
+
+
+def _configs(retention_ms: int) -> dict[str, str]:
+    return {
+        "cleanup.policy": "delete",
+        "retention.ms": str(retention_ms),
+        "retention.bytes": "-1",
+        "min.insync.replicas": str(replication().min_insync),
+        "max.message.bytes": str(MAX_MESSAGE_BYTES),
+        "unclean.leader.election.enable": "false",
+    }
+
 
 ALL_TOPICS: tuple[Topic, ...] = (
     INSTITUTE_SUBMISSIONS,

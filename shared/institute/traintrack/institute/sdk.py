@@ -27,7 +27,7 @@ from kafka.producer.future import FutureRecordMetadata
 
 from traintrack.contracts import codec, signing
 from traintrack.contracts.submissions import Submission
-from traintrack.contracts.topics import MAX_MESSAGE_BYTES
+from traintrack.contracts.topics import PRODUCER
 
 
 def instrument_kafka_python() -> None:
@@ -93,12 +93,13 @@ class InstituteClient:
         settings: dict[str, Any] = {
             "bootstrap_servers": bootstrap,
             **security(security_protocol, username, password, ca_file, sasl_mechanism),
-            "acks": "all",
-            "enable_idempotence": True,
-            "linger_ms": 10,
-            "batch_size": 256 * 1024,
+            "acks": PRODUCER.acks,
+            "enable_idempotence": PRODUCER.idempotent,
+            "linger_ms": PRODUCER.linger_ms,
+            "batch_size": PRODUCER.batch_bytes,
             "compression_type": None,
-            "max_request_size": MAX_MESSAGE_BYTES,  # what the platform's topics take
+            "max_request_size": PRODUCER.max_request_bytes,  # what the platform's topics take
+            "request_timeout_ms": PRODUCER.request_timeout_ms,
         }
         self._producer = KafkaProducer(**{**settings, **producer})
 

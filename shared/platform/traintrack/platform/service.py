@@ -10,6 +10,8 @@ import faust
 import uvicorn
 from fastapi import FastAPI
 
+from traintrack.contracts.topics import topic_names_with_dlqs
+from traintrack.platform.messaging import admin
 from traintrack.platform.messaging.streams import wait_for_kafka
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.telemetry import configure_logging, setup_tracing
@@ -37,6 +39,10 @@ def run(
         # faust exits when it cannot bootstrap; a worker started during a broker restart
         # waits for it instead.
         asyncio.run(wait_for_kafka(settings.kafka))
+        try:
+            admin.verify_topics(settings.kafka, topic_names_with_dlqs())
+        except admin.TopicsRefused as refused:
+            sys.exit(f"{service} worker: not starting: {refused}")
         app = worker(settings)
         # faust's CLI would otherwise re-enable its web server (port 6066) whatever the app says.
         sys.argv = [

@@ -35,7 +35,7 @@ def _acl(grant: Grant) -> ACL:
 def _grant(acl: ACL) -> Grant:
     pattern = acl.resource_pattern
     return Grant(
-        acl.principal,
+        acl.principal or "",
         acl.operation.name,  # type: ignore[arg-type]
         pattern.resource_type.name,  # type: ignore[arg-type]
         pattern.resource_name,

@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -21,9 +23,10 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 
 from traintrack.contracts import EventData, codec
-from traintrack.contracts.topics import MAX_MESSAGE_BYTES
+from traintrack.contracts.topics import MAX_MESSAGE_BYTES, PRODUCER, topic_names_with_dlqs
 from traintrack.platform.db import Connection
 from traintrack.platform.errors import TooLarge
+from traintrack.platform.messaging import admin
 from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.telemetry import context_from, current_carrier
 
@@ -32,6 +35,7 @@ tracer = trace.get_tracer(__name__)
 
 NOTIFY_CHANNEL = "outbox"
 RELAY_LOCK = 7_300_001  # pg_advisory_lock key: one publishing relay per database
+RELAY_APPLICATION = "traintrack-outbox-relay"
 # What an event's key, CloudEvents and trace headers and framing may take beside its data
 # (a full W3C tracestate alone is 512 bytes): generous, so the estimate is an upper bound.
 ENVELOPE_BYTES = 4096
@@ -95,16 +99,17 @@ def _publishable(event: EventData) -> dict[str, Any]:
 
 
 def new_producer(kafka: KafkaConnection, **overrides: Any) -> AIOKafkaProducer:
-    """The platform's producer settings: idempotent, acks=all, ordered per partition."""
+    """The platform's producer settings (topics.PRODUCER): idempotent, acks=all, ordered
+    per partition."""
     settings: dict[str, Any] = {
         **kafka.aiokafka(),
-        "enable_idempotence": True,
-        "acks": "all",
-        "linger_ms": 5,
-        "max_batch_size": 256 * 1024,
-        "max_request_size": MAX_MESSAGE_BYTES,
+        "enable_idempotence": PRODUCER.idempotent,
+        "acks": PRODUCER.acks,
+        "linger_ms": PRODUCER.linger_ms,
+        "max_batch_size": PRODUCER.batch_bytes,
+        "max_request_size": PRODUCER.max_request_bytes,
         "compression_type": None,
-        "request_timeout_ms": 30_000,
+        "request_timeout_ms": PRODUCER.request_timeout_ms,
     }
     return AIOKafkaProducer(**{**settings, **overrides})
 
@@ -117,12 +122,14 @@ class OutboxRelay:
         kafka: KafkaConnection,
         batch_size: int = 500,
         idle_poll_seconds: float = 1.0,
+        refused_retry_seconds: float = 30.0,
     ) -> None:
         self._pool = pool
         self._kafka = kafka
         self._producer = new_producer(kafka)
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
+        self._refused_retry = refused_retry_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -149,13 +156,28 @@ class OutboxRelay:
         while True:
             try:
                 await self._producer.start()
-                return
+                break
             except Exception as error:  # KafkaConnectionError, mostly
                 log.warning("outbox relay: Kafka not reachable (%s); retrying", error)
                 await self._producer.stop()
                 self._producer = new_producer(self._kafka)  # a stopped one stays closed
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10)
+        await self._refuse_unsafe_topics()
+
+    async def _refuse_unsafe_topics(self) -> None:
+        """Publish nothing onto topics that could lose what they acknowledge (fewer replicas
+        than declared) or that are missing (a broker would make them with its defaults);
+        the API keeps taking writes into the outbox meanwhile."""
+        while True:
+            try:
+                await asyncio.to_thread(admin.verify_topics, self._kafka, topic_names_with_dlqs())
+                return
+            except admin.TopicsRefused as refused:
+                log.error("outbox relay: not publishing: %s", refused)
+            except Exception as error:  # the broker went away between two calls
+                log.warning("outbox relay: topics not verified (%s); retrying", error)
+            await asyncio.sleep(self._refused_retry)
 
     async def _run(self) -> None:
         await self._connect()
@@ -163,7 +185,14 @@ class OutboxRelay:
         while True:
             try:
                 async with self._pool.acquire() as conn:
+                    # The standby waits here until the holder's session ends (its process
+                    # died: PostgreSQL releases the lock with the connection).
                     await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK)
+                    # Who publishes is visible in pg_stat_activity (ops, chaos runs).
+                    await conn.execute(
+                        "SELECT set_config('application_name', $1, false)", holder_name()
+                    )
+                    log.info("outbox relay: publishing (this process holds the relay lock)")
                     await conn.add_listener(NOTIFY_CHANNEL, self._notified)
                     try:
                         backoff = 0.5
@@ -236,6 +265,22 @@ class OutboxRelay:
                 row["topic"], record.value, key=record.key, headers=record.headers
             )
             return future
+
+
+def holder_name() -> str:
+    """The application_name of the relay lock's session: its host and process."""
+    return f"{RELAY_APPLICATION} {socket.gethostname()} {os.getpid()}"[:63]
+
+
+async def relay_holder(conn: asyncpg.Pool | Connection) -> str | None:
+    """The application_name of the session holding this database's relay lock, if any."""
+    holder: str | None = await conn.fetchval(
+        """SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+           WHERE l.locktype = 'advisory' AND l.granted AND l.objid = $1
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
+        RELAY_LOCK,
+    )
+    return holder
 
 
 def _as_headers(values: dict[str, str]) -> Sequence[tuple[str, bytes]]:

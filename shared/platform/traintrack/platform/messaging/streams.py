@@ -15,7 +15,7 @@ from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaError
 
 from traintrack.contracts.codec import Headers, KafkaRecord
-from traintrack.contracts.topics import MAX_MESSAGE_BYTES, Topic
+from traintrack.contracts.topics import MAX_MESSAGE_BYTES, PRODUCER, Topic
 from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.messaging.consumer import EventConsumer
 from traintrack.platform.messaging.dlq import Delivery
@@ -53,12 +53,20 @@ def create_stream_app(app_id: str, *, kafka: KafkaConnection, state_dir: Path) -
         datadir=str(state_dir / app_id),
         web_enabled=False,
         consumer_auto_offset_reset="earliest",
-        producer_acks=-1,
+        producer_acks=-1,  # = PRODUCER.acks ("all"), faust's spelling
+        producer_linger=PRODUCER.linger_ms / 1000,
+        producer_max_batch_size=PRODUCER.batch_bytes,
+        producer_request_timeout=PRODUCER.request_timeout_ms / 1000,
         # The platform's one size limit (faust's own default producer cap is 1,000,000).
-        producer_max_request_size=MAX_MESSAGE_BYTES,
+        producer_max_request_size=PRODUCER.max_request_bytes,
         consumer_max_fetch_size=MAX_MESSAGE_BYTES,
         topic_disable_leader=True,
         broker_commit_interval=1.0,
+        # A replica killed outright leaves the group after 10 s, not faust's 60: the others
+        # take its partitions over within seconds (aiokafka, under faust, rebalances eagerly
+        # only; no cooperative protocol to choose).
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=3.0,
         logging_config={
             "version": 1,
             "disable_existing_loggers": False,

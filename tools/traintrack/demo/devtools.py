@@ -14,6 +14,7 @@ from traintrack.platform.messaging import admin
 from traintrack.platform.messaging.connection import KafkaConnection, SecurityProtocol
 
 cli = typer.Typer(help=__doc__, no_args_is_help=True)
+KAFKA_HOME = Path(__file__).resolve().parents[3] / ".run" / "kafka"  # the dev stack's
 # How the Kafka chores connect: PLAINTEXT to a development broker, or as the secured
 # dev stack's admin (TRAINTRACK_KAFKA_SECURITY=sasl_ssl) with its password file and CA.
 Protocol = Annotated[SecurityProtocol, typer.Option(envvar="TRAINTRACK_KAFKA_SECURITY_PROTOCOL")]
@@ -64,6 +65,29 @@ def create_topics(
     except admin.TopicsRefused as refused:
         typer.echo(f"error: {refused}", err=True)
         raise typer.Exit(1) from None
+
+
+@cli.command("kafka-security")
+def kafka_security(
+    bootstrap: str,
+    users_dir: Path = KAFKA_HOME / "users",
+    institute: Annotated[
+        list[str] | None, typer.Option(help="Institute ids (default: the demo's).")
+    ] = None,
+    security_protocol: Protocol = "SASL_SSL",
+    username: Username = "traintrack-admin",
+    password_file: PasswordFile = KAFKA_HOME / "traintrack-admin.password",
+    ca_file: CaFile = str(KAFKA_HOME / "tls" / "ca.pem"),
+) -> None:
+    """As the secured dev stack's admin: a SCRAM user for every service (svc-<service>),
+    institute (institute-<id>) and the operators (traintrack-operator), each password made
+    once in USERS_DIR/<principal>.password, and the ACLs the topic declarations imply."""
+    from traintrack.demo.kafka_users import secure
+    from traintrack.demo.programmes import demo_institute_ids
+
+    admin = _kafka(bootstrap, security_protocol, username, password_file, ca_file)
+    for line in secure(admin, users_dir, institute or demo_institute_ids()):
+        typer.echo(line)
 
 
 @cli.command("demo-keys")

@@ -19,6 +19,8 @@ def exposed() -> set[str]:
     service = HttpMetrics()
     service.requests.labels("GET", "/x", "200").inc()
     service.latency.labels("GET", "/x").observe(0.1)
+    service.table_bytes.labels("outbox").set(1)
+    service.table_rows.labels("outbox").set(1)
     state = {
         "partitions": [Lag("c", "g", "t", 0, 1, 2)],
         "dead_letters": {"t.dlq": 1},

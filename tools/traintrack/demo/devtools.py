@@ -90,6 +90,14 @@ def kafka_security(
         typer.echo(line)
 
 
+@cli.command("kafka-tls")
+def kafka_tls(directory: Path) -> None:
+    """A local CA and the brokers' certificate for the secured dev Kafka (ca.pem, broker.pem)."""
+    from traintrack.demo.kafka_tls import make_tls
+
+    make_tls(directory)
+
+
 @cli.command("demo-keys")
 def demo_keys(credentials_file: Path, keyring_file: Path, signing_master_file: Path) -> None:
     """Issue the demo keys: an operator, one key per demo institute and partner firm; each

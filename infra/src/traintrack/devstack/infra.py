@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from traintrack.devstack import install
-from traintrack.devstack.kafka import MAX_NODES, KafkaNodes
+from traintrack.devstack.kafka import ADMIN, MAX_NODES, KafkaNodes
 from traintrack.devstack.pidfiles import PidFiles
 from traintrack.devstack.processes import ROOT, SetupError, http_ok, log, port_open
 from traintrack.devstack.processes import wait_until as _wait
@@ -33,6 +33,7 @@ KAFKA = KafkaNodes(
     PIDS,
     count=int(os.environ.get("TRAINTRACK_KAFKA_NODES", "1")),
     port=KAFKA_PORT,
+    security=os.environ.get("TRAINTRACK_KAFKA_SECURITY", "plaintext"),
 )
 # The order `down` stops them in (every Kafka layout: a cluster started earlier goes too).
 PARTS = ("zipkin", "kafka", *(f"kafka-{i}" for i in range(1, MAX_NODES + 1)), "postgres")
@@ -43,6 +44,11 @@ class Endpoints:
     kafka_bootstrap: str
     pg_url: str  # without database name: postgresql://user:pw@host:port
     zipkin_url: str
+    # How to reach a secured local Kafka (TRAINTRACK_KAFKA_SECURITY=sasl_ssl) as its admin.
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_ca_file: str = ""
+    kafka_admin_user: str = ""
+    kafka_admin_password_file: str = ""
 
     def database_url(self, database: str) -> str:
         return f"{self.pg_url}/{database}"
@@ -70,7 +76,17 @@ def infra_up() -> Endpoints:
     if not zipkin:
         start_zipkin()
         zipkin = f"http://127.0.0.1:{ZIPKIN_PORT}"
-    return Endpoints(kafka, pg.rstrip("/"), zipkin)
+    if os.environ.get("TRAINTRACK_KAFKA_BOOTSTRAP") or not KAFKA.secured:
+        return Endpoints(kafka, pg.rstrip("/"), zipkin)
+    return Endpoints(
+        kafka,
+        pg.rstrip("/"),
+        zipkin,
+        "SASL_SSL",
+        str(KAFKA.ca_file),
+        ADMIN,
+        str(KAFKA.password_file(ADMIN)),
+    )
 
 
 def _already(name: str, port: int, hint: str) -> bool:

@@ -4,11 +4,23 @@ broker/controller nodes (TRAINTRACK_KAFKA_NODES=3), each with its own ports, dat
 One node keeps the layout it always had (.run/kafka/data, pid name `kafka`); node i of a
 cluster lives in .run/kafka/node-<i>/ under the pid name `kafka-<i>`, with client port
 TRAINTRACK_KAFKA_PORT + 2(i-1) and its controller port one above.
+
+TRAINTRACK_KAFKA_SECURITY=sasl_ssl secures it as production would be: clients speak
+SASL/SCRAM-SHA-512 over TLS and nothing else, the brokers authenticate to each other
+(SCRAM) and to the controllers (TLS client certificates), and the StandardAuthorizer allows
+only what an ACL grants. The dev stack makes the certificates (.run/kafka/tls/, CA in
+ca.pem) and the bootstrap admin `traintrack-admin` (password in
+.run/kafka/traintrack-admin.password); real certificates are named by
+TRAINTRACK_KAFKA_KEYSTORE (PEM: key and chain) and TRAINTRACK_KAFKA_TRUSTSTORE (PEM CAs).
+The default, plaintext with no authorizer, is for development only.
 Standard library only, like the rest of the dev stack.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
+import sys
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -40,10 +52,36 @@ share.coordinator.state.topic.min.isr={min_insync}
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 log.retention.hours=-1
+# A group's committed offsets outlive the inbox claims that guard its redeliveries
+# (traintrack.platform.messaging.pruning: 97 days): 100 days, not Kafka's 7.
+offsets.retention.minutes=144000
 # = traintrack.contracts.topics.MAX_MESSAGE_BYTES, Kafka's default, said aloud (a test checks)
 message.max.bytes=1048588
 """
+SECURED = """
+listeners=SASL_SSL://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}
+advertised.listeners=SASL_SSL://127.0.0.1:{port}
+listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL
+inter.broker.listener.name=SASL_SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=\
+org.apache.kafka.common.security.scram.ScramLoginModule required \
+username="{broker}" password="{broker_password}";
+listener.name.controller.ssl.client.auth=required
+ssl.keystore.type=PEM
+ssl.keystore.location={keystore}
+ssl.truststore.type=PEM
+ssl.truststore.location={truststore}
+ssl.endpoint.identification.algorithm=https
+ssl.principal.mapping.rules=RULE:^CN=([^,]+)$/$1/,DEFAULT
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:{admin};User:{broker}
+"""
 MAX_NODES = 5
+ADMIN = "traintrack-admin"
+BROKER = "traintrack-broker"  # the CN of the brokers' certificate, and their SCRAM user
 
 
 @dataclass(frozen=True)
@@ -53,8 +91,11 @@ class KafkaNodes:
     count: int = 1
     port: int = 9092  # node 1's client port
     heap: str = "768m"
+    security: str = "plaintext"  # or "sasl_ssl"
 
     def __post_init__(self) -> None:
+        if self.security not in ("plaintext", "sasl_ssl"):
+            raise SetupError(f"TRAINTRACK_KAFKA_SECURITY={self.security}: plaintext or sasl_ssl")
         if not 1 <= self.count <= MAX_NODES or self.count == 2:
             raise SetupError(
                 f"TRAINTRACK_KAFKA_NODES={self.count}: 1, or 3 to {MAX_NODES} (a quorum "
@@ -77,6 +118,35 @@ class KafkaNodes:
         return ",".join(f"127.0.0.1:{self.client_port(n)}" for n in self.nodes)
 
     @property
+    def secured(self) -> bool:
+        return self.security == "sasl_ssl"
+
+    @property
+    def tls(self) -> Path:
+        return self.home / "tls"
+
+    @property
+    def ca_file(self) -> Path:
+        return Path(os.environ.get("TRAINTRACK_KAFKA_TRUSTSTORE") or self.tls / "ca.pem")
+
+    @property
+    def keystore(self) -> Path:
+        return Path(os.environ.get("TRAINTRACK_KAFKA_KEYSTORE") or self.tls / "broker.pem")
+
+    def password_file(self, user: str) -> Path:
+        return self.home / f"{user}.password"
+
+    def password(self, user: str) -> str:
+        """The user's password, made (0600) the first time it is asked for."""
+        stored = self.password_file(user)
+        if not stored.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(24))
+        return stored.read_text().strip()
+
+    @property
     def replication(self) -> tuple[int, int]:
         """The replicas and the in-sync minimum the topics need here."""
         return (1, 1) if self.count == 1 else (3, 2)
@@ -95,7 +165,7 @@ class KafkaNodes:
             voters = ",".join(f"{n}@127.0.0.1:{self.client_port(n) + 1}" for n in self.nodes)
             quorum = f"controller.quorum.voters={voters}"
         replicas, min_insync = self.replication
-        return PROPERTIES.format(
+        plain = PROPERTIES.format(
             node=node,
             quorum=quorum,
             port=port,
@@ -104,11 +174,27 @@ class KafkaNodes:
             replicas=replicas,
             min_insync=min_insync,
         )
+        if not self.secured:
+            return plain
+        secured = SECURED.format(
+            port=port,
+            controller=port + 1,
+            broker=BROKER,
+            broker_password=self.password(BROKER),
+            admin=ADMIN,
+            keystore=self.keystore,
+            truststore=self.ca_file,
+        )
+        replaced = {line.split("=", 1)[0] for line in secured.splitlines() if "=" in line}
+        kept = [line for line in plain.splitlines() if line.split("=", 1)[0] not in replaced]
+        return "\n".join(kept) + secured
 
     def start(self) -> None:
         """Every node not running yet, then wait until each takes clients."""
         self._refuse_other_layout()
         install.jars()
+        if self.secured and not os.environ.get("TRAINTRACK_KAFKA_KEYSTORE"):
+            devtools_run("kafka-tls", str(self.tls))
         cluster_id = self._cluster_id()
         started = [n for n in self.nodes if self._start_node(n, cluster_id)]
         for node in started:
@@ -138,6 +224,10 @@ class KafkaNodes:
             log(f"formatting the storage of {name} (KRaft)")
             standalone = ["--standalone"] if self.count == 1 else []
             storage = ["kafka.tools.StorageTool", "format", *standalone, "-t", cluster_id]
+            if self.secured:  # the users who exist before any admin can make one
+                for user in (ADMIN, BROKER):
+                    scram = f"SCRAM-SHA-512=[name={user},password={self.password(user)}]"
+                    storage += ["--add-scram", scram]
             install.run([*java, *storage, "-c", str(props)], quiet=True)
         log(f"starting {name} on {port}")
         self.pids.start(name, [*java, "kafka.Kafka", str(props)])
@@ -160,3 +250,8 @@ class KafkaNodes:
                 f"{', '.join(running)} of another Kafka layout runs from {self.home.parent}; "
                 "`make down` first, then start with the TRAINTRACK_KAFKA_NODES you want"
             )
+
+
+def devtools_run(*args: str) -> None:
+    """A chore of the tools package (it has the libraries), in this interpreter."""
+    install.run([sys.executable, "-m", "traintrack.demo.devtools", *args], quiet=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from traintrack.platform.messaging.connection import (
@@ -41,6 +41,11 @@ class ServiceSettings(BaseSettings):
     # The largest request body accepted (a 50,000-row attendance CSV is about 3 MB).
     max_request_bytes: int = 16 * 1024 * 1024
     state_dir: Path = RUN_DIR / "state"  # faust's local bookkeeping; nothing authoritative
+    # Bounded tables (messaging/pruning.py says why these): sent outbox rows kept this long;
+    # inbox claims kept this long and until the group committed past them (0: kept for ever).
+    outbox_keep_sent_days: float = Field(default=7.0, ge=0)
+    inbox_keep_days: float = Field(default=97.0, ge=0)
+    prune_every_seconds: float = Field(default=3600.0, gt=0)
 
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> ServiceSettings:

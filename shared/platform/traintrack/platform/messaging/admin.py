@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
@@ -184,6 +184,20 @@ def _put_back_settings(admin: KafkaAdminClient, present: list[Wanted]) -> list[s
             admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, w.name, differ)])
             changes.append(f"set {w.name}: {', '.join(f'{k}={v}' for k, v in differ.items())}")
     return changes
+
+
+def committed_offsets(kafka: KafkaConnection, group: str) -> dict[tuple[str, int], int]:
+    """The next offset `group` reads on each (topic, partition) it has committed on."""
+    admin = _admin(kafka, 30.0)
+    try:
+        found: dict[str, Any] = admin.list_group_offsets([group])  # type: ignore[no-untyped-call]
+    finally:
+        admin.close()
+    return {
+        (tp.topic, tp.partition): meta.offset
+        for tp, meta in (found.get(group) or {}).items()
+        if meta.offset >= 0
+    }
 
 
 def partitions(kafka: KafkaConnection, names: list[str]) -> list[tuple[str, int]]:

@@ -4,11 +4,11 @@ problem+json errors, API-key auth, /healthz, /readyz, /metrics, tracing."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from traintrack.platform.bus import Replayed
 from traintrack.platform.db.pool import create_pool
-from traintrack.platform.messaging import outbox
+from traintrack.platform.messaging import admin, outbox, pruning
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web import audit, idempotency, in_hand, openapi, parameters, problems
 from traintrack.platform.web.auth import Keyring, Principal, Role, requires
@@ -60,6 +60,18 @@ class HttpMetrics:
         self.outbox_age = Gauge(
             "outbox_oldest_unsent_age_seconds",
             "Age of the oldest unpublished outbox row",
+            registry=self.registry,
+        )
+        self.table_rows = Gauge(
+            "table_rows_estimate",
+            "Rows of the outbox, inbox, idempotency and audit tables (planner estimate)",
+            ["table"],
+            registry=self.registry,
+        )
+        self.table_bytes = Gauge(
+            "table_bytes",
+            "Bytes of each of those tables with its indexes",
+            ["table"],
             registry=self.registry,
         )
 
@@ -92,7 +104,8 @@ def create_service_app(
         relay = outbox.OutboxRelay(pool=pool, kafka=settings.kafka)
         await relay.start()
         app.state.pool, app.state.relay = pool, relay
-        tasks = [asyncio.create_task(work(pool)) for work in (*background, _forget_old_keys)]
+        tasks = [asyncio.create_task(work(pool)) for work in background]
+        tasks.append(asyncio.create_task(_keep_tables_bounded(pool, settings)))
         try:
             yield
         finally:
@@ -134,11 +147,38 @@ def create_service_app(
     return app
 
 
-async def _forget_old_keys(pool: asyncpg.Pool) -> None:
+async def _keep_tables_bounded(pool: asyncpg.Pool, settings: ServiceSettings) -> None:
     while True:
-        with contextlib.suppress(Exception):  # the database may be away; next hour will do
-            await idempotency.forget_old(pool)
-        await asyncio.sleep(3600)
+        try:
+            await prune_once(pool, settings)
+        except Exception:  # the database or Kafka may be away; the next round will do
+            log.warning("pruning the outbox, inbox and idempotency keys failed", exc_info=True)
+        await asyncio.sleep(settings.prune_every_seconds)
+
+
+async def prune_once(pool: asyncpg.Pool, settings: ServiceSettings) -> dict[str, int]:
+    """One round of forgetting what no one needs any more (pruning.py), by one API replica
+    at a time; what went from each table."""
+    async with pool.acquire() as conn:
+        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", pruning.PRUNE_LOCK):
+            return {}
+        try:
+            now = await conn.fetchval("SELECT now()")
+            gone = {"idempotency_keys": await idempotency.forget_old(pool)}
+            sent_before = now - timedelta(days=settings.outbox_keep_sent_days)
+            gone["outbox"] = await pruning.prune_outbox(pool, sent_before=sent_before)
+            consumer = getattr(settings, "consumer_name", None)
+            if consumer and settings.inbox_keep_days > 0:
+                committed = await asyncio.to_thread(
+                    admin.committed_offsets, settings.kafka, consumer
+                )
+                claimed_before = now - timedelta(days=settings.inbox_keep_days)
+                gone["inbox"] = await pruning.prune_inbox(
+                    pool, consumer=consumer, committed=committed, claimed_before=claimed_before
+                )
+            return gone
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", pruning.PRUNE_LOCK)
 
 
 class BodyLimit:
@@ -237,6 +277,9 @@ def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
         unsent, age = await outbox.backlog(request.app.state.pool)
         metrics.outbox_unsent.set(unsent)
         metrics.outbox_age.set(age)
+        for size in await pruning.table_sizes(request.app.state.pool):
+            metrics.table_rows.labels(size.table).set(size.rows)
+            metrics.table_bytes.labels(size.table).set(size.bytes)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(ops)

@@ -47,6 +47,7 @@ from tests.utils.keys import master_file, write_keyring  # noqa: E402
 from tests.utils.platform import Platform, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
 from traintrack.platform.messaging.admin import controller_leader, ensure_topics  # noqa: E402
+from traintrack.platform.messaging.connection import KafkaConnection  # noqa: E402
 from traintrack.platform.messaging.outbox import relay_holder  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
 
@@ -119,7 +120,7 @@ class Target:
 
     supervisor: Supervisor
     dbs: dict[str, str]
-    kafka_bootstrap: str
+    kafka: KafkaConnection
     rng: random.Random
     brokers_hit: int = 0
 
@@ -127,7 +128,7 @@ class Target:
         if fault == BROKER:
             self.brokers_hit += 1
             nodes = [1, 2, 3]
-            leader = await asyncio.to_thread(controller_leader, self.kafka_bootstrap)
+            leader = await asyncio.to_thread(controller_leader, self.kafka)
             others = [n for n in nodes if n != leader]
             return f"kafka-{leader if self.brokers_hit % 2 else self.rng.choice(others)}"
         if fault.endswith(RELAY):
@@ -206,7 +207,7 @@ async def run(
     if cluster:
         os.environ["TRAINTRACK_KAFKA_NODES"] = "3"  # infra-up after a fault keeps three
     platform = platform or local_platform()
-    ensure_topics(platform.kafka_bootstrap)
+    ensure_topics(platform.kafka)
     work = ARTIFACTS / "chaos" / uuid.uuid4().hex[:6]
     work.mkdir(parents=True)
     keyring = work / "keyring.json"
@@ -244,7 +245,7 @@ async def run(
     else:
         faults = [*envs, *INFRA] * rounds
     rng.shuffle(faults)
-    target = Target(supervisor, dbs, platform.kafka_bootstrap, rng)
+    target = Target(supervisor, dbs, platform.kafka, rng)
     log: list[str] = []
     started = time.perf_counter()
     injecting = watching = None

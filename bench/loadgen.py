@@ -39,6 +39,7 @@ from traintrack.contracts.submissions import (
     Submission,
 )
 from traintrack.institute.sdk import signed_record
+from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.messaging.outbox import new_producer
 from traintrack.platform.messaging.signatures import load_master, signing_secret
 from traintrack.platform.web.auth import Role, add_key
@@ -257,7 +258,9 @@ class Driver:
         self._master = load_master(doors.signing_master, create=False)
         self.ledger = Ledger(plan.seed, plan.run)
         self._slots = asyncio.Semaphore(concurrency)
-        self._producer = new_producer(doors.bootstrap, request_timeout_ms=10_000)
+        self._producer = new_producer(
+            KafkaConnection.plaintext(doors.bootstrap), request_timeout_ms=10_000
+        )
         self._http: dict[str, httpx.AsyncClient] = {}
         self.sent_events = 0
 

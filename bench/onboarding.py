@@ -143,7 +143,7 @@ async def bulk(api: httpx.AsyncClient, institute: str, count: int, first: int) -
 
 async def main(args: argparse.Namespace) -> int:
     found = platform()
-    ensure_topics(found.kafka_bootstrap)
+    ensure_topics(found.kafka)
     ARTIFACTS.mkdir(exist_ok=True)
     keyring = ARTIFACTS / "bench-onboarding-keyring.json"
     keys = write_keyring(

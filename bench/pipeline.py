@@ -50,6 +50,7 @@ from traintrack.contracts.topics import (  # noqa: E402
 )
 from traintrack.institute.sdk import signed_record  # noqa: E402
 from traintrack.platform.messaging.admin import ensure_topics  # noqa: E402
+from traintrack.platform.messaging.connection import KafkaConnection  # noqa: E402
 from traintrack.platform.messaging.outbox import new_producer  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
 
@@ -94,7 +95,7 @@ async def raw_kafka(bootstrap: str) -> dict[str, float]:
             "check_in": "09:00",
         }
     ).encode()
-    producer = new_producer(bootstrap)
+    producer = new_producer(KafkaConnection.plaintext(bootstrap))
     await producer.start()
     started = time.perf_counter()
     futures = [await producer.send(topic, value, key=f"k{n % 997}".encode()) for n in range(RAW)]
@@ -280,7 +281,7 @@ def cpu_seconds(named: dict[str, int]) -> dict[str, float]:
 async def sustained(
     bootstrap: str, db: str, records: list[Any], outcomes_group: str
 ) -> dict[str, float]:
-    producer = new_producer(bootstrap)
+    producer = new_producer(KafkaConnection.plaintext(bootstrap))
     await producer.start()
     started = time.perf_counter()
     for _, key, value, headers in records:
@@ -306,7 +307,7 @@ async def sustained(
 async def paced(
     bootstrap: str, db: str, records: list[Any], rate: int, before: int
 ) -> dict[str, float]:
-    producer = new_producer(bootstrap, linger_ms=0)
+    producer = new_producer(KafkaConnection.plaintext(bootstrap), linger_ms=0)
     await producer.start()
     sent_at: dict[Any, float] = {}
     started = time.time()
@@ -427,7 +428,7 @@ async def http_suite(
 async def main() -> int:
     platform = local_platform()
     bootstrap = platform.kafka_bootstrap
-    ensure_topics(bootstrap)
+    ensure_topics(platform.kafka)
     results: dict[str, Any] = {"raw_kafka": await raw_kafka(bootstrap)}
     keyring = Path(ARTIFACTS / "bench-keyring.json")
     ARTIFACTS.mkdir(exist_ok=True)

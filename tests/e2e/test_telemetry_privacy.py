@@ -16,16 +16,17 @@ from tests.utils.platform import eventually
 from tests.utils.processes import ARTIFACTS
 from traintrack.contracts.topics import ALL_TOPICS
 from traintrack.platform.messaging.admin import partitions
+from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.messaging.topic_reader import read_to_end
 
 pytestmark = pytest.mark.e2e
 SERVICES = ("enrollment", "evaluation", "matching", "outcomes", "operations")
 
 
-async def all_records(bootstrap: str) -> bytes:
+async def all_records(kafka: KafkaConnection) -> bytes:
     names = [n for t in ALL_TOPICS for n in (t.name, t.dlq)]
     chunks: list[bytes] = []
-    async for records in read_to_end(bootstrap, partitions(bootstrap, names)):
+    async for records in read_to_end(kafka, partitions(kafka, names)):
         for r in records:
             chunks += [r.key or b"", r.value or b"", *(v for _, v in r.headers or ())]
     return b"\n".join(chunks)
@@ -89,7 +90,7 @@ async def test_no_secret_or_personal_detail_in_logs_traces_or_events(running):
                 for service in SERVICES
             ]
         )
-    events = await all_records(running.platform.kafka_bootstrap)
+    events = await all_records(running.platform.kafka)
     # What is searched holds this trainee's journey (by their pseudonymous id).
     assert trainee["trainee_id"].encode() in events and trainee["trainee_id"].encode() in traces
 

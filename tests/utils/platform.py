@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from traintrack.devstack.infra import infra_up
 from traintrack.platform.messaging.admin import ensure_topics
+from traintrack.platform.messaging.connection import KafkaConnection
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,10 @@ class Platform:
     kafka_bootstrap: str
     pg_url: str  # server URL without a database
     zipkin_url: str
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        return KafkaConnection.plaintext(self.kafka_bootstrap)
 
     async def fresh_database(self, prefix: str) -> str:
         """A new empty database for one test module; its URL."""
@@ -36,7 +41,7 @@ class Platform:
         return f"{self.pg_url}/{name}"
 
     def ensure_topics(self) -> None:
-        ensure_topics(self.kafka_bootstrap)
+        ensure_topics(self.kafka)
 
 
 def local_platform() -> Platform:

@@ -16,6 +16,7 @@ from traintrack.devstack.kafka import KafkaNodes
 from traintrack.devstack.pidfiles import PidFiles
 from traintrack.devstack.processes import SetupError, free_port, port_open
 from traintrack.platform.messaging.admin import controller_leader, ensure_topics
+from traintrack.platform.messaging.connection import KafkaConnection
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -67,7 +68,7 @@ def test_three_nodes_keep_every_acknowledged_write_through_a_killed_leader(
     monkeypatch.setenv("TRAINTRACK_KAFKA_MIN_INSYNC_REPLICAS", "2")
     assert cluster.names == ["kafka-1", "kafka-2", "kafka-3"]
     assert eventually(lambda: brokers(cluster.bootstrap) == {1, 2, 3})
-    ensure_topics(cluster.bootstrap)
+    ensure_topics(KafkaConnection.plaintext(cluster.bootstrap))
     topic = f"{prefix}enrollment.events.v1"
     admin = KafkaAdminClient(bootstrap_servers=cluster.bootstrap)
     [described] = admin.describe_topics([topic])
@@ -79,7 +80,8 @@ def test_three_nodes_keep_every_acknowledged_write_through_a_killed_leader(
     for value in sent:
         producer.send(topic, value, key=value)
     producer.flush(30)
-    leader = controller_leader(cluster.bootstrap)
+    kafka = KafkaConnection.plaintext(cluster.bootstrap)
+    leader = controller_leader(kafka)
     cluster.pids.crash(cluster.name_of(leader))
     after = [f"after-{n}".encode() for n in range(50)]
     for value in after:
@@ -87,7 +89,9 @@ def test_three_nodes_keep_every_acknowledged_write_through_a_killed_leader(
     producer.close()
 
     assert read_all(cluster.bootstrap, topic) == sorted(sent + after)
-    assert eventually(lambda: controller_leader(cluster.bootstrap) != leader)
+    assert eventually(
+        lambda: controller_leader(KafkaConnection.plaintext(cluster.bootstrap)) != leader
+    )
     cluster.start()  # what the next infra-up does: only the dead node starts
     assert eventually(lambda: brokers(cluster.bootstrap) == {1, 2, 3})
 

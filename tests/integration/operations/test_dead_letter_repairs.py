@@ -159,9 +159,7 @@ async def test_places_that_hold_no_letter_are_not_found_and_other_topics_are_ref
 async def test_a_repair_left_uncommitted_leaves_nothing_on_record(app, platform, consumer):
     await park(platform, consumer)
     operator = Principal(key_id="op-x", role=Role.OPERATOR, tenant="platform")
-    uow = OperationsUnitOfWork(
-        app.state.pool, dead_letters=KafkaDeadLetters(platform.kafka_bootstrap)
-    )
+    uow = OperationsUnitOfWork(app.state.pool, dead_letters=KafkaDeadLetters(platform.kafka))
     async with uow:
         letters = await uow.dead_letters.read([INSTITUTE_SUBMISSIONS.dlq])
         [letter] = [d for d in letters if d.consumer == consumer]

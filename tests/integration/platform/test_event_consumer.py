@@ -377,7 +377,7 @@ def record_taking(size, key=b"tr-1", headers=()):
 async def test_the_platforms_producer_sends_up_to_the_size_limit_and_refuses_one_byte_more(
     platform,
 ):
-    producer = new_producer(platform.kafka_bootstrap)
+    producer = new_producer(platform.kafka)
     await producer.start()
     try:
         topic = f"{TOPIC}.size-probe"
@@ -397,7 +397,7 @@ async def test_a_poison_record_at_the_size_limit_is_dead_lettered_as_a_truncated
     """Its dead letter (the original plus the reason) would not fit the DLQ: the envelope
     holds the headers, a prefix, the size and hash of the value, and the reason; the
     consumer goes on to the next record."""
-    producer = new_producer(platform.kafka_bootstrap)
+    producer = new_producer(platform.kafka)
     await producer.start()
 
     async def publish(topic, key, value, headers):

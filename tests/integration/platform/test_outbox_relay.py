@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 async def relay(shared_pool, platform):
-    relay = outbox.OutboxRelay(pool=shared_pool, bootstrap=platform.kafka_bootstrap)
+    relay = outbox.OutboxRelay(pool=shared_pool, kafka=platform.kafka)
     await relay.start()
     yield relay
     await relay.stop()
@@ -97,8 +97,7 @@ async def test_two_relays_on_one_database_publish_each_event_once_and_in_order(
     shared_pool, platform, tail
 ):
     relays = [
-        outbox.OutboxRelay(pool=shared_pool, bootstrap=platform.kafka_bootstrap, batch_size=7)
-        for _ in range(2)
+        outbox.OutboxRelay(pool=shared_pool, kafka=platform.kafka, batch_size=7) for _ in range(2)
     ]
     for relay in relays:
         await relay.start()

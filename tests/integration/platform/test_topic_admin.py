@@ -51,7 +51,7 @@ def wait_for_setting(admin, name, retention_ms, seconds=10.0):
 
 
 def test_every_topic_and_dlq_is_made_with_the_declared_settings(platform, admin, prefix):
-    changed = ensure_topics(platform.kafka_bootstrap)
+    changed = ensure_topics(platform.kafka)
 
     assert sorted(changed) == sorted(
         f"created {prefix}{base}" for t in ALL_TOPICS for base in (t.base, f"{t.base}.dlq")
@@ -71,46 +71,46 @@ def test_every_topic_and_dlq_is_made_with_the_declared_settings(platform, admin,
     [described] = admin.describe_topics([f"{prefix}institute.submissions.v1"])
     assert len(described["partitions"]) == 6
     assert {len(p["replica_nodes"]) for p in described["partitions"]} == {1}
-    assert ensure_topics(platform.kafka_bootstrap) == []  # nothing left to do
+    assert ensure_topics(platform.kafka) == []  # nothing left to do
 
 
 def test_a_setting_changed_by_hand_is_put_back(platform, admin, prefix):
-    ensure_topics(platform.kafka_bootstrap)
+    ensure_topics(platform.kafka)
     name = f"{prefix}matching.events.v1"
     admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, name, {"retention.ms": "60000"})])
     wait_for_setting(admin, name, "60000")  # the brokers learn it from the metadata log
 
-    assert ensure_topics(platform.kafka_bootstrap) == [f"set {name}: retention.ms=-1"]
+    assert ensure_topics(platform.kafka) == [f"set {name}: retention.ms=-1"]
     wait_for_setting(admin, name, "-1")
 
 
 def test_topics_with_fewer_replicas_than_declared_are_refused(platform, prefix, monkeypatch):
-    ensure_topics(platform.kafka_bootstrap)  # at one replica, as the one broker allows
+    ensure_topics(platform.kafka)  # at one replica, as the one broker allows
     monkeypatch.setenv(FACTOR, "2")
     monkeypatch.setenv(MIN_INSYNC, "1")
     names = [f"{prefix}outcomes.events.v1", f"{prefix}outcomes.events.v1.dlq"]
 
     with pytest.raises(TopicsRefused, match="fewer replicas than the 2 declared") as refused:
-        ensure_topics(platform.kafka_bootstrap)
+        ensure_topics(platform.kafka)
     assert f"{prefix}institute.submissions.v1 (1)" in str(refused.value)
     with pytest.raises(TopicsRefused, match=rf"{prefix}outcomes\.events\.v1 \(1\)"):
-        verify_topics(platform.kafka_bootstrap, names)
+        verify_topics(platform.kafka, names)
 
 
 def test_a_cluster_with_fewer_brokers_than_replicas_is_refused(platform, prefix, monkeypatch):
     monkeypatch.setenv(FACTOR, "3")
     monkeypatch.setenv(MIN_INSYNC, "2")
     with pytest.raises(TopicsRefused, match=f"1 broker.*{FACTOR}=3"):
-        ensure_topics(platform.kafka_bootstrap)  # nothing exists under this prefix yet
+        ensure_topics(platform.kafka)  # nothing exists under this prefix yet
 
 
 def test_missing_topics_are_refused_by_the_check(platform, prefix):
     with pytest.raises(TopicsRefused, match=f"topics missing: {prefix}"):
-        verify_topics(platform.kafka_bootstrap, [f"{prefix}evaluation.events.v1"])
+        verify_topics(platform.kafka, [f"{prefix}evaluation.events.v1"])
 
 
 def test_a_worker_does_not_start_on_under_replicated_topics(platform, prefix, tmp_path):
-    ensure_topics(platform.kafka_bootstrap)
+    ensure_topics(platform.kafka)
     env = {
         "PATH": "/usr/bin:/bin",
         "TRAINTRACK_TOPIC_PREFIX": prefix,

@@ -12,6 +12,9 @@ PRODUCTION = {
     "environment": "production",
     "database_url": "postgresql://m@db/matching",
     "platform_urls": "https://api.traintrack.example,https://ops.traintrack.example",
+    "kafka_security_protocol": "SASL_SSL",
+    "kafka_username": "svc-matching",
+    "kafka_password": "kafka-s3cret",
 }
 
 

@@ -16,6 +16,9 @@ def test_settings_come_from_the_service_prefix(monkeypatch):
 
 def test_outside_development_the_development_password_is_refused(monkeypatch):
     monkeypatch.setenv("ENROLLMENT_ENVIRONMENT", "production")
+    monkeypatch.setenv("ENROLLMENT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.setenv("ENROLLMENT_KAFKA_USERNAME", "svc-enrollment")
+    monkeypatch.setenv("ENROLLMENT_KAFKA_PASSWORD", "kafka-s3cret")
     with pytest.raises(ValidationError, match="development database password"):
         EnrollmentSettings()
     monkeypatch.setenv("ENROLLMENT_DATABASE_URL", "postgresql://svc:s3cret@db:5432/enrollment")

@@ -12,6 +12,7 @@ from traintrack.devstack.kafka import PROPERTIES as KAFKA_PROPERTIES
 from traintrack.institute.sdk import InstituteClient
 from traintrack.platform.errors import TooLarge
 from traintrack.platform.messaging import outbox
+from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.messaging.outbox import new_producer
 from traintrack.platform.messaging.streams import create_stream_app
 
@@ -22,13 +23,15 @@ def test_the_limit_is_kafkas_default_message_max_bytes_and_the_dev_broker_says_s
 
 
 def test_stream_workers_produce_and_fetch_up_to_the_limit(tmp_path):
-    app = create_stream_app("size-test", bootstrap="127.0.0.1:1", state_dir=tmp_path)
+    app = create_stream_app(
+        "size-test", kafka=KafkaConnection.plaintext("127.0.0.1:1"), state_dir=tmp_path
+    )
     assert app.conf.producer_max_request_size == MAX_MESSAGE_BYTES
     assert app.conf.consumer_max_fetch_size >= MAX_MESSAGE_BYTES
 
 
 async def test_the_outbox_relay_and_dlq_producer_send_up_to_the_limit():
-    producer = new_producer("127.0.0.1:1")
+    producer = new_producer(KafkaConnection.plaintext("127.0.0.1:1"))
     assert producer._max_request_size == MAX_MESSAGE_BYTES
 
 

@@ -5,13 +5,29 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Annotated
 
 import asyncpg
 import typer
 
 from traintrack.platform.messaging import admin
+from traintrack.platform.messaging.connection import KafkaConnection, SecurityProtocol
 
 cli = typer.Typer(help=__doc__, no_args_is_help=True)
+KAFKA_HOME = Path(__file__).resolve().parents[3] / ".run" / "kafka"  # the dev stack's
+# How the Kafka chores connect: PLAINTEXT to a development broker, or as the secured
+# dev stack's admin (TRAINTRACK_KAFKA_SECURITY=sasl_ssl) with its password file and CA.
+Protocol = Annotated[SecurityProtocol, typer.Option(envvar="TRAINTRACK_KAFKA_SECURITY_PROTOCOL")]
+Username = Annotated[str, typer.Option(envvar="TRAINTRACK_KAFKA_USERNAME")]
+PasswordFile = Annotated[Path | None, typer.Option(envvar="TRAINTRACK_KAFKA_PASSWORD_FILE")]
+CaFile = Annotated[str, typer.Option(envvar="TRAINTRACK_KAFKA_CA_FILE")]
+
+
+def _kafka(
+    bootstrap: str, protocol: SecurityProtocol, username: str, password_file: Path | None, ca: str
+) -> KafkaConnection:
+    password = password_file.read_text().strip() if password_file else ""
+    return KafkaConnection(bootstrap, protocol, username=username, password=password, ca_file=ca)
 
 
 @cli.command("create-databases")
@@ -32,15 +48,46 @@ async def _create_databases(server_url: str, names: list[str]) -> None:
 
 
 @cli.command("create-topics")
-def create_topics(bootstrap: str, timeout: float = 60.0) -> None:
+def create_topics(
+    bootstrap: str,
+    timeout: float = 60.0,
+    security_protocol: Protocol = "PLAINTEXT",
+    username: Username = "",
+    password_file: PasswordFile = None,
+    ca_file: CaFile = "",
+) -> None:
     """Create every declared topic, DLQs included, and put back any setting of an existing
     one that differs; refuse a cluster holding fewer replicas than declared."""
     try:
-        for line in admin.ensure_topics(bootstrap, timeout):
+        kafka = _kafka(bootstrap, security_protocol, username, password_file, ca_file)
+        for line in admin.ensure_topics(kafka, timeout):
             typer.echo(line)
     except admin.TopicsRefused as refused:
         typer.echo(f"error: {refused}", err=True)
         raise typer.Exit(1) from None
+
+
+@cli.command("kafka-security")
+def kafka_security(
+    bootstrap: str,
+    users_dir: Path = KAFKA_HOME / "users",
+    institute: Annotated[
+        list[str] | None, typer.Option(help="Institute ids (default: the demo's).")
+    ] = None,
+    security_protocol: Protocol = "SASL_SSL",
+    username: Username = "traintrack-admin",
+    password_file: PasswordFile = KAFKA_HOME / "traintrack-admin.password",
+    ca_file: CaFile = str(KAFKA_HOME / "tls" / "ca.pem"),
+) -> None:
+    """As the secured dev stack's admin: a SCRAM user for every service (svc-<service>),
+    institute (institute-<id>) and the operators (traintrack-operator), each password made
+    once in USERS_DIR/<principal>.password, and the ACLs the topic declarations imply."""
+    from traintrack.demo.kafka_users import secure
+    from traintrack.demo.programmes import demo_institute_ids
+
+    admin = _kafka(bootstrap, security_protocol, username, password_file, ca_file)
+    for line in secure(admin, users_dir, institute or demo_institute_ids()):
+        typer.echo(line)
 
 
 @cli.command("kafka-tls")

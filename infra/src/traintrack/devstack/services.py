@@ -26,6 +26,9 @@ CREDENTIALS = RUN / "credentials.json"
 KEYRING = RUN / "keyring.json"
 # Institutes' Kafka signing secrets derive from it; the enrollment service alone reads it.
 SIGNING_MASTER = RUN / "submission-signing-master"
+# Each Kafka principal's password (devtools kafka-security makes them on a secured Kafka).
+KAFKA_USERS = RUN / "kafka" / "users"
+OPERATOR = "traintrack-operator"
 
 
 def devtools(*args: str) -> None:
@@ -34,13 +37,47 @@ def devtools(*args: str) -> None:
 
 
 def ensure_topics(endpoints: Endpoints) -> None:
-    devtools("create-topics", endpoints.kafka_bootstrap)
+    """The declared topics; on a secured Kafka also its users and ACLs (as its admin)."""
+    devtools("create-topics", endpoints.kafka_bootstrap, *_as_admin(endpoints))
+    if endpoints.kafka_security_protocol != "PLAINTEXT":
+        users = ("--users-dir", str(KAFKA_USERS))
+        devtools("kafka-security", endpoints.kafka_bootstrap, *users, *_as_admin(endpoints))
+
+
+def _as_admin(endpoints: Endpoints) -> list[str]:
+    if endpoints.kafka_security_protocol == "PLAINTEXT":
+        return []
+    return [
+        *("--security-protocol", endpoints.kafka_security_protocol),
+        *("--username", endpoints.kafka_admin_user),
+        *("--password-file", endpoints.kafka_admin_password_file),
+        *("--ca-file", endpoints.kafka_ca_file),
+    ]
+
+
+def kafka_principal(name: str) -> str:
+    """The Kafka user a service connects as (the operations service is the operators')."""
+    return OPERATOR if name == "operations" else f"svc-{name}"
+
+
+def kafka_env(name: str, endpoints: Endpoints) -> dict[str, str]:
+    """How the service connects to a secured Kafka: its own user, password file and the CA."""
+    if endpoints.kafka_security_protocol == "PLAINTEXT":
+        return {}
+    prefix, user = name.upper(), kafka_principal(name)
+    return {
+        f"{prefix}_KAFKA_SECURITY_PROTOCOL": endpoints.kafka_security_protocol,
+        f"{prefix}_KAFKA_USERNAME": user,
+        f"{prefix}_KAFKA_PASSWORD_FILE": str(KAFKA_USERS / f"{user}.password"),
+        f"{prefix}_KAFKA_CA_FILE": endpoints.kafka_ca_file,
+    }
 
 
 def service_env(name: str, endpoints: Endpoints) -> dict[str, str]:
     prefix = name.upper()
     return {
         f"{prefix}_KAFKA_BOOTSTRAP": endpoints.kafka_bootstrap,
+        **kafka_env(name, endpoints),
         f"{prefix}_DATABASE_URL": endpoints.database_url(name),
         f"{prefix}_HTTP_PORT": str(SERVICES[name]),
         f"{prefix}_KEYRING_FILE": str(KEYRING),

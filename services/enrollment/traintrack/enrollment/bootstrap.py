@@ -92,7 +92,7 @@ def create_worker(settings: ServiceSettings) -> faust.App:
     assert isinstance(settings, EnrollmentSettings)
     _signing_master(settings)  # a worker without its master secret fails at start, not later
     app = create_stream_app(
-        settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
+        settings.consumer_name, kafka=settings.kafka, state_dir=settings.state_dir
     )
 
     async def build_consumer() -> EventConsumer:

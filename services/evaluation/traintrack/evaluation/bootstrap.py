@@ -83,7 +83,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 def create_worker(settings: ServiceSettings) -> faust.App:
     assert isinstance(settings, EvaluationSettings)
     app = create_stream_app(
-        settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
+        settings.consumer_name, kafka=settings.kafka, state_dir=settings.state_dir
     )
 
     async def build_consumer() -> EventConsumer:

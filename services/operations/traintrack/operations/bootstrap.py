@@ -23,7 +23,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def bus(settings: OperationsSettings, pool: asyncpg.Pool) -> MessageBus[OperationsUnitOfWork]:
     def uow() -> OperationsUnitOfWork:
-        return OperationsUnitOfWork(pool, dead_letters=KafkaDeadLetters(settings.kafka_bootstrap))
+        return OperationsUnitOfWork(pool, dead_letters=KafkaDeadLetters(settings.kafka))
 
     return MessageBus(HANDLERS, uow)
 

@@ -30,12 +30,12 @@ class OperationsViews:
     def __init__(self, settings: OperationsSettings, pool: asyncpg.Pool, rates: Rates) -> None:
         self.settings, self.rates = settings, rates
         self.repairs = RepairLog(pool)
-        self.letters = KafkaDeadLetters(settings.kafka_bootstrap)  # read here, never resent
+        self.letters = KafkaDeadLetters(settings.kafka)  # read here, never resent
 
     async def journey(self, trainee_id: str, api_key: str) -> dict[str, Any]:
         """Every event about the trainee, with a Zipkin link to its trace, and each
         service's view of the trainee (asked with `api_key`, the caller's)."""
-        events = await journey(self.settings.kafka_bootstrap, trainee_id)
+        events = await journey(self.settings.kafka, trainee_id)
         views = await trainee_views(self.settings.service_urls, trainee_id, api_key)
         zipkin = f"{self.settings.zipkin_url}/zipkin/traces/"
         return {
@@ -47,7 +47,7 @@ class OperationsViews:
         }
 
     async def lag(self) -> list[Lag]:
-        return await pipeline.lag(self.settings.kafka_bootstrap, self.settings.consumer_groups)
+        return await pipeline.lag(self.settings.kafka, self.settings.consumer_groups)
 
     async def statuses(self) -> dict[str, str]:
         return statuses(await self.repairs.repairs())
@@ -68,10 +68,9 @@ class OperationsViews:
     async def health(self) -> dict[str, Any]:
         """Consumers (lag, events/s, last dead letter), lag per partition, dead letters per
         topic and each service's outbox backlog and age."""
-        bootstrap = self.settings.kafka_bootstrap
         lags, sizes, letters, backlog = await asyncio.gather(
             self.lag(),
-            pipeline.dlq_sizes(bootstrap),
+            pipeline.dlq_sizes(self.settings.kafka),
             self.letters.read(),
             outbox_backlogs(self.settings.service_urls),
         )

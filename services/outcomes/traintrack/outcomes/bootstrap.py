@@ -80,7 +80,7 @@ def event_consumer(pool: asyncpg.Pool, *, name: str, publish: Publish) -> EventC
 def create_worker(settings: ServiceSettings) -> faust.App:
     assert isinstance(settings, OutcomesSettings)
     app = create_stream_app(
-        settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
+        settings.consumer_name, kafka=settings.kafka, state_dir=settings.state_dir
     )
 
     @once  # every agent shares it

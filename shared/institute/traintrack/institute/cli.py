@@ -2,6 +2,9 @@
 
 export TRAINTRACK_SIGNING_SECRET=ttsig_...  TRAINTRACK_KAFKA_BOOTSTRAP=127.0.0.1:9092
 export TRAINTRACK_API_KEY=tt_...           # for what goes over HTTP
+# Outside development: SASL/SCRAM over TLS as the institute's Kafka principal
+export TRAINTRACK_KAFKA_SECURITY_PROTOCOL=SASL_SSL TRAINTRACK_KAFKA_USERNAME=institute-...
+export TRAINTRACK_KAFKA_PASSWORD=... TRAINTRACK_KAFKA_CA_FILE=ca.pem
 traintrack-institute attendance march.csv            # onto Kafka, with a progress bar
 traintrack-institute attendance march.csv --via http # through the import endpoint
 traintrack-institute record-attendance TRAINEE ENROLLMENT 2026-03-03 present --check-in 09:00
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -33,6 +36,8 @@ from traintrack.institute.sdk import InstituteClient, instrument_kafka_python
 
 cli = typer.Typer(help=__doc__, no_args_is_help=True)
 console = Console(stderr=True)
+# How the Kafka commands connect, set once by the options every command shares.
+kafka_security: dict[str, Any] = {}
 
 ApiKey = Annotated[str, typer.Option(envvar="TRAINTRACK_API_KEY", help="Institute API key.")]
 # Kafka submissions are signed with the secret handed out with the key, not the key.
@@ -81,11 +86,39 @@ def _send_one(
     console.print(f"sent {submission.type} for {submission.partition_key()}")
 
 
+@cli.callback()
+def connection(
+    security_protocol: Annotated[
+        str, typer.Option(envvar="TRAINTRACK_KAFKA_SECURITY_PROTOCOL", help="or SASL_SSL")
+    ] = "PLAINTEXT",
+    username: Annotated[
+        str | None, typer.Option(envvar="TRAINTRACK_KAFKA_USERNAME", help="institute-<id>")
+    ] = None,
+    password: Annotated[
+        str | None, typer.Option(envvar="TRAINTRACK_KAFKA_PASSWORD", show_default=False)
+    ] = None,
+    ca_file: Annotated[
+        str | None, typer.Option(envvar="TRAINTRACK_KAFKA_CA_FILE", help="The brokers' CA.")
+    ] = None,
+    sasl_mechanism: Annotated[
+        str, typer.Option(envvar="TRAINTRACK_KAFKA_SASL_MECHANISM")
+    ] = "SCRAM-SHA-512",
+) -> None:
+    """How to reach Kafka (for the commands that send onto it)."""
+    kafka_security.update(
+        security_protocol=security_protocol,
+        username=username,
+        password=password,
+        ca_file=ca_file,
+        sasl_mechanism=sasl_mechanism,
+    )
+
+
 def _client(bootstrap: str, signing_secret: str) -> InstituteClient:
     try:
-        return InstituteClient(bootstrap=bootstrap, signing_secret=signing_secret)
+        return InstituteClient(bootstrap=bootstrap, signing_secret=signing_secret, **kafka_security)
     except ValueError as error:
-        console.print(f"[red]signing secret: {error}[/]")
+        console.print(f"[red]{error}[/]")
         raise typer.Exit(2) from None
 
 

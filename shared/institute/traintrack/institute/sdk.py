@@ -9,6 +9,13 @@ Each submission is a CloudEvent in Kafka binary mode, keyed by trainee id, signe
 the signing secret (`ttsig_...`) handed out with the institute's key (see signing.py);
 the API key itself is for HTTP only. The send is idempotent and waits for all
 in-sync replicas.
+
+Outside development the cluster takes SASL/SCRAM over TLS only, as the institute's own
+principal (`institute-<institute id>`, which may write this topic and nothing else):
+
+    InstituteClient(bootstrap="broker:9093", signing_secret=SECRET,
+                    security_protocol="SASL_SSL", username="institute-...",
+                    password=KAFKA_PASSWORD, ca_file="ca.pem")
 """
 
 from __future__ import annotations
@@ -50,12 +57,42 @@ def signed_record(
     return codec.KafkaRecord(record.key, record.value, headers)
 
 
+def security(
+    protocol: str, username: str | None, password: str | None, ca_file: str | None, mechanism: str
+) -> dict[str, Any]:
+    """kafka-python's keyword arguments for the connection's security."""
+    found: dict[str, Any] = {"security_protocol": protocol}
+    if protocol in ("SSL", "SASL_SSL") and ca_file:
+        found["ssl_cafile"] = ca_file
+    if protocol in ("SASL_SSL", "SASL_PLAINTEXT"):
+        if not (username and password):
+            raise ValueError(f"{protocol} needs a username and a password")
+        found |= {
+            "sasl_mechanism": mechanism,
+            "sasl_plain_username": username,
+            "sasl_plain_password": password,
+        }
+    return found
+
+
 class InstituteClient:
-    def __init__(self, *, bootstrap: str, signing_secret: str, **producer: Any) -> None:
+    def __init__(
+        self,
+        *,
+        bootstrap: str,
+        signing_secret: str,
+        security_protocol: str = "PLAINTEXT",
+        username: str | None = None,
+        password: str | None = None,
+        ca_file: str | None = None,
+        sasl_mechanism: str = "SCRAM-SHA-512",
+        **producer: Any,
+    ) -> None:
         signing.key_id_of(signing_secret)  # refuse a malformed secret (an API key) up front
         self._signing_secret = signing_secret
         settings: dict[str, Any] = {
             "bootstrap_servers": bootstrap,
+            **security(security_protocol, username, password, ca_file, sasl_mechanism),
             "acks": PRODUCER.acks,
             "enable_idempotence": PRODUCER.idempotent,
             "linger_ms": PRODUCER.linger_ms,

@@ -38,9 +38,9 @@ def run(
     elif kind == "worker" and worker is not None:
         # faust exits when it cannot bootstrap; a worker started during a broker restart
         # waits for it instead.
-        asyncio.run(wait_for_kafka(settings.kafka_bootstrap))
+        asyncio.run(wait_for_kafka(settings.kafka))
         try:
-            admin.verify_topics(settings.kafka_bootstrap, topic_names_with_dlqs())
+            admin.verify_topics(settings.kafka, topic_names_with_dlqs())
         except admin.TopicsRefused as refused:
             sys.exit(f"{service} worker: not starting: {refused}")
         app = worker(settings)

@@ -7,6 +7,12 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from traintrack.platform.messaging.connection import (
+    KafkaConnection,
+    SaslMechanism,
+    SecurityProtocol,
+)
+
 DEV_PASSWORD = "traintrack-dev"
 RUN_DIR = Path(__file__).resolve().parents[2] / ".run"
 
@@ -18,6 +24,14 @@ class ServiceSettings(BaseSettings):
 
     environment: str = "development"
     kafka_bootstrap: str = "127.0.0.1:9092"
+    # PLAINTEXT is for development only; elsewhere SASL_SSL (or SSL, where the cluster
+    # authenticates clients otherwise) with this service's principal, `svc-<service>`.
+    kafka_security_protocol: SecurityProtocol = "PLAINTEXT"
+    kafka_sasl_mechanism: SaslMechanism = "SCRAM-SHA-512"
+    kafka_username: str = ""
+    kafka_password: str = ""
+    kafka_password_file: Path | None = None  # read when KAFKA_PASSWORD is not set
+    kafka_ca_file: str = ""  # the CA the brokers' certificates chain to; empty: the system's
     database_url: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = 8000
@@ -40,7 +54,27 @@ class ServiceSettings(BaseSettings):
                 "the development database password is not allowed outside "
                 "development; set the DATABASE_URL variable"
             )
+        if self.environment != "development" and self.kafka_security_protocol == "PLAINTEXT":
+            raise ValueError(
+                "Kafka over PLAINTEXT is for development only; set KAFKA_SECURITY_PROTOCOL "
+                "to SASL_SSL (with KAFKA_USERNAME and KAFKA_PASSWORD) or SSL"
+            )
+        _ = self.kafka  # a SASL_SSL connection without credentials is refused here, at start
         return self
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        password = self.kafka_password
+        if not password and self.kafka_password_file is not None:
+            password = self.kafka_password_file.read_text().strip()
+        return KafkaConnection(
+            self.kafka_bootstrap,
+            security_protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_username,
+            password=password,
+            ca_file=self.kafka_ca_file,
+        )
 
 
 def dev_database_url(database: str) -> str:

@@ -111,7 +111,7 @@ def follow(
 ) -> faust.App:
     """The worker's agents, over the topics they read."""
     app = create_stream_app(
-        settings.consumer_name, bootstrap=settings.kafka_bootstrap, state_dir=settings.state_dir
+        settings.consumer_name, kafka=settings.kafka, state_dir=settings.state_dir
     )
 
     @once  # both agents share it: one pool, one inbox name

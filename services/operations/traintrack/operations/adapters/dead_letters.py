@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from traintrack.contracts.topics import ALL_TOPICS
 from traintrack.operations.domain.dead_letters import EPOCH, PREVIEW_BYTES, DeadLetter
 from traintrack.platform.messaging.admin import partitions
+from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.messaging.outbox import new_producer
 from traintrack.platform.messaging.topic_reader import read_to_end
 
@@ -54,8 +55,8 @@ def dead_letter(record: object) -> DeadLetter:
 class KafkaDeadLetters:
     """The platform's DLQ topics. It opens a producer at the first resend; `close` ends it."""
 
-    def __init__(self, bootstrap: str) -> None:
-        self.bootstrap = bootstrap
+    def __init__(self, kafka: KafkaConnection) -> None:
+        self.kafka = kafka
         self._producer: AIOKafkaProducer | None = None
 
     @property
@@ -64,15 +65,15 @@ class KafkaDeadLetters:
 
     async def read(self, topics: list[str] | None = None) -> list[DeadLetter]:
         """Every dead letter of the given DLQ topics (default: all), oldest first per topic."""
-        found = await asyncio.to_thread(partitions, self.bootstrap, topics or self.topics)
+        found = await asyncio.to_thread(partitions, self.kafka, topics or self.topics)
         letters = [
-            dead_letter(r) async for records in read_to_end(self.bootstrap, found) for r in records
+            dead_letter(r) async for records in read_to_end(self.kafka, found) for r in records
         ]
         return sorted(letters, key=lambda d: (d.topic, d.failed_at or EPOCH, d.offset))
 
     async def find(self, topic: str, partition: int, offset: int) -> DeadLetter | None:
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False
+            **self.kafka.aiokafka(), group_id=None, enable_auto_commit=False
         )
         await consumer.start()
         try:
@@ -88,7 +89,7 @@ class KafkaDeadLetters:
     async def resend(self, letter: DeadLetter) -> None:
         """The original record back onto its topic, marked as replayed from the DLQ."""
         if self._producer is None:
-            self._producer = new_producer(self.bootstrap)
+            self._producer = new_producer(self.kafka)
             await self._producer.start()
         # Its own replayed-from only: a letter replayed before carries one already.
         headers = [

@@ -12,6 +12,7 @@ from traintrack.contracts.topics import ALL_TOPICS, topic_names_with_dlqs
 from traintrack.operations.domain.journey import JourneyEvent, once_each
 from traintrack.platform.messaging import partitioners
 from traintrack.platform.messaging.admin import partitions
+from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.messaging.topic_reader import read_to_end
 
 
@@ -31,15 +32,15 @@ def where(key: bytes, topic: str, count: int) -> set[int]:
     return {partitioners.java(key, count)}
 
 
-async def journey(bootstrap: str, trainee_id: str) -> list[JourneyEvent]:
+async def journey(kafka: KafkaConnection, trainee_id: str) -> list[JourneyEvent]:
     key = trainee_id.encode()
-    found = await asyncio.to_thread(partitions, bootstrap, topic_names_with_dlqs())
+    found = await asyncio.to_thread(partitions, kafka, topic_names_with_dlqs())
     counts: dict[str, int] = {}
     for name, _ in found:
         counts[name] = counts.get(name, 0) + 1
     chosen = [(n, p) for n, count in counts.items() for p in sorted(where(key, n, count))]
     events: list[JourneyEvent] = []
-    async for records in read_to_end(bootstrap, chosen, max_records=5000):
+    async for records in read_to_end(kafka, chosen, max_records=5000):
         events += [_event(r) for r in records if r.key == key]
     return once_each(events)
 

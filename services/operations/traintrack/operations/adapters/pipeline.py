@@ -12,12 +12,15 @@ from kafka import KafkaAdminClient
 from traintrack.contracts.topics import ALL_TOPICS, consumers
 from traintrack.operations.domain.pipeline import Lag
 from traintrack.platform.messaging.admin import partitions
+from traintrack.platform.messaging.connection import KafkaConnection
 
 
-async def end_offsets(bootstrap: str, names: list[str]) -> dict[tuple[str, int], tuple[int, int]]:
+async def end_offsets(
+    kafka: KafkaConnection, names: list[str]
+) -> dict[tuple[str, int], tuple[int, int]]:
     """(topic, partition) -> (first offset, end offset)."""
-    found = await asyncio.to_thread(partitions, bootstrap, names)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    found = await asyncio.to_thread(partitions, kafka, names)
+    consumer = AIOKafkaConsumer(**kafka.aiokafka(), group_id=None)
     await consumer.start()
     try:
         tps = [TopicPartition(t, p) for t, p in found]
@@ -27,8 +30,8 @@ async def end_offsets(bootstrap: str, names: list[str]) -> dict[tuple[str, int],
     return {(tp.topic, tp.partition): (firsts[tp], ends[tp]) for tp in tps}
 
 
-def _committed(bootstrap: str, groups: list[str]) -> dict[str, dict[tuple[str, int], int]]:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+def _committed(kafka: KafkaConnection, groups: list[str]) -> dict[str, dict[tuple[str, int], int]]:
+    admin = KafkaAdminClient(**kafka.kafka_python())
     try:
         # types-kafka-python leaves this method unannotated
         found: dict[str, Any] = admin.list_group_offsets(groups)  # type: ignore[no-untyped-call]
@@ -40,12 +43,12 @@ def _committed(bootstrap: str, groups: list[str]) -> dict[str, dict[tuple[str, i
     }
 
 
-async def lag(bootstrap: str, groups: dict[str, str]) -> list[Lag]:
+async def lag(kafka: KafkaConnection, groups: dict[str, str]) -> list[Lag]:
     """Per consumer (its group as `groups` names it), topic and partition."""
     readers = consumers()
     names = sorted({t.name for topics in readers.values() for t in topics})
-    ends = await end_offsets(bootstrap, names)
-    committed = await asyncio.to_thread(_committed, bootstrap, list(groups.values()))
+    ends = await end_offsets(kafka, names)
+    committed = await asyncio.to_thread(_committed, kafka, list(groups.values()))
     rows = []
     for consumer, topics in readers.items():
         group = groups[consumer]
@@ -57,8 +60,8 @@ async def lag(bootstrap: str, groups: dict[str, str]) -> list[Lag]:
     return rows
 
 
-async def dlq_sizes(bootstrap: str) -> dict[str, int]:
-    ends = await end_offsets(bootstrap, [t.dlq for t in ALL_TOPICS])
+async def dlq_sizes(kafka: KafkaConnection) -> dict[str, int]:
+    ends = await end_offsets(kafka, [t.dlq for t in ALL_TOPICS])
     sizes: dict[str, int] = {t.dlq: 0 for t in ALL_TOPICS}
     for (name, _), (first, end) in ends.items():
         sizes[name] += end - first

@@ -67,12 +67,8 @@ async def replay(
         total = n
 
     try:
-        found = await asyncio.to_thread(
-            admin.partitions, settings.kafka_bootstrap, [t.name for t in AGENTS]
-        )
-        async for records in read_to_end(
-            settings.kafka_bootstrap, found, max_records=BATCH, on_total=count
-        ):
+        found = await asyncio.to_thread(admin.partitions, settings.kafka, [t.name for t in AGENTS])
+        async for records in read_to_end(settings.kafka, found, max_records=BATCH, on_total=count):
             outcomes = await handler.process_batch(
                 [
                     Delivery(

@@ -21,6 +21,7 @@ from traintrack.contracts.topics import (
     Topic,
     replication,
 )
+from traintrack.platform.messaging.connection import KafkaConnection
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,20 +57,22 @@ def declared(topics: tuple[Topic, ...] = ALL_TOPICS) -> list[Wanted]:
     ]
 
 
-def ensure_topics(bootstrap: str, timeout: float = 60.0) -> list[str]:
+def ensure_topics(kafka: KafkaConnection, timeout: float = 60.0) -> list[str]:
     """Create what is missing, put back settings that differ from the declarations; refuse
     (TopicsRefused) a cluster that cannot hold the declared replication or holds a topic
     with fewer replicas. Returns what was changed, one line each."""
-    return _through_broker_faults(_ensure, bootstrap, timeout)
+    return _through_broker_faults(_ensure, kafka, timeout)
 
 
-def verify_topics(bootstrap: str, names: list[str], timeout: float = 60.0) -> None:
+def verify_topics(kafka: KafkaConnection, names: list[str], timeout: float = 60.0) -> None:
     """Refuse (TopicsRefused) to run on a cluster where one of `names` is missing, holds
     fewer replicas than declared, or the brokers are fewer than the replication needs."""
-    _through_broker_faults(partial(_verify, names=names), bootstrap, timeout)
+    _through_broker_faults(partial(_verify, names=names), kafka, timeout)
 
 
-def _through_broker_faults(act: Callable[[str, float], T], bootstrap: str, timeout: float) -> T:
+def _through_broker_faults(
+    act: Callable[[KafkaConnection, float], T], kafka: KafkaConnection, timeout: float
+) -> T:
     """`act`, again while a broker it reached is away (a node restarting still stands in
     the metadata for a while); a refusal is an answer, not a fault."""
     retrying = Retrying(
@@ -79,11 +82,11 @@ def _through_broker_faults(act: Callable[[str, float], T], bootstrap: str, timeo
         before_sleep=lambda state: log.warning("kafka admin: %s; retrying", state.outcome),
         reraise=True,
     )
-    return retrying(act, bootstrap, timeout)
+    return retrying(act, kafka, timeout)
 
 
-def _ensure(bootstrap: str, timeout: float) -> list[str]:
-    admin = _admin(bootstrap, timeout)
+def _ensure(kafka: KafkaConnection, timeout: float) -> list[str]:
+    admin = _admin(kafka, timeout)
     try:
         wanted = declared()
         found = _refuse_what_could_lose(admin, wanted)
@@ -108,8 +111,8 @@ def _ensure(bootstrap: str, timeout: float) -> list[str]:
         admin.close()
 
 
-def _verify(bootstrap: str, timeout: float, *, names: list[str]) -> None:
-    admin = _admin(bootstrap, timeout)
+def _verify(kafka: KafkaConnection, timeout: float, *, names: list[str]) -> None:
+    admin = _admin(kafka, timeout)
     try:
         wanted = [w for w in declared() if w.name in names]
         found = _refuse_what_could_lose(admin, wanted)
@@ -183,9 +186,9 @@ def _put_back_settings(admin: KafkaAdminClient, present: list[Wanted]) -> list[s
     return changes
 
 
-def committed_offsets(bootstrap: str, group: str) -> dict[tuple[str, int], int]:
+def committed_offsets(kafka: KafkaConnection, group: str) -> dict[tuple[str, int], int]:
     """The next offset `group` reads on each (topic, partition) it has committed on."""
-    admin = _admin(bootstrap, 30.0)
+    admin = _admin(kafka, 30.0)
     try:
         found: dict[str, Any] = admin.list_group_offsets([group])  # type: ignore[no-untyped-call]
     finally:
@@ -197,9 +200,9 @@ def committed_offsets(bootstrap: str, group: str) -> dict[tuple[str, int], int]:
     }
 
 
-def controller_leader(bootstrap: str) -> int:
+def controller_leader(kafka: KafkaConnection) -> int:
     """The node id of the KRaft quorum's leader (the active controller)."""
-    admin = _admin(bootstrap, 30.0)
+    admin = _admin(kafka, 30.0)
     try:
         quorum: dict[str, Any] = admin.describe_metadata_quorum()  # type: ignore[no-untyped-call]
     finally:
@@ -207,9 +210,9 @@ def controller_leader(bootstrap: str) -> int:
     return int(quorum["topics"][0]["partitions"][0]["leader_id"])
 
 
-def partitions(bootstrap: str, names: list[str]) -> list[tuple[str, int]]:
+def partitions(kafka: KafkaConnection, names: list[str]) -> list[tuple[str, int]]:
     """Every (topic, partition) of the named topics, as the broker describes them."""
-    admin = _admin(bootstrap, 30.0)
+    admin = _admin(kafka, 30.0)
     try:
         described = admin.describe_topics(names)
     finally:
@@ -217,11 +220,11 @@ def partitions(bootstrap: str, names: list[str]) -> list[tuple[str, int]]:
     return [(t["name"], p["partition_index"]) for t in described for p in t["partitions"]]
 
 
-def _admin(bootstrap: str, timeout: float) -> KafkaAdminClient:
+def _admin(kafka: KafkaConnection, timeout: float) -> KafkaAdminClient:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="traintrack-setup")
+            return KafkaAdminClient(**kafka.kafka_python(), client_id="traintrack-setup")
         except KafkaError:
             if time.monotonic() > deadline:
                 raise

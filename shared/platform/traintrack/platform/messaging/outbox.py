@@ -27,6 +27,7 @@ from traintrack.contracts.topics import MAX_MESSAGE_BYTES, PRODUCER, topic_names
 from traintrack.platform.db import Connection
 from traintrack.platform.errors import TooLarge
 from traintrack.platform.messaging import admin
+from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.telemetry import context_from, current_carrier
 
 log = logging.getLogger(__name__)
@@ -97,11 +98,11 @@ def _publishable(event: EventData) -> dict[str, Any]:
     return payload
 
 
-def new_producer(bootstrap: str, **overrides: Any) -> AIOKafkaProducer:
+def new_producer(kafka: KafkaConnection, **overrides: Any) -> AIOKafkaProducer:
     """The platform's producer settings (topics.PRODUCER): idempotent, acks=all, ordered
     per partition."""
     settings: dict[str, Any] = {
-        "bootstrap_servers": bootstrap,
+        **kafka.aiokafka(),
         "enable_idempotence": PRODUCER.idempotent,
         "acks": PRODUCER.acks,
         "linger_ms": PRODUCER.linger_ms,
@@ -118,14 +119,14 @@ class OutboxRelay:
         self,
         *,
         pool: asyncpg.Pool,
-        bootstrap: str,
+        kafka: KafkaConnection,
         batch_size: int = 500,
         idle_poll_seconds: float = 1.0,
         refused_retry_seconds: float = 30.0,
     ) -> None:
         self._pool = pool
-        self._bootstrap = bootstrap
-        self._producer = new_producer(bootstrap)
+        self._kafka = kafka
+        self._producer = new_producer(kafka)
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
         self._refused_retry = refused_retry_seconds
@@ -159,7 +160,7 @@ class OutboxRelay:
             except Exception as error:  # KafkaConnectionError, mostly
                 log.warning("outbox relay: Kafka not reachable (%s); retrying", error)
                 await self._producer.stop()
-                self._producer = new_producer(self._bootstrap)  # a stopped one stays closed
+                self._producer = new_producer(self._kafka)  # a stopped one stays closed
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10)
         await self._refuse_unsafe_topics()
@@ -170,9 +171,7 @@ class OutboxRelay:
         the API keeps taking writes into the outbox meanwhile."""
         while True:
             try:
-                await asyncio.to_thread(
-                    admin.verify_topics, self._bootstrap, topic_names_with_dlqs()
-                )
+                await asyncio.to_thread(admin.verify_topics, self._kafka, topic_names_with_dlqs())
                 return
             except admin.TopicsRefused as refused:
                 log.error("outbox relay: not publishing: %s", refused)

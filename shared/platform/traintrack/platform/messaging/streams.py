@@ -16,6 +16,7 @@ from aiokafka.errors import KafkaError
 
 from traintrack.contracts.codec import Headers, KafkaRecord
 from traintrack.contracts.topics import MAX_MESSAGE_BYTES, PRODUCER, Topic
+from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.messaging.consumer import EventConsumer
 from traintrack.platform.messaging.dlq import Delivery
 from traintrack.platform.telemetry import LOG_FORMAT, TraceIdsFilter
@@ -25,28 +26,29 @@ HEARTBEAT = "heartbeat"  # touched in <state dir>/<consumer name>/ every HEARTBE
 HEARTBEAT_SECONDS = 10.0
 
 
-async def wait_for_kafka(bootstrap: str, *, seconds: float = 300) -> None:
+async def wait_for_kafka(kafka: KafkaConnection, *, seconds: float = 300) -> None:
     """Until a broker answers for its metadata (or `seconds` pass: then faust reports it)."""
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
-        client = AIOKafkaClient(bootstrap_servers=bootstrap)
+        client = AIOKafkaClient(**kafka.aiokafka())
         try:
             await client.bootstrap()
             return
         except KafkaError as error:
             if asyncio.get_running_loop().time() > deadline:
                 return
-            log.warning("waiting for Kafka at %s: %s", bootstrap, error)
+            log.warning("waiting for Kafka at %s: %s", kafka.bootstrap, error)
             await asyncio.sleep(1)
         finally:
             await client.close()
 
 
-def create_stream_app(app_id: str, *, bootstrap: str, state_dir: Path) -> faust.App:
+def create_stream_app(app_id: str, *, kafka: KafkaConnection, state_dir: Path) -> faust.App:
     (state_dir / app_id).mkdir(parents=True, exist_ok=True)
     app = faust.App(
         app_id,
-        broker=f"kafka://{bootstrap}",
+        broker=kafka.faust_broker(),
+        broker_credentials=kafka.faust_broker_credentials(),
         key_serializer="raw",
         value_serializer="raw",
         store="memory://",

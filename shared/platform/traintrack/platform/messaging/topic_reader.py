@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from traintrack.contracts.topics import MAX_MESSAGE_BYTES
+from traintrack.platform.messaging.connection import KafkaConnection
 
 
 async def read_to_end(
-    bootstrap: str,
+    kafka: KafkaConnection,
     partitions: Sequence[tuple[str, int]],
     *,
     max_records: int = 1000,
@@ -20,7 +21,7 @@ async def read_to_end(
     """Batches of records (each from one partition, in offset order); `on_total` hears
     how many records there are to read before the first batch."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **kafka.aiokafka(),
         group_id=None,
         enable_auto_commit=False,
         max_partition_fetch_bytes=MAX_MESSAGE_BYTES,

@@ -101,7 +101,7 @@ def create_service_app(
         )
         if on_startup is not None:
             await on_startup(pool)
-        relay = outbox.OutboxRelay(pool=pool, bootstrap=settings.kafka_bootstrap)
+        relay = outbox.OutboxRelay(pool=pool, kafka=settings.kafka)
         await relay.start()
         app.state.pool, app.state.relay = pool, relay
         tasks = [asyncio.create_task(work(pool)) for work in background]
@@ -170,7 +170,7 @@ async def prune_once(pool: asyncpg.Pool, settings: ServiceSettings) -> dict[str,
             consumer = getattr(settings, "consumer_name", None)
             if consumer and settings.inbox_keep_days > 0:
                 committed = await asyncio.to_thread(
-                    admin.committed_offsets, settings.kafka_bootstrap, consumer
+                    admin.committed_offsets, settings.kafka, consumer
                 )
                 claimed_before = now - timedelta(days=settings.inbox_keep_days)
                 gone["inbox"] = await pruning.prune_inbox(

@@ -40,7 +40,8 @@ def cluster(tmp_path: Path):
         yield nodes
     finally:
         for name in nodes.names:
-            nodes.pids.stop(name)
+            if nodes.pids.alive(name):  # thrown away: no controlled shutdown to wait for
+                nodes.pids.crash(name)
 
 
 def brokers(bootstrap: str) -> set[int]:

@@ -1,7 +1,7 @@
 """Who reads which topic is declared once, with the topics: the names there are the ones
 the services' workers use (their `consumer_name`, also their consumer group)."""
 
-from traintrack.contracts.topics import ALL_TOPICS, consumers
+from traintrack.contracts.topics import ALL_TOPICS, consumers, used_by
 from traintrack.enrollment.settings import EnrollmentSettings
 from traintrack.evaluation.settings import EvaluationSettings
 from traintrack.matching.settings import MatchingSettings
@@ -91,3 +91,35 @@ def test_event_topics_are_kept_for_ever_and_letters_for_ninety_days(monkeypatch)
         }, topic.base
         assert topic.dlq_configs()["retention.ms"] == str(90 * 24 * 3600 * 1000)
         assert topic.partitions == 6, topic.base
+
+
+def test_each_service_checks_and_sees_the_topics_it_writes_and_reads(monkeypatch):
+    monkeypatch.delenv("TRAINTRACK_TOPIC_PREFIX", raising=False)
+    assert used_by("enrollment") == [
+        "institute.submissions.v1",
+        "institute.submissions.v1.dlq",
+        "enrollment.events.v1",
+    ]
+    assert used_by("evaluation") == [
+        "enrollment.events.v1",
+        "enrollment.events.v1.dlq",
+        "evaluation.events.v1",
+    ]
+    assert used_by("matching") == [
+        "enrollment.events.v1",
+        "enrollment.events.v1.dlq",
+        "evaluation.events.v1",
+        "evaluation.events.v1.dlq",
+        "matching.events.v1",
+    ]
+    assert used_by("outcomes") == [
+        "enrollment.events.v1",
+        "enrollment.events.v1.dlq",
+        "evaluation.events.v1",
+        "evaluation.events.v1.dlq",
+        "matching.events.v1",
+        "matching.events.v1.dlq",
+        "outcomes.events.v1",
+        "outcomes.events.v1.dlq",
+    ]
+    assert used_by("operations") == []

@@ -186,6 +186,18 @@ def consumers() -> dict[str, tuple[Topic, ...]]:
     return found
 
 
+def used_by(service: str) -> list[str]:
+    """The topics `service` writes (its own, and the DLQs of those it reads) or reads: what
+    its processes check before they start, and all a secured cluster lets it see."""
+    names: list[str] = []
+    for topic in ALL_TOPICS:
+        if topic.writer == service:
+            names.append(topic.name)
+        if service in topic.readers:
+            names += [n for n in (topic.name, topic.dlq) if n not in names]
+    return names
+
+
 def topic_names_with_dlqs() -> list[str]:
     return [name for topic in ALL_TOPICS for name in (topic.name, topic.dlq)]
 

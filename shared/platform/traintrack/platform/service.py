@@ -10,7 +10,7 @@ import faust
 import uvicorn
 from fastapi import FastAPI
 
-from traintrack.contracts.topics import topic_names_with_dlqs
+from traintrack.contracts.topics import used_by
 from traintrack.platform.messaging import admin
 from traintrack.platform.messaging.streams import wait_for_kafka
 from traintrack.platform.settings import ServiceSettings
@@ -40,7 +40,7 @@ def run(
         # waits for it instead.
         asyncio.run(wait_for_kafka(settings.kafka))
         try:
-            admin.verify_topics(settings.kafka, topic_names_with_dlqs())
+            admin.verify_topics(settings.kafka, used_by(service))
         except admin.TopicsRefused as refused:
             sys.exit(f"{service} worker: not starting: {refused}")
         app = worker(settings)

@@ -23,7 +23,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
 
 from traintrack.contracts import EventData, codec
-from traintrack.contracts.topics import MAX_MESSAGE_BYTES, PRODUCER, topic_names_with_dlqs
+from traintrack.contracts.topics import MAX_MESSAGE_BYTES, PRODUCER
 from traintrack.platform.db import Connection
 from traintrack.platform.errors import TooLarge
 from traintrack.platform.messaging import admin
@@ -120,12 +120,15 @@ class OutboxRelay:
         *,
         pool: asyncpg.Pool,
         kafka: KafkaConnection,
+        topics: Sequence[str] = (),
         batch_size: int = 500,
         idle_poll_seconds: float = 1.0,
         refused_retry_seconds: float = 30.0,
     ) -> None:
+        """`topics`: those checked before the first publication (the service's own)."""
         self._pool = pool
         self._kafka = kafka
+        self._topics = list(topics)
         self._producer = new_producer(kafka)
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
@@ -171,7 +174,7 @@ class OutboxRelay:
         the API keeps taking writes into the outbox meanwhile."""
         while True:
             try:
-                await asyncio.to_thread(admin.verify_topics, self._kafka, topic_names_with_dlqs())
+                await asyncio.to_thread(admin.verify_topics, self._kafka, self._topics)
                 return
             except admin.TopicsRefused as refused:
                 log.error("outbox relay: not publishing: %s", refused)

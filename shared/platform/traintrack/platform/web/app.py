@@ -28,6 +28,7 @@ from prometheus_client import (
 )
 from pydantic import BaseModel
 
+from traintrack.contracts.topics import used_by
 from traintrack.platform.bus import Replayed
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging import admin, outbox, pruning
@@ -101,7 +102,7 @@ def create_service_app(
         )
         if on_startup is not None:
             await on_startup(pool)
-        relay = outbox.OutboxRelay(pool=pool, kafka=settings.kafka)
+        relay = outbox.OutboxRelay(pool=pool, kafka=settings.kafka, topics=used_by(service))
         await relay.start()
         app.state.pool, app.state.relay = pool, relay
         tasks = [asyncio.create_task(work(pool)) for work in background]

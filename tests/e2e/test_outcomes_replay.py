@@ -15,6 +15,7 @@ from traintrack.outcomes.entrypoints.replay import replay
 from traintrack.outcomes.entrypoints.worker import AGENTS
 from traintrack.outcomes.settings import OutcomesSettings
 from traintrack.platform.messaging.admin import partitions
+from traintrack.platform.messaging.connection import KafkaConnection
 
 pytestmark = pytest.mark.e2e
 TABLES = {
@@ -32,7 +33,8 @@ async def _caught_up(bootstrap: str) -> bool:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     try:
-        found = await asyncio.to_thread(partitions, bootstrap, [t.name for t in AGENTS])
+        kafka = KafkaConnection.plaintext(bootstrap)
+        found = await asyncio.to_thread(partitions, kafka, [t.name for t in AGENTS])
         topic_partitions = [TopicPartition(topic, p) for topic, p in found]
         assert topic_partitions
         ends = await consumer.end_offsets(topic_partitions)

@@ -122,9 +122,12 @@ class Target:
     dbs: dict[str, str]
     kafka: KafkaConnection
     rng: random.Random
+    cluster: bool
     brokers_hit: int = 0
 
     async def resolve(self, fault: str) -> str:
+        if not self.cluster:  # one node: every fault names its process
+            return fault
         if fault == BROKER:
             self.brokers_hit += 1
             nodes = [1, 2, 3]
@@ -245,7 +248,7 @@ async def run(
     else:
         faults = [*envs, *INFRA] * rounds
     rng.shuffle(faults)
-    target = Target(supervisor, dbs, platform.kafka, rng)
+    target = Target(supervisor, dbs, platform.kafka, rng, cluster)
     log: list[str] = []
     started = time.perf_counter()
     injecting = watching = None

@@ -1,9 +1,13 @@
 """Benchmarks through the real parts, each beside a baseline measured in the same run:
 
 - raw Kafka produce and consume with the platform's own producer settings (the ceiling);
+- the raw pipeline (`bench/raw_pipeline.py`): one process consuming the same signed
+  attendance submissions with the same client into the same rows of PostgreSQL, in
+  batches, idempotently, as durably: the baseline every pipeline figure is a ratio of;
 - attendance submissions sustained end to end (institute topic -> enrollment worker ->
-  enrollment store, and on through the relay to the outcomes worker), as a ratio to the
-  raw produce ceiling, counted exactly once, with the CPU seconds each part spent;
+  enrollment store, and on through the relay to every reader of enrollment's topics),
+  counted exactly once, with the CPU seconds each part spent, at 1x, 2x and 4x the events
+  (time, CPU and memory growth);
 - submission-to-store latency p50 / p99 at a fixed offered load of 1,000 events/s;
 - the outcomes projection rebuilt from the topics (events/s), as a ratio to raw consume;
 - HTTP throughput and p99 of a read and a write endpoint of enrollment, matching, outcomes.
@@ -11,7 +15,9 @@
 Everything runs under its own topic prefix and fresh databases, so nothing of an earlier
 run counts.    make bench   (writes test-artifacts/bench-pipeline.json)
 `--trace-all` keeps every trace (default: 1 in 100, as production would at this rate);
-`--attendance-only` stops after the attendance figures (for profiling).
+`--attendance-only` stops after the attendance figures; `--profile` samples every service
+process with py-spy during the largest run (test-artifacts/profile/: collapsed stacks and
+the heaviest frames in summary.txt).
 """
 
 from __future__ import annotations
@@ -39,14 +45,21 @@ from kafka import KafkaConsumer  # noqa: E402
 from kafka import TopicPartition as KTP  # noqa: E402
 from kafka.admin import KafkaAdminClient  # noqa: E402
 
+from bench import profiling as profiler  # noqa: E402
 from tests.utils.keys import master_file, signing_secret_of, write_keyring  # noqa: E402
-from tests.utils.platform import eventually, local_platform  # noqa: E402
+from tests.utils.platform import Platform, eventually, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
+from traintrack.contracts.enrollment import AttendanceRecorded  # noqa: E402
 from traintrack.contracts.submissions import RecordAttendance  # noqa: E402
 from traintrack.contracts.topics import (  # noqa: E402
     ENROLLMENT_EVENTS,
     INSTITUTE_SUBMISSIONS,
     replication,
+)
+
+# Enrollment's topics, whose readers the pipeline runs through.
+ENROLLMENT_TOPICS = tuple(
+    {t.base: t for t in (ENROLLMENT_EVENTS, AttendanceRecorded.topic)}.values()
 )
 from traintrack.institute.sdk import signed_record  # noqa: E402
 from traintrack.platform.messaging.admin import ensure_topics  # noqa: E402
@@ -56,7 +69,9 @@ from traintrack.platform.web.auth import Role  # noqa: E402
 
 # The national morning check-in, scaled: many trainees, each recording one day at a time,
 # day after day, in cohorts of about six months.
-TRAINEES, DAYS, PACED_DAYS = 2_000, 30, 10
+TRAINEES, DAYS_1X, PACED_DAYS = 2_000, 10, 10
+# The pipeline runs at 1x, 2x and 4x the events (DAYS_1X days of every trainee each).
+SCALES = (1, 2, 4)
 # Traces as production at this rate would keep them: 1 in 100 new traces, and every
 # trace a sampled caller started (the OpenTelemetry SDK's standard variables).
 # `--trace-all` measures with every message traced, as development runs.
@@ -248,8 +263,14 @@ def _caught_up(bootstrap: str, group: str, topic: str) -> bool:
         admin.close()
 
 
-async def _outcomes_caught_up(bootstrap: str, group: str) -> bool:
-    return await asyncio.to_thread(_caught_up, bootstrap, group, ENROLLMENT_EVENTS.name)
+def _readers_caught_up(bootstrap: str, groups: dict[str, str]) -> bool:
+    """Every reader of enrollment's topics has committed every record there is now."""
+    return all(
+        _caught_up(bootstrap, groups[reader], topic.name)
+        for topic in ENROLLMENT_TOPICS
+        for reader in topic.readers
+        if reader in groups
+    )
 
 
 INFRA_PARTS = {"postgres": "postgres", "kafka": "kafka broker", "zipkin": "zipkin"}
@@ -278,30 +299,86 @@ def cpu_seconds(named: dict[str, int]) -> dict[str, float]:
     return found
 
 
-async def sustained(
-    bootstrap: str, db: str, records: list[Any], outcomes_group: str
-) -> dict[str, float]:
+async def produce(bootstrap: str, topic: str, records: list[Any]) -> float:
+    """Sends every record as an institute's SDK would; the seconds it took."""
     producer = new_producer(KafkaConnection.plaintext(bootstrap))
     await producer.start()
     started = time.perf_counter()
     for _, key, value, headers in records:
-        await producer.send(INSTITUTE_SUBMISSIONS.name, value, key=key, headers=headers)
+        await producer.send(topic, value, key=key, headers=headers)
     await producer.flush()
-    sent = time.perf_counter() - started
     await producer.stop()
-    await eventually(lambda: _at_least(db, len(records)), timeout=900)
+    return time.perf_counter() - started
+
+
+async def sustained(
+    bootstrap: str, db: str, records: list[Any], groups: dict[str, str], before: int
+) -> dict[str, float]:
+    started = time.perf_counter()
+    sent = await produce(bootstrap, INSTITUTE_SUBMISSIONS.name, records)
+    await eventually(lambda: _at_least(db, before + len(records)), timeout=900)
     elapsed = time.perf_counter() - started
-    count = await stored(db)
-    # Then each attendance-recorded event through the relay to the outcomes worker.
-    await eventually(lambda: _outcomes_caught_up(bootstrap, outcomes_group), timeout=900)
+    count = await stored(db) - before
+    # Then each event enrollment wrote, through the relay to every reader of its topics.
+    await eventually(lambda: asyncio.to_thread(_readers_caught_up, bootstrap, groups), timeout=900)
     through = time.perf_counter() - started
     return {
         "events": len(records),
         "stored": count,
         "send_s": round(sent, 1),
         "end_to_end_per_s": round(len(records) / elapsed),
-        "to_outcomes_per_s": round(len(records) / through),
+        "through_readers_per_s": round(len(records) / through),
+        "wall_s": round(through, 1),
     }
+
+
+async def raw_pipeline(bootstrap: str, db: str, records: list[Any], run: str) -> dict[str, Any]:
+    """The baseline (see bench/raw_pipeline.py) on its own topic and database: the same
+    records sent the same way, timed from the first send to the last row stored."""
+    topic = INSTITUTE_SUBMISSIONS.name.replace("institute.submissions", f"raw-pipeline-{run}")
+    await asyncio.to_thread(_create_topic, bootstrap, topic)
+    command = [sys.executable, str(ROOT / "bench" / "raw_pipeline.py"), bootstrap, topic, db]
+    process = await asyncio.create_subprocess_exec(
+        *command, str(len(records)), stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    assert json.loads(await process.stdout.readline()) == {"ready": True}
+    before = cpu_seconds({"raw pipeline": process.pid})
+    started = time.perf_counter()
+    await produce(bootstrap, topic, records)
+    done = json.loads(await asyncio.wait_for(process.stdout.readline(), timeout=900))
+    elapsed = time.perf_counter() - started
+    after = cpu_seconds({"raw pipeline": process.pid})
+    await process.wait()
+    return {
+        "events": len(records),
+        "stored": done["stored"],
+        "per_s": round(len(records) / elapsed),
+        "wall_s": round(elapsed, 1),
+        "cpu_s": {k: round(after[k] - before.get(k, 0.0), 1) for k in after},
+    }
+
+
+def synthetic_pairs(count: int) -> list[tuple[str, str]]:
+    """Trainee and enrollment ids shaped like the platform's, for the raw pipeline (which
+    checks no enrollment)."""
+    return [(f"tr-{uuid.uuid4().hex[:12]}", f"en-{uuid.uuid4().hex[:12]}") for _ in range(count)]
+
+
+def memory_mb(pids: dict[str, int]) -> dict[str, dict[str, float]]:
+    """Resident and peak resident memory of each process, in MB."""
+    found = {}
+    for name, pid in pids.items():
+        fields = dict(
+            line.split(":", 1)
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+            if ":" in line
+        )
+        found[name] = {
+            "rss": round(int(fields["VmRSS"].split()[0]) / 1024),
+            "peak": round(int(fields["VmHWM"].split()[0]) / 1024),
+        }
+    return found
 
 
 async def paced(
@@ -425,6 +502,43 @@ async def http_suite(
     return found
 
 
+SERVICES = ("enrollment", "evaluation", "matching", "outcomes")
+
+
+def service_env(
+    service: str, dbs: dict[str, str], ports: dict[str, int], **common: str
+) -> dict[str, str]:
+    prefix = service.upper()
+    return {
+        **SAMPLING,
+        **common,
+        f"{prefix}_DATABASE_URL": dbs[service],
+        f"{prefix}_HTTP_PORT": str(ports[service]),
+        f"{prefix}_STATE_DIR": str(ARTIFACTS / "bench-state" / uuid.uuid4().hex[:6]),
+    }
+
+
+async def baselines(platform: Platform, secret: str, days: list[date]) -> dict[str, Any]:
+    """The raw pipeline at each scale, before any service runs (so that PostgreSQL's and
+    Kafka's CPU is the baseline's alone)."""
+    pairs = synthetic_pairs(TRAINEES)
+    found = {}
+    for scale, chunk in scaled(days):
+        records = signed_records(secret, pairs, chunk)
+        db = await platform.fresh_database(f"bench_raw_{scale}x")
+        found[f"{scale}x"] = await raw_pipeline(platform.kafka_bootstrap, db, records, f"{scale}x")
+    return found
+
+
+def scaled(days: list[date]) -> list[tuple[int, list[date]]]:
+    """The days of each scale's run: DAYS_1X, then twice, then four times as many."""
+    runs, first = [], 0
+    for scale in SCALES:
+        runs.append((scale, days[first : first + DAYS_1X * scale]))
+        first += DAYS_1X * scale
+    return runs
+
+
 async def main() -> int:
     platform = local_platform()
     bootstrap = platform.kafka_bootstrap
@@ -440,54 +554,57 @@ async def main() -> int:
             "firm": (Role.FIRM, "firm-bench"),
         },
     )
-    dbs = {
-        s: await platform.fresh_database(f"bench_{s}")
-        for s in ("enrollment", "matching", "outcomes")
-    }
+    secret = signing_secret_of(keys["institute"])
+    days = weekdays(STARTS, DAYS_1X * sum(SCALES) + PACED_DAYS)
+    results["raw_pipeline"] = await baselines(platform, secret, days)
+    dbs = {s: await platform.fresh_database(f"bench_{s}") for s in SERVICES}
     ports = {s: free_port() for s in dbs}
-    modules = {
-        "enrollment": "traintrack.enrollment",
-        "matching": "traintrack.matching",
-        "outcomes": "traintrack.outcomes",
-    }
     groups = {s: f"{s}-bench-{uuid.uuid4().hex[:6]}" for s in dbs}
+    signing = ARTIFACTS / "bench-signing" / uuid.uuid4().hex[:6]
+    signing.mkdir(parents=True)
+    common = {
+        "TRAINTRACK_KAFKA_BOOTSTRAP": bootstrap,
+        **{f"{s.upper()}_KAFKA_BOOTSTRAP": bootstrap for s in dbs},
+        **{f"{s.upper()}_KEYRING_FILE": str(keyring) for s in dbs},
+        **{f"{s.upper()}_CONSUMER_NAME": g for s, g in groups.items()},
+        "ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(master_file(keyring)),
+        "EVALUATION_SIGNING_KEYS_DIR": str(signing / "keys"),
+        "EVALUATION_SIGNING_KEY_FILE": str(signing / "no-legacy-key.pem"),
+    }
     processes = ServiceProcesses(ARTIFACTS / "bench-logs")
     try:
-        for service, module in modules.items():
-            prefix = service.upper()
-            env = {
-                **SAMPLING,
-                f"{prefix}_DATABASE_URL": dbs[service],
-                f"{prefix}_KAFKA_BOOTSTRAP": bootstrap,
-                f"{prefix}_HTTP_PORT": str(ports[service]),
-                f"{prefix}_KEYRING_FILE": str(keyring),
-                "ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(master_file(keyring)),
-                f"{prefix}_CONSUMER_NAME": groups[service],
-                f"{prefix}_STATE_DIR": str(ARTIFACTS / "bench-state" / uuid.uuid4().hex[:6]),
-            }
-            processes.start(f"{service}-api", module, "api", env)
-            processes.start(f"{service}-worker", module, "worker", env)
+        for service in SERVICES:
+            env = service_env(service, dbs, ports, **common)
+            processes.start(f"{service}-api", f"traintrack.{service}", "api", env)
+            processes.start(f"{service}-worker", f"traintrack.{service}", "worker", env)
         urls = {s: f"http://127.0.0.1:{p}" for s, p in ports.items()}
         for service, url in urls.items():
             processes.wait_ready(f"{service}-api", f"{url}/readyz")
         pairs = await seed(urls["enrollment"], keys["operator"], keys["institute"])
-        days = weekdays(STARTS, DAYS + PACED_DAYS)
-        bulk = signed_records(signing_secret_of(keys["institute"]), pairs, days[:DAYS])
-        pids = {name: proc.pid for name, proc in processes.procs.items()}
-        pids["bench (producer, pollers)"] = os.getpid()
-        before, t0 = cpu_seconds(pids), time.perf_counter()
-        results["attendance"] = await sustained(
-            bootstrap, dbs["enrollment"], bulk, groups["outcomes"]
-        )
-        after, wall = cpu_seconds(pids), time.perf_counter() - t0
-        by_cpu = sorted(after, key=lambda k: after[k])
-        spent = {k: round(after[k] - before.get(k, 0.0), 1) for k in by_cpu}
-        results["attendance"]["cpu_s"] = spent
-        results["attendance"]["wall_s"] = round(wall, 1)
-        steady = signed_records(signing_secret_of(keys["institute"]), pairs, days[DAYS:])
-        results["latency"] = await paced(bootstrap, dbs["enrollment"], steady, 1000, len(bulk))
+        services = {name: proc.pid for name, proc in processes.procs.items()}
+        pids = {**services, "bench (producer, pollers)": os.getpid()}
+        results["attendance"], before = {}, 0
+        for scale, chunk in scaled(days):
+            records = signed_records(secret, pairs, chunk)
+            profiling = "--profile" in sys.argv and scale == SCALES[-1]
+            recordings = profiler.start(services, ARTIFACTS / "profile") if profiling else []
+            cpu_before = cpu_seconds(pids)
+            run = await sustained(bootstrap, dbs["enrollment"], records, groups, before)
+            cpu_after = cpu_seconds(pids)
+            if recordings:
+                profiler.stop(recordings)
+                results["profile"] = profiler.summary(recordings)
+            run["cpu_s"] = {
+                k: round(cpu_after[k] - cpu_before.get(k, 0.0), 1)
+                for k in sorted(cpu_after, key=lambda k: cpu_after[k])
+            }
+            run["memory_mb"] = memory_mb(services)
+            results["attendance"][f"{scale}x"] = run
+            before += len(records)
+        steady = signed_records(secret, pairs, days[-PACED_DAYS:])
+        results["latency"] = await paced(bootstrap, dbs["enrollment"], steady, 1000, before)
         if "--attendance-only" in sys.argv:  # while profiling the pipeline
-            sys.stdout.write(json.dumps(results, indent=2) + "\n")
+            report(results)
             return 0
         results["http"] = await http_suite(
             urls, keys, pairs, weekdays(days[-1] + timedelta(1), 400)
@@ -507,42 +624,78 @@ async def main() -> int:
     return 0
 
 
-def report(r: dict[str, Any]) -> None:
-    raw, att, lat, rep = r["raw_kafka"], r["attendance"], r["latency"], r["replay"]
+def _cpu_ms(run: dict[str, Any]) -> float:
+    return sum(run["cpu_s"].values()) / run["events"] * 1000
+
+
+def _top(cpu: dict[str, float], count: int = 6) -> str:
+    return ", ".join(f"{k} {v:.0f}s" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1])[:count])
+
+
+def pipeline_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
+    raw, baseline = r["raw_kafka"], r["raw_pipeline"]
     rows = [
         ("raw Kafka produce (platform producer)", f"{raw['produce_per_s']:,}/s", "ceiling"),
         ("raw Kafka consume", f"{raw['consume_per_s']:,}/s", "ceiling"),
-        (
-            "attendance end to end into enrollment",
-            f"{att['end_to_end_per_s']:,}/s",
-            f"{att['end_to_end_per_s'] / raw['produce_per_s']:.2f} of produce; "
-            f"{att['stored']}/{att['events']} stored once",
-        ),
-        (
-            "attendance on through the outcomes worker",
-            f"{att['to_outcomes_per_s']:,}/s",
-            f"{att['to_outcomes_per_s'] / raw['produce_per_s']:.2f} of produce",
-        ),
-        (
-            "CPU per attendance event, all parts",
-            f"{sum(att['cpu_s'].values()) / att['events'] * 1000:.2f} ms",
-            f"{sum(att['cpu_s'].values()) / att['wall_s']:.2f} of {os.cpu_count()} cores busy; "
-            + ", ".join(
-                f"{k} {v:.0f}s" for k, v in sorted(att["cpu_s"].items(), key=lambda kv: -kv[1])[:5]
+    ]
+    first = r["attendance"][f"{SCALES[0]}x"]
+    for scale in SCALES:
+        key = f"{scale}x"
+        base, run = baseline[key], r["attendance"][key]
+        rows += [
+            (
+                f"[{key} {run['events']:,}] raw pipeline (baseline)",
+                f"{base['per_s']:,}/s",
+                f"{base['stored']}/{base['events']} stored; "
+                f"{_cpu_ms(base):.3f} ms CPU/event ({_top(base['cpu_s'], 3)}); "
+                f"{base['wall_s']} s",
             ),
-        ),
+            (
+                f"[{key}] attendance end to end into enrollment",
+                f"{run['end_to_end_per_s']:,}/s",
+                f"{run['end_to_end_per_s'] / base['per_s']:.2f} of the raw pipeline; "
+                f"{run['stored']}/{run['events']} stored once",
+            ),
+            (
+                f"[{key}] ... and through every reader",
+                f"{run['through_readers_per_s']:,}/s",
+                f"{run['through_readers_per_s'] / base['per_s']:.2f} of the raw pipeline; "
+                f"{run['wall_s']} s ({run['wall_s'] / first['wall_s']:.2f}x the 1x time)",
+            ),
+            (
+                f"[{key}] CPU per attendance event, all parts",
+                f"{_cpu_ms(run):.3f} ms",
+                f"{_cpu_ms(run) / _cpu_ms(base):.1f}x the raw pipeline's; {_top(run['cpu_s'])}",
+            ),
+            (
+                f"[{key}] memory after the run (RSS / peak MB)",
+                f"{sum(m['rss'] for m in run['memory_mb'].values()):,} MB",
+                ", ".join(f"{k} {m['rss']}/{m['peak']}" for k, m in run["memory_mb"].items()),
+            ),
+        ]
+    lat = r["latency"]
+    rows.append(
         (
             "latency at 1,000/s offered, p50 / p99",
             f"{lat['p50_ms']} / {lat['p99_ms']} ms",
             f"{lat['events']} events",
-        ),
-        (
-            "outcomes replay from the topics",
-            f"{rep['per_s']:,}/s",
-            f"{rep['per_s'] / raw['consume_per_s']:.2f} of consume; {rep['events']} events",
-        ),
-    ]
-    for service, calls in r["http"].items():
+        )
+    )
+    if "replay" in r:
+        rep = r["replay"]
+        rows.append(
+            (
+                "outcomes replay from the topics",
+                f"{rep['per_s']:,}/s",
+                f"{rep['per_s'] / raw['consume_per_s']:.2f} of consume; {rep['events']} events",
+            )
+        )
+    return rows
+
+
+def http_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
+    rows = []
+    for service, calls in r.get("http", {}).items():
         floor = calls["baseline GET /healthz"]["per_s"]
         for call, m in calls.items():
             rows.append(
@@ -552,9 +705,20 @@ def report(r: dict[str, Any]) -> None:
                     f"{m['per_s'] / floor:.2f} of /healthz",
                 )
             )
+    return rows
+
+
+def report(r: dict[str, Any]) -> None:
+    rows = pipeline_rows(r) + http_rows(r)
     width = max(len(n) for n, _, _ in rows)
     for name, value, note in rows:
         sys.stdout.write(f"{name:<{width}}  {value:>16}  {note}\n")
+    for process, lines in r.get("profile", {}).items():
+        sys.stdout.write(f"\nprofile of {process}:\n" + "\n".join(lines) + "\n")
+    if "profile" in r:
+        (ARTIFACTS / "profile" / "summary.txt").write_text(
+            "\n".join(f"{p}:\n" + "\n".join(lines) for p, lines in r["profile"].items())
+        )
     (ARTIFACTS / "bench-pipeline.json").write_text(json.dumps(r, indent=2))
 
 

@@ -16,6 +16,8 @@ CONSUMER_NAMES = {
 READERS = {
     "institute.submissions.v1": ("enrollment",),
     "enrollment.events.v1": ("evaluation", "matching", "outcomes"),
+    # Attendance, most of the traffic, on its own: matching and outcomes never fetch it.
+    "enrollment.attendance.v1": ("evaluation",),
     "evaluation.events.v1": ("matching", "outcomes"),
     "matching.events.v1": ("outcomes",),
     # Its own reports too: the outcomes store is rebuilt from the topics alone.
@@ -39,7 +41,7 @@ def test_every_reader_is_a_consumer_of_a_service_and_every_consumer_reads_someth
 def test_each_consumer_reads_its_topics_in_the_declared_order():
     assert {c: [t.base for t in ts] for c, ts in consumers().items()} == {
         "enrollment": ["institute.submissions.v1"],
-        "evaluation": ["enrollment.events.v1"],
+        "evaluation": ["enrollment.events.v1", "enrollment.attendance.v1"],
         "matching": ["enrollment.events.v1", "evaluation.events.v1"],
         "outcomes": [
             "enrollment.events.v1",
@@ -99,10 +101,13 @@ def test_each_service_checks_and_sees_the_topics_it_writes_and_reads(monkeypatch
         "institute.submissions.v1",
         "institute.submissions.v1.dlq",
         "enrollment.events.v1",
+        "enrollment.attendance.v1",
     ]
     assert used_by("evaluation") == [
         "enrollment.events.v1",
         "enrollment.events.v1.dlq",
+        "enrollment.attendance.v1",
+        "enrollment.attendance.v1.dlq",
         "evaluation.events.v1",
     ]
     assert used_by("matching") == [

@@ -398,7 +398,7 @@ async def test_a_librdkafka_producers_submission_is_applied_and_in_the_journey_o
         async def journey_with_the_submission_applied():
             found = (await ops.get(f"/v1/journeys/{trainee['trainee_id']}")).json()
             types = [e["event_type"] for e in found["events"]]
-            applied = "traintrack.enrollment.attendance-recorded.v1" in types
+            applied = "traintrack.enrollment.attendance-recorded.v2" in types
             return found["events"] if applied else None
 
         events = await eventually(journey_with_the_submission_applied, timeout=90)
@@ -406,5 +406,5 @@ async def test_a_librdkafka_producers_submission_is_applied_and_in_the_journey_o
     assert [(e["topic"], e["partition"], e["redeliveries"]) for e in submitted] == [
         (INSTITUTE_SUBMISSIONS.name, crc32, 1)
     ]
-    recorded = [e for e in events if (e["event_type"] or "").endswith("attendance-recorded.v1")]
+    recorded = [e for e in events if (e["event_type"] or "").endswith("attendance-recorded.v2")]
     assert len(recorded) == 1  # applied once

@@ -97,7 +97,7 @@ async def test_break_a_submission_into_the_dlq_fix_it_and_replay_it_once(running
         async with ops(running) as api:
             found = (await api.get(f"/v1/journeys/{trainee['trainee_id']}")).json()
         types = [e["event_type"] for e in found["events"]]
-        recorded = "traintrack.enrollment.attendance-recorded.v1" in types
+        recorded = "traintrack.enrollment.attendance-recorded.v2" in types
         # The outcomes worker may still be reading older history: wait for its view too.
         return found if recorded and found["views"]["outcomes"]["status"] == 200 else None
 

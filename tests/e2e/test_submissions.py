@@ -17,7 +17,11 @@ from tests.utils.keys import signing_secret_of
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack.contracts import codec
 from traintrack.contracts.submissions import RecordAttendance
-from traintrack.contracts.topics import ENROLLMENT_EVENTS, INSTITUTE_SUBMISSIONS
+from traintrack.contracts.topics import (
+    ENROLLMENT_ATTENDANCE,
+    ENROLLMENT_EVENTS,
+    INSTITUTE_SUBMISSIONS,
+)
 from traintrack.institute.sdk import InstituteClient
 
 pytestmark = pytest.mark.e2e
@@ -75,7 +79,7 @@ async def recorded_days(running, enrollment, count):
 
 
 async def test_a_signed_submission_is_applied_like_an_http_call(running, enrollment):
-    tail = await KafkaTail(running.platform.kafka_bootstrap, ENROLLMENT_EVENTS.name).start()
+    tail = await KafkaTail(running.platform.kafka_bootstrap, ENROLLMENT_ATTENDANCE.name).start()
     try:
         async with httpx.AsyncClient(
             base_url=running.enrollment_url, headers={"X-API-Key": running.institute_key}
@@ -88,7 +92,7 @@ async def test_a_signed_submission_is_applied_like_an_http_call(running, enrollm
         events = await tail.collect(
             lambda r: (
                 r.key == enrollment["trainee_id"].encode()
-                and header(r, "ce_type") == b"traintrack.enrollment.attendance-recorded.v1"
+                and header(r, "ce_type") == b"traintrack.enrollment.attendance-recorded.v2"
             ),
             2,
         )

@@ -17,7 +17,6 @@ import jwt
 from tests.utils import factories
 from traintrack.contracts import codec
 from traintrack.contracts import enrollment as facts
-from traintrack.contracts.topics import ENROLLMENT_EVENTS
 from traintrack.evaluation.bootstrap import create_app, event_handlers
 from traintrack.evaluation.domain.scheme import RUBRIC_CRITERIA
 from traintrack.evaluation.settings import EvaluationSettings
@@ -53,9 +52,10 @@ def consumer(app: Any) -> EventConsumer:
 
 
 async def feed(app: Any, *events: Any) -> None:
+    """Each event through the consumer, as read from its own topic."""
     for n, event in enumerate(events):
         record = codec.encode(codec.to_cloudevent(event, source="/traintrack/enrollment"))
-        outcome = await consumer(app).process(Delivery(ENROLLMENT_EVENTS.name, 0, n, record))
+        outcome = await consumer(app).process(Delivery(event.topic.name, 0, n, record))
         assert outcome is Outcome.APPLIED
 
 

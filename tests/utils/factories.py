@@ -182,7 +182,23 @@ def evaluation_samples(trainee: str) -> list[EventData]:
             **ids, credential_id="c-1", reason="appeal upheld", reinstated_at=at
         ),
         *evaluation_v1_samples(trainee),
+        enrollment_v1_sample(trainee),
     ]
+
+
+def enrollment_v1_sample(trainee: str) -> EventData:
+    """Attendance as enrollment.events.v1 carried it before its own topic: still read."""
+    from traintrack.contracts.enrollment_v1 import AttendanceRecordedV1
+
+    return AttendanceRecordedV1(
+        trainee_id=trainee,
+        enrollment_id="en-1",
+        cohort_id="c-1",
+        day=date(2026, 3, 2),
+        status="present",
+        rate_to_date=1.0,
+        month_rate=1.0,
+    )
 
 
 def evaluation_v1_samples(trainee: str) -> list[EventData]:

@@ -3,12 +3,16 @@ in two courses or two programmes, endings, evidence and assessments naming the e
 the history kept, concurrent evidence, and ids the store cannot hold."""
 
 import asyncio
+import uuid
 from datetime import date
 
 import pytest
 
+from tests.utils import factories
 from tests.utils.evaluation import (
+    COHORT,
     PROGRAMME,
+    Enrolled,
     attendance,
     certify,
     completed,
@@ -16,6 +20,7 @@ from tests.utils.evaluation import (
     enroll,
     evidence,
     feed,
+    open_cohort,
     stages_of,
     status_of,
     through_stage_3,
@@ -56,6 +61,30 @@ async def test_a_graduate_in_a_second_course_keeps_the_first_credential(app, cli
     ]
     assert [c["credential_id"] for c in both[0]["credentials"]] == [certified["credential_id"]]
     assert both[1]["credentials"] == []
+
+
+@pytest.mark.parametrize(
+    ("rate", "stage_1"),
+    [(0.80, "passed"), (0.79, "failed")],  # stage 1 needs attendance of at least 80 %
+)
+async def test_attendance_that_overtakes_its_enrollment_counts_once_it_is_known(
+    app, client, keys, rate, stage_1
+):
+    """Attendance has a topic of its own: its reader can get a day before the enrollment."""
+    await open_cohort(app)
+    who = Enrolled(factories.trainee_id(), f"en-{uuid.uuid4().hex[:10]}", COHORT)
+    await feed(app, attendance(who, rate))
+    await feed(
+        app,
+        factories.trainee_enrolled(
+            trainee_id=who.trainee_id,
+            enrollment_id=who.enrollment_id,
+            institute_id="inst-a",
+            cohort_id=COHORT,
+        ),
+    )
+    decided = await evidence(client, keys, who, "baseline_test", 1, 90)
+    assert decided[1] == stage_1
 
 
 async def test_a_trainee_holds_credentials_of_two_programmes(app, client, keys):

@@ -84,7 +84,7 @@ async def test_each_risk_level_is_announced_once_per_period(uow):
     enrolled(uow)
     days = training_days()
     await handle(uow, RecordAttendance(INSTITUTE, (day(days[0], "absent"),)))
-    assert uow.published_types() == ["traintrack.enrollment.attendance-recorded.v1"]
+    assert uow.published_types() == ["traintrack.enrollment.attendance-recorded.v2"]
     uow.published.clear()
     # Two absences of ten: 80 % still in reach, but below the 85 % margin.
     await handle(uow, RecordAttendance(INSTITUTE, (day(days[1], "absent"),)))
@@ -103,7 +103,7 @@ async def test_each_risk_level_is_announced_once_per_period(uow):
     ]
     uow.published.clear()
     await handle(uow, RecordAttendance(INSTITUTE, (day(days[4], "absent"),)))
-    assert uow.published_types() == ["traintrack.enrollment.attendance-recorded.v1"]
+    assert uow.published_types() == ["traintrack.enrollment.attendance-recorded.v2"]
     assert sorted(level for (_, _, _, level) in uow.attendance.alerts) == [
         "unreachable",
         "unreachable",
@@ -135,4 +135,4 @@ async def test_an_attendance_import_reports_the_parsers_and_its_own_refusals_by_
     report = await handle(uow, command)
     assert (report.rows, report.accepted, report.rejected) == (3, 1, 2)
     assert [(e.row, e.field) for e in report.errors] == [(3, "status"), (5, "day")]
-    assert uow.published_types() == ["traintrack.enrollment.attendance-recorded.v1"]
+    assert uow.published_types() == ["traintrack.enrollment.attendance-recorded.v2"]

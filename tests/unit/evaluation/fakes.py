@@ -91,6 +91,7 @@ class FakeEnrollments:
 
     def __init__(self, cohorts: FakeCohorts) -> None:
         self.rows: dict[str, EnrollmentFacts] = {}
+        self.ahead: dict[str, float] = {}  # rates that came before their enrollment
         self.locked: list[str] = []
         self._cohorts = cohorts
 
@@ -102,6 +103,8 @@ class FakeEnrollments:
         known = self.rows.get(facts.enrollment_id)
         if known is not None:
             facts = replace(known, cohort_id=facts.cohort_id, institute_id=facts.institute_id)
+        elif facts.enrollment_id in self.ahead:
+            facts = replace(facts, attendance_rate=self.ahead.pop(facts.enrollment_id))
         self.rows[facts.enrollment_id] = replace(facts, programme_id=None)
 
     async def end(self, enrollment_id: str, ending: Any, final_rate: float | None) -> bool:
@@ -114,7 +117,10 @@ class FakeEnrollments:
 
     async def record_attendance(self, enrollment_id: str, rate: float) -> bool:
         known = self.rows.get(enrollment_id)
-        if known is None or known.ending is not None:
+        if known is None:
+            self.ahead[enrollment_id] = rate
+            return False
+        if known.ending is not None:
             return False
         self.rows[enrollment_id] = replace(known, attendance_rate=rate)
         return True

@@ -54,9 +54,14 @@ def _of(user: str, operation: str) -> set[str]:
 def test_each_service_writes_its_own_topic_and_the_dlqs_of_what_it_reads():
     assert _of("svc-enrollment", "WRITE") == {
         "enrollment.events.v1",
+        "enrollment.attendance.v1",
         "institute.submissions.v1.dlq",
     }
-    assert _of("svc-evaluation", "WRITE") == {"evaluation.events.v1", "enrollment.events.v1.dlq"}
+    assert _of("svc-evaluation", "WRITE") == {
+        "evaluation.events.v1",
+        "enrollment.events.v1.dlq",
+        "enrollment.attendance.v1.dlq",
+    }
     assert _of("svc-matching", "WRITE") == {
         "matching.events.v1",
         "enrollment.events.v1.dlq",
@@ -73,7 +78,11 @@ def test_each_service_writes_its_own_topic_and_the_dlqs_of_what_it_reads():
 
 def test_each_service_reads_what_it_consumes_and_its_own_groups():
     assert _of("svc-enrollment", "READ") == {"institute.submissions.v1", "enrollment"}
-    assert _of("svc-evaluation", "READ") == {"enrollment.events.v1", "evaluation"}
+    assert _of("svc-evaluation", "READ") == {
+        "enrollment.events.v1",
+        "enrollment.attendance.v1",
+        "evaluation",
+    }
     assert _of("svc-matching", "READ") == {
         "enrollment.events.v1",
         "evaluation.events.v1",
@@ -87,10 +96,11 @@ def test_an_institute_writes_submissions_and_reads_nothing():
 
 
 def test_the_operator_reads_every_topic_and_dlq_and_writes_the_originals_only():
-    assert len(_of("traintrack-operator", "READ")) == 10
+    assert len(_of("traintrack-operator", "READ")) == 12
     assert _of("traintrack-operator", "WRITE") == {
         "institute.submissions.v1",
         "enrollment.events.v1",
+        "enrollment.attendance.v1",
         "evaluation.events.v1",
         "matching.events.v1",
         "outcomes.events.v1",

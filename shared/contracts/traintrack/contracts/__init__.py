@@ -2,6 +2,7 @@
 
 from traintrack.contracts import (
     enrollment,
+    enrollment_v1,
     evaluation,
     evaluation_v1,
     matching,
@@ -14,6 +15,7 @@ __all__ = [
     "REGISTRY",
     "EventData",
     "enrollment",
+    "enrollment_v1",
     "evaluation",
     "evaluation_v1",
     "matching",

@@ -1,4 +1,6 @@
-"""Events the enrollment service emits on enrollment.events.v1. No personal details here."""
+"""Events the enrollment service emits on enrollment.events.v1, and its attendance on
+enrollment.attendance.v1. No personal details here. Version 1 of attendance-recorded, on
+enrollment.events.v1, is in `enrollment_v1.py`."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from traintrack.contracts.base import EventData
-from traintrack.contracts.topics import ENROLLMENT_EVENTS, Topic
+from traintrack.contracts.topics import ENROLLMENT_ATTENDANCE, ENROLLMENT_EVENTS, Topic
 from traintrack.contracts.vocabulary import (
     AttendanceStatus,
     DropReason,
@@ -98,10 +100,11 @@ class ConsentChanged(EventData):
 
 
 class AttendanceRecorded(EventData):
-    """A training day was recorded (or corrected) for an enrollment."""
+    """A training day was recorded (or corrected) for an enrollment. Version 2: the same
+    fields as version 1, on enrollment.attendance.v1."""
 
-    type: ClassVar[str] = "traintrack.enrollment.attendance-recorded.v1"
-    topic: ClassVar[Topic] = ENROLLMENT_EVENTS
+    type: ClassVar[str] = "traintrack.enrollment.attendance-recorded.v2"
+    topic: ClassVar[Topic] = ENROLLMENT_ATTENDANCE
 
     trainee_id: str
     enrollment_id: str

@@ -131,8 +131,20 @@ ENROLLMENT_EVENTS = Topic(
     "enrollment.events.v1",
     writer="enrollment",
     key="pseudonymous trainee id",
-    description="Trainees, enrollments, attendance, surveys: facts without personal details.",
+    description="Trainees, enrollments, surveys, endings: facts without personal details "
+    "(and the attendance of before enrollment.attendance.v1, as version 1 events).",
     readers=("evaluation", "matching", "outcomes"),
+)
+# A topic of its own: a day's attendance of every trainee is most of the platform's
+# traffic, and only evaluation wants it; readers of enrollment.events.v1 no longer fetch it
+# to skip it. Its order per trainee is its own: a reader that needs an enrollment known
+# first keeps what arrives early (evaluation does).
+ENROLLMENT_ATTENDANCE = Topic(
+    "enrollment.attendance.v1",
+    writer="enrollment",
+    key="pseudonymous trainee id",
+    description="Each training day recorded for an enrollment, with its attendance rates.",
+    readers=("evaluation",),
 )
 EVALUATION_EVENTS = Topic(
     "evaluation.events.v1",
@@ -171,6 +183,7 @@ def _configs(retention_ms: int) -> dict[str, str]:
 ALL_TOPICS: tuple[Topic, ...] = (
     INSTITUTE_SUBMISSIONS,
     ENROLLMENT_EVENTS,
+    ENROLLMENT_ATTENDANCE,
     EVALUATION_EVENTS,
     MATCHING_EVENTS,
     OUTCOMES_EVENTS,

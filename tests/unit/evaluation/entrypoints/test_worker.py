@@ -4,6 +4,7 @@ from datetime import date
 
 from tests.utils import factories
 from traintrack.contracts import enrollment as facts
+from traintrack.contracts.enrollment_v1 import AttendanceRecordedV1
 from traintrack.evaluation import commands as c
 from traintrack.evaluation.entrypoints.worker import COMMANDS
 
@@ -26,6 +27,11 @@ def test_each_followed_fact_becomes_its_command():
         )
     ) == c.RecordAttendance("en-1", 0.9)
     assert command_of(
+        AttendanceRecordedV1(
+            **about, day=date(2026, 9, 29), status="late", rate_to_date=0.85, month_rate=0.8
+        )
+    ) == c.RecordAttendance("en-1", 0.85)
+    assert command_of(
         facts.EnrollmentCompleted(
             **about, completed_on=date(2027, 2, 26), attendance_rate=0.91, early_employment=False
         )
@@ -45,6 +51,7 @@ def test_the_worker_follows_exactly_these_facts():
         facts.CohortOpened,
         facts.TraineeEnrolled,
         facts.AttendanceRecorded,
+        AttendanceRecordedV1,
         facts.EnrollmentCompleted,
         facts.EnrollmentNotCompleted,
         facts.EnrollmentDropped,

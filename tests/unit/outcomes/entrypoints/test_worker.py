@@ -75,4 +75,5 @@ def test_the_worker_takes_every_event_an_indicator_needs_and_leaves_the_rest():
     assert "traintrack.outcomes.outcome-reported.v1" in COMMANDS
     assert "traintrack.matching.hired.v1" in COMMANDS
     assert "traintrack.matching.offer-made.v1" not in COMMANDS
+    assert "traintrack.enrollment.attendance-recorded.v2" not in COMMANDS
     assert "traintrack.enrollment.attendance-recorded.v1" not in COMMANDS

@@ -77,9 +77,14 @@ class EnrollmentRepository:
         self._conn = conn
 
     async def add(self, facts: EnrollmentFacts) -> None:
+        """Know the enrollment, with the attendance rate that arrived before it (if any)."""
         await self._conn.execute(
-            """INSERT INTO enrollments (enrollment_id, trainee_id, cohort_id, institute_id)
-               VALUES ($1, $2, $3, $4) ON CONFLICT (enrollment_id) DO UPDATE SET
+            """WITH ahead AS (DELETE FROM attendance_ahead WHERE enrollment_id = $1
+                              RETURNING rate)
+               INSERT INTO enrollments (enrollment_id, trainee_id, cohort_id, institute_id,
+                                        attendance_rate)
+               VALUES ($1, $2, $3, $4, (SELECT rate FROM ahead))
+               ON CONFLICT (enrollment_id) DO UPDATE SET
                cohort_id = excluded.cohort_id, institute_id = excluded.institute_id""",
             facts.enrollment_id,
             facts.trainee_id,
@@ -102,14 +107,23 @@ class EnrollmentRepository:
 
     async def record_attendance(self, enrollment_id: str, rate: float) -> bool:
         """The rate to date of an enrollment still running: once it has ended, its final
-        rate (sent with the ending) stays, whatever late attendance day arrives after it."""
-        done = await self._conn.fetchval(
-            "UPDATE enrollments SET attendance_rate = $2 WHERE enrollment_id = $1 "
-            "AND ending IS NULL RETURNING 1",
+        rate (sent with the ending) stays, whatever late attendance day arrives after it.
+        Attendance comes on a topic of its own and may overtake the enrollment it is about:
+        then the rate waits in `attendance_ahead` for `add`. Whether it was running."""
+        running = await self._conn.fetchval(
+            """WITH running AS (
+                   UPDATE enrollments SET attendance_rate = $2
+                   WHERE enrollment_id = $1 AND ending IS NULL RETURNING 1),
+               ahead AS (
+                   INSERT INTO attendance_ahead (enrollment_id, rate)
+                   SELECT $1, $2
+                   WHERE NOT EXISTS (SELECT FROM enrollments WHERE enrollment_id = $1)
+                   ON CONFLICT (enrollment_id) DO UPDATE SET rate = excluded.rate)
+               SELECT count(*) FROM running""",
             enrollment_id,
             rate,
         )
-        return done is not None
+        return bool(running)
 
     async def get(self, enrollment_id: str, *, lock: bool = False) -> EnrollmentFacts | None:
         """`lock`: hold the enrollment's row to the end of the transaction, so that two

@@ -11,7 +11,8 @@ import faust
 
 from traintrack.contracts import enrollment as facts
 from traintrack.contracts.base import EventData
-from traintrack.contracts.topics import ENROLLMENT_EVENTS
+from traintrack.contracts.enrollment_v1 import AttendanceRecordedV1
+from traintrack.contracts.topics import ENROLLMENT_ATTENDANCE, ENROLLMENT_EVENTS
 from traintrack.evaluation import commands as c
 from traintrack.platform.messaging.consumer import EventConsumer
 from traintrack.platform.messaging.streams import consume
@@ -23,6 +24,8 @@ COMMANDS: Mapping[type[EventData], Callable[[Any], object]] = {
         e.enrollment_id, e.trainee_id, e.cohort_id, e.institute_id
     ),
     facts.AttendanceRecorded: lambda e: c.RecordAttendance(e.enrollment_id, e.rate_to_date),
+    # Attendance of before enrollment.attendance.v1, still on enrollment.events.v1.
+    AttendanceRecordedV1: lambda e: c.RecordAttendance(e.enrollment_id, e.rate_to_date),
     facts.EnrollmentCompleted: lambda e: c.EndEnrollment(
         e.enrollment_id, "completed", e.attendance_rate
     ),
@@ -35,3 +38,4 @@ COMMANDS: Mapping[type[EventData], Callable[[Any], object]] = {
 
 def add_agents(app: faust.App, build: Callable[[], Awaitable[EventConsumer]]) -> None:
     consume(app, ENROLLMENT_EVENTS, agent_name="follow_enrollment_facts", build=build)
+    consume(app, ENROLLMENT_ATTENDANCE, agent_name="follow_attendance", build=build)

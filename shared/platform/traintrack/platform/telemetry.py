@@ -97,6 +97,7 @@ class QuietPolls(SpanProcessor):
         elif (span.attributes or {}).get(POLL_OUTCOME) in KEPT_OUTCOMES:
             for kept in [*held, span]:
                 self._inner.on_end(kept)
+        # else an idle (or cancelled) poll: dropped with everything it held
 
     def shutdown(self) -> None:
         self._inner.shutdown()

@@ -96,8 +96,9 @@ def create_service_app(
     on_startup: Callable[[asyncpg.Pool], Awaitable[None]] | None = None,
     background: Sequence[Background] = (),
 ) -> FastAPI:
-    """`background` coroutines run beside the relay for the app's lifetime (they must
-    survive their own errors, as `Polls.every` does); they are cancelled at shutdown."""
+    """`background` coroutines run beside the relay for the app's lifetime, given the pool
+    and the app's `Polls` (which keeps a loop going through its errors and counts its
+    polls on /metrics); they are cancelled at shutdown."""
     metrics = HttpMetrics()
 
     @asynccontextmanager

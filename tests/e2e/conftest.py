@@ -4,7 +4,7 @@ import asyncio
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,63 +61,19 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
     keyring = tmp_path_factory.mktemp("keys") / "keyring.json"
     keyring.write_text(json.dumps([e.model_dump() for e in (institute, operator, other, firm)]))
     write_master(master_file(keyring))
-    databases = {
-        name: asyncio.run(platform.fresh_database(name))
-        for name in ("enrollment", "evaluation", "matching", "outcomes", "operations")
-    }
-    ports = {name: free_port() for name in databases}
-    common = {"OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"{platform.zipkin_url}/api/v2/spans"}
-    signing = tmp_path_factory.mktemp("signing")  # one key directory: API and worker share it
-
-    def env(service: str) -> dict[str, str]:
-        prefix = service.upper()
-        return {
-            **common,
-            f"{prefix}_DATABASE_URL": databases[service],
-            f"{prefix}_KAFKA_BOOTSTRAP": platform.kafka_bootstrap,
-            f"{prefix}_HTTP_PORT": str(ports[service]),
-            f"{prefix}_KEYRING_FILE": str(keyring),
-            "ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(master_file(keyring)),
-            f"{prefix}_STATE_DIR": str(tmp_path_factory.mktemp("state")),
-            "OUTCOMES_CONSUMER_NAME": OUTCOMES_CONSUMER,
-            "ENROLLMENT_CONSUMER_NAME": ENROLLMENT_CONSUMER,
-            "EVALUATION_CONSUMER_NAME": EVALUATION_CONSUMER,
-            "MATCHING_CONSUMER_NAME": MATCHING_CONSUMER,
-            "OPERATIONS_CONSUMER_GROUPS": json.dumps(
-                {
-                    "enrollment": ENROLLMENT_CONSUMER,
-                    "evaluation": EVALUATION_CONSUMER,
-                    "matching": MATCHING_CONSUMER,
-                    "outcomes": OUTCOMES_CONSUMER,
-                }
-            ),
-            "OPERATIONS_SERVICE_URLS": json.dumps(
-                {s: f"http://127.0.0.1:{ports[s]}" for s in databases if s != "operations"}
-            ),
-            "OPERATIONS_ZIPKIN_URL": platform.zipkin_url,
-            "EVALUATION_SIGNING_KEYS_DIR": str(signing / "keys"),
-            "EVALUATION_SIGNING_KEY_FILE": str(signing / "no-legacy-key.pem"),
-        }
-
     processes = ServiceProcesses(ARTIFACTS / "e2e-logs")
     try:
-        processes.start("enrollment-api", "traintrack.enrollment", "api", env("enrollment"))
-        processes.start("outcomes-api", "traintrack.outcomes", "api", env("outcomes"))
-        processes.start("outcomes-worker", "traintrack.outcomes", "worker", env("outcomes"))
-        processes.start("enrollment-worker", "traintrack.enrollment", "worker", env("enrollment"))
-        processes.start("evaluation-api", "traintrack.evaluation", "api", env("evaluation"))
-        processes.start("evaluation-worker", "traintrack.evaluation", "worker", env("evaluation"))
-        processes.start("matching-api", "traintrack.matching", "api", env("matching"))
-        processes.start("matching-worker", "traintrack.matching", "worker", env("matching"))
-        processes.start("operations-api", "traintrack.operations", "api", env("operations"))
-        for name, service in (
-            ("matching-api", "matching"),
-            ("operations-api", "operations"),
-            ("enrollment-api", "enrollment"),
-            ("outcomes-api", "outcomes"),
-            ("evaluation-api", "evaluation"),
-        ):
-            processes.wait_ready(name, f"http://127.0.0.1:{ports[service]}/readyz")
+        consumers = {
+            "enrollment": ENROLLMENT_CONSUMER,
+            "evaluation": EVALUATION_CONSUMER,
+            "matching": MATCHING_CONSUMER,
+            "outcomes": OUTCOMES_CONSUMER,
+        }
+        common = {"OTEL_EXPORTER_ZIPKIN_ENDPOINT": f"{platform.zipkin_url}/api/v2/spans"}
+        started = start_services(
+            platform, processes, tmp_path_factory, keyring=keyring, consumers=consumers, env=common
+        )
+        ports, databases = started.ports, started.databases
         running = RunningPlatform(
             platform,
             f"http://127.0.0.1:{ports['enrollment']}",
@@ -137,6 +93,60 @@ def running(platform: Platform, tmp_path_factory) -> Iterator[RunningPlatform]:
         yield running
     finally:
         processes.stop_all()
+
+
+SERVICES = ("enrollment", "evaluation", "matching", "outcomes", "operations")
+
+
+@dataclass(frozen=True)
+class Started:
+    ports: dict[str, int]  # each service's API
+    databases: dict[str, str]  # each service's URL
+
+
+def start_services(
+    platform: Platform,
+    processes: ServiceProcesses,
+    tmp_path_factory: Any,
+    *,
+    keyring: Path,
+    consumers: Mapping[str, str],
+    env: Mapping[str, str],
+) -> Started:
+    """Every service's API and worker as processes, each service on a fresh database and
+    `consumers[service]` its consumer group, once every API is ready. `env` goes to every
+    process (the trace endpoint, intervals)."""
+    databases = {name: asyncio.run(platform.fresh_database(name)) for name in SERVICES}
+    ports = {name: free_port() for name in SERVICES}
+    signing = tmp_path_factory.mktemp("signing")  # one key directory: API and worker share it
+
+    def env_of(service: str) -> dict[str, str]:
+        prefix = service.upper()
+        return {
+            **env,
+            f"{prefix}_DATABASE_URL": databases[service],
+            f"{prefix}_KAFKA_BOOTSTRAP": platform.kafka_bootstrap,
+            f"{prefix}_HTTP_PORT": str(ports[service]),
+            f"{prefix}_KEYRING_FILE": str(keyring),
+            "ENROLLMENT_SUBMISSION_SIGNING_MASTER_FILE": str(master_file(keyring)),
+            f"{prefix}_STATE_DIR": str(tmp_path_factory.mktemp("state")),
+            **{f"{s.upper()}_CONSUMER_NAME": group for s, group in consumers.items()},
+            "OPERATIONS_CONSUMER_GROUPS": json.dumps(dict(consumers)),
+            "OPERATIONS_SERVICE_URLS": json.dumps(
+                {s: f"http://127.0.0.1:{ports[s]}" for s in SERVICES if s != "operations"}
+            ),
+            "OPERATIONS_ZIPKIN_URL": platform.zipkin_url,
+            "EVALUATION_SIGNING_KEYS_DIR": str(signing / "keys"),
+            "EVALUATION_SIGNING_KEY_FILE": str(signing / "no-legacy-key.pem"),
+        }
+
+    for service in SERVICES:
+        processes.start(f"{service}-api", f"traintrack.{service}", "api", env_of(service))
+        if service in consumers:  # operations has no worker
+            processes.start(f"{service}-worker", f"traintrack.{service}", "worker", env_of(service))
+    for service in SERVICES:
+        processes.wait_ready(f"{service}-api", f"http://127.0.0.1:{ports[service]}/readyz")
+    return Started(ports, databases)
 
 
 async def _seed(running: RunningPlatform) -> None:

@@ -13,16 +13,18 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from tests.utils.keys import STANDARD, write_keyring
 from tests.utils.platform import Platform
 from traintrack.platform.db.pool import create_pool
+from traintrack.platform.telemetry import QuietPolls
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="session")
 def spans() -> InMemorySpanExporter:
-    """Spans of this test process, kept in memory to assert on."""
+    """Spans of this test process as a service would export them (idle polls dropped),
+    kept in memory to assert on."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    provider.add_span_processor(QuietPolls(SimpleSpanProcessor(exporter)))
     trace.set_tracer_provider(provider)
     return exporter
 

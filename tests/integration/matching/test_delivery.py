@@ -207,6 +207,32 @@ async def test_webhooks_are_signed_retried_with_backoff_and_bring_each_candidate
     assert foreign.status_code == 404
 
 
+async def test_a_webhook_delivery_is_one_trace_of_its_poll_and_idle_polls_leave_none(
+    service, client, keys, receiver_port, spans
+):
+    app, _ = service
+    firm = keys["firm"]
+    with WebhookReceiver(port=receiver_port) as receiver:
+        made = await client.post("/v1/webhooks", json={"url": receiver.url}, headers=firm)
+        assert made.status_code == 201, made.text
+        receiver.secret = made.json()["secret"]
+        body = {"subscription_id": "a-traced", "skills": ["go"], "minimum_stage": 2}
+        assert (await client.post("/v1/subscriptions", json=body, headers=firm)).is_success
+        await candidate(app, stage=2, cohort="traced-1", skills=("go",))
+        await eventually(lambda: asyncio.sleep(0, bool(receiver.accepted)), timeout=60)
+        await asyncio.sleep(1)  # ten idle polls of the dispatcher at least
+        hook = made.json()["webhook_id"]  # the receiver's port is the next test's too
+        assert (await client.delete(f"/v1/webhooks/{hook}", headers=firm)).status_code == 204
+
+    finished = spans.get_finished_spans()
+    [deliver, *_] = [s for s in finished if s.name == "webhook deliver"]
+    assert deliver.attributes["traintrack.webhook_id"] == hook
+    polls = [s for s in finished if s.name == "poll webhook-dispatch"]
+    [poll] = [s for s in polls if s.context.trace_id == deliver.context.trace_id]
+    assert poll.parent is None and deliver.parent.span_id == poll.context.span_id
+    assert "idle" not in {s.attributes["traintrack.poll.outcome"] for s in polls}
+
+
 async def test_after_a_rotation_both_secrets_sign_for_the_grace_period_and_then_only_the_new(
     service, client, keys, receiver_port, clock
 ):

@@ -33,6 +33,7 @@ from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer
 from traintrack.platform.messaging.signatures import SubmissionVerifier, load_master
 from traintrack.platform.messaging.streams import create_stream_app, publisher
+from traintrack.platform.polling import Polls
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
 from traintrack.platform.web.auth import Keyring
@@ -66,8 +67,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         app.state.bus = bus(settings, pool)
         app.state.views = Views(pool, warn_below=settings.warn_below)
 
-    async def close_due_enrollments(pool: asyncpg.Pool) -> None:
-        await keep_closing(app.state.bus, every=settings.close_interval_seconds)
+    async def close_due_enrollments(pool: asyncpg.Pool, polls: Polls) -> None:
+        await keep_closing(app.state.bus, polls, every=settings.close_interval_seconds)
 
     app = create_service_app(
         service="enrollment",

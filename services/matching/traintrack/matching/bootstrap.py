@@ -31,6 +31,7 @@ from traintrack.platform.bus import MessageBus
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer, Handler
 from traintrack.platform.messaging.streams import publisher
+from traintrack.platform.polling import Polls
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
 
@@ -69,11 +70,11 @@ def create_app(
     assert isinstance(settings, MatchingSettings)
     guard = outbound_guard(settings, resolver)
 
-    async def deliver_webhooks(pool: asyncpg.Pool) -> None:
-        await background.run_dispatcher(bus_of(pool), settings, guard, clock)
+    async def deliver_webhooks(pool: asyncpg.Pool, polls: Polls) -> None:
+        await background.run_dispatcher(bus_of(pool), settings, guard, clock, polls)
 
-    async def expire_offers(pool: asyncpg.Pool) -> None:
-        await background.run_expiry(bus_of(pool), settings)
+    async def expire_offers(pool: asyncpg.Pool, polls: Polls) -> None:
+        await background.run_expiry(bus_of(pool), settings, polls)
 
     app = create_service_app(
         service="matching",

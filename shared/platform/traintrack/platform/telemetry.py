@@ -2,22 +2,29 @@
 
 Zipkin by default (OTEL_EXPORTER_ZIPKIN_ENDPOINT); OTLP when OTEL_EXPORTER_OTLP_ENDPOINT
 or OTEL_TRACES_EXPORTER=otlp is set, configured by the standard OTEL_* variables.
+A background poll's trace is exported only if the poll did work or failed (`QuietPolls`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
 LOG_FORMAT = (
     "%(asctime)s %(levelname)s %(name)s [trace_id=%(trace_id)s span_id=%(span_id)s] %(message)s"
 )
+
+# What a background poll's root span says of itself (polling.py sets them).
+POLL_LOOP = "traintrack.poll.loop"
+POLL_OUTCOME = "traintrack.poll.outcome"  # idle | busy | failed
+KEPT_OUTCOMES = ("busy", "failed")
 
 _configured = False
 
@@ -49,13 +56,54 @@ def setup_tracing(service_name: str) -> TracerProvider:
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     exporter = _exporter()
     if exporter is not None:
-        provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=500))
+        batches = BatchSpanProcessor(exporter, schedule_delay_millis=500)
+        provider.add_span_processor(QuietPolls(batches))
     trace.set_tracer_provider(provider)
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
     AsyncPGInstrumentor().instrument()  # type: ignore[no-untyped-call]
     _configured = True
     return provider
+
+
+class QuietPolls(SpanProcessor):
+    """Passes every span on to `inner`, except those of a background poll's trace: they are
+    held until the poll's own span ends, then passed on if the poll did work (or failed)
+    and dropped if it found nothing. A busy poll keeps its whole trace, the queries that
+    found the work included; an idle one, however many queries it ran, leaves none."""
+
+    def __init__(self, inner: SpanProcessor) -> None:
+        self._inner = inner
+        self._held: dict[int, list[ReadableSpan]] = {}  # by trace id, while the poll runs
+        self._lock = threading.Lock()  # spans may end on other threads (to_thread)
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        if span.parent is None and POLL_LOOP in (span.attributes or {}):
+            with self._lock:
+                self._held[span.context.trace_id] = []
+        self._inner.on_start(span, parent_context=parent_context)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        assert span.context is not None
+        with self._lock:
+            held = self._held.get(span.context.trace_id)
+            if held is not None and span.parent is not None:
+                held.append(span)
+                return
+            if held is not None:  # the poll's own span: the trace is decided
+                del self._held[span.context.trace_id]
+        if held is None:  # not a poll's, or ending after its poll (a relay's publish span)
+            self._inner.on_end(span)
+        elif (span.attributes or {}).get(POLL_OUTCOME) in KEPT_OUTCOMES:
+            for kept in [*held, span]:
+                self._inner.on_end(kept)
+        # else an idle (or cancelled) poll: dropped with everything it held
+
+    def shutdown(self) -> None:
+        self._inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._inner.force_flush(timeout_millis)
 
 
 class TraceIdsFilter(logging.Filter):

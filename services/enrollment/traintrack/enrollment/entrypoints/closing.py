@@ -4,15 +4,14 @@ limit of enrollments), so a long sweep never holds thousands of rows at once."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from typing import Any
 
 from traintrack.enrollment.commands import CloseDueEnrollments, today
 from traintrack.enrollment.domain.closing import Closed
 from traintrack.platform.bus import MessageBus
+from traintrack.platform.polling import Polls
 
-log = logging.getLogger(__name__)
+CLOSING_LOOP = "enrollment-closing"
 
 
 async def close_due_enrollments(bus: MessageBus[Any]) -> Closed:
@@ -25,10 +24,12 @@ async def close_due_enrollments(bus: MessageBus[Any]) -> Closed:
             return total
 
 
-async def keep_closing(bus: MessageBus[Any], *, every: float) -> None:
-    while True:
-        try:
-            await close_due_enrollments(bus)
-        except Exception:  # a background loop: it must outlive any one failure
-            log.exception("closing enrollments failed; trying again")
-        await asyncio.sleep(every)
+async def keep_closing(bus: MessageBus[Any], polls: Polls, *, every: float) -> None:
+    """The sweep every `every` seconds; a sweep that closed some is traced (its events
+    continue its trace), one that found none is only counted."""
+
+    async def sweep() -> int:
+        closed = await close_due_enrollments(bus)
+        return closed.completed + closed.not_completed
+
+    await polls.every(CLOSING_LOOP, every, sweep)

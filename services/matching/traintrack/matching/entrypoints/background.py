@@ -1,11 +1,11 @@
-"""The API process's background loops: webhook dispatch and offer expiry. Each outlives
-any one failure; the decisions are the handlers' (`ClaimDueWebhooks`,
+"""The API process's background loops: webhook dispatch and offer expiry, each polling
+through the platform's `Polls` (a poll that found nothing is counted, not traced; each
+outlives any one failure); the decisions are the handlers' (`ClaimDueWebhooks`,
 `RecordDeliveryAttempt`, `ExpireDueOffers`)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from traintrack.matching.adapters.outbound import OutboundGuard
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
@@ -13,10 +13,11 @@ from traintrack.matching.adapters.webhook_sender import Clock, Due, WebhookSende
 from traintrack.matching.commands import ClaimDueWebhooks, ExpireDueOffers, RecordDeliveryAttempt
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.bus import MessageBus
+from traintrack.platform.polling import Polls
 
-log = logging.getLogger(__name__)
 Bus = MessageBus[MatchingUnitOfWork]
 CLAIM_LIMIT = 20
+DISPATCH_LOOP, EXPIRY_LOOP = "webhook-dispatch", "offer-expiry"
 
 
 async def deliver(bus: Bus, sender: WebhookSender, due: Due, settings: MatchingSettings) -> bool:
@@ -41,13 +42,15 @@ async def deliver(bus: Bus, sender: WebhookSender, due: Due, settings: MatchingS
 
 
 async def dispatch_once(bus: Bus, sender: WebhookSender, settings: MatchingSettings) -> int:
+    """Call every webhook due; how many were called (delivered or not: each attempt is
+    recorded, and a failed one backed off)."""
     claimed = await bus.handle(ClaimDueWebhooks(limit=CLAIM_LIMIT, batch=settings.webhook_batch))
-    results = await asyncio.gather(*(deliver(bus, sender, d, settings) for d in claimed))
-    return sum(results)
+    await asyncio.gather(*(deliver(bus, sender, d, settings) for d in claimed))
+    return len(claimed)
 
 
 async def run_dispatcher(
-    bus: Bus, settings: MatchingSettings, guard: OutboundGuard, clock: Clock
+    bus: Bus, settings: MatchingSettings, guard: OutboundGuard, clock: Clock, polls: Polls
 ) -> None:
     client = http_client(
         timeout_seconds=settings.webhook_timeout_seconds,
@@ -61,20 +64,16 @@ async def run_dispatcher(
             max_response_bytes=settings.webhook_max_response_bytes,
             clock=clock,
         )
-        while True:
-            try:
-                busy = await dispatch_once(bus, sender, settings)
-            except Exception:  # a background loop: it must outlive any one failure
-                log.exception("webhook dispatch failed; trying again")
-                busy = 0
-            if not busy:
-                await asyncio.sleep(settings.dispatch_interval_seconds)
+        await polls.every(
+            DISPATCH_LOOP,
+            settings.dispatch_interval_seconds,
+            lambda: dispatch_once(bus, sender, settings),
+        )
 
 
-async def run_expiry(bus: Bus, settings: MatchingSettings) -> None:
-    while True:
-        try:
-            await bus.handle(ExpireDueOffers())
-        except Exception:  # a background loop: it must outlive any one failure
-            log.exception("expiring offers failed; trying again")
-        await asyncio.sleep(settings.expiry_interval_seconds)
+async def run_expiry(bus: Bus, settings: MatchingSettings, polls: Polls) -> None:
+    async def expire() -> int:
+        expired: int = await bus.handle(ExpireDueOffers())
+        return expired
+
+    await polls.every(EXPIRY_LOOP, settings.expiry_interval_seconds, expire)

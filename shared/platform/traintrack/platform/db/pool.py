@@ -17,6 +17,8 @@ from tenacity import (
 )
 from yoyo import get_backend, read_migrations
 
+from traintrack.platform.polling import untraced
+
 log = logging.getLogger(__name__)
 SHARED_MIGRATIONS = Path(__file__).parent / "migrations"
 WAIT_FOR_DATABASE = 120.0  # seconds
@@ -43,7 +45,12 @@ def migrate(database_url: str, service_migrations: Path | None) -> None:
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
-    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    # Untraced: the pool replaces connections idle for 5 minutes, in whatever runs then (a
+    # request, an idle poll); their set-up is part of no one's work.
+    with untraced():
+        await conn.set_type_codec(
+            "jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
 
 
 async def create_pool(

@@ -3,6 +3,10 @@
 `add_event` runs inside the caller's transaction. `OutboxRelay` publishes unsent rows in
 id order with an idempotent producer (acks=all) and marks them sent; one relay per
 database holds an advisory lock, so per-key order survives several replicas.
+
+The relay's own queries are untraced: each row's publication is a span in the trace of
+the request that wrote it (one trace per cause), and its polls are counted
+(`polling.Polls`, loop "outbox-relay"), busy or idle.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from traintrack.platform.db import Connection
 from traintrack.platform.errors import TooLarge
 from traintrack.platform.messaging import admin
 from traintrack.platform.messaging.connection import KafkaConnection
+from traintrack.platform.polling import Polls, untraced
 from traintrack.platform.telemetry import context_from, current_carrier
 
 log = logging.getLogger(__name__)
@@ -36,6 +41,7 @@ tracer = trace.get_tracer(__name__)
 NOTIFY_CHANNEL = "outbox"
 RELAY_LOCK = 7_300_001  # pg_advisory_lock key: one publishing relay per database
 RELAY_APPLICATION = "traintrack-outbox-relay"
+RELAY_LOOP = "outbox-relay"  # its polls on /metrics
 # What an event's key, CloudEvents and trace headers and framing may take beside its data
 # (a full W3C tracestate alone is 512 bytes): generous, so the estimate is an upper bound.
 ENVELOPE_BYTES = 4096
@@ -124,8 +130,10 @@ class OutboxRelay:
         batch_size: int = 500,
         idle_poll_seconds: float = 1.0,
         refused_retry_seconds: float = 30.0,
+        polls: Polls | None = None,
     ) -> None:
-        """`topics`: those checked before the first publication (the service's own)."""
+        """`topics`: those checked before the first publication (the service's own);
+        `polls`: where its polls are counted (the app's metrics)."""
         self._pool = pool
         self._kafka = kafka
         self._topics = list(topics)
@@ -133,6 +141,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
         self._refused_retry = refused_retry_seconds
+        self._polls = polls or Polls()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -188,26 +197,32 @@ class OutboxRelay:
         while True:
             try:
                 async with self._pool.acquire() as conn:
-                    # The standby waits here until the holder's session ends (its process
-                    # died: PostgreSQL releases the lock with the connection).
-                    await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK)
-                    # Who publishes is visible in pg_stat_activity (ops, chaos runs).
-                    await conn.execute(
-                        "SELECT set_config('application_name', $1, false)", holder_name()
-                    )
-                    log.info("outbox relay: publishing (this process holds the relay lock)")
-                    await conn.add_listener(NOTIFY_CHANNEL, self._notified)
+                    await self._hold_the_relay(conn)
                     try:
                         backoff = 0.5
                         await self._publish_forever()
                     finally:
-                        await conn.remove_listener(NOTIFY_CHANNEL, self._notified)
+                        with untraced():
+                            await conn.remove_listener(NOTIFY_CHANNEL, self._notified)
             except asyncio.CancelledError:
                 raise
             except Exception:
+                self._polls.record(RELAY_LOOP, "failed")
                 log.exception("outbox relay failed; retrying in %.1fs", backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30)
+
+    async def _hold_the_relay(self, conn: Connection) -> None:
+        """Take the relay lock on `conn` and listen there for new rows (untraced: the
+        standby's wait for the lock would be a span as long as the holder lives)."""
+        with untraced():
+            # The standby waits here until the holder's session ends (its process died:
+            # PostgreSQL releases the lock with the connection).
+            await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK)
+            # Who publishes is visible in pg_stat_activity (ops, chaos runs).
+            await conn.execute("SELECT set_config('application_name', $1, false)", holder_name())
+            log.info("outbox relay: publishing (this process holds the relay lock)")
+            await conn.add_listener(NOTIFY_CHANNEL, self._notified)
 
     def _notified(self, *_: object) -> None:
         self._wake.set()
@@ -215,25 +230,30 @@ class OutboxRelay:
     async def _publish_forever(self) -> None:
         while True:
             self._wake.clear()
-            if await self.publish_pending() < self._batch_size:
+            sent = await self.publish_pending()
+            self._polls.record(RELAY_LOOP, "busy" if sent else "idle")
+            if sent < self._batch_size:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._idle_poll)
 
     async def publish_pending(self) -> int:
-        rows = await self._pool.fetch(
-            """SELECT id, event_id, topic, partition_key, event_type, source, subject,
-                      event_time, data, traceparent, tracestate
-               FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1""",
-            self._batch_size,
-        )
+        """Publish up to a batch of unsent rows, each in its request's trace; how many."""
+        with untraced():
+            rows = await self._pool.fetch(
+                """SELECT id, event_id, topic, partition_key, event_type, source, subject,
+                          event_time, data, traceparent, tracestate
+                   FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1""",
+                self._batch_size,
+            )
         if not rows:
             return 0
         await asyncio.gather(*[await self._send(row) for row in rows])
-        await self._pool.execute(
-            """UPDATE outbox o SET sent_at = now()
-               FROM unnest($1::bigint[]) AS sent (id) WHERE o.id = sent.id""",
-            [row["id"] for row in rows],
-        )
+        with untraced():
+            await self._pool.execute(
+                """UPDATE outbox o SET sent_at = now()
+                   FROM unnest($1::bigint[]) AS sent (id) WHERE o.id = sent.id""",
+                [row["id"] for row in rows],
+            )
         return len(rows)
 
     async def _send(self, row: asyncpg.Record) -> asyncio.Future[Any]:

@@ -32,6 +32,7 @@ from traintrack.contracts.topics import used_by
 from traintrack.platform.bus import Replayed
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging import admin, outbox, pruning
+from traintrack.platform.polling import Polls, untraced
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web import audit, idempotency, in_hand, openapi, parameters, problems
 from traintrack.platform.web.auth import Keyring, Principal, Role, requires
@@ -40,6 +41,8 @@ from traintrack.platform.web.keyed import KeyedRequests
 from traintrack.platform.web.models import MomentQuery
 
 log = logging.getLogger(__name__)
+PRUNING_LOOP = "table-pruning"
+Background = Callable[[asyncpg.Pool, Polls], Coroutine[Any, Any, None]]
 
 
 class HttpMetrics:
@@ -75,6 +78,7 @@ class HttpMetrics:
             ["table"],
             registry=self.registry,
         )
+        self.polls = Polls(self.registry)  # the background loops', counted rather than traced
 
 
 class Readiness(BaseModel):
@@ -90,10 +94,12 @@ def create_service_app(
     migrations: Path | None,
     routers: Sequence[APIRouter],
     on_startup: Callable[[asyncpg.Pool], Awaitable[None]] | None = None,
-    background: Sequence[Callable[[asyncpg.Pool], Coroutine[Any, Any, None]]] = (),
+    background: Sequence[Background] = (),
 ) -> FastAPI:
-    """`background` coroutines run beside the relay for the app's lifetime (they must
-    survive their own errors); they are cancelled at shutdown."""
+    """`background` coroutines run beside the relay for the app's lifetime, given the pool
+    and the app's `Polls` (which keeps a loop going through its errors and counts its
+    polls on /metrics); they are cancelled at shutdown."""
+    metrics = HttpMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -102,11 +108,13 @@ def create_service_app(
         )
         if on_startup is not None:
             await on_startup(pool)
-        relay = outbox.OutboxRelay(pool=pool, kafka=settings.kafka, topics=used_by(service))
+        relay = outbox.OutboxRelay(
+            pool=pool, kafka=settings.kafka, topics=used_by(service), polls=metrics.polls
+        )
         await relay.start()
         app.state.pool, app.state.relay = pool, relay
-        tasks = [asyncio.create_task(work(pool)) for work in background]
-        tasks.append(asyncio.create_task(_keep_tables_bounded(pool, settings)))
+        tasks = [asyncio.create_task(work(pool, metrics.polls)) for work in background]
+        tasks.append(asyncio.create_task(_keep_tables_bounded(pool, settings, metrics.polls)))
         try:
             yield
         finally:
@@ -126,7 +134,6 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.keyring = Keyring(settings.keyring_file)
-    metrics = HttpMetrics()
     problems.install(app)
     app.add_middleware(StrictJson)  # innermost: metrics and audit see what it refuses
     _add_operational_routes(app, metrics)
@@ -148,13 +155,11 @@ def create_service_app(
     return app
 
 
-async def _keep_tables_bounded(pool: asyncpg.Pool, settings: ServiceSettings) -> None:
-    while True:
-        try:
-            await prune_once(pool, settings)
-        except Exception:  # the database or Kafka may be away; the next round will do
-            log.warning("pruning the outbox, inbox and idempotency keys failed", exc_info=True)
-        await asyncio.sleep(settings.prune_every_seconds)
+async def _keep_tables_bounded(pool: asyncpg.Pool, settings: ServiceSettings, polls: Polls) -> None:
+    async def prune() -> int:
+        return sum((await prune_once(pool, settings)).values())
+
+    await polls.every(PRUNING_LOOP, settings.prune_every_seconds, prune)
 
 
 async def prune_once(pool: asyncpg.Pool, settings: ServiceSettings) -> dict[str, int]:
@@ -261,7 +266,9 @@ def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
         """Ready: the database and Kafka answer. Public."""
         checks = {"database": False, "kafka": False}
         try:
-            await asyncio.wait_for(request.app.state.pool.fetchval("SELECT 1"), 2)
+            # Untraced, as the route is: a probe every few seconds is no one's request.
+            with untraced():
+                await asyncio.wait_for(request.app.state.pool.fetchval("SELECT 1"), 2)
             checks["database"] = True
         except Exception:
             pass
@@ -275,10 +282,12 @@ def _add_operational_routes(app: FastAPI, metrics: HttpMetrics) -> None:
     @ops.get("/metrics", response_class=PlainTextResponse)
     async def prometheus(request: Request) -> Response:
         """Prometheus metrics. Public on the service port, like every exporter."""
-        unsent, age = await outbox.backlog(request.app.state.pool)
+        with untraced():  # a scrape, like the route itself, is not traced
+            unsent, age = await outbox.backlog(request.app.state.pool)
+            sizes = await pruning.table_sizes(request.app.state.pool)
         metrics.outbox_unsent.set(unsent)
         metrics.outbox_age.set(age)
-        for size in await pruning.table_sizes(request.app.state.pool):
+        for size in sizes:
             metrics.table_rows.labels(size.table).set(size.rows)
             metrics.table_bytes.labels(size.table).set(size.bytes)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

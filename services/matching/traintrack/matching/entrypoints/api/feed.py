@@ -18,6 +18,7 @@ from traintrack.matching.entrypoints.api.deps import (
 from traintrack.matching.entrypoints.api.schemas import (
     FeedPage,
 )
+from traintrack.platform.polling import untraced
 
 router = APIRouter(prefix="/v1", tags=["delivery"])
 KEEP_ALIVE_SECONDS = 15.0
@@ -59,7 +60,10 @@ async def stream_feed(
         yield "retry: 2000\n\n"
         idle = 0.0
         while not await request.is_disconnected():
-            entries = await views.feed(caller.tenant, cursor, 100)
+            # Untraced: twice a second for as long as the firm stays connected, the polls
+            # would grow the request's trace without end (what they find is in the stream).
+            with untraced():
+                entries = await views.feed(caller.tenant, cursor, 100)
             for entry in entries:
                 cursor = entry["seq"]
                 yield f"id: {cursor}\nevent: {entry['kind']}\ndata: {json.dumps(entry)}\n\n"

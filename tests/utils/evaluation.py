@@ -17,7 +17,7 @@ import jwt
 from tests.utils import factories
 from traintrack.contracts import codec
 from traintrack.contracts import enrollment as facts
-from traintrack.evaluation.bootstrap import create_app, event_handlers
+from traintrack.evaluation.bootstrap import batch_event_handlers, create_app, event_handlers
 from traintrack.evaluation.domain.scheme import RUBRIC_CRITERIA
 from traintrack.evaluation.settings import EvaluationSettings
 from traintrack.platform.messaging.consumer import EventConsumer, Outcome
@@ -48,6 +48,7 @@ def consumer(app: Any) -> EventConsumer:
         pool=app.state.pool,
         publish=publish,
         handlers=event_handlers(app.state.bus, app.state.signer),
+        batch_handlers=batch_event_handlers(app.state.bus, app.state.signer),
     )
 
 
@@ -57,6 +58,16 @@ async def feed(app: Any, *events: Any) -> None:
         record = codec.encode(codec.to_cloudevent(event, source="/traintrack/enrollment"))
         outcome = await consumer(app).process(Delivery(event.topic.name, 0, n, record))
         assert outcome is Outcome.APPLIED
+
+
+async def feed_run(app: Any, *events: Any) -> None:
+    """The events as one batch off their topic, as the attendance agent takes them."""
+    deliveries = [
+        Delivery(e.topic.name, 0, n, codec.encode(codec.to_cloudevent(e, source="/x")))
+        for n, e in enumerate(events)
+    ]
+    outcomes = await consumer(app).process_batch(deliveries)
+    assert outcomes == [Outcome.APPLIED] * len(events)
 
 
 @dataclass(frozen=True)

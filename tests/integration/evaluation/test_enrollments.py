@@ -20,6 +20,7 @@ from tests.utils.evaluation import (
     enroll,
     evidence,
     feed,
+    feed_run,
     open_cohort,
     stages_of,
     status_of,
@@ -85,6 +86,32 @@ async def test_attendance_that_overtakes_its_enrollment_counts_once_it_is_known(
     )
     decided = await evidence(client, keys, who, "baseline_test", 1, 90)
     assert decided[1] == stage_1
+
+
+async def test_a_run_of_attendance_days_is_applied_in_order_and_decides_again(app, client, keys):
+    tested, quiet = await enroll(app, 0.75), await enroll(app, 0.75)
+    assert (await evidence(client, keys, tested, "baseline_test", 1, 90))[1] == "failed"
+    early = Enrolled(factories.trainee_id(), f"en-{uuid.uuid4().hex[:10]}", COHORT)
+    await feed_run(
+        app,
+        attendance(tested, 0.79, date(2026, 9, 28)),
+        attendance(quiet, 0.95, date(2026, 9, 28)),
+        attendance(early, 0.81, date(2026, 9, 28)),  # before its enrollment
+        attendance(tested, 0.80, date(2026, 9, 29)),  # the later day wins: 80 % passes
+    )
+    assert (await stages_of(client, keys, tested))["current"][0]["status"] == "passed"
+    assert await emitted(app, tested, "stage-passed") != []
+    assert await emitted(app, quiet, "stage-passed") == []
+    await feed(
+        app,
+        factories.trainee_enrolled(
+            trainee_id=early.trainee_id,
+            enrollment_id=early.enrollment_id,
+            institute_id="inst-a",
+            cohort_id=COHORT,
+        ),
+    )
+    assert (await evidence(client, keys, early, "baseline_test", 1, 90))[1] == "passed"
 
 
 async def test_a_trainee_holds_credentials_of_two_programmes(app, client, keys):

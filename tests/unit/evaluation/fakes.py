@@ -115,15 +115,16 @@ class FakeEnrollments:
         self.rows[enrollment_id] = replace(known, ending=ending, attendance_rate=rate)
         return True
 
-    async def record_attendance(self, enrollment_id: str, rate: float) -> bool:
-        known = self.rows.get(enrollment_id)
-        if known is None:
-            self.ahead[enrollment_id] = rate
-            return False
-        if known.ending is not None:
-            return False
-        self.rows[enrollment_id] = replace(known, attendance_rate=rate)
-        return True
+    async def record_attendance(self, rates: dict[str, float]) -> list[str]:
+        running = []
+        for enrollment_id, rate in rates.items():
+            known = self.rows.get(enrollment_id)
+            if known is None:
+                self.ahead[enrollment_id] = rate
+            elif known.ending is None:
+                self.rows[enrollment_id] = replace(known, attendance_rate=rate)
+                running.append(enrollment_id)
+        return running
 
     async def get(self, enrollment_id: str, *, lock: bool = False) -> EnrollmentFacts | None:
         if lock:
@@ -188,8 +189,8 @@ class FakeEvidence:
         assessed = [a for _, a in self.assessments.get(enrollment_id, [])]
         return list(self.observations.get(enrollment_id, [])), assessed
 
-    async def exists_for(self, enrollment_id: str) -> bool:
-        return bool(self.observations.get(enrollment_id) or self.assessments.get(enrollment_id))
+    async def held_by(self, enrollment_ids: list[str]) -> set[str]:
+        return {e for e in enrollment_ids if self.observations.get(e) or self.assessments.get(e)}
 
 
 class FakeDecisions:

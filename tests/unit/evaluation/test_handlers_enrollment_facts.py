@@ -17,6 +17,7 @@ from traintrack.evaluation.commands import (
     OpenCohort,
     PublishScheme,
     RecordAttendance,
+    RecordAttendances,
     ShipDefaultScheme,
 )
 from traintrack.evaluation.domain.enrollment import Cohort, EnrollmentFacts
@@ -103,3 +104,34 @@ async def test_facts_about_an_enrollment_not_known_yet_change_nothing(uow):
     await handle(uow, EndEnrollment("en-x", "completed", 0.9))
     assert (uow.enrollments.rows, uow.decisions.history, uow.published) == ({}, [], [])
     assert uow.committed
+
+
+async def test_a_run_of_days_keeps_each_enrollments_last_rate_and_decides_each_once(uow):
+    await enrolled(uow, rate=0.75)
+    await enrolled(uow, enrollment_id="en-2", trainee_id="tr-2", rate=0.90)
+    observed(uow, "en-1", ("baseline_test", 1, 90))
+    await handle(
+        uow,
+        RecordAttendances(
+            (
+                RecordAttendance("en-1", 0.70),
+                RecordAttendance("en-2", 0.95),
+                RecordAttendance("en-1", 0.84),  # the later day of en-1 wins
+                RecordAttendance("en-9", 0.50),  # before its enrollment: kept aside
+            )
+        ),
+    )
+    assert uow.enrollments.rows["en-1"].attendance_rate == 0.84
+    assert uow.enrollments.rows["en-2"].attendance_rate == 0.95
+    assert uow.enrollments.ahead == {"en-9": 0.50}
+    # en-1 has evidence: decided once, at 84 %; en-2 has none: nothing decided.
+    assert uow.decisions.triggers("en-1") == [
+        (1, "passed", "attendance"),
+        (2, "waiting", "attendance"),
+        (3, "locked", "attendance"),
+        (4, "locked", "attendance"),
+    ]
+    assert uow.decisions.triggers("en-2") == []
+    await handle(uow, AddEnrollment("en-9", "tr-9", "c-1", "inst-a"))
+    assert uow.enrollments.rows["en-9"].attendance_rate == 0.50
+    assert uow.enrollments.ahead == {}

@@ -4,13 +4,16 @@ the bus and its units of work, the read side, the API app and the worker."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 import asyncpg
 import faust
 from fastapi import FastAPI
 
 from traintrack.contracts.codec import Envelope
+from traintrack.evaluation import commands as c
 from traintrack.evaluation.adapters.keys import KeyStore
 from traintrack.evaluation.adapters.signing import Signer
 from traintrack.evaluation.adapters.uow import EvaluationUnitOfWork
@@ -23,7 +26,7 @@ from traintrack.evaluation.views import Views
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.db import Connection
 from traintrack.platform.db.pool import create_pool
-from traintrack.platform.messaging.consumer import EventConsumer, Handler
+from traintrack.platform.messaging.consumer import BatchHandler, EventConsumer, Handler
 from traintrack.platform.messaging.streams import create_stream_app, publisher
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
@@ -54,6 +57,21 @@ def event_handlers(bus: Bus, signer: Signer) -> dict[str, Handler]:
             await bus.handle_in(command, uow)
 
     return {event_type.type: handle for event_type in worker.COMMANDS}
+
+
+def batch_event_handlers(bus: Bus, signer: Signer) -> dict[str, BatchHandler]:
+    """Attendance, a day of every trainee: a run of it as one command, applied set-wise in
+    the transaction that holds the run's inbox claims."""
+
+    async def handle(events: Sequence[Envelope], conn: Connection) -> Mapping[int, Exception]:
+        days = tuple(
+            cast(c.RecordAttendance, worker.COMMANDS[type(e.data)](e.data)) for e in events
+        )
+        async with EvaluationUnitOfWork(connection=conn, signer=signer) as uow:
+            await bus.handle_in(c.RecordAttendances(days), uow)
+        return {}
+
+    return {event_type.type: handle for event_type in worker.ATTENDANCE}
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -98,6 +116,7 @@ def create_worker(settings: ServiceSettings) -> faust.App:
             name=settings.consumer_name,
             pool=pool,
             handlers=event_handlers(bus, signer),
+            batch_handlers=batch_event_handlers(bus, signer),
             publish=publisher(app),
         )
 

@@ -114,6 +114,13 @@ class RecordAttendance:
 
 
 @dataclass(frozen=True)
+class RecordAttendances:
+    """A run of attendance days off the topic, in their order, applied set-wise."""
+
+    days: tuple[RecordAttendance, ...]
+
+
+@dataclass(frozen=True)
 class EndEnrollment:
     enrollment_id: str
     ending: Ending

@@ -4,6 +4,7 @@ credentials."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -70,13 +71,14 @@ class EvidenceRepository:
         ]
         return observations, assessments
 
-    async def exists_for(self, enrollment_id: str) -> bool:
-        found = await self._conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM observations WHERE enrollment_id = $1) "
-            "OR EXISTS (SELECT 1 FROM assessments WHERE enrollment_id = $1)",
-            enrollment_id,
+    async def held_by(self, enrollment_ids: Sequence[str]) -> set[str]:
+        """Those of the enrollments that have any evidence or assessment."""
+        rows = await self._conn.fetch(
+            "SELECT enrollment_id FROM observations WHERE enrollment_id = ANY($1::text[]) "
+            "UNION SELECT enrollment_id FROM assessments WHERE enrollment_id = ANY($1::text[])",
+            list(enrollment_ids),
         )
-        return bool(found)
+        return {r["enrollment_id"] for r in rows}
 
 
 def _decision(r: asyncpg.Record) -> StageDecision:

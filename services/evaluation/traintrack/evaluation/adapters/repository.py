@@ -3,6 +3,7 @@ its events) and for team projects, on a unit of work's connection."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
@@ -105,25 +106,28 @@ class EnrollmentRepository:
         )
         return done is not None
 
-    async def record_attendance(self, enrollment_id: str, rate: float) -> bool:
-        """The rate to date of an enrollment still running: once it has ended, its final
+    async def record_attendance(self, rates: Mapping[str, float]) -> list[str]:
+        """Each enrollment's rate to date, where it still runs: once it has ended, its final
         rate (sent with the ending) stays, whatever late attendance day arrives after it.
         Attendance comes on a topic of its own and may overtake the enrollment it is about:
-        then the rate waits in `attendance_ahead` for `add`. Whether it was running."""
-        running = await self._conn.fetchval(
-            """WITH running AS (
-                   UPDATE enrollments SET attendance_rate = $2
-                   WHERE enrollment_id = $1 AND ending IS NULL RETURNING 1),
+        then the rate waits in `attendance_ahead` for `add`. The running ones."""
+        ids = sorted(rates)
+        rows = await self._conn.fetch(
+            """WITH day AS (SELECT * FROM unnest($1::text[], $2::float8[]) AS d(id, rate)),
+               running AS (
+                   UPDATE enrollments e SET attendance_rate = day.rate FROM day
+                   WHERE e.enrollment_id = day.id AND e.ending IS NULL
+                   RETURNING e.enrollment_id),
                ahead AS (
                    INSERT INTO attendance_ahead (enrollment_id, rate)
-                   SELECT $1, $2
-                   WHERE NOT EXISTS (SELECT FROM enrollments WHERE enrollment_id = $1)
+                   SELECT id, rate FROM day
+                   WHERE NOT EXISTS (SELECT FROM enrollments e WHERE e.enrollment_id = day.id)
                    ON CONFLICT (enrollment_id) DO UPDATE SET rate = excluded.rate)
-               SELECT count(*) FROM running""",
-            enrollment_id,
-            rate,
+               SELECT enrollment_id FROM running""",
+            ids,
+            [rates[i] for i in ids],
         )
-        return bool(running)
+        return [r["enrollment_id"] for r in rows]
 
     async def get(self, enrollment_id: str, *, lock: bool = False) -> EnrollmentFacts | None:
         """`lock`: hold the enrollment's row to the end of the transaction, so that two

@@ -35,7 +35,10 @@ COMMANDS: Mapping[type[EventData], Callable[[Any], object]] = {
     facts.EnrollmentDropped: lambda e: c.EndEnrollment(e.enrollment_id, "dropped", None),
 }
 
+# Applied a run at a time (bootstrap.batch_event_handlers).
+ATTENDANCE = (facts.AttendanceRecorded, AttendanceRecordedV1)
+
 
 def add_agents(app: faust.App, build: Callable[[], Awaitable[EventConsumer]]) -> None:
     consume(app, ENROLLMENT_EVENTS, agent_name="follow_enrollment_facts", build=build)
-    consume(app, ENROLLMENT_ATTENDANCE, agent_name="follow_attendance", build=build)
+    consume(app, ENROLLMENT_ATTENDANCE, agent_name="follow_attendance", build=build, batch=500)

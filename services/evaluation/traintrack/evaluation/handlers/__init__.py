@@ -16,6 +16,7 @@ from traintrack.evaluation.handlers.facts import (
     end_enrollment,
     open_cohort,
     record_attendance,
+    record_attendances,
 )
 from traintrack.evaluation.handlers.schemes import (
     assign_scheme,
@@ -38,5 +39,6 @@ HANDLERS: dict[type, Handler[Uow]] = {
     c.OpenCohort: open_cohort,
     c.AddEnrollment: add_enrollment,
     c.RecordAttendance: record_attendance,
+    c.RecordAttendances: record_attendances,
     c.EndEnrollment: end_enrollment,
 }

@@ -29,11 +29,17 @@ async def add_enrollment(command: c.AddEnrollment, uow: Uow) -> None:
 
 
 async def record_attendance(command: c.RecordAttendance, uow: Uow) -> None:
-    running = await uow.enrollments.record_attendance(command.enrollment_id, command.rate_to_date)
-    # Attendance arrives daily for every enrollment; it can only change a decision once
-    # the enrollment has evidence (stage 1 needs its test too).
-    if running and await uow.evidence.exists_for(command.enrollment_id):
-        await re_decide(uow, command.enrollment_id, trigger="attendance")
+    await record_attendances(c.RecordAttendances((command,)), uow)
+
+
+async def record_attendances(command: c.RecordAttendances, uow: Uow) -> None:
+    """Each enrollment's latest rate of the run; the running ones with evidence decided
+    again. Attendance arrives daily for every enrollment; it can only change a decision
+    once the enrollment has evidence (stage 1 needs its test too)."""
+    latest = {day.enrollment_id: day.rate_to_date for day in command.days}
+    running = await uow.enrollments.record_attendance(latest)
+    for enrollment_id in sorted(await uow.evidence.held_by(running)):
+        await re_decide(uow, enrollment_id, trigger="attendance")
 
 
 async def end_enrollment(command: c.EndEnrollment, uow: Uow) -> None:

@@ -4,6 +4,7 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import MessageSizeTooLargeError
+from opentelemetry import trace as otel_trace
 
 from tests.utils import factories
 from tests.utils.platform import KafkaTail, header
@@ -429,3 +430,37 @@ async def test_a_poison_record_at_the_size_limit_is_dead_lettered_as_a_truncated
         assert await count_effects(effects, codec.decode(after.record).id) == 1
     finally:
         await producer.stop()
+
+
+@pytest.mark.parametrize("sampled", [True, False])
+async def test_a_message_continues_the_trace_it_carries_with_a_span_only_where_sampled(
+    effects, producer, spans, sampled
+):
+    """What a handler does (the events it writes) stays in the message's trace; a span of
+    its own only where that trace is sampled (an unsampled one would record nothing)."""
+    trace_id, caller = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
+    flags = "01" if sampled else "00"
+    seen = []
+
+    async def handler(event, conn):
+        seen.append(otel_trace.get_current_span().get_span_context())
+        await record_effect(event, conn)
+
+    event = codec.to_cloudevent(factories.trainee_enrolled(), source="/test")
+    traceparent = f"00-{trace_id}-{caller}-{flags}".encode()
+    record = codec.encode(event, [("traceparent", traceparent)])
+    assert await make_consumer(effects, producer, handler).process(delivery(record)) is (
+        Outcome.APPLIED
+    )
+    [context] = seen
+    assert format(context.trace_id, "032x") == trace_id
+    assert context.trace_flags.sampled is sampled
+    handled = [
+        s
+        for s in spans.get_finished_spans()
+        if s.attributes.get("cloudevents.event_id") == event.get_id()
+    ]
+    if sampled:
+        assert [format(s.parent.span_id, "016x") for s in handled] == [caller]
+    else:
+        assert format(context.span_id, "016x") == caller and handled == []

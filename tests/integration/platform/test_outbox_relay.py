@@ -93,6 +93,27 @@ async def test_the_message_carries_the_trace_of_the_request_that_wrote_the_row(
     assert publish and publish[0].parent.span_id == request_span.get_span_context().span_id
 
 
+async def test_a_row_of_an_unsampled_trace_goes_out_with_its_trace_context_and_no_span(
+    shared_pool, relay, tail, spans
+):
+    # A request whose trace the sampler dropped: its context reaches the reader as it was.
+    unsampled = trace.NonRecordingSpan(
+        trace.SpanContext(0xABC, 0xDEF, is_remote=True, trace_flags=trace.TraceFlags(0))
+    )
+    with trace.use_span(unsampled):
+        [event_id] = await write(shared_pool, factories.trainee_registered())
+    record = await tail.wait_for(lambda r: header(r, "ce_id") == event_id.encode())
+    assert header(record, "traceparent") == (
+        b"00-00000000000000000000000000000abc-0000000000000def-00"
+    )
+    assert not [
+        s
+        for s in spans.get_finished_spans()
+        if s.attributes.get("messaging.message.id") == event_id
+    ]
+    assert json.loads(record.value)["trainee_id"]  # the stored JSON, sent as it is
+
+
 async def test_two_relays_on_one_database_publish_each_event_once_and_in_order(
     shared_pool, platform, tail
 ):

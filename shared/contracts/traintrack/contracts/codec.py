@@ -90,10 +90,11 @@ def make_cloudevent(
     source: str,
     subject: str | None,
     key: str,
-    data: dict[str, Any],
+    data: dict[str, Any] | bytes,
     event_id: str | None = None,
     time: datetime | None = None,
 ) -> CloudEvent:
+    """`data`: the JSON object, or its JSON text already encoded (sent as it is)."""
     attributes: dict[str, Any] = {
         "type": event_type,
         "source": source,

@@ -16,6 +16,7 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.trace import TraceState
 
 LOG_FORMAT = (
     "%(asctime)s %(levelname)s %(name)s [trace_id=%(trace_id)s span_id=%(span_id)s] %(message)s"
@@ -128,6 +129,45 @@ def current_carrier() -> dict[str, str]:
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     return carrier
+
+
+def unsampled(traceparent: str | bytes | None) -> bool:
+    """Whether a W3C traceparent says its trace is not sampled: its spans would record
+    nothing (every sampler of ours follows the parent), so a message or outbox row that
+    carries it needs no span of its own, only the header passed on. Read without the
+    propagator: this runs for every message, and most are not sampled."""
+    if not traceparent:
+        return False
+    text = traceparent.decode(errors="replace") if isinstance(traceparent, bytes) else traceparent
+    parts = text.split("-")
+    if len(parts) != 4 or len(parts[1]) != 32 or len(parts[2]) != 16 or len(parts[3]) != 2:
+        return False
+    try:
+        return not int(parts[3], 16) & 1
+    except ValueError:
+        return False
+
+
+def unsampled_span(
+    traceparent: str | bytes | None, tracestate: str | bytes | None
+) -> trace.NonRecordingSpan | None:
+    """The remote caller's span of a trace that is not sampled, to make current instead
+    of starting a span that would record nothing; None for any other traceparent."""
+    if not unsampled(traceparent):
+        return None
+    assert traceparent is not None
+    text = traceparent.decode() if isinstance(traceparent, bytes) else traceparent
+    _, trace_id, span_id, _ = text.split("-")
+    state = tracestate.decode(errors="replace") if isinstance(tracestate, bytes) else tracestate
+    return trace.NonRecordingSpan(
+        trace.SpanContext(
+            int(trace_id, 16),
+            int(span_id, 16),
+            is_remote=True,
+            trace_flags=trace.TraceFlags(0),
+            trace_state=TraceState.from_header([state]) if state else None,
+        )
+    )
 
 
 def context_from(traceparent: str | None, tracestate: str | None) -> Context:

@@ -33,6 +33,7 @@ from traintrack.platform.db import Connection
 from traintrack.platform.errors import Rejected
 from traintrack.platform.messaging import inbox
 from traintrack.platform.messaging.dlq import Delivery, Publish, send_to_dlq
+from traintrack.platform.telemetry import unsampled_span
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -117,9 +118,16 @@ class EventConsumer:
             envelope = codec.decode(delivery.record, topic=delivery.topic)
         except PoisonMessage as error:
             return await self._dead_letter(delivery, error)
-        return await self._process_decoded(delivery, envelope, _context_of(delivery))
+        return await self._process_decoded(delivery, envelope)
 
-    def _span(self, envelope: Envelope, delivery: Delivery, **kwargs: Any) -> Any:
+    def _span(self, envelope: Envelope, delivery: Delivery) -> Any:
+        """The message's span, in the trace its headers carry. In a trace that is not
+        sampled, the caller's span itself, recording nothing: what the message causes
+        stays in that trace, at the cost of no span (most messages are such)."""
+        headers = dict(delivery.record.headers)
+        quiet = unsampled_span(headers.get("traceparent"), headers.get("tracestate"))
+        if quiet is not None:
+            return trace.use_span(quiet, end_on_exit=False)
         about = (
             {"traintrack.trainee_id": envelope.key}
             if envelope.data.key_field == "trainee_id"
@@ -137,17 +145,14 @@ class EventConsumer:
                 "messaging.destination.partition.id": str(delivery.partition),
                 "messaging.kafka.offset": delivery.offset,
             },
-            **kwargs,
+            context=_context_of(delivery),
         )
 
-    async def _process_decoded(
-        self, delivery: Delivery, envelope: Envelope, context: Context | None = None
-    ) -> Outcome:
-        """`context`: the trace to continue, the one the message's headers carry."""
+    async def _process_decoded(self, delivery: Delivery, envelope: Envelope) -> Outcome:
         handler = self._handlers.get(envelope.type)
         if handler is None:
             return Outcome.IGNORED  # a known event this consumer has no interest in
-        with self._span(envelope, delivery, context=context) as span:
+        with self._span(envelope, delivery) as span:
             try:
                 outcome = await self._apply_with_retries(envelope, handler, delivery)
             except Exception as error:
@@ -216,9 +221,7 @@ class EventConsumer:
                 run.append((index, delivery, envelope))
             else:
                 await apply_run()
-                outcomes[index] = await self._process_decoded(
-                    delivery, envelope, _context_of(delivery)
-                )
+                outcomes[index] = await self._process_decoded(delivery, envelope)
         await apply_run()
         return [o for o in outcomes if o is not None]
 
@@ -229,8 +232,7 @@ class EventConsumer:
             return [await self._process_one_of_batch(d, e) for d, e in run]
         with contextlib.ExitStack() as stack:
             spans = [  # one span per message, in the trace of its cause
-                stack.enter_context(self._span(envelope, delivery, context=_context_of(delivery)))
-                for delivery, envelope in run
+                stack.enter_context(self._span(envelope, delivery)) for delivery, envelope in run
             ]
             retrying = AsyncRetrying(
                 stop=self._give_up,
@@ -254,14 +256,14 @@ class EventConsumer:
     async def _process_one_of_batch(self, delivery: Delivery, envelope: Envelope) -> Outcome:
         handler = self._batch_handlers.get(envelope.type)
         if handler is None or envelope.type in self._handlers:
-            return await self._process_decoded(delivery, envelope, _context_of(delivery))
+            return await self._process_decoded(delivery, envelope)
 
         async def single(event: Envelope, conn: Connection) -> None:
             refused = await handler([event], conn)
             if refused:
                 raise refused[0]
 
-        with self._span(envelope, delivery, context=_context_of(delivery)) as span:
+        with self._span(envelope, delivery) as span:
             try:
                 outcome = await self._apply_with_retries(envelope, single, delivery)
             except Exception as error:

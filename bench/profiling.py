@@ -19,6 +19,7 @@ from pathlib import Path
 
 PY_SPY = Path(sys.executable).with_name("py-spy")
 # A frame as py-spy writes it: "function (path/to/file.py:123)".
+IDLE = ("select (selectors", "EpollSelector.select", "Condition.wait", "wait (threading")
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 
@@ -62,10 +63,10 @@ def _short(frame: str) -> str:
 
 
 def top_frames(
-    collapsed: Path, count: int = 12
+    collapsed: Path, count: int = 25
 ) -> tuple[int, list[tuple[str, float, float]], list[tuple[str, float]]]:
     """(samples, the heaviest frames by the share of samples with them on the stack (and
-    their share as the leaf), the hottest leaves by their share)."""
+    their share as the leaf), the hottest leaves by their share); threads waiting left out."""
     inclusive: Counter[str] = Counter()
     leaf: Counter[str] = Counter()
     total = 0
@@ -75,19 +76,21 @@ def top_frames(
             continue
         n = int(samples)
         frames = [_short(f) for f in stack.split(";")]
+        if frames[-1].startswith(IDLE):  # a thread waiting, which --nonblocking still sees
+            continue
         total += n
         leaf[frames[-1]] += n
         for frame in set(frames):
             inclusive[frame] += n
     if not total:
         return 0, [], []
-    # A frame every sample holds (the thread's root, the event loop) says nothing.
-    telling = [(f, n) for f, n in inclusive.most_common() if n < total * 0.97]
+    # A frame most samples hold (the thread's root, the event loop, the CLI) says nothing.
+    telling = [(f, n) for f, n in inclusive.most_common() if n < total * 0.7]
     heaviest = [(f, n / total, leaf[f] / total) for f, n in telling[:count]]
     return total, heaviest, [(f, n / total) for f, n in leaf.most_common(count)]
 
 
-def summary(recordings: list[Recording], count: int = 12) -> dict[str, list[str]]:
+def summary(recordings: list[Recording], count: int = 25) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for recording in recordings:
         if not recording.output.exists():

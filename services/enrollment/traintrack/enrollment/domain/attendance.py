@@ -106,11 +106,10 @@ def between(
     in time proportional to the records rather than to the days: the worker summarises
     every enrollment of every batch, and a course has far more days than a batch has
     records of one trainee."""
-    days = cohort.training_days()
+    days, runs = cohort.training_days(), cohort.training_day_set()
     training = bisect.bisect_right(days, last) - bisect.bisect_left(days, first)
     return _summary(
-        training,
-        (s for d, s in records.items() if first <= d <= last and cohort.runs_on(d)),
+        training, (s for d, s in records.items() if first <= d <= last and d in runs)
     )
 
 

@@ -70,7 +70,10 @@ class Cohort:
         return calendar.weekday_holidays(self.starts_on, self.ends_on)
 
     def runs_on(self, day: date) -> bool:
-        return day in _day_set(self.starts_on, self.ends_on, self.closed_days)
+        return day in self.training_day_set()
+
+    def training_day_set(self) -> frozenset[date]:
+        return _day_set(self.starts_on, self.ends_on, self.closed_days)
 
     def why_not(self, day: date) -> str | None:
         """Why `day` is not a training day of the cohort; None when it is one."""

@@ -108,9 +108,7 @@ def between(
     records of one trainee."""
     days, runs = cohort.training_days(), cohort.training_day_set()
     training = bisect.bisect_right(days, last) - bisect.bisect_left(days, first)
-    return _summary(
-        training, (s for d, s in records.items() if first <= d <= last and d in runs)
-    )
+    return _summary(training, (s for d, s in records.items() if first <= d <= last and d in runs))
 
 
 def summarize(days: Iterable[date], records: Mapping[date, AttendanceStatus]) -> PeriodSummary:

@@ -149,7 +149,7 @@ async def solve_round(command: SolveRound, uow: MatchingUnitOfWork) -> dict[str,
     if round_["status"] != "open":
         raise Conflict(f"round {round_id} is {round_['status']}")
     the_game, openings = await build_game(uow, round_)
-    optimal = "resident" if round_["proposing"] == "candidates" else "hospital"
+    optimal: game.Optimal = "resident" if round_["proposing"] == "candidates" else "hospital"
     started = time.perf_counter()
     # CPU work: off the event loop, so the API keeps answering during a large round.
     assignment = await asyncio.to_thread(game.solve, the_game, optimal=optimal)

@@ -49,6 +49,9 @@ class FakeCandidates:
     async def many(self, trainee_ids: list[str], *, lock: bool = False) -> list[dict[str, Any]]:
         return [self.rows[t] for t in sorted(trainee_ids) if t in self.rows]
 
+    async def in_round(self, trainee_ids: list[str]) -> list[dict[str, Any]]:
+        return await self.many(trainee_ids, lock=True)
+
     async def pool_at(self, minimum_stage: int) -> list[dict[str, Any]]:
         return [
             r
@@ -283,8 +286,8 @@ class FakeFeed:
         feed.append({"seq": len(feed) + 1, "kind": kind, "trainee_id": trainee_id, "data": body})
         return len(feed)
 
-    async def append_many(self, firm_id: str, items: list[tuple[str, str | None, Any]]) -> None:
-        for kind, trainee_id, body in items:
+    async def append_across(self, items: list[tuple[str, str, str | None, Any]]) -> None:
+        for firm_id, kind, trainee_id, body in items:
             await self.append(firm_id, kind, trainee_id, body)
 
     async def entries(self, firm_id: str, after: int, limit: int) -> list[dict[str, Any]]:

@@ -13,7 +13,13 @@ from traintrack.matching.adapters.uow import MatchingUnitOfWork
 from traintrack.matching.commands import OpenRound, RankCandidates, RankOpenings, SolveRound
 from traintrack.matching.domain import rounds as game
 from traintrack.matching.domain.access import Caller, owns, speaks_for
-from traintrack.matching.domain.candidates import Candidate, rank, visible
+from traintrack.matching.domain.candidates import (
+    TALENT_POOL_STAGE,
+    Candidate,
+    rank,
+    shown_up_to,
+    visible,
+)
 from traintrack.matching.domain.offers import free_seats
 from traintrack.matching.handlers import disclosure, offers
 from traintrack.platform.errors import Conflict, NotFound, Rejected
@@ -110,32 +116,37 @@ async def rank_candidates(command: RankCandidates, uow: MatchingUnitOfWork) -> N
 
 async def build_game(uow: MatchingUnitOfWork, round_: Row) -> tuple[game.Round, dict[str, Row]]:
     """The round as it stands now: free seats, who may still be shown, firms' rankings or
-    the platform's; and its openings, locked."""
+    the platform's; and its openings, locked. Linear in the preferences submitted."""
     # Locks in the order every writer takes them: openings, then candidates (so no direct
     # offer, other round or worker changes them while the game is built and solved).
     locked = await uow.firms.lock_openings(round_["opening_ids"])
     openings = {r["opening_id"]: r for r in locked}
     wishes = await uow.rounds.candidate_preferences(round_["round_id"])
-    rows = await uow.candidates.many(list(wishes), lock=True)
-    pool = {r["trainee_id"]: as_candidate(r) for r in rows}
     placed = await uow.rounds.placed_trainees()
-    candidate_prefs = {
-        t: [o for o in prefs if visible(pool[t], openings[o]["minimum_stage"])]
-        for t, prefs in wishes.items()
-        if t in pool and t not in placed
-    }
-    ranked = await uow.rounds.opening_preferences(round_["round_id"])
+    rows = await uow.candidates.in_round([t for t in wishes if t not in placed])
+    pool = {r["trainee_id"]: as_candidate(r) for r in rows}
+    # The stage each opening needs seen: one comparison per (candidate, opening) listed.
+    needed = {o: max(r["minimum_stage"], TALENT_POOL_STAGE) for o, r in openings.items()}
+    candidate_prefs: dict[str, list[str]] = {}
     applied: dict[str, list[Candidate]] = {o: [] for o in openings}
-    for trainee_id, prefs in candidate_prefs.items():
-        for opening_id in prefs:
-            applied[opening_id].append(pool[trainee_id])
+    for trainee_id, prefs in wishes.items():
+        candidate = pool.get(trainee_id)
+        if candidate is None:
+            continue
+        reach = shown_up_to(candidate)
+        mine = candidate_prefs[trainee_id] = [
+            o for o in prefs if o in needed and needed[o] <= reach
+        ]
+        for opening_id in mine:
+            applied[opening_id].append(candidate)
+    ranked = await uow.rounds.opening_preferences(round_["round_id"])
     opening_prefs = {}
     for opening_id, row in openings.items():
-        platform = rank(as_opening(row), applied[opening_id])
-        chosen = set(platform)
-        opening_prefs[opening_id] = (
-            [t for t in ranked[opening_id] if t in chosen] if opening_id in ranked else platform
-        )
+        if opening_id in ranked:  # the firm's own ranking, of those who may still be shown
+            chosen = {c.trainee_id for c in applied[opening_id]}
+            opening_prefs[opening_id] = [t for t in ranked[opening_id] if t in chosen]
+        else:
+            opening_prefs[opening_id] = rank(as_opening(row), applied[opening_id])
     seats = {o: free_seats(r["seats"], r["pending"], r["accepted"]) for o, r in openings.items()}
     return game.Round(candidate_prefs, opening_prefs, seats), openings
 

@@ -10,6 +10,11 @@ from traintrack.matching.domain.holdings import Credential, Holdings
 from traintrack.platform.db import Connection
 
 _SELECT = "SELECT c.* FROM candidates c"
+# The columns `as_candidate` reads.
+ROUND_COLUMNS = (
+    "trainee_id", "stage_reached", "consent", "certified", "skills", "region_code", "score",
+    "fields", "erased",
+)  # fmt: skip
 
 
 def _credential(c: Credential, *, lapsed: bool) -> dict[str, Any]:
@@ -32,6 +37,15 @@ class CandidateRepository:
         suffix = " ORDER BY c.trainee_id FOR UPDATE OF c" if lock else ""
         rows: list[Row] = await self._conn.fetch(
             f"{_SELECT} WHERE c.trainee_id = ANY($1::text[]){suffix}", list(trainee_ids)
+        )
+        return rows
+
+    async def in_round(self, trainee_ids: Sequence[str]) -> list[Row]:
+        """What a round needs of each candidate (no credentials), locked in id order."""
+        rows: list[Row] = await self._conn.fetch(
+            f"""SELECT {", ".join(f"c.{column}" for column in ROUND_COLUMNS)} FROM candidates c
+                WHERE c.trainee_id = ANY($1::text[]) ORDER BY c.trainee_id FOR UPDATE OF c""",
+            list(trainee_ids),
         )
         return rows
 

@@ -8,7 +8,15 @@ from hypothesis import strategies as st
 from matching.algorithms import hospital_resident
 from matching.players import Hospital, Player
 
-from traintrack.matching.domain.rounds import Assignment, Round, blocking_pairs, solve
+from traintrack.matching.domain import stable
+from traintrack.matching.domain.rounds import (
+    Assignment,
+    Round,
+    blocking_pairs,
+    index,
+    solve,
+    solve_checked,
+)
 
 
 def oracle(round_: Round, optimal: str) -> Assignment:
@@ -81,3 +89,18 @@ def test_a_denser_round_matches_the_oracle_from_both_sides(seed):
     round_ = Round(prefs, opening_prefs, {o: rng.randint(0, 8) for o in openings})
     for optimal in ("resident", "hospital"):
         assert solve(round_, optimal=optimal) == oracle(round_, optimal)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rounds(), st.sampled_from(["resident", "hospital"]), st.integers(0, 2**32))
+def test_the_integer_check_finds_the_same_blocking_pairs_as_the_named_one(round_, optimal, seed):
+    """Checked on an assignment spoiled at random: both checks see the same pairs."""
+    ours, blocking = solve_checked(round_, optimal=optimal)
+    assert blocking == []
+    rng = random.Random(seed)
+    spoiled = {o: [c for c in cs if rng.random() < 0.6] for o, cs in ours.items()}
+    named = blocking_pairs(round_, spoiled)
+    game = index(round_)
+    held = [[game.candidates.index(c) for c in spoiled[o]] for o in game.openings]
+    found = stable.blocking(game.prefs, game.rank, game.seats, held)
+    assert sorted((game.candidates[i], game.openings[j]) for i, j in found) == sorted(named)

@@ -83,6 +83,15 @@ def index(round_: Round) -> Indexed:
 def solve(round_: Round, *, optimal: Optimal = "resident") -> Assignment:
     """Stable assignment; `optimal="resident"` proposes from the candidates' side,
     `"hospital"` from the openings'."""
+    assignment, _ = solve_checked(round_, optimal=optimal)
+    return assignment
+
+
+def solve_checked(
+    round_: Round, *, optimal: Optimal = "resident"
+) -> tuple[Assignment, list[tuple[str, str]]]:
+    """`solve`, and the result's blocking pairs (none, unless the algorithm is wrong),
+    checked on the same integer game."""
     game = index(round_)
     if optimal == "resident":
         held = stable.candidates_propose(game.prefs, game.rank, game.seats)
@@ -90,11 +99,13 @@ def solve(round_: Round, *, optimal: Optimal = "resident") -> Assignment:
         held = stable.openings_propose(game.prefs, game.rank, game.seats)
     else:
         raise ValueError(f"optimal is 'resident' or 'hospital', not {optimal!r}")
-    names = game.candidates
-    return {
+    names, openings = game.candidates, game.openings
+    assignment = {
         o: [names[i] for i in sorted(held[j], key=game.rank[j].__getitem__)]
-        for j, o in enumerate(game.openings)
+        for j, o in enumerate(openings)
     }
+    blocking = stable.blocking(game.prefs, game.rank, game.seats, held)
+    return assignment, [(names[i], openings[j]) for i, j in blocking]
 
 
 def blocking_pairs(round_: Round, assignment: Assignment) -> list[tuple[str, str]]:

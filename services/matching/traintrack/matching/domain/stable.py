@@ -72,3 +72,24 @@ def openings_propose(
         if j != -1:
             held[j].append(i)
     return held
+
+
+def blocking(
+    prefs: Sequence[Sequence[int]], rank: Sequence[dict[int, int]], seats: Sequence[int], held: Held
+) -> list[tuple[int, int]]:
+    """(candidate, opening) pairs that would both rather have each other than what `held`
+    gives them: linear in the total length of the lists."""
+    holder = [-1] * len(prefs)
+    worst = [-1] * len(seats)  # the place of each opening's worst holder
+    for j, holders in enumerate(held):
+        for i in holders:
+            holder[i] = j
+            worst[j] = max(worst[j], rank[j][i])
+    found = []
+    for i, mine in enumerate(prefs):
+        for j in mine:
+            if j == holder[i]:
+                break
+            if len(held[j]) < seats[j] or worst[j] > rank[j][i]:
+                found.append((i, j))
+    return found

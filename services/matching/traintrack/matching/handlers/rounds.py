@@ -163,8 +163,7 @@ async def solve_round(command: SolveRound, uow: MatchingUnitOfWork) -> dict[str,
     optimal: game.Optimal = "resident" if round_["proposing"] == "candidates" else "hospital"
     started = time.perf_counter()
     # CPU work: off the event loop, so the API keeps answering during a large round.
-    assignment = await asyncio.to_thread(game.solve, the_game, optimal=optimal)
-    blocking = await asyncio.to_thread(game.blocking_pairs, the_game, assignment)
+    assignment, blocking = await asyncio.to_thread(game.solve_checked, the_game, optimal=optimal)
     seconds = time.perf_counter() - started
     if blocking:  # the algorithm guarantees none; never hand out an unstable result
         raise RuntimeError(f"round {round_id}: {len(blocking)} blocking pairs")

@@ -92,6 +92,24 @@ class RoundRepository:
         )
         return {r["trainee_id"] for r in rows}
 
+    async def game_of(self, round_id: str, trainee_id: str) -> Row | None:
+        """The part of a solved round's game and assignment one candidate's explanation
+        reads: their list and, for each opening on it, its seats, whether it ranked them,
+        and whom it got (not the whole stored game)."""
+        row: Row | None = await self._conn.fetchrow(
+            """SELECT r.status, r.game->'candidate_prefs'->$2 AS listed,
+                      (SELECT jsonb_object_agg(o, jsonb_build_object(
+                                 'seats', r.game->'seats'->o,
+                                 'ranks', coalesce(r.game->'opening_prefs'->o ? $2, false),
+                                 'holders', coalesce(r.assignment->o, '[]'::jsonb)))
+                       FROM jsonb_array_elements_text(r.game->'candidate_prefs'->$2) AS o
+                      ) AS openings
+               FROM rounds r WHERE r.round_id = $1""",
+            round_id,
+            trainee_id,
+        )
+        return row
+
     async def complete(
         self, round_id: str, game: dict[str, Any], assignment: dict[str, Any]
     ) -> None:

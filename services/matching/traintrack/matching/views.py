@@ -140,8 +140,9 @@ class MatchingViews:
     # --- rounds --------------------------------------------------------------------------
 
     async def round(self, round_id: str) -> Row:
+        """The round (not its stored game), with its progress if solved in the background."""
         async with self._read() as r:
-            row = await r.rounds.get_round(round_id)
+            row = await r.rounds.public(round_id)
         if row is None:
             raise NotFound(f"round {round_id}")
         return row

@@ -1,6 +1,6 @@
-"""The API process's background loops: webhook dispatch and offer expiry. Each outlives
-any one failure; the decisions are the handlers' (`ClaimDueWebhooks`,
-`RecordDeliveryAttempt`, `ExpireDueOffers`)."""
+"""The API process's background loops: webhook dispatch, offer expiry and rounds too large
+for one request. Each outlives any one failure; the decisions are the handlers'
+(`ClaimDueWebhooks`, `RecordDeliveryAttempt`, `ExpireDueOffers`, `SolveQueuedRound`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ import logging
 from traintrack.matching.adapters.outbound import OutboundGuard
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
 from traintrack.matching.adapters.webhook_sender import Clock, Due, WebhookSender, http_client
-from traintrack.matching.commands import ClaimDueWebhooks, ExpireDueOffers, RecordDeliveryAttempt
+from traintrack.matching.commands import (
+    ClaimDueWebhooks,
+    ExpireDueOffers,
+    RecordDeliveryAttempt,
+    SolveQueuedRound,
+)
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.bus import MessageBus
 
@@ -78,3 +83,16 @@ async def run_expiry(bus: Bus, settings: MatchingSettings) -> None:
         except Exception:  # a background loop: it must outlive any one failure
             log.exception("expiring offers failed; trying again")
         await asyncio.sleep(settings.expiry_interval_seconds)
+
+
+async def run_round_solver(bus: Bus, settings: MatchingSettings) -> None:
+    """Queued rounds, one at a time, oldest first; replicas share them (a round being
+    solved is skipped by the others)."""
+    while True:
+        try:
+            solved = await bus.handle(SolveQueuedRound())
+        except Exception:  # a background loop: it must outlive any one failure
+            log.exception("solving a queued round failed; trying again")
+            solved = None
+        if solved is None:
+            await asyncio.sleep(settings.round_solver_interval_seconds)

@@ -27,6 +27,7 @@ HANDLERS: dict[type[Any], Handler[MatchingUnitOfWork]] = {
     c.RankOpenings: rounds.rank_openings,
     c.RankCandidates: rounds.rank_candidates,
     c.SolveRound: rounds.solve_round,
+    c.SolveQueuedRound: rounds.solve_queued_round,
     c.MakeOffer: offers.make_offer,
     c.AnswerOffer: offers.answer_offer,
     c.ExpireDueOffers: offers.expire_due_offers,

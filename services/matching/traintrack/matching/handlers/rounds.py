@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from traintrack.contracts import matching as events
 from traintrack.matching.adapters.mapping import Row, as_candidate, as_opening
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
-from traintrack.matching.commands import OpenRound, RankCandidates, RankOpenings, SolveRound
+from traintrack.matching.commands import (
+    OpenRound,
+    RankCandidates,
+    RankOpenings,
+    SolveQueuedRound,
+    SolveRound,
+)
 from traintrack.matching.domain import rounds as game
 from traintrack.matching.domain.access import Caller, owns, speaks_for
 from traintrack.matching.domain.candidates import (
@@ -151,22 +158,69 @@ async def build_game(uow: MatchingUnitOfWork, round_: Row) -> tuple[game.Round, 
     return game.Round(candidate_prefs, opening_prefs, seats), openings
 
 
-async def solve_round(command: SolveRound, uow: MatchingUnitOfWork) -> dict[str, Any]:
-    """Solve, check stability, make an offer for every seat filled, record the result."""
+@dataclass(frozen=True)
+class Queued:
+    """The round was queued for the background loop (its row, status `solving`)."""
+
+    round_: Row
+
+
+STEPS = ("building the game", "solving", "making offers")
+
+
+async def solve_round(command: SolveRound, uow: MatchingUnitOfWork) -> dict[str, Any] | Queued:
+    """Solve now, or queue a round too large for one request for the background loop."""
     round_id = command.round_id
     round_ = await uow.rounds.get_round(round_id, lock="update")
     if round_ is None:
         raise NotFound(f"round {round_id}")
     if round_["status"] != "open":
         raise Conflict(f"round {round_id} is {round_['status']}")
+    if command.queue_above is not None:
+        pairs = await uow.rounds.pairs(round_id)
+        if pairs > command.queue_above:
+            await uow.rounds.queue(round_id, pairs=pairs, steps=len(STEPS))
+            queued = await uow.rounds.public(round_id)
+            assert queued is not None
+            return Queued(queued)
+    return await _solve(uow, round_, background=False)
+
+
+async def solve_queued_round(command: SolveQueuedRound, uow: MatchingUnitOfWork) -> str | None:
+    """Solve the oldest queued round; its id, or None if none waits. A failed attempt is
+    recorded in its progress and tried again on the loop's next turn."""
+    round_ = await uow.rounds.next_queued()
+    if round_ is None:
+        return None
+    try:
+        await _solve(uow, round_, background=True)
+    except Exception as error:
+        await uow.report_progress(
+            round_["round_id"], "failed; trying again", step=0, steps=len(STEPS), error=str(error)
+        )
+        raise
+    return str(round_["round_id"])
+
+
+async def _solve(uow: MatchingUnitOfWork, round_: Row, *, background: bool) -> dict[str, Any]:
+    """Solve, check stability, make an offer for every seat filled, record the result."""
+    round_id = round_["round_id"]
+
+    async def reached(step: int) -> None:
+        if background:
+            await uow.report_progress(round_id, STEPS[step], step=step + 1, steps=len(STEPS))
+
+    await reached(0)
     the_game, openings = await build_game(uow, round_)
     optimal: game.Optimal = "resident" if round_["proposing"] == "candidates" else "hospital"
+    await reached(1)
     started = time.perf_counter()
     # CPU work: off the event loop, so the API keeps answering during a large round.
     assignment, blocking = await asyncio.to_thread(game.solve_checked, the_game, optimal=optimal)
     seconds = time.perf_counter() - started
     if blocking:  # the algorithm guarantees none; never hand out an unstable result
         raise RuntimeError(f"round {round_id}: {len(blocking)} blocking pairs")
+    await reached(2)
     placements = [
         (opening_id, openings[opening_id]["firm_id"], trainee_id)
         for opening_id, placed in assignment.items()
@@ -178,7 +232,6 @@ async def solve_round(command: SolveRound, uow: MatchingUnitOfWork) -> dict[str,
         "opening_prefs": the_game.opening_prefs,
         "seats": the_game.seats,
     }
-    await uow.rounds.complete(round_id, stored_game, assignment)
     summary: dict[str, Any] = {
         "round_id": round_id,
         "candidates": len(the_game.candidate_prefs),
@@ -187,5 +240,9 @@ async def solve_round(command: SolveRound, uow: MatchingUnitOfWork) -> dict[str,
         "seats": sum(the_game.seats.values()),
         "blocking_pairs": 0,
     }
+    result = {**summary, "solve_seconds": round(seconds, 3)}
+    await uow.rounds.complete(round_id, stored_game, assignment, result)
+    if background:  # in this transaction: seen together with the result
+        await uow.rounds.set_progress(round_id, "completed", step=len(STEPS), steps=len(STEPS))
     uow.emit(events.RoundCompleted(**summary, completed_at=datetime.now(UTC)))
-    return {**summary, "solve_seconds": round(seconds, 3)}
+    return result

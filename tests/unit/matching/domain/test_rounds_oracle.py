@@ -100,7 +100,7 @@ def test_the_integer_check_finds_the_same_blocking_pairs_as_the_named_one(round_
     rng = random.Random(seed)
     spoiled = {o: [c for c in cs if rng.random() < 0.6] for o, cs in ours.items()}
     named = blocking_pairs(round_, spoiled)
-    game = index(round_)
-    held = [[game.candidates.index(c) for c in spoiled[o]] for o in game.openings]
-    found = stable.blocking(game.prefs, game.rank, game.seats, held)
-    assert sorted((game.candidates[i], game.openings[j]) for i, j in found) == sorted(named)
+    indexed = index(round_)
+    held = [[indexed.candidates.index(c) for c in spoiled[o]] for o in indexed.openings]
+    found = stable.blocking(indexed.game, held)
+    assert sorted((indexed.candidates[i], indexed.openings[j]) for i, j in found) == sorted(named)

@@ -45,14 +45,13 @@ def places(ranking: Sequence[str]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Indexed:
-    """The game on integers: names mapped to indices once, rank tables only over the
-    candidates who listed each opening (never an openings x candidates table)."""
+    """The game on integers (`stable.Game`): names mapped to indices once, and only the
+    mutually acceptable pairs, each with its place in the opening's ranking (never an
+    openings x candidates table)."""
 
     candidates: list[str]
     openings: list[str]
-    prefs: list[list[int]]  # candidate -> acceptable openings, best first
-    rank: list[dict[int, int]]  # opening -> {candidate who listed it and is ranked: place}
-    seats: list[int]
+    game: stable.Game
 
 
 def index(round_: Round) -> Indexed:
@@ -63,21 +62,22 @@ def index(round_: Round) -> Indexed:
     by_name = [
         places(round_.opening_prefs[o]) if seats[j] > 0 else {} for j, o in enumerate(openings)
     ]
-    rank: list[dict[int, int]] = [{} for _ in openings]
     candidates = list(round_.candidate_prefs)
-    prefs: list[list[int]] = []
-    for i, c in enumerate(candidates):
-        mine = []
+    start: list[int] = [0]
+    opening_of: list[int] = []
+    place: list[int] = []
+    for c in candidates:
+        first = len(opening_of)
         for o in round_.candidate_prefs[c]:
             j = at.get(o)
             if j is None:
                 continue
-            place = by_name[j].get(c)
-            if place is not None and i not in rank[j]:  # ranked back; listed once
-                rank[j][i] = place
-                mine.append(j)
-        prefs.append(mine)
-    return Indexed(candidates, openings, prefs, rank, seats)
+            p = by_name[j].get(c)  # ranked back, and listed once
+            if p is not None and j not in opening_of[first:]:
+                opening_of.append(j)
+                place.append(p)
+        start.append(len(opening_of))
+    return Indexed(candidates, openings, stable.Game(start, opening_of, place, seats))
 
 
 def solve(round_: Round, *, optimal: Optimal = "resident") -> Assignment:
@@ -92,19 +92,20 @@ def solve_checked(
 ) -> tuple[Assignment, list[tuple[str, str]]]:
     """`solve`, and the result's blocking pairs (none, unless the algorithm is wrong),
     checked on the same integer game."""
-    game = index(round_)
+    indexed = index(round_)
+    game = indexed.game
     if optimal == "resident":
-        held = stable.candidates_propose(game.prefs, game.rank, game.seats)
+        held = stable.candidates_propose(game)
     elif optimal == "hospital":
-        held = stable.openings_propose(game.prefs, game.rank, game.seats)
+        held = stable.openings_propose(game)
     else:
         raise ValueError(f"optimal is 'resident' or 'hospital', not {optimal!r}")
-    names, openings = game.candidates, game.openings
+    names, openings = indexed.candidates, indexed.openings
     assignment = {
-        o: [names[i] for i in sorted(held[j], key=game.rank[j].__getitem__)]
+        o: [names[i] for _, i in sorted((game.place_of(i, j), i) for i in held[j])]
         for j, o in enumerate(openings)
     }
-    blocking = stable.blocking(game.prefs, game.rank, game.seats, held)
+    blocking = stable.blocking(game, held)
     return assignment, [(names[i], openings[j]) for i, j in blocking]
 
 

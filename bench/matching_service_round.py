@@ -15,10 +15,12 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import asyncpg  # noqa: E402
 from matching_round import SIZES, make_round  # noqa: E402
 
 from tests.utils.platform import Platform, local_platform  # noqa: E402
@@ -90,24 +92,48 @@ async def seed(conn: Connection, candidates: int, openings: int) -> None:
     await conn.execute("ANALYZE")
 
 
-async def measure(platform: Platform, candidates: int, openings: int) -> dict[str, float]:
-    pool = await create_pool(await platform.fresh_database("bench_matching"), migrations=MIGRATIONS)
+async def drop(platform: Platform, url: str) -> None:
+    """The benchmark's database goes once measured (the dev stack is shared)."""
+    conn = await asyncpg.connect(f"{platform.pg_url}/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')
+    finally:
+        await conn.close()
+
+
+async def solve_once(platform: Platform, candidates: int, openings: int) -> dict[str, Any]:
+    """One round on a fresh database: seeded, then solved through the bus."""
+    url = await platform.fresh_database("bench_matching")
+    pool = await create_pool(url, migrations=MIGRATIONS)
     try:
         async with pool.acquire() as conn:
             await seed(conn, candidates, openings)
+        before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
-        result = await bus_of(pool).handle(SolveRound("bench"))
+        result: dict[str, Any] = await bus_of(pool).handle(SolveRound("bench"))
         total = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_SELF)
     finally:
         await pool.close()
+        await drop(platform, url)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return result | {"total_s": total, "python_cpu_s": cpu}
+
+
+async def measure(platform: Platform, candidates: int, openings: int) -> dict[str, Any]:
+    """The least disturbed of two runs (the machine is shared: see matching_round.timed)."""
+    runs = [await solve_once(platform, candidates, openings) for _ in range(2)]
+    best = min(runs, key=lambda r: r["total_s"])
     return {
         "candidates": candidates,
         "openings": openings,
-        "total_s": round(total, 2),
-        "solve_and_check_s": result["solve_seconds"],
-        "store_s": round(total - result["solve_seconds"], 2),
-        "offers": result["matched"],
-        "blocking_pairs": result["blocking_pairs"],
+        "total_s": round(best["total_s"], 2),
+        "all_runs_s": [round(r["total_s"], 2) for r in runs],
+        "python_cpu_s": round(best["python_cpu_s"], 2),
+        "solve_and_check_s": best["solve_seconds"],
+        "store_s": round(best["total_s"] - best["solve_seconds"], 2),
+        "offers": best["matched"],
+        "blocking_pairs": best["blocking_pairs"],
         # The process's peak so far: the sizes run smallest first, so it is this round's.
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
@@ -117,14 +143,15 @@ async def run() -> int:
     platform = local_platform()
     rows = [await measure(platform, *size) for size in SIZES]
     smallest = rows[0]
-    print(f"{'service round':<20}{'total s':>9}{'solve s':>9}{'store s':>9}{'offers':>8}"
-          f"{'peak RSS MiB':>14}{'time x':>8}")  # fmt: skip
+    print(f"{'service round':<20}{'total s':>9}{'(runs)':>14}{'our CPU s':>11}{'solve s':>9}"
+          f"{'store s':>9}{'offers':>8}{'peak RSS MiB':>14}{'time x':>8}")  # fmt: skip
     for r in rows:
         r["time_growth"] = round(r["total_s"] / smallest["total_s"], 1)
         r["size_growth"] = r["candidates"] / smallest["candidates"]
         print(
             f"{r['candidates']:,} x {r['openings']:,}".ljust(20)
-            + f"{r['total_s']:>9}{r['solve_and_check_s']:>9}{r['store_s']:>9}{r['offers']:>8}"
+            + f"{r['total_s']:>9}{' / '.join(map(str, r['all_runs_s'])):>14}"
+            f"{r['python_cpu_s']:>11}{r['solve_and_check_s']:>9}{r['store_s']:>9}{r['offers']:>8}"
             f"{r['peak_rss_mib']:>14}{r['time_growth']:>8}"
         )
     for r in rows[1:]:

@@ -18,7 +18,7 @@ from traintrack.matching.commands import (
     SolveQueuedRound,
     SolveRound,
 )
-from traintrack.matching.handlers.rounds import Queued
+from traintrack.matching.handlers.solving import Queued
 from traintrack.platform.errors import Conflict, NotFound, Rejected
 
 

@@ -55,6 +55,8 @@ class Indexed:
 
 
 def index(round_: Round) -> Indexed:
+    """One pass over the candidates' lists; each opening's ranking is looked up by name
+    only for the candidates who listed it (a transient dict the size of its ranking)."""
     openings = list(round_.opening_prefs)
     seats = [max(round_.seats.get(o, 0), 0) for o in openings]
     # Openings with no seat to give are nobody's choice.

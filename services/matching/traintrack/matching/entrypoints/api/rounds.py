@@ -28,7 +28,7 @@ from traintrack.matching.entrypoints.api.schemas import (
     RoundPublic,
     RoundResult,
 )
-from traintrack.matching.handlers.rounds import Queued
+from traintrack.matching.handlers.solving import Queued
 from traintrack.platform.web.audit import personal_read
 from traintrack.platform.web.models import IdPath
 from traintrack.platform.web.openapi import errors

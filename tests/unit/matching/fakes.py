@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.utils.fakes import FakeUnitOfWork
+from traintrack.matching.adapters.repository.candidates import ROUND_COLUMNS
 from traintrack.matching.domain.access import Caller
 from traintrack.matching.domain.candidates import Subscription
 from traintrack.matching.domain.holdings import Course, Credential, Holdings
@@ -49,8 +50,9 @@ class FakeCandidates:
     async def many(self, trainee_ids: list[str], *, lock: bool = False) -> list[dict[str, Any]]:
         return [self.rows[t] for t in sorted(trainee_ids) if t in self.rows]
 
-    async def in_round(self, trainee_ids: list[str]) -> list[dict[str, Any]]:
-        return await self.many(trainee_ids, lock=True)
+    async def in_round(self, trainee_ids: list[str]) -> list[tuple[Any, ...]]:
+        rows = await self.many(trainee_ids, lock=True)
+        return [tuple(row[column] for column in ROUND_COLUMNS) for row in rows]
 
     async def pool_at(self, minimum_stage: int) -> list[dict[str, Any]]:
         return [

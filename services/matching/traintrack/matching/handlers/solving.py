@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from traintrack.contracts import matching as events
-from traintrack.matching.adapters.mapping import Row, as_candidate, as_opening
+from traintrack.matching.adapters.mapping import Row, as_opening, as_round_candidates
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
 from traintrack.matching.commands import SolveQueuedRound, SolveRound
 from traintrack.matching.domain import rounds as game
@@ -30,7 +30,7 @@ async def build_game(uow: MatchingUnitOfWork, round_: Row) -> tuple[game.Round, 
     wishes = await uow.rounds.candidate_preferences(round_["round_id"])
     placed = await uow.rounds.placed_trainees()
     rows = await uow.candidates.in_round([t for t in wishes if t not in placed])
-    pool = {r["trainee_id"]: as_candidate(r) for r in rows}
+    pool = {c.trainee_id: c for c in as_round_candidates(rows)}
     # The stage each opening needs seen: one comparison per (candidate, opening) listed.
     needed = {o: max(r["minimum_stage"], TALENT_POOL_STAGE) for o, r in openings.items()}
     candidate_prefs: dict[str, list[str]] = {}

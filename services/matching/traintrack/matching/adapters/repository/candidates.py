@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,10 +10,9 @@ from traintrack.matching.domain.holdings import Credential, Holdings
 from traintrack.platform.db import Connection
 
 _SELECT = "SELECT c.* FROM candidates c"
-# The columns `as_candidate` reads.
+# What a round needs of each candidate, in the order `as_round_candidates` reads them.
 ROUND_COLUMNS = (
-    "trainee_id", "stage_reached", "consent", "certified", "skills", "region_code", "score",
-    "fields", "erased",
+    "trainee_id", "stage_reached", "consent", "erased", "skills", "region_code", "score",
 )  # fmt: skip
 
 
@@ -41,18 +39,15 @@ class CandidateRepository:
         )
         return rows
 
-    async def in_round(self, trainee_ids: Sequence[str]) -> list[Row]:
-        """What a round needs of each candidate (no credentials), locked in id order: one
-        JSON document rather than a row each (asyncpg's decoding of 50,000 rows with
-        arrays cost more than the round's solve)."""
-        found: str | None = await self._conn.fetchval(
-            f"""WITH locked AS (
-                    SELECT {", ".join(ROUND_COLUMNS)} FROM candidates
-                    WHERE trainee_id = ANY($1::text[]) ORDER BY trainee_id FOR UPDATE)
-                SELECT json_agg(json_build_array({", ".join(ROUND_COLUMNS)})) FROM locked""",
+    async def in_round(self, trainee_ids: Sequence[str]) -> list[Sequence[Any]]:
+        """What a round needs of each candidate (`ROUND_COLUMNS`, read by position), locked
+        in id order."""
+        rows: list[Sequence[Any]] = await self._conn.fetch(
+            f"""SELECT {", ".join(ROUND_COLUMNS)} FROM candidates
+                WHERE trainee_id = ANY($1::text[]) ORDER BY trainee_id FOR UPDATE""",
             list(trainee_ids),
         )
-        return [dict(zip(ROUND_COLUMNS, row, strict=True)) for row in json.loads(found or "[]")]
+        return rows
 
     async def pool_at(self, minimum_stage: int) -> list[Row]:
         """Everyone who may be shown at `minimum_stage` (a superset: revocation is checked by

@@ -26,11 +26,12 @@ QUIET_SECONDS = 60.0
 SETTLE_SECONDS = 15.0  # start-up's own traces (migrations, the relay taking its lock) flushed
 SLOW_LOOP_SECONDS = 10  # the hourly pruning and the 30 s sweeps, made to turn in the minute
 # Each API's loops and the fewest idle polls a quiet minute must show: half of what their
-# intervals give (the relay waits 1 s between empty polls, the dispatcher 0.5 s).
+# intervals give (the relay waits 1 s between empty polls, the dispatcher 0.5 s, the
+# round solver 2 s).
 EVERY_API = {"outbox-relay": 30, "table-pruning": 3}
 OWN_LOOPS = {
     "enrollment": {"enrollment-closing": 3},
-    "matching": {"webhook-dispatch": 60, "offer-expiry": 3},
+    "matching": {"webhook-dispatch": 60, "offer-expiry": 3, "round-solver": 15},
 }
 EXPECTED_POLLS = {s: EVERY_API | OWN_LOOPS.get(s, {}) for s in SERVICES}
 # None is expected (none is seen). A poll that fails is traced by design, so the bound

@@ -192,6 +192,10 @@ DECLARED = {
     ("enrollment", "POST", "/v1/enrollments/close-due"): {OPER},
     ("enrollment", "POST", "/v1/cohorts/{cohort_id}/close"): {INST, OPER},
     ("enrollment", "POST", "/v1/imports/trainees"): {INST},
+    # Solving may now answer 202 and leave the round to the background solver; the round
+    # shows its progress.
+    ("matching", "POST", "/v1/rounds/{round_id}/solve"): {OPER},
+    ("matching", "GET", "/v1/rounds/{round_id}"): {INST, OPER},
 }
 
 

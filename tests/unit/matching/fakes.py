@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.utils.fakes import FakeUnitOfWork
+from traintrack.matching.adapters.repository.candidates import ROUND_COLUMNS
 from traintrack.matching.domain.access import Caller
 from traintrack.matching.domain.candidates import Subscription
 from traintrack.matching.domain.holdings import Course, Credential, Holdings
@@ -48,6 +49,10 @@ class FakeCandidates:
 
     async def many(self, trainee_ids: list[str], *, lock: bool = False) -> list[dict[str, Any]]:
         return [self.rows[t] for t in sorted(trainee_ids) if t in self.rows]
+
+    async def in_round(self, trainee_ids: list[str]) -> list[tuple[Any, ...]]:
+        rows = await self.many(trainee_ids, lock=True)
+        return [tuple(row[column] for column in ROUND_COLUMNS) for row in rows]
 
     async def pool_at(self, minimum_stage: int) -> list[dict[str, Any]]:
         return [
@@ -283,8 +288,8 @@ class FakeFeed:
         feed.append({"seq": len(feed) + 1, "kind": kind, "trainee_id": trainee_id, "data": body})
         return len(feed)
 
-    async def append_many(self, firm_id: str, items: list[tuple[str, str | None, Any]]) -> None:
-        for kind, trainee_id, body in items:
+    async def append_across(self, items: list[tuple[str, str, str | None, Any]]) -> None:
+        for firm_id, kind, trainee_id, body in items:
             await self.append(firm_id, kind, trainee_id, body)
 
     async def entries(self, firm_id: str, after: int, limit: int) -> list[dict[str, Any]]:
@@ -429,6 +434,7 @@ class FakeRounds:
         self.rounds: dict[str, dict[str, Any]] = {}
         self.candidate_prefs: dict[str, dict[str, list[str]]] = {}
         self.opening_prefs: dict[str, dict[str, list[str]]] = {}
+        self.progress: dict[str, dict[str, Any]] = {}
         self._offers = offers
 
     async def add_round(
@@ -444,6 +450,7 @@ class FakeRounds:
             "opening_ids": opening_ids,
             "game": None,
             "assignment": None,
+            "result": None,
         }
         return True
 
@@ -478,10 +485,53 @@ class FakeRounds:
             if o["status"] in ("pending", "accepted")
         }
 
-    async def complete(
-        self, round_id: str, game: dict[str, Any], assignment: dict[str, Any]
+    async def public(self, round_id: str) -> dict[str, Any] | None:
+        row = self.rounds.get(round_id)
+        if row is None:
+            return None
+        shown = {k: v for k, v in row.items() if k not in ("game", "assignment")}
+        return shown | {"progress": self.progress.get(round_id)}
+
+    async def pairs(self, round_id: str) -> int:
+        return sum(len(prefs) for prefs in self.candidate_prefs.get(round_id, {}).values())
+
+    async def queue(self, round_id: str, *, pairs: int, steps: int) -> None:
+        self.rounds[round_id]["status"] = "solving"
+        await self.set_progress(round_id, "queued", step=0, steps=steps, pairs=pairs)
+
+    async def next_queued(self) -> dict[str, Any] | None:
+        return next((r for r in self.rounds.values() if r["status"] == "solving"), None)
+
+    async def set_progress(
+        self,
+        round_id: str,
+        phase: str,
+        *,
+        step: int,
+        steps: int,
+        pairs: int | None = None,
+        error: str | None = None,
     ) -> None:
-        self.rounds[round_id].update(status="completed", game=game, assignment=assignment)
+        before = self.progress.get(round_id, {"pairs": 0, "attempts": 0})
+        self.progress[round_id] = {
+            "phase": phase,
+            "step": step,
+            "steps": steps,
+            "pairs": before["pairs"] if pairs is None else pairs,
+            "attempts": before["attempts"] + (error is not None),
+            "error": error,
+        }
+
+    async def complete(
+        self,
+        round_id: str,
+        game: dict[str, Any],
+        assignment: dict[str, Any],
+        result: dict[str, Any],
+    ) -> None:
+        self.rounds[round_id].update(
+            status="completed", game=game, assignment=assignment, result=result
+        )
 
 
 class FakeWebhooks:
@@ -537,6 +587,14 @@ class FakeMatchingUnitOfWork(FakeUnitOfWork):
         self.offers.openings = self.firms.openings
         self.rounds = FakeRounds(self.offers)
         self.webhooks = FakeWebhooks()
+        self.reported: list[tuple[str, str, str | None]] = []  # (round, phase, error)
+
+    async def report_progress(
+        self, round_id: str, phase: str, *, step: int, steps: int, error: str | None = None
+    ) -> None:
+        """Outside the transaction: kept whether or not the unit of work commits."""
+        self.reported.append((round_id, phase, error))
+        await self.rounds.set_progress(round_id, phase, step=step, steps=steps, error=error)
 
 
 # --- a small world to act in -------------------------------------------------------------

@@ -48,11 +48,10 @@ class RecordingConnection:
     def __init__(self):
         self.rows = []
 
-    async def executemany(self, sql, rows):
-        self.rows += rows
-
-    async def execute(self, sql):
-        pass
+    async def execute(self, sql, *args):
+        if sql.lstrip().startswith("INSERT INTO outbox"):
+            event_ids = args[0]  # one array per column, one element per event
+            self.rows += event_ids
 
 
 async def test_an_event_that_could_exceed_the_limit_is_refused_before_it_reaches_the_outbox(

@@ -76,6 +76,9 @@ def create_app(
     async def expire_offers(pool: asyncpg.Pool, polls: Polls) -> None:
         await background.run_expiry(bus_of(pool), settings, polls)
 
+    async def solve_queued_rounds(pool: asyncpg.Pool, polls: Polls) -> None:
+        await background.run_round_solver(bus_of(pool), settings, polls)
+
     app = create_service_app(
         service="matching",
         description="What partner firms use: openings, subscriptions delivering certified "
@@ -92,7 +95,7 @@ def create_app(
             offers.router,
             disclosures.router,
         ],
-        background=[deliver_webhooks, expire_offers],
+        background=[deliver_webhooks, expire_offers, solve_queued_rounds],
     )
     # The pool exists once the app has started: both reach it through app.state.
     app.state.bus = MessageBus(HANDLERS, lambda: MatchingUnitOfWork(app.state.pool))

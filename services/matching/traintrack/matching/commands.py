@@ -132,6 +132,14 @@ class RankCandidates:
 @dataclass(frozen=True)
 class SolveRound:
     round_id: str
+    # A round listing more (candidate, opening) pairs than this is queued for the
+    # background loop instead of solved now; None: always now.
+    queue_above: int | None = None
+
+
+@dataclass(frozen=True)
+class SolveQueuedRound:
+    """Solve the oldest queued round nobody else is solving (the background loop's)."""
 
 
 # --- offers and internships --------------------------------------------------------------

@@ -33,6 +33,10 @@ class MatchingSettings(ServiceSettings):
     # How often the API looks for webhooks to call and offers to expire.
     dispatch_interval_seconds: float = 0.5
     expiry_interval_seconds: float = 30.0
+    # A round listing more (candidate, opening) pairs than this is solved by the background
+    # loop, not inside the request (50,000 candidates x 5 choices take about 4 s in one).
+    round_background_pairs: int = 300_000
+    round_solver_interval_seconds: float = 2.0  # how often the loop looks for queued rounds
 
     @model_validator(mode="after")
     def _allow_list_in_development_only(self) -> MatchingSettings:

@@ -140,8 +140,9 @@ class MatchingViews:
     # --- rounds --------------------------------------------------------------------------
 
     async def round(self, round_id: str) -> Row:
+        """The round (not its stored game), with its progress if solved in the background."""
         async with self._read() as r:
-            row = await r.rounds.get_round(round_id)
+            row = await r.rounds.public(round_id)
         if row is None:
             raise NotFound(f"round {round_id}")
         return row
@@ -167,14 +168,20 @@ class MatchingViews:
     async def explanation(self, caller: Caller, round_id: str, trainee_id: str) -> list[str]:
         """Why the candidate got the seat they got, or none."""
         async with self._read() as r:
-            round_ = await r.rounds.get_round(round_id)
+            stored = await r.rounds.game_of(round_id, trainee_id)
             row = await r.candidates.get(trainee_id)
-        if round_ is None or row is None or not may_explain(caller, row["institute_id"]):
+        if stored is None or row is None or not may_explain(caller, row["institute_id"]):
             raise NotFound(f"candidate {trainee_id} in round {round_id}")
-        if round_["status"] != "completed":
-            raise Conflict(f"round {round_id} is {round_['status']}; nothing to explain yet")
-        stored = round_["game"]
-        solved = game.Round(stored["candidate_prefs"], stored["opening_prefs"], stored["seats"])
-        if trainee_id not in solved.candidate_prefs:
+        if stored["status"] != "completed":
+            raise Conflict(f"round {round_id} is {stored['status']}; nothing to explain yet")
+        if stored["listed"] is None:
             return ["you did not take part in this round (no ranking, or already placed)"]
-        return game.explain(solved, round_["assignment"], trainee_id)
+        # The round as far as this candidate's list reaches: all `explain` reads.
+        openings = stored["openings"] or {}
+        solved = game.Round(
+            {trainee_id: stored["listed"]},
+            {o: [trainee_id] if part["ranks"] else [] for o, part in openings.items()},
+            {o: part["seats"] or 0 for o, part in openings.items()},
+        )
+        assignment = {o: part["holders"] for o, part in openings.items()}
+        return game.explain(solved, assignment, trainee_id)

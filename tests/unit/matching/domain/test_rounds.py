@@ -1,5 +1,6 @@
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,3 +103,93 @@ def test_every_round_result_has_no_blocking_pair_and_no_overfull_opening(round_,
         assert len(holders) <= round_.seats[opening]
         for c in holders:  # mutual acceptability
             assert opening in round_.candidate_prefs[c] and c in round_.opening_prefs[opening]
+
+
+# Small rounds with the answers worked out by hand.
+
+CROSSED = Round(
+    candidate_prefs={"a": ["x", "y"], "b": ["y", "x"]},
+    opening_prefs={"x": ["b", "a"], "y": ["a", "b"]},
+    seats={"x": 1, "y": 1},
+)
+
+
+def test_each_side_gets_its_own_first_choices_when_it_proposes():
+    assert solve(CROSSED, optimal="resident") == {"x": ["a"], "y": ["b"]}
+    assert solve(CROSSED, optimal="hospital") == {"x": ["b"], "y": ["a"]}
+    for optimal in ("resident", "hospital"):
+        assert blocking_pairs(CROSSED, solve(CROSSED, optimal=optimal)) == []
+
+
+def test_a_held_candidate_is_bumped_by_a_better_one_and_falls_to_their_next_choice():
+    round_ = Round(
+        candidate_prefs={"a": ["x", "y"], "b": ["x"]},
+        opening_prefs={"x": ["b", "a"], "y": ["a"]},
+        seats={"x": 1, "y": 1},
+    )
+    assignment = solve(round_)
+    assert assignment == {"x": ["b"], "y": ["a"]}
+    assert explain(round_, assignment, "a") == [
+        "x filled its 1 seat(s) with candidates it ranks above you (1 placed)",
+        "placed at y, your choice 2",
+    ]
+
+
+def _three_for(seats):
+    return Round(
+        candidate_prefs={"a": ["x", "y"], "b": ["x", "y"], "c": ["x", "y"]},
+        opening_prefs={"x": ["c", "a", "b"], "y": ["b", "a", "c"]},
+        seats=seats,
+    )
+
+
+def test_an_opening_with_exactly_as_many_seats_as_applicants_takes_them_all_in_its_order():
+    assert solve(_three_for({"x": 3, "y": 1})) == {"x": ["c", "a", "b"], "y": []}
+
+
+def test_one_applicant_more_than_seats_sends_the_one_ranked_last_to_their_next_choice():
+    for optimal in ("resident", "hospital"):
+        assert solve(_three_for({"x": 2, "y": 1}), optimal=optimal) == {
+            "x": ["c", "a"],
+            "y": ["b"],
+        }
+
+
+def test_two_openings_with_equal_seats_split_the_candidates_by_rankings_not_by_order():
+    round_ = Round(
+        candidate_prefs={"a": ["x", "y"], "b": ["x", "y"], "c": ["y", "x"], "d": ["y", "x"]},
+        opening_prefs={"x": ["d", "c", "b", "a"], "y": ["a", "b", "c", "d"]},
+        seats={"x": 2, "y": 2},
+    )
+    assert solve(round_, optimal="resident") == {"x": ["b", "a"], "y": ["c", "d"]}
+    assert solve(round_, optimal="hospital") == {"x": ["d", "c"], "y": ["a", "b"]}
+
+
+def test_every_opening_of_the_round_is_in_the_result_even_with_nobody():
+    round_ = Round(
+        candidate_prefs={"a": ["x", "nowhere"]},
+        opening_prefs={"x": ["a"], "empty": [], "closed": ["a"]},
+        seats={"x": 1, "empty": 2, "closed": 0},
+    )
+    assert solve(round_) == {"x": ["a"], "empty": [], "closed": []}
+    assert solve(round_, optimal="hospital") == {"x": ["a"], "empty": [], "closed": []}
+
+
+def test_a_stranger_an_opening_ranks_without_being_asked_is_not_placed_there():
+    round_ = Round(
+        candidate_prefs={"a": ["y"], "b": ["x"]},
+        opening_prefs={"x": ["a", "b"], "y": ["a"]},
+        seats={"x": 1, "y": 1},
+    )
+    for optimal in ("resident", "hospital"):
+        assert solve(round_, optimal=optimal) == {"x": ["b"], "y": ["a"]}
+
+
+def test_a_free_seat_left_to_an_acceptable_candidate_is_a_blocking_pair():
+    round_ = Round({"a": ["x"]}, {"x": ["a"]}, {"x": 1})
+    assert blocking_pairs(round_, {"x": []}) == [("a", "x")]
+
+
+def test_asking_for_neither_side_is_an_error():
+    with pytest.raises(ValueError, match="resident"):
+        solve(ROUND, optimal="firms")  # type: ignore[arg-type]

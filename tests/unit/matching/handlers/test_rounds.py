@@ -11,7 +11,14 @@ from tests.unit.matching.fakes import (
     with_candidate,
     with_opening,
 )
-from traintrack.matching.commands import OpenRound, RankCandidates, RankOpenings, SolveRound
+from traintrack.matching.commands import (
+    OpenRound,
+    RankCandidates,
+    RankOpenings,
+    SolveQueuedRound,
+    SolveRound,
+)
+from traintrack.matching.handlers.solving import Queued
 from traintrack.platform.errors import Conflict, NotFound, Rejected
 
 
@@ -103,3 +110,65 @@ async def test_solving_fills_the_seats_stably_with_offers_and_closes_the_round(u
     ]
     with pytest.raises(Conflict, match="round r-1 is completed"):
         await handle(SolveRound("r-1"))
+
+
+async def _two_applicants(uow, handle):
+    with_opening(uow, "op-1", seats=1)
+    with_candidate(uow, "t-low", score=10.0)
+    with_candidate(uow, "t-high", score=90.0)
+    await handle(open_round())
+    for trainee in ("t-low", "t-high"):
+        await handle(RankOpenings(INSTITUTE, "r-1", trainee, ["op-1"]))
+
+
+async def test_a_round_larger_than_the_limit_is_queued_and_closed_to_rankings(uow, handle):
+    await _two_applicants(uow, handle)
+    assert isinstance(await handle(SolveRound("r-1", queue_above=2)), dict)  # 2 pairs: now
+    uow.rounds.rounds["r-1"]["status"] = "open"
+    uow.offers.offers.clear()
+
+    queued = await handle(SolveRound("r-1", queue_above=1))
+    assert isinstance(queued, Queued)
+    assert queued.round_["status"] == "solving"
+    assert queued.round_["progress"] | {"pairs": 2} == {
+        "phase": "queued", "step": 0, "steps": 3, "pairs": 2, "attempts": 0, "error": None,
+    }  # fmt: skip
+    assert uow.offers.offers == {}
+    with pytest.raises(Conflict, match="round r-1 is solving"):
+        await handle(RankOpenings(INSTITUTE, "r-1", "t-low", ["op-1"]))
+
+
+async def test_the_background_loop_solves_a_queued_round_reporting_each_step(uow, handle):
+    await _two_applicants(uow, handle)
+    await handle(SolveRound("r-1", queue_above=0))
+    assert await handle(SolveQueuedRound()) == "r-1"
+    assert [phase for _, phase, _ in uow.reported] == [
+        "building the game",
+        "solving",
+        "making offers",
+    ]
+    done = uow.rounds.rounds["r-1"]
+    assert (done["status"], done["assignment"]) == ("completed", {"op-1": ["t-high"]})
+    assert done["result"]["matched"] == 1
+    assert uow.rounds.progress["r-1"]["phase"] == "completed"
+    assert await handle(SolveQueuedRound()) is None
+
+
+async def test_a_failed_background_attempt_is_recorded_and_the_round_stays_queued(
+    uow, handle, monkeypatch
+):
+    await _two_applicants(uow, handle)
+    await handle(SolveRound("r-1", queue_above=0))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver out of memory")
+
+    monkeypatch.setattr("traintrack.matching.domain.rounds.solve_checked", broken)
+    with pytest.raises(RuntimeError):
+        await handle(SolveQueuedRound())
+    assert uow.rounds.rounds["r-1"]["status"] == "solving"
+    assert uow.rounds.progress["r-1"] | {"step": 0} == {
+        "phase": "failed; trying again", "step": 0, "steps": 3, "pairs": 2, "attempts": 1,
+        "error": "solver out of memory",
+    }  # fmt: skip
+    assert uow.offers.offers == {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -39,6 +39,30 @@ def as_candidate(row: Row) -> Candidate:
         fields=frozenset(row["fields"]),
         erased=row["erased"],
     )
+
+
+def as_round_candidates(rows: Iterable[Sequence[Any]]) -> list[Candidate]:
+    """A round's candidates from `CandidateRepository.in_round`'s rows, read by position;
+    equal skill sets (most of a cohort's) are one frozenset."""
+    sets: dict[tuple[str, ...], frozenset[str]] = {}
+    found = []
+    for trainee_id, stage, consent, erased, skills, region_code, score in rows:
+        key = tuple(skills)
+        held = sets.get(key)
+        if held is None:
+            held = sets[key] = frozenset(key)
+        found.append(
+            Candidate(
+                trainee_id=trainee_id,
+                stage_reached=stage,
+                consent=consent,
+                skills=held,
+                region_code=region_code or "",
+                score=float(score),
+                erased=erased,
+            )
+        )
+    return found
 
 
 def as_opening(row: Row) -> Opening:

@@ -50,3 +50,16 @@ class MatchingUnitOfWork(Repositories, PostgresUnitOfWork):
     ) -> None:
         # Not Repositories.__init__: there is no connection to bind before `async with`.
         PostgresUnitOfWork.__init__(self, pool, connection=connection)
+
+    async def report_progress(
+        self, round_id: str, phase: str, *, step: int, steps: int, error: str | None = None
+    ) -> None:
+        """How far a round solved in the background has got, written on a connection of
+        its own: seen at once, and kept if this unit of work rolls back. (On a worker's
+        connection there is no pool to borrow from, and nothing solves rounds there.)"""
+        if self._pool is None:
+            return
+        async with self._pool.acquire() as conn:
+            await RoundRepository(conn).set_progress(
+                round_id, phase, step=step, steps=steps, error=error
+            )

@@ -58,11 +58,13 @@ def stage_reached(passed: Iterable[int]) -> int:
 
 def visible(candidate: Candidate, minimum_stage: int) -> bool:
     """DOMAIN.md: only while consent is given and only at or above the stage required."""
-    return (
-        candidate.consent
-        and not candidate.erased
-        and candidate.stage_reached >= max(minimum_stage, TALENT_POOL_STAGE)
-    )
+    return shown_up_to(candidate) >= max(minimum_stage, TALENT_POOL_STAGE)
+
+
+def shown_up_to(candidate: Candidate) -> int:
+    """The highest stage an opening may require and still be shown the candidate (-1: none;
+    `visible` for a whole round in one comparison per pair)."""
+    return candidate.stage_reached if candidate.consent and not candidate.erased else -1
 
 
 def meets(subscription: Subscription, candidate: Candidate) -> bool:
@@ -106,5 +108,7 @@ def fit(opening: Opening, candidate: Candidate) -> float:
 
 def rank(opening: Opening, candidates: Iterable[Candidate]) -> list[str]:
     """The candidates the opening may consider, best first; ties broken by id."""
-    eligible = [c for c in candidates if visible(c, opening.minimum_stage)]
-    return [c.trainee_id for c in sorted(eligible, key=lambda c: (-fit(opening, c), c.trainee_id))]
+    needed = max(opening.minimum_stage, TALENT_POOL_STAGE)
+    keyed = [(-fit(opening, c), c.trainee_id) for c in candidates if shown_up_to(c) >= needed]
+    keyed.sort()
+    return [trainee_id for _, trainee_id in keyed]

@@ -1,6 +1,6 @@
 """A match round: candidates rank openings, openings rank candidates (or the platform
-ranks them), and a stable matching with seat capacities is found by the `matching`
-package's hospital-resident algorithm, candidate-proposing by default.
+ranks them), and a stable matching with seat capacities is found by deferred acceptance
+(`stable`), candidate-proposing by default.
 
 Only mutually acceptable pairs enter the game (an opening that does not rank a candidate
 is dropped from that candidate's list). The result is checked for blocking pairs and
@@ -9,11 +9,13 @@ each candidate's outcome can be explained.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from matching.algorithms import hospital_resident
-from matching.players import Hospital, Player
+from traintrack.matching.domain import stable
+
+Optimal = Literal["resident", "hospital"]
 
 
 @dataclass(frozen=True)
@@ -33,66 +35,138 @@ class Round:
         }
 
 
-Assignment = dict[str, list[str]]  # opening -> candidates it got
+Assignment = dict[str, list[str]]  # opening -> candidates it got, in its ranking's order
 
 
-def solve(round_: Round, *, optimal: str = "resident") -> Assignment:
-    """Stable assignment; `optimal="resident"` proposes from the candidates' side."""
-    # Players with nobody acceptable left simply stay unmatched (the algorithm expects
-    # every player to have a preference).
-    candidate_prefs = {c: prefs for c, prefs in round_.acceptable().items() if prefs}
-    opening_prefs = {
-        o: [c for c in prefs if o in candidate_prefs.get(c, ())]
-        for o, prefs in round_.opening_prefs.items()
-    }
-    candidates = {c: Player(c) for c in candidate_prefs}
-    openings = {o: Hospital(o, round_.seats[o]) for o, prefs in opening_prefs.items() if prefs}
-    for name, prefs in candidate_prefs.items():
-        candidates[name].set_prefs([openings[o] for o in prefs])
-    for name, opening in openings.items():
-        opening.set_prefs([candidates[c] for c in opening_prefs[name]])
-    # The algorithm function works on the players directly; the package's game class
-    # deep-copies every player first, which takes minutes at 50,000 candidates.
-    result = hospital_resident(list(candidates.values()), list(openings.values()), optimal=optimal)
-    assignment: Assignment = {o: [] for o in round_.opening_prefs}
-    for opening, matched in result.items():
-        order = round_.opening_prefs[opening.name].index
-        assignment[opening.name] = sorted((c.name for c in matched), key=order)
+def places(ranking: Sequence[str]) -> dict[str, int]:
+    """Each name's place in a ranking (the first, should a name appear twice)."""
+    return dict(zip(reversed(ranking), range(len(ranking) - 1, -1, -1), strict=True))
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """The game on integers (`stable.Game`): names mapped to indices once, and only the
+    mutually acceptable pairs, each with its place in the opening's ranking (never an
+    openings x candidates table)."""
+
+    candidates: list[str]
+    openings: list[str]
+    game: stable.Game
+
+
+def index(round_: Round) -> Indexed:
+    """One pass over the candidates' lists; each opening's ranking is looked up by name
+    only for the candidates who listed it (a transient dict the size of its ranking)."""
+    openings = list(round_.opening_prefs)
+    seats = [max(round_.seats.get(o, 0), 0) for o in openings]
+    # Openings with no seat to give are nobody's choice.
+    at = {o: j for j, o in enumerate(openings) if seats[j] > 0}
+    by_name = [
+        places(round_.opening_prefs[o]) if seats[j] > 0 else {} for j, o in enumerate(openings)
+    ]
+    candidates = list(round_.candidate_prefs)
+    start: list[int] = [0]
+    opening_of: list[int] = []
+    place: list[int] = []
+    for c in candidates:
+        first = len(opening_of)
+        for o in round_.candidate_prefs[c]:
+            j = at.get(o)
+            if j is None:
+                continue
+            p = by_name[j].get(c)  # ranked back, and listed once
+            if p is not None and j not in opening_of[first:]:
+                opening_of.append(j)
+                place.append(p)
+        start.append(len(opening_of))
+    return Indexed(candidates, openings, stable.Game(start, opening_of, place, seats))
+
+
+def solve(round_: Round, *, optimal: Optimal = "resident") -> Assignment:
+    """Stable assignment; `optimal="resident"` proposes from the candidates' side,
+    `"hospital"` from the openings'."""
+    assignment, _ = solve_checked(round_, optimal=optimal)
     return assignment
 
 
+def solve_checked(
+    round_: Round, *, optimal: Optimal = "resident"
+) -> tuple[Assignment, list[tuple[str, str]]]:
+    """`solve`, and the result's blocking pairs (none, unless the algorithm is wrong),
+    checked on the same integer game."""
+    indexed = index(round_)
+    game = indexed.game
+    if optimal == "resident":
+        held = stable.candidates_propose(game)
+    elif optimal == "hospital":
+        held = stable.openings_propose(game)
+    else:
+        raise ValueError(f"optimal is 'resident' or 'hospital', not {optimal!r}")
+    names, openings = indexed.candidates, indexed.openings
+    assignment = {
+        o: [names[i] for _, i in sorted((game.place_of(i, j), i) for i in held[j])]
+        for j, o in enumerate(openings)
+    }
+    blocking = stable.blocking(game, held)
+    return assignment, [(names[i], openings[j]) for i, j in blocking]
+
+
 def blocking_pairs(round_: Round, assignment: Assignment) -> list[tuple[str, str]]:
-    """(candidate, opening) pairs that would both rather have each other."""
+    """(candidate, opening) pairs that would both rather have each other; linear in the
+    total length of the preference lists."""
     placed = {c: o for o, cs in assignment.items() for c in cs}
-    rank_of = {o: {c: i for i, c in enumerate(prefs)} for o, prefs in round_.opening_prefs.items()}
+    rank_of = {
+        o: places(prefs) for o, prefs in round_.opening_prefs.items() if round_.seats.get(o, 0) > 0
+    }
+    # The place of each opening's worst holder (one it does not rank is worse than all).
+    worst = {
+        o: max((rank_of[o].get(c, len(rank_of[o])) for c in holders), default=-1)
+        for o, holders in assignment.items()
+        if o in rank_of
+    }
     found = []
-    for candidate, prefs in round_.acceptable().items():
+    for candidate, prefs in round_.candidate_prefs.items():
         current = placed.get(candidate)
-        better = prefs[: prefs.index(current)] if current in prefs else prefs
-        for opening in better:
-            holders = assignment.get(opening, [])
+        for opening in _acceptable_before(candidate, prefs, current, rank_of):
+            holders = len(assignment.get(opening, ()))
             if (
-                len(holders) < round_.seats[opening]
-                or max(rank_of[opening][h] for h in holders) > rank_of[opening][candidate]
+                holders < round_.seats[opening]
+                or worst.get(opening, -1) > rank_of[opening][candidate]
             ):
                 found.append((candidate, opening))
     return found
 
 
+def _acceptable_before(
+    candidate: str,
+    prefs: Iterable[str],
+    current: str | None,
+    rank_of: Mapping[str, Mapping[str, int]],
+) -> list[str]:
+    """The candidate's acceptable openings they list above the one they hold (all of
+    them if they hold none, or one not acceptable to them)."""
+    better: list[str] = []
+    for opening in prefs:
+        if candidate in rank_of.get(opening, ()):
+            if opening == current:
+                return better
+            better.append(opening)
+    return better
+
+
 def explain(round_: Round, assignment: Assignment, candidate: str) -> list[str]:
-    """Why the candidate got the seat they got, or none."""
-    placed = {c: o for o, cs in assignment.items() for c in cs}
+    """Why the candidate got the seat they got, or none (reading only the openings they
+    listed)."""
     listed = list(round_.candidate_prefs.get(candidate, ()))
-    acceptable = round_.acceptable().get(candidate, [])
-    current = placed.get(candidate)
+    current = next((o for o in listed if candidate in assignment.get(o, ())), None)
     reasons = []
-    for opening in listed:
+    for choice, opening in enumerate(listed, start=1):
         if opening == current:
-            reasons.append(f"placed at {opening}, your choice {listed.index(opening) + 1}")
+            reasons.append(f"placed at {opening}, your choice {choice}")
             break
-        if round_.seats.get(opening, 0) == 0:
+        if round_.seats.get(opening, 0) <= 0:
             reasons.append(f"{opening} had no seat left in this round")
-        elif opening not in acceptable:
+        elif candidate not in round_.opening_prefs.get(opening, ()):
             reasons.append(f"{opening} did not rank you")
         else:
             holders = assignment.get(opening, [])

@@ -1,7 +1,7 @@
-"""The API process's background loops: webhook dispatch and offer expiry, each polling
-through the platform's `Polls` (a poll that found nothing is counted, not traced; each
-outlives any one failure); the decisions are the handlers' (`ClaimDueWebhooks`,
-`RecordDeliveryAttempt`, `ExpireDueOffers`)."""
+"""The API process's background loops: webhook dispatch, offer expiry and rounds too large
+for one request, each polling through the platform's `Polls` (a poll that found nothing
+is counted, not traced; each outlives any one failure); the decisions are the handlers'
+(`ClaimDueWebhooks`, `RecordDeliveryAttempt`, `ExpireDueOffers`, `SolveQueuedRound`)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,19 @@ import asyncio
 from traintrack.matching.adapters.outbound import OutboundGuard
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
 from traintrack.matching.adapters.webhook_sender import Clock, Due, WebhookSender, http_client
-from traintrack.matching.commands import ClaimDueWebhooks, ExpireDueOffers, RecordDeliveryAttempt
+from traintrack.matching.commands import (
+    ClaimDueWebhooks,
+    ExpireDueOffers,
+    RecordDeliveryAttempt,
+    SolveQueuedRound,
+)
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.polling import Polls
 
 Bus = MessageBus[MatchingUnitOfWork]
 CLAIM_LIMIT = 20
-DISPATCH_LOOP, EXPIRY_LOOP = "webhook-dispatch", "offer-expiry"
+DISPATCH_LOOP, EXPIRY_LOOP, ROUND_LOOP = "webhook-dispatch", "offer-expiry", "round-solver"
 
 
 async def deliver(bus: Bus, sender: WebhookSender, due: Due, settings: MatchingSettings) -> bool:
@@ -77,3 +82,13 @@ async def run_expiry(bus: Bus, settings: MatchingSettings, polls: Polls) -> None
         return expired
 
     await polls.every(EXPIRY_LOOP, settings.expiry_interval_seconds, expire)
+
+
+async def run_round_solver(bus: Bus, settings: MatchingSettings, polls: Polls) -> None:
+    """Queued rounds, one at a time, oldest first; replicas share them (a round being
+    solved is skipped by the others)."""
+
+    async def solve() -> int:
+        return 0 if await bus.handle(SolveQueuedRound()) is None else 1
+
+    await polls.every(ROUND_LOOP, settings.round_solver_interval_seconds, solve)

@@ -10,7 +10,7 @@ from typing import Any
 
 from traintrack.matching import commands as c
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
-from traintrack.matching.handlers import firms, offers, pool, rounds, webhooks
+from traintrack.matching.handlers import firms, offers, pool, rounds, solving, webhooks
 from traintrack.platform.bus import Handler
 
 HANDLERS: dict[type[Any], Handler[MatchingUnitOfWork]] = {
@@ -26,7 +26,8 @@ HANDLERS: dict[type[Any], Handler[MatchingUnitOfWork]] = {
     c.OpenRound: rounds.open_round,
     c.RankOpenings: rounds.rank_openings,
     c.RankCandidates: rounds.rank_candidates,
-    c.SolveRound: rounds.solve_round,
+    c.SolveRound: solving.solve_round,
+    c.SolveQueuedRound: solving.solve_queued_round,
     c.MakeOffer: offers.make_offer,
     c.AnswerOffer: offers.answer_offer,
     c.ExpireDueOffers: offers.expire_due_offers,

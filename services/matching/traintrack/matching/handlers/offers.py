@@ -8,7 +8,6 @@ on acceptance the institute, which holds them, puts the firm in touch with the t
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -109,13 +108,9 @@ async def make_round_offers(
         for opening_id, firm_id, trainee_id in placements
     ]
     await uow.offers.add_offers(made)
-    by_firm: dict[str, list[tuple[str, str | None, Any]]] = defaultdict(list)
-    for offer in made:
-        by_firm[offer["firm_id"]].append(
-            ("offer-made", offer["trainee_id"], offer_feed_body(offer))
-        )
-    for firm_id, items in sorted(by_firm.items()):
-        await uow.feed.append_many(firm_id, items)
+    await uow.feed.append_across(
+        [(o["firm_id"], "offer-made", o["trainee_id"], offer_feed_body(o)) for o in made]
+    )
     uow.emit(*[offer_made(o, now) for o in made])
 
 

@@ -1,21 +1,14 @@
-"""Match rounds: collecting preferences, solving, making the offers."""
+"""Match rounds: opening one and collecting the preferences of both sides (solving is
+`solving.py`)."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from datetime import UTC, datetime
-from typing import Any
-
-from traintrack.contracts import matching as events
-from traintrack.matching.adapters.mapping import Row, as_candidate, as_opening
+from traintrack.matching.adapters.mapping import Row, as_candidate
 from traintrack.matching.adapters.uow import MatchingUnitOfWork
-from traintrack.matching.commands import OpenRound, RankCandidates, RankOpenings, SolveRound
-from traintrack.matching.domain import rounds as game
+from traintrack.matching.commands import OpenRound, RankCandidates, RankOpenings
 from traintrack.matching.domain.access import Caller, owns, speaks_for
-from traintrack.matching.domain.candidates import Candidate, rank, visible
-from traintrack.matching.domain.offers import free_seats
-from traintrack.matching.handlers import disclosure, offers
+from traintrack.matching.domain.candidates import visible
+from traintrack.matching.handlers import disclosure
 from traintrack.platform.errors import Conflict, NotFound, Rejected
 
 
@@ -106,76 +99,3 @@ async def rank_candidates(command: RankCandidates, uow: MatchingUnitOfWork) -> N
             f"did not apply to this opening: {', '.join(strangers)}", field="trainee_ids"
         )
     await uow.rounds.set_opening_preferences(command.round_id, command.opening_id, trainee_ids)
-
-
-async def build_game(uow: MatchingUnitOfWork, round_: Row) -> tuple[game.Round, dict[str, Row]]:
-    """The round as it stands now: free seats, who may still be shown, firms' rankings or
-    the platform's; and its openings, locked."""
-    # Locks in the order every writer takes them: openings, then candidates (so no direct
-    # offer, other round or worker changes them while the game is built and solved).
-    locked = await uow.firms.lock_openings(round_["opening_ids"])
-    openings = {r["opening_id"]: r for r in locked}
-    wishes = await uow.rounds.candidate_preferences(round_["round_id"])
-    rows = await uow.candidates.many(list(wishes), lock=True)
-    pool = {r["trainee_id"]: as_candidate(r) for r in rows}
-    placed = await uow.rounds.placed_trainees()
-    candidate_prefs = {
-        t: [o for o in prefs if visible(pool[t], openings[o]["minimum_stage"])]
-        for t, prefs in wishes.items()
-        if t in pool and t not in placed
-    }
-    ranked = await uow.rounds.opening_preferences(round_["round_id"])
-    applied: dict[str, list[Candidate]] = {o: [] for o in openings}
-    for trainee_id, prefs in candidate_prefs.items():
-        for opening_id in prefs:
-            applied[opening_id].append(pool[trainee_id])
-    opening_prefs = {}
-    for opening_id, row in openings.items():
-        platform = rank(as_opening(row), applied[opening_id])
-        chosen = set(platform)
-        opening_prefs[opening_id] = (
-            [t for t in ranked[opening_id] if t in chosen] if opening_id in ranked else platform
-        )
-    seats = {o: free_seats(r["seats"], r["pending"], r["accepted"]) for o, r in openings.items()}
-    return game.Round(candidate_prefs, opening_prefs, seats), openings
-
-
-async def solve_round(command: SolveRound, uow: MatchingUnitOfWork) -> dict[str, Any]:
-    """Solve, check stability, make an offer for every seat filled, record the result."""
-    round_id = command.round_id
-    round_ = await uow.rounds.get_round(round_id, lock="update")
-    if round_ is None:
-        raise NotFound(f"round {round_id}")
-    if round_["status"] != "open":
-        raise Conflict(f"round {round_id} is {round_['status']}")
-    the_game, openings = await build_game(uow, round_)
-    optimal = "resident" if round_["proposing"] == "candidates" else "hospital"
-    started = time.perf_counter()
-    # CPU work: off the event loop, so the API keeps answering during a large round.
-    assignment = await asyncio.to_thread(game.solve, the_game, optimal=optimal)
-    blocking = await asyncio.to_thread(game.blocking_pairs, the_game, assignment)
-    seconds = time.perf_counter() - started
-    if blocking:  # the algorithm guarantees none; never hand out an unstable result
-        raise RuntimeError(f"round {round_id}: {len(blocking)} blocking pairs")
-    placements = [
-        (opening_id, openings[opening_id]["firm_id"], trainee_id)
-        for opening_id, placed in assignment.items()
-        for trainee_id in placed
-    ]
-    await offers.make_round_offers(uow, round_id, placements, round_["offer_days"])
-    stored_game = {
-        "candidate_prefs": the_game.candidate_prefs,
-        "opening_prefs": the_game.opening_prefs,
-        "seats": the_game.seats,
-    }
-    await uow.rounds.complete(round_id, stored_game, assignment)
-    summary: dict[str, Any] = {
-        "round_id": round_id,
-        "candidates": len(the_game.candidate_prefs),
-        "openings": len(the_game.opening_prefs),
-        "matched": sum(len(v) for v in assignment.values()),
-        "seats": sum(the_game.seats.values()),
-        "blocking_pairs": 0,
-    }
-    uow.emit(events.RoundCompleted(**summary, completed_at=datetime.now(UTC)))
-    return {**summary, "solve_seconds": round(seconds, 3)}

@@ -67,36 +67,35 @@ async def add_events(
         return []
     carrier = current_carrier()
     ids = list(event_ids) if event_ids is not None else [str(uuid.uuid4()) for _ in events]
-    payloads = [_publishable(e) for e in events]
-    await conn.executemany(
+    rows = [
+        (event_id, e.topic.name, e.partition_key(), e.type, e.subject(), _publishable(e))
+        for event_id, e in zip(ids, events, strict=True)
+    ]
+    # One statement over arrays, in the events' order (a round's thousands of offers): far
+    # cheaper than a statement per row; the data goes as the JSON text already measured.
+    await conn.execute(
         """INSERT INTO outbox (event_id, topic, partition_key, event_type, source, subject,
                                event_time, data, traceparent, tracestate)
-           VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9)""",
-        [
-            (
-                event_id,
-                e.topic.name,
-                e.partition_key(),
-                e.type,
-                source,
-                e.subject(),
-                payload,
-                carrier.get("traceparent"),
-                carrier.get("tracestate"),
-            )
-            for event_id, e, payload in zip(ids, events, payloads, strict=True)
-        ],
+           SELECT u.event_id::uuid, u.topic, u.partition_key, u.event_type, $7, u.subject,
+                  now(), u.data::jsonb, $8, $9
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+                WITH ORDINALITY AS u (event_id, topic, partition_key, event_type, subject, data, n)
+           ORDER BY u.n""",
+        *(list(column) for column in zip(*rows, strict=True)),
+        source,
+        carrier.get("traceparent"),
+        carrier.get("tracestate"),
     )
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
     return ids
 
 
-def _publishable(event: EventData) -> dict[str, Any]:
-    """The event's data, refused (in the caller's transaction) if its record could exceed
-    what a topic takes: the relay could never publish it, and every row after it would wait.
-    The value is the data as the codec writes it (`json.dumps`)."""
-    payload = event.model_dump(mode="json")
-    size = len(json.dumps(payload).encode()) + ENVELOPE_BYTES
+def _publishable(event: EventData) -> str:
+    """The event's data as JSON text, refused (in the caller's transaction) if its record
+    could exceed what a topic takes: the relay could never publish it, and every row after
+    it would wait. The text is the data as the codec writes it (`json.dumps`)."""
+    payload = json.dumps(event.model_dump(mode="json"))
+    size = len(payload.encode()) + ENVELOPE_BYTES
     if size > MAX_MESSAGE_BYTES:
         raise TooLarge(
             f"{event.type} would take up to {size} bytes on Kafka; "

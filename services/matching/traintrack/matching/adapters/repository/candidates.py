@@ -10,6 +10,10 @@ from traintrack.matching.domain.holdings import Credential, Holdings
 from traintrack.platform.db import Connection
 
 _SELECT = "SELECT c.* FROM candidates c"
+# What a round needs of each candidate, in the order `as_round_candidates` reads them.
+ROUND_COLUMNS = (
+    "trainee_id", "stage_reached", "consent", "erased", "skills", "region_code", "score",
+)  # fmt: skip
 
 
 def _credential(c: Credential, *, lapsed: bool) -> dict[str, Any]:
@@ -32,6 +36,16 @@ class CandidateRepository:
         suffix = " ORDER BY c.trainee_id FOR UPDATE OF c" if lock else ""
         rows: list[Row] = await self._conn.fetch(
             f"{_SELECT} WHERE c.trainee_id = ANY($1::text[]){suffix}", list(trainee_ids)
+        )
+        return rows
+
+    async def in_round(self, trainee_ids: Sequence[str]) -> list[Sequence[Any]]:
+        """What a round needs of each candidate (`ROUND_COLUMNS`, read by position), locked
+        in id order."""
+        rows: list[Sequence[Any]] = await self._conn.fetch(
+            f"""SELECT {", ".join(ROUND_COLUMNS)} FROM candidates
+                WHERE trainee_id = ANY($1::text[]) ORDER BY trainee_id FOR UPDATE""",
+            list(trainee_ids),
         )
         return rows
 

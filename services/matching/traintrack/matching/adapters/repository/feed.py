@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from typing import Any
 
 from traintrack.matching.adapters.mapping import Row
@@ -130,19 +132,43 @@ class FeedRepository:
         await self._conn.execute("SELECT pg_notify('matching_feed', $1)", firm_id)
         return seq
 
-    async def append_many(self, firm_id: str, items: list[tuple[str, str | None, Any]]) -> None:
-        """`append` for many entries of one firm: one numbering, one round trip."""
-        last: int = await self._conn.fetchval(
-            "UPDATE firms SET feed_seq = feed_seq + $2 WHERE firm_id = $1 RETURNING feed_seq",
-            firm_id,
-            len(items),
+    async def append_across(self, items: list[tuple[str, str, str | None, Any]]) -> None:
+        """`append` for many (firm, kind, trainee, body) entries of many firms (a round's
+        offers): the firms locked in id order and numbered in one statement, one insert."""
+        if not items:
+            return
+        counts = Counter(firm_id for firm_id, *_ in items)
+        firm_ids = sorted(counts)
+        await self._conn.execute(
+            "SELECT 1 FROM firms WHERE firm_id = ANY($1::text[]) ORDER BY firm_id FOR UPDATE",
+            firm_ids,
         )
-        first = last - len(items) + 1
-        await self._conn.executemany(
-            "INSERT INTO feed (firm_id, seq, kind, trainee_id, body) VALUES ($1, $2, $3, $4, $5)",
-            [(firm_id, first + n, kind, t, body) for n, (kind, t, body) in enumerate(items)],
+        numbered = await self._conn.fetch(
+            """UPDATE firms f SET feed_seq = f.feed_seq + u.n
+               FROM unnest($1::text[], $2::bigint[]) AS u (firm_id, n)
+               WHERE f.firm_id = u.firm_id RETURNING f.firm_id, f.feed_seq""",
+            firm_ids,
+            [counts[f] for f in firm_ids],
         )
-        await self._conn.execute("SELECT pg_notify('matching_feed', $1)", firm_id)
+        following = {r["firm_id"]: r["feed_seq"] - counts[r["firm_id"]] + 1 for r in numbered}
+        seqs = []
+        for firm_id, *_ in items:
+            seqs.append(following[firm_id])
+            following[firm_id] += 1
+        await self._conn.execute(
+            """INSERT INTO feed (firm_id, seq, kind, trainee_id, body)
+               SELECT f, s, k, t, b::jsonb
+               FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+                    AS u (f, s, k, t, b)""",
+            [i[0] for i in items],
+            seqs,
+            [i[1] for i in items],
+            [i[2] for i in items],
+            [json.dumps(i[3]) for i in items],
+        )
+        await self._conn.execute(
+            "SELECT pg_notify('matching_feed', f) FROM unnest($1::text[]) AS f", firm_ids
+        )
 
     async def entries(self, firm_id: str, after: int, limit: int) -> list[dict[str, Any]]:
         rows = await self._conn.fetch(

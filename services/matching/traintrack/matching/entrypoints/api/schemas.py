@@ -177,14 +177,40 @@ class RoundCreate(RequestModel):
     offer_days: int = Field(default=7, ge=1, le=60)
 
 
+class RoundResult(BaseModel):
+    round_id: str
+    candidates: int
+    openings: int
+    matched: int
+    seats: int
+    blocking_pairs: int
+    solve_seconds: float
+
+
+class RoundProgress(BaseModel):
+    """How far a round solved in the background has got."""
+
+    phase: str = Field(description="queued, building the game, solving, making offers, completed")
+    step: int
+    steps: int
+    pairs: int = Field(description="(candidate, opening) pairs listed in the round")
+    attempts: int = Field(description="failed attempts so far (each is tried again)")
+    error: str | None = Field(description="why the last attempt failed, if it did")
+    updated_at: datetime
+
+
 class RoundPublic(BaseModel):
     round_id: str
-    status: str
+    status: str = Field(description="open, solving (in the background) or completed")
     proposing: str
     offer_days: int
     opening_ids: list[str]
     created_at: datetime
     completed_at: datetime | None
+    progress: RoundProgress | None = Field(
+        default=None, description="Only for a round solved in the background."
+    )
+    result: RoundResult | None = Field(default=None, description="Once completed.")
 
 
 class CandidateRanking(RequestModel):
@@ -195,16 +221,6 @@ class OpeningRanking(RequestModel):
     trainee_ids: list[Id] = Field(
         min_length=1, max_length=5000, description="Best first; the others are not acceptable."
     )
-
-
-class RoundResult(BaseModel):
-    round_id: str
-    candidates: int
-    openings: int
-    matched: int
-    seats: int
-    blocking_pairs: int
-    solve_seconds: float
 
 
 class Explanation(BaseModel):

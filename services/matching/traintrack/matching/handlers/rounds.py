@@ -36,6 +36,11 @@ async def open_round(command: OpenRound, uow: MatchingUnitOfWork) -> Row:
 
 async def _open(uow: MatchingUnitOfWork, round_id: str) -> Row:
     """The round, if still open; shared-locked, so no ranking lands while it is solved."""
+    # Refused at once while queued or solved in the background (the solving transaction
+    # holds the round's lock for as long as the solve takes).
+    seen = await uow.rounds.get_round(round_id)
+    if seen is not None and seen["status"] != "open":
+        raise Conflict(f"round {round_id} is {seen['status']}")
     row = await uow.rounds.get_round(round_id, lock="share")
     if row is None:
         raise NotFound(f"round {round_id}")

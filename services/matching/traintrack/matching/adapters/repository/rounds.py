@@ -8,6 +8,10 @@ from typing import Any, Literal
 from traintrack.matching.adapters.mapping import Row
 from traintrack.platform.db import Connection
 
+# A round's row without its stored game and assignment (megabytes for a large round; only
+# an explanation reads them, a part at a time: `game_of`).
+ROUND = "round_id, status, proposing, offer_days, opening_ids, created_at, completed_at, result"
+
 
 class RoundRepository:
     def __init__(self, conn: Connection) -> None:
@@ -36,7 +40,7 @@ class RoundRepository:
     ) -> Row | None:
         suffix = {None: "", "share": " FOR SHARE", "update": " FOR UPDATE"}[lock]
         row: Row | None = await self._conn.fetchrow(
-            f"SELECT * FROM rounds WHERE round_id = $1{suffix}", round_id
+            f"SELECT {ROUND} FROM rounds WHERE round_id = $1{suffix}", round_id
         )
         return row
 
@@ -146,8 +150,8 @@ class RoundRepository:
     async def next_queued(self) -> Row | None:
         """The oldest round waiting to be solved that no one else is solving, locked."""
         row: Row | None = await self._conn.fetchrow(
-            """SELECT * FROM rounds WHERE status = 'solving' ORDER BY created_at, round_id
-               LIMIT 1 FOR UPDATE SKIP LOCKED"""
+            f"""SELECT {ROUND} FROM rounds WHERE status = 'solving'
+                ORDER BY created_at, round_id LIMIT 1 FOR UPDATE SKIP LOCKED"""
         )
         return row
 

@@ -102,6 +102,15 @@ def attendance(who: Enrolled, rate: float, day: date = date(2026, 9, 30)) -> Any
     )
 
 
+def enrolled_event(who: Enrolled) -> Any:
+    return factories.trainee_enrolled(
+        trainee_id=who.trainee_id,
+        enrollment_id=who.enrollment_id,
+        institute_id="inst-a",
+        cohort_id=who.cohort_id,
+    )
+
+
 async def enroll(
     app: Any,
     attendance_rate: float | None = 0.92,
@@ -113,15 +122,7 @@ async def enroll(
     """A trainee (a new one unless given) enrolled in the cohort, opened if need be."""
     await open_cohort(app, cohort_id, programme_id)
     who = Enrolled(trainee_id or factories.trainee_id(), f"en-{uuid.uuid4().hex[:10]}", cohort_id)
-    await feed(
-        app,
-        factories.trainee_enrolled(
-            trainee_id=who.trainee_id,
-            enrollment_id=who.enrollment_id,
-            institute_id="inst-a",
-            cohort_id=cohort_id,
-        ),
-    )
+    await feed(app, enrolled_event(who))
     if attendance_rate is not None:
         await feed(app, attendance(who, attendance_rate))
     return who

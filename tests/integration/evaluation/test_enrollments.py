@@ -18,6 +18,7 @@ from tests.utils.evaluation import (
     completed,
     emitted,
     enroll,
+    enrolled_event,
     evidence,
     feed,
     feed_run,
@@ -75,15 +76,7 @@ async def test_attendance_that_overtakes_its_enrollment_counts_once_it_is_known(
     await open_cohort(app)
     who = Enrolled(factories.trainee_id(), f"en-{uuid.uuid4().hex[:10]}", COHORT)
     await feed(app, attendance(who, rate))
-    await feed(
-        app,
-        factories.trainee_enrolled(
-            trainee_id=who.trainee_id,
-            enrollment_id=who.enrollment_id,
-            institute_id="inst-a",
-            cohort_id=COHORT,
-        ),
-    )
+    await feed(app, enrolled_event(who))
     decided = await evidence(client, keys, who, "baseline_test", 1, 90)
     assert decided[1] == stage_1
 
@@ -102,15 +95,7 @@ async def test_a_run_of_attendance_days_is_applied_in_order_and_decides_again(ap
     assert (await stages_of(client, keys, tested))["current"][0]["status"] == "passed"
     assert await emitted(app, tested, "stage-passed") != []
     assert await emitted(app, quiet, "stage-passed") == []
-    await feed(
-        app,
-        factories.trainee_enrolled(
-            trainee_id=early.trainee_id,
-            enrollment_id=early.enrollment_id,
-            institute_id="inst-a",
-            cohort_id=COHORT,
-        ),
-    )
+    await feed(app, enrolled_event(early))
     assert (await evidence(client, keys, early, "baseline_test", 1, 90))[1] == "passed"
 
 

@@ -131,6 +131,29 @@ async def test_every_polls_again_at_once_after_work_and_waits_after_nothing(poll
     await asyncio.gather(task, return_exceptions=True)
 
 
+async def test_a_loop_cancelled_mid_poll_stops_even_if_the_poll_turns_it_into_an_error(
+    polls, registry
+):
+    """A transaction cancelled mid-statement fails its rollback with another error; the
+    loop must stop all the same (an app waits for its loops when it shuts down)."""
+    started = asyncio.Event()
+
+    async def poll() -> int:
+        started.set()
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            raise RuntimeError("cannot rollback; the transaction is in error state") from None
+        return 1
+
+    task = asyncio.create_task(polls.every("closing", 0.01, poll))
+    await started.wait()
+    task.cancel()
+    done, _ = await asyncio.wait([task], timeout=2)
+    assert done and task.cancelled()
+    assert counted(registry, "closing", "failed") == 0
+
+
 def test_untraced_suppresses_instrumentation_within_only():
     with untraced():
         assert not is_instrumentation_enabled()

@@ -39,6 +39,14 @@ def untraced() -> Iterator[None]:
         yield
 
 
+def _stopping() -> bool:
+    """Whether this task is being cancelled. A poll cancelled inside a transaction can end
+    in another error (asyncpg: "cannot rollback; the transaction is in error state"), and a
+    loop that took it for a failed poll would poll on and never let its app stop."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 class Polls:
     """Runs and counts a process's background polls. `registry`: the app's metrics
     (None: one of its own, for a relay or a loop run outside an app)."""
@@ -66,6 +74,8 @@ class Polls:
             try:
                 done = await poll()
             except Exception as error:
+                if _stopping():  # cancelled mid-poll: the failure is the cancellation's
+                    raise asyncio.CancelledError from error
                 log.exception("%s failed; trying again", loop)
                 span.record_exception(error)
                 span.set_status(Status(StatusCode.ERROR))

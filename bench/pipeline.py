@@ -49,23 +49,20 @@ from bench import profiling as profiler  # noqa: E402
 from tests.utils.keys import master_file, signing_secret_of, write_keyring  # noqa: E402
 from tests.utils.platform import Platform, eventually, local_platform  # noqa: E402
 from tests.utils.processes import ARTIFACTS, ServiceProcesses, free_port  # noqa: E402
-from traintrack.contracts.enrollment import AttendanceRecorded  # noqa: E402
 from traintrack.contracts.submissions import RecordAttendance  # noqa: E402
 from traintrack.contracts.topics import (  # noqa: E402
-    ENROLLMENT_EVENTS,
+    ALL_TOPICS,
     INSTITUTE_SUBMISSIONS,
     replication,
-)
-
-# Enrollment's topics, whose readers the pipeline runs through.
-ENROLLMENT_TOPICS = tuple(
-    {t.base: t for t in (ENROLLMENT_EVENTS, AttendanceRecorded.topic)}.values()
 )
 from traintrack.institute.sdk import signed_record  # noqa: E402
 from traintrack.platform.messaging.admin import ensure_topics  # noqa: E402
 from traintrack.platform.messaging.connection import KafkaConnection  # noqa: E402
 from traintrack.platform.messaging.outbox import new_producer  # noqa: E402
 from traintrack.platform.web.auth import Role  # noqa: E402
+
+# Enrollment's topics, whose readers the pipeline runs through.
+ENROLLMENT_TOPICS = tuple(t for t in ALL_TOPICS if t.writer == "enrollment")
 
 # The national morning check-in, scaled: many trainees, each recording one day at a time,
 # day after day, in cohorts of about six months.

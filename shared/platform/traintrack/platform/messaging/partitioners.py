@@ -19,14 +19,14 @@ from aiokafka.partitioner import murmur2
 FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
 
 
-def java(key: bytes, count: int) -> int:
-    """Java's, aiokafka's, kafka-python's and librdkafka's `murmur2_random`."""
-    return int(murmur2(key) & 0x7FFFFFFF) % count
-
-
 # murmur2 in pure Python is the heaviest thing a relay does per record, and the same
 # trainees' keys come back all day: each key's hash is computed once.
 _murmur2 = lru_cache(maxsize=1 << 16)(murmur2)
+
+
+def java(key: bytes, count: int) -> int:
+    """Java's, aiokafka's, kafka-python's and librdkafka's `murmur2_random`."""
+    return int(_murmur2(key) & 0x7FFFFFFF) % count
 
 
 def producer_partitioner(
@@ -36,7 +36,7 @@ def producer_partitioner(
     with each key's hash remembered: what every producer of the platform uses."""
     if key is None:
         return random.choice(available or all_partitions)
-    return all_partitions[int(_murmur2(key) & 0x7FFFFFFF) % len(all_partitions)]
+    return all_partitions[java(key, len(all_partitions))]
 
 
 def librdkafka_default(key: bytes, count: int) -> int:

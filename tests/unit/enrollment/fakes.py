@@ -3,12 +3,14 @@ as adapters/, so every handler runs without PostgreSQL."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
 
 from tests.utils.fakes import FakeUnitOfWork
 from traintrack.contracts.vocabulary import AttendanceStatus
-from traintrack.enrollment.domain.attendance import AttendanceDay
+from traintrack.enrollment.domain.attendance import AttendanceDay, RecentAttendance
 from traintrack.enrollment.domain.catalogue import Cohort, Institute, Programme
 from traintrack.enrollment.domain.enrollments import SEAT_HOLDERS, Enrollment, EnrollmentStatus
 from traintrack.enrollment.domain.onboarding import KnownRef
@@ -190,7 +192,8 @@ class FakeEnrollments:
 
 
 class FakeAttendance:
-    def __init__(self) -> None:
+    def __init__(self, enrollments: FakeEnrollments) -> None:
+        self._enrollments = enrollments
         self.days: dict[str, dict[date, AttendanceDay]] = {}
         self.alerts: dict[Alert, date] = {}
 
@@ -198,6 +201,19 @@ class FakeAttendance:
         return {
             e: {d: day.status for d, day in self.days.get(e, {}).items()} for e in enrollment_ids
         }
+
+    async def recent(
+        self, since: Mapping[str, date], cohorts: Mapping[str, Cohort]
+    ) -> dict[str, RecentAttendance]:
+        found = {}
+        for enrollment_id, first in since.items():
+            days = {d: day.status for d, day in self.days.get(enrollment_id, {}).items()}
+            cohort_id = self._enrollments.enrollments[enrollment_id].cohort_id
+            runs = cohorts[cohort_id].training_day_set()
+            earlier = Counter(s for d, s in days.items() if d < first and d in runs)
+            later = {d: s for d, s in days.items() if d >= first}
+            found[enrollment_id] = RecentAttendance(first, earlier, later)
+        return found
 
     async def upsert(self, rows: list[tuple[str, AttendanceDay]]) -> None:
         for enrollment_id, day in rows:
@@ -217,4 +233,4 @@ class FakeEnrollmentUnitOfWork(FakeUnitOfWork):
         self.catalogue = FakeCatalogue()
         self.trainees = FakeTrainees()
         self.enrollments = FakeEnrollments(self.catalogue)
-        self.attendance = FakeAttendance()
+        self.attendance = FakeAttendance(self.enrollments)

@@ -224,3 +224,59 @@ async def test_cohort_satisfaction_is_the_mean_of_its_surveys(client, keys):
         f"/v1/cohorts/{SURVEY_COHORT}/satisfaction", headers=as_(keys, "other_institute")
     )
     assert refused.status_code == 404
+
+
+async def test_rates_stay_right_across_months_and_a_correction_of_an_earlier_month(
+    app, client, keys
+):
+    """A batch reads its enrollments' days from the first of its earliest month on and
+    counts the rest: every rate below is checked against the whole course by hand."""
+    enrollment = await enrolled(client, keys)
+    march = MARCH  # 3 to 31 March: 21 training days
+    statuses = ["absent"] * 3 + ["present"] * 18
+    rows = ["trainee_id,enrollment_id,day,status,check_in,check_out"] + [
+        f"{enrollment['trainee_id']},{enrollment['enrollment_id']},{d},{s},"
+        f"{'09:00' if s == 'present' else ''},"
+        for d, s in zip(march, statuses, strict=True)
+    ]
+    imported = await client.post(
+        "/v1/imports/attendance",
+        content="\n".join(rows),
+        headers={**as_(keys, "institute"), "content-type": "text/csv"},
+    )
+    assert imported.json()["accepted"] == 21, imported.text
+
+    async def post(*days):
+        body = [attendance(enrollment, day, status) for day, status in days]
+        for one in body:
+            response = await client.post("/v1/attendance", headers=as_(keys, "institute"), json=one)
+            assert response.status_code == 201, response.text
+
+    april = [march[-1] + timedelta(days=n) for n in (1, 2, 3)]  # Wed 1, Thu 2, Fri 3 April
+    await post((april[0], "present"))
+    # One batch: a March day corrected (absent to present) with an April day.
+    corrected = await client.post(
+        "/v1/imports/attendance",
+        content="\n".join(
+            [
+                rows[0],
+                f"{enrollment['trainee_id']},{enrollment['enrollment_id']},{march[1]},present,09:00,",
+                f"{enrollment['trainee_id']},{enrollment['enrollment_id']},{april[1]},late,09:20,",
+            ]
+        ),
+        headers={**as_(keys, "institute"), "content-type": "text/csv"},
+    )
+    assert corrected.json()["accepted"] == 2, corrected.text
+    await post((april[2], "absent"))
+    recorded = await emitted(app, "attendance-recorded", enrollment["trainee_id"])
+    assert len(recorded) == 21 + 1 + 2 + 1
+    assert (recorded[20]["rate_to_date"], recorded[20]["month_rate"]) == (
+        round(18 / 21, 4),
+        round(18 / 21, 4),
+    )
+    assert [(r["day"], r["rate_to_date"], r["month_rate"]) for r in recorded[21:]] == [
+        (april[0].isoformat(), round(19 / 22, 4), 1.0),  # March counted, not read
+        (march[1].isoformat(), 0.5, 0.5),  # 3 March absent, 4 March now present
+        (april[1].isoformat(), round(21 / 23, 4), 1.0),  # one late day costs nothing
+        (april[2].isoformat(), round(21 / 24, 4), round(2 / 3, 4)),
+    ]

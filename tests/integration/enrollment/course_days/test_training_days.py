@@ -114,3 +114,36 @@ async def test_closed_days_out_of_place_are_refused_naming_the_field(client, key
     assert response.status_code == 422, response.text
     [error] = response.json()["errors"]
     assert error["field"] == "closed_days" and says in error["message"]
+
+
+async def test_a_day_kept_from_before_a_holiday_was_declared_counts_for_nothing(
+    app, client, keys, autumn
+):
+    # A record on Thu 24 Sep, as if it had been taken before the day became a holiday:
+    # a batch of October reads September as counts, and those must leave it out as well.
+    enrollment = await enroll(client, keys, AUTUMN)
+    await app.state.pool.execute(
+        "INSERT INTO attendance (enrollment_id, day, status, check_in) "
+        "VALUES ($1, '2026-09-24', 'present', '09:00')",
+        enrollment["enrollment_id"],
+    )
+    for day in (date(2026, 9, 21), date(2026, 9, 22), date(2026, 9, 23), date(2026, 10, 1)):
+        response = await client.post(
+            "/v1/attendance", headers=as_(keys), json=day_of(enrollment, day)
+        )
+        assert response.status_code == 201, response.text
+    recorded = [
+        r["data"]
+        for r in await app.state.pool.fetch(
+            "SELECT data FROM outbox WHERE event_type LIKE '%attendance-recorded%' "
+            "AND partition_key = $1 ORDER BY id",
+            enrollment["trainee_id"],
+        )
+    ]
+    # Training days to 1 Oct: 21, 22, 23, 28, 29, 30 Sep and 1 Oct; attended: four.
+    assert [(r["day"], r["rate_to_date"], r["month_rate"]) for r in recorded] == [
+        ("2026-09-21", 1.0, 1.0),
+        ("2026-09-22", 1.0, 1.0),
+        ("2026-09-23", 1.0, 1.0),
+        ("2026-10-01", round(4 / 7, 4), 1.0),
+    ]

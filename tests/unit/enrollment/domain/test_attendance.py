@@ -1,4 +1,5 @@
 import random
+from collections import Counter
 from datetime import date, time
 
 import pytest
@@ -6,6 +7,7 @@ import pytest
 from traintrack.contracts.vocabulary import AttendanceStatus
 from traintrack.enrollment.domain.attendance import (
     AttendanceDay,
+    RecentAttendance,
     between,
     check_day,
     course_summary,
@@ -133,3 +135,44 @@ def test_a_december_month_ends_on_the_31st():
     # 23 weekdays, less Christmas Day (a Friday).
     assert summary.training_days == len(december) == 22
     assert summary.attended == 22 and summary.unrecorded == 0
+
+
+# A batch reads the days from the first of a month on, and only counts those before.
+SINCE = date(2026, 4, 1)
+
+
+def _recent(
+    earlier: Counter[AttendanceStatus], days: dict[date, AttendanceStatus]
+) -> RecentAttendance:
+    return RecentAttendance(SINCE, earlier, days)
+
+
+def test_recent_attendance_summarises_the_course_from_counts_before_and_days_since():
+    # March: 18 present, 2 late, 1 excused (on 21 days); April so far: 2 present, 1 absent.
+    recent = _recent(Counter({P: 18, L: 2, E: 1}), {APRIL[0]: P, APRIL[1]: A, APRIL[2]: P})
+    to_date = to_date_summary(COHORT, recent, APRIL[2])
+    assert (to_date.training_days, to_date.excused, to_date.attended) == (24, 1, 22)
+    assert to_date.unrecorded == 0
+    course = course_summary(COHORT, recent)
+    assert (course.training_days, course.attended, course.unrecorded) == (29, 22, 5)
+    april = month_summary(COHORT, recent, "2026-04")
+    assert (april.training_days, april.attended, april.unrecorded) == (8, 2, 5)
+
+
+def test_recent_attendance_reaches_back_to_the_eve_of_since_and_no_further():
+    recent = _recent(Counter({P: 21}), {APRIL[0]: A})
+    eve = to_date_summary(COHORT, recent, date(2026, 3, 31))
+    assert (eve.training_days, eve.attended, eve.unrecorded) == (21, 21, 0)
+    with pytest.raises(ValueError, match="not known"):
+        to_date_summary(COHORT, recent, date(2026, 3, 30))
+    # March began before the course did: its days are all counted.
+    assert month_summary(COHORT, recent, "2026-03").attended == 21
+    with pytest.raises(ValueError, match="not known"):
+        between(COHORT, recent, date(2026, 3, 31), date(2026, 4, 10))
+
+
+def test_recent_attendance_ignores_its_days_that_are_not_training_days():
+    # 4 April is a Saturday: a day kept from before a calendar change, say.
+    recent = _recent(Counter({P: 21}), {APRIL[0]: P, date(2026, 4, 4): P, date(2026, 4, 3): L})
+    april = month_summary(COHORT, recent, "2026-04")
+    assert (april.attended, april.unrecorded) == (2, 6)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 
 from traintrack.contracts.vocabulary import AttendanceStatus
-from traintrack.enrollment.domain.attendance import AttendanceDay
+from traintrack.enrollment.domain.attendance import AttendanceDay, RecentAttendance
+from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.enrollment.domain.recording import Alert
 from traintrack.platform.db import Connection
 
@@ -36,6 +39,54 @@ class AttendanceRepository:
         for r in rows:
             statuses = map(_STATUSES.__getitem__, r["statuses"])
             found[r["enrollment_id"]] = dict(zip(r["days"], statuses, strict=True))
+        return found
+
+    async def recent(
+        self, since: Mapping[str, date], cohorts: Mapping[str, Cohort]
+    ) -> dict[str, RecentAttendance]:
+        """Each enrollment's days from its `since` on, and the statuses before it counted
+        by PostgreSQL. A day is recorded only while it is a training day, but a holiday
+        may be declared on it later: the cohorts' holidays and closed days are left out
+        of the counts (given, so that the calendar is decided in one place). `cohorts`:
+        at least the enrollments' cohorts, by id."""
+        wanted = list(since)
+        rows = await self._conn.fetch(
+            """WITH wanted AS (
+                 SELECT w.enrollment_id, w.since, e.cohort_id
+                 FROM unnest($1::text[], $2::date[]) AS w (enrollment_id, since)
+                 JOIN enrollments e USING (enrollment_id))
+               SELECT w.enrollment_id,
+                  count(*) FILTER (WHERE a.day < w.since AND off.day IS NULL) AS earlier,
+                  count(*) FILTER (WHERE a.day < w.since AND off.day IS NULL
+                                   AND a.status = 'present') AS present,
+                  count(*) FILTER (WHERE a.day < w.since AND off.day IS NULL
+                                   AND a.status = 'late') AS late,
+                  count(*) FILTER (WHERE a.day < w.since AND off.day IS NULL
+                                   AND a.status = 'excused') AS excused,
+                  array_agg(a.day) FILTER (WHERE a.day >= w.since) AS days,
+                  array_agg(a.status) FILTER (WHERE a.day >= w.since) AS statuses
+               FROM wanted w
+               JOIN attendance a USING (enrollment_id)
+               LEFT JOIN unnest($3::text[], $4::date[]) AS off (cohort_id, day)
+                 ON off.cohort_id = w.cohort_id AND off.day = a.day
+               GROUP BY w.enrollment_id""",
+            wanted,
+            [since[e] for e in wanted],
+            *_days_off_before(since, cohorts),
+        )
+        found = {e: RecentAttendance(since[e], Counter(), {}) for e in wanted}
+        for r in rows:
+            earlier = Counter(
+                {
+                    AttendanceStatus.PRESENT: r["present"],
+                    AttendanceStatus.LATE: r["late"],
+                    AttendanceStatus.EXCUSED: r["excused"],
+                    AttendanceStatus.ABSENT: r["earlier"] - r["present"] - r["late"] - r["excused"],
+                }
+            )
+            statuses = map(_STATUSES.__getitem__, r["statuses"] or ())
+            days = dict(zip(r["days"] or (), statuses, strict=True))
+            found[r["enrollment_id"]] = RecentAttendance(since[r["enrollment_id"]], +earlier, days)
         return found
 
     async def upsert(self, rows: list[tuple[str, AttendanceDay]]) -> None:
@@ -72,3 +123,17 @@ class AttendanceRepository:
             "detected_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             [(*alert, on) for alert, on in alerts],
         )
+
+
+def _days_off_before(
+    since: Mapping[str, date], cohorts: Mapping[str, Cohort]
+) -> tuple[list[str], list[date]]:
+    """The cohorts' weekdays without training before the latest `since`, as two columns."""
+    latest = max(since.values(), default=date.min)
+    cohort_ids, days = [], []
+    for cohort in cohorts.values():
+        for day in {*cohort.public_holidays(), *cohort.closed_days}:
+            if day < latest:
+                cohort_ids.append(cohort.cohort_id)
+                days.append(day)
+    return cohort_ids, days

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from traintrack.contracts.vocabulary import AttendanceStatus, RiskLevel
+from traintrack.contracts.vocabulary import RiskLevel
 from traintrack.enrollment.domain import attendance as rules
 from traintrack.enrollment.domain.actors import Actor
 from traintrack.enrollment.domain.catalogue import Cohort
@@ -63,7 +63,7 @@ def new_risks(
     accepted: list[tuple[str, rules.AttendanceDay]],
     enrollments: Mapping[str, Enrollment],
     cohorts: Mapping[str, Cohort],
-    records: Mapping[str, Mapping[date, AttendanceStatus]],
+    records: Mapping[str, rules.Records],
     alerted: set[Alert],
     warn_below: Fraction,
 ) -> list[NewRisk]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date
 from fractions import Fraction
 
+from traintrack.contracts import submissions
 from traintrack.contracts.vocabulary import AttendanceStatus
 from traintrack.enrollment.adapters import mapping as events
 from traintrack.enrollment.commands import (
@@ -11,6 +14,7 @@ from traintrack.enrollment.commands import (
 )
 from traintrack.enrollment.domain import attendance as rules
 from traintrack.enrollment.domain import recording
+from traintrack.enrollment.domain.enrollments import Enrollment
 from traintrack.enrollment.domain.reports import BatchResult, RowError
 from traintrack.enrollment.handlers._common import UoW
 from traintrack.platform.errors import Rejected
@@ -25,7 +29,7 @@ async def record_attendance(
     ids = sorted({d.enrollment_id for d in cmd.days})
     enrollments = await uow.enrollments.by_id(ids, share=True)
     cohorts = await uow.catalogue.cohorts_by_id(sorted({e.cohort_id for e in enrollments.values()}))
-    records = await uow.attendance.of(ids)
+    records = await uow.attendance.recent(_since(cmd.days, enrollments), cohorts)
     result, accepted = BatchResult(), []
     for number, row in enumerate(cmd.days, start=1):
         day = rules.AttendanceDay(
@@ -48,9 +52,10 @@ async def record_attendance(
     # A day recorded again with the status it has is no news: kept as it is, not announced.
     changed = []
     for enrollment_id, day in accepted:
-        if records[enrollment_id].get(day.day) != day.status:
+        recorded = records[enrollment_id].days
+        if recorded.get(day.day) != day.status:
             changed.append((enrollment_id, day))
-        records[enrollment_id][day.day] = day.status
+        recorded[day.day] = day.status
     await uow.attendance.upsert(accepted)
     for enrollment_id, day in changed:
         enrollment = enrollments[enrollment_id]
@@ -64,3 +69,16 @@ async def record_attendance(
     uow.emit(*(events.attendance_at_risk(r.enrollment, r.risk, r.detected_on) for r in risks))
     result.accepted = len(accepted)
     return result
+
+
+def _since(
+    rows: Sequence[submissions.RecordAttendance], enrollments: Mapping[str, Enrollment]
+) -> dict[str, date]:
+    """Per enrollment, the first of the month of its earliest day in the batch: the days
+    recorded from then on are read one by one, those before only counted."""
+    since: dict[str, date] = {}
+    for row in rows:
+        if row.enrollment_id in enrollments:
+            first = row.day.replace(day=1)
+            since[row.enrollment_id] = min(first, since.get(row.enrollment_id, first))
+    return since

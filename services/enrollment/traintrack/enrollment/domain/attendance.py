@@ -66,16 +66,21 @@ class PeriodSummary:
 
     @property
     def at_risk(self) -> bool:
-        return self.best_possible < THRESHOLD
+        return self._best_below(THRESHOLD)
 
     def risk(self, warn_below: Fraction) -> RiskLevel | None:
         """How far the period is from 80 %: None while its best possible rate is at or
         above `warn_below`."""
         if self.at_risk:
             return RiskLevel.UNREACHABLE
-        if self.best_possible < warn_below:
+        if self._best_below(warn_below):
             return RiskLevel.WARNING
         return None
+
+    def _best_below(self, rate: Fraction) -> bool:
+        # best_possible < rate, in integers: asked twice per period of every recorded day.
+        best = self.attended + self.unrecorded
+        return best * rate.denominator < rate.numerator * self.countable
 
 
 def check_day(cohort: Cohort, record: AttendanceDay) -> None:

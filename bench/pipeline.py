@@ -620,7 +620,11 @@ async def main() -> int:
         OutcomesSettings(kafka_bootstrap=bootstrap, database_url=dbs["outcomes"]),
         await platform.fresh_database("bench_replay"),
     )
-    results["replay"] = {"events": done.events, "per_s": round(done.rate)}
+    results["replay"] = {
+        "events": done.events,
+        "per_s": round(done.rate),
+        "reading_per_s": round(done.reading_rate),
+    }
     report(results)
     return 0
 
@@ -686,9 +690,10 @@ def pipeline_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
         rep = r["replay"]
         rows.append(
             (
-                "outcomes replay from the topics",
-                f"{rep['per_s']:,}/s",
-                f"{rep['per_s'] / raw['consume_per_s']:.2f} of consume; {rep['events']} events",
+                "outcomes replay from the topics, from the first batch read",
+                f"{rep['reading_per_s']:,}/s",
+                f"{rep['reading_per_s'] / raw['consume_per_s']:.2f} of consume; "
+                f"{rep['events']} events; {rep['per_s']:,}/s with the consumer's start",
             )
         )
     return rows

@@ -44,32 +44,50 @@ class AttendanceRepository:
     async def recent(
         self, since: Mapping[str, date], cohorts: Mapping[str, Cohort]
     ) -> dict[str, RecentAttendance]:
-        """Each enrollment's days from its `since` on, and the statuses before it counted
-        by PostgreSQL. A day is recorded only while it is a training day, but a holiday
-        may be declared on it later: the cohorts' holidays and closed days are left out
-        of the counts (given, so that the calendar is decided in one place). `cohorts`:
-        at least the enrollments' cohorts, by id."""
+        """Each enrollment's days from its `since` (a first of the month) on, and the
+        statuses before it as counts: its months (attendance_months) less the days in them
+        that are no longer training days (a day is recorded only while it is one, but a
+        holiday may be declared on it later; the calendar is given, decided in one place).
+        `cohorts`: at least the enrollments' cohorts, by id."""
         wanted = list(since)
         rows = await self._conn.fetch(
             """WITH wanted AS (
                  SELECT w.enrollment_id, w.since, e.cohort_id
                  FROM unnest($1::text[], $2::date[]) AS w (enrollment_id, since)
-                 JOIN enrollments e USING (enrollment_id))
+                 JOIN enrollments e USING (enrollment_id)),
+               months AS (
+                 SELECT w.enrollment_id, sum(m.recorded) AS recorded,
+                        sum(m.present) AS present, sum(m.late) AS late,
+                        sum(m.excused) AS excused
+                 FROM wanted w JOIN attendance_months m
+                   ON m.enrollment_id = w.enrollment_id AND m.month < w.since
+                 GROUP BY w.enrollment_id),
+               off AS (
+                 SELECT w.enrollment_id, count(*) AS recorded,
+                        count(*) FILTER (WHERE a.status = 'present') AS present,
+                        count(*) FILTER (WHERE a.status = 'late') AS late,
+                        count(*) FILTER (WHERE a.status = 'excused') AS excused
+                 FROM wanted w
+                 JOIN unnest($3::text[], $4::date[]) AS o (cohort_id, day)
+                   ON o.cohort_id = w.cohort_id AND o.day < w.since
+                 JOIN attendance a ON a.enrollment_id = w.enrollment_id AND a.day = o.day
+                 GROUP BY w.enrollment_id),
+               recent AS (
+                 SELECT w.enrollment_id, array_agg(a.day) AS days,
+                        array_agg(a.status) AS statuses
+                 FROM wanted w JOIN attendance a
+                   ON a.enrollment_id = w.enrollment_id AND a.day >= w.since
+                 GROUP BY w.enrollment_id)
                SELECT w.enrollment_id,
-                  count(*) FILTER (WHERE a.day < w.since AND off.day IS NULL) AS earlier,
-                  count(*) FILTER (WHERE a.day < w.since AND off.day IS NULL
-                                   AND a.status = 'present') AS present,
-                  count(*) FILTER (WHERE a.day < w.since AND off.day IS NULL
-                                   AND a.status = 'late') AS late,
-                  count(*) FILTER (WHERE a.day < w.since AND off.day IS NULL
-                                   AND a.status = 'excused') AS excused,
-                  array_agg(a.day) FILTER (WHERE a.day >= w.since) AS days,
-                  array_agg(a.status) FILTER (WHERE a.day >= w.since) AS statuses
+                      coalesce(m.recorded, 0) - coalesce(o.recorded, 0) AS recorded,
+                      coalesce(m.present, 0) - coalesce(o.present, 0) AS present,
+                      coalesce(m.late, 0) - coalesce(o.late, 0) AS late,
+                      coalesce(m.excused, 0) - coalesce(o.excused, 0) AS excused,
+                      r.days, r.statuses
                FROM wanted w
-               JOIN attendance a USING (enrollment_id)
-               LEFT JOIN unnest($3::text[], $4::date[]) AS off (cohort_id, day)
-                 ON off.cohort_id = w.cohort_id AND off.day = a.day
-               GROUP BY w.enrollment_id""",
+               LEFT JOIN months m USING (enrollment_id)
+               LEFT JOIN off o USING (enrollment_id)
+               LEFT JOIN recent r USING (enrollment_id)""",
             wanted,
             [since[e] for e in wanted],
             *_days_off_before(since, cohorts),
@@ -81,7 +99,10 @@ class AttendanceRepository:
                     AttendanceStatus.PRESENT: r["present"],
                     AttendanceStatus.LATE: r["late"],
                     AttendanceStatus.EXCUSED: r["excused"],
-                    AttendanceStatus.ABSENT: r["earlier"] - r["present"] - r["late"] - r["excused"],
+                    AttendanceStatus.ABSENT: r["recorded"]
+                    - r["present"]
+                    - r["late"]
+                    - r["excused"],
                 }
             )
             statuses = map(_STATUSES.__getitem__, r["statuses"] or ())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -146,12 +146,19 @@ def consume(
 
 def _delivery(event: faust.EventT[bytes]) -> Delivery:
     message = event.message
-    headers: Any = message.headers or []
-    items = headers.items() if isinstance(headers, dict) else headers
-    pairs = [(str(k), bytes(v)) for k, v in items]
     return Delivery(
         topic=message.topic,
         partition=message.partition,
         offset=message.offset,
-        record=KafkaRecord(message.key, message.value or b"", pairs),
+        record=KafkaRecord(message.key, message.value or b"", _headers(message.headers)),
     )
+
+
+def _headers(headers: Any) -> Headers:
+    """aiokafka's (str, bytes | None) pairs as the codec reads them, a null value (Kafka
+    allows one) as empty: taken as they come otherwise, since this runs for every header
+    of every record."""
+    if not headers:
+        return []
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return [pair if pair[1] is not None else (pair[0], b"") for pair in items]

@@ -89,6 +89,7 @@ class EventConsumer:
         self._batch_handlers = batch_handlers or {}
         self._publish = publish
         self._max_backoff = max_backoff
+        self._skippable_by_topic: dict[str, frozenset[bytes]] = {}
 
     def _not_for_us(self, delivery: Delivery) -> bool:
         """A well-formed record of a type its topic carries, for which this consumer has no
@@ -96,20 +97,32 @@ class EventConsumer:
         want none). Anything else is decoded, so a malformed record (two ce_type headers,
         say) or a type foreign to the topic is dead-lettered by every consumer that reads
         the topic, and never skipped by the one it was meant for."""
+        skippable = self._skippable(delivery.topic)
+        if not skippable:  # the usual case: a consumer wants every type of its topic
+            return False
         types = [v for k, v in delivery.record.headers if k.lower() == "ce_type"]
-        if len(types) != 1:
-            return False
-        event_type = (types[0] or b"").decode(errors="replace")
-        if event_type in self._handlers or event_type in self._batch_handlers:
-            return False
-        contract = REGISTRY.get(event_type)
-        if contract is None or contract.topic.name != delivery.topic:
+        if len(types) != 1 or types[0] not in skippable:
             return False
         try:
             codec.check_binding(delivery.record)
         except PoisonMessage:
             return False
         return True
+
+    def _skippable(self, topic: str) -> frozenset[bytes]:
+        """The types `topic` carries that this consumer has no handler for, as their
+        `ce_type` header reads (worked out once per topic: this is asked per record)."""
+        found = self._skippable_by_topic.get(topic)
+        if found is None:
+            found = frozenset(
+                event_type.encode()
+                for event_type, contract in REGISTRY.items()
+                if contract.topic.name == topic
+                and event_type not in self._handlers
+                and event_type not in self._batch_handlers
+            )
+            self._skippable_by_topic[topic] = found
+        return found
 
     async def process(self, delivery: Delivery) -> Outcome:
         if self._not_for_us(delivery):

@@ -9,7 +9,7 @@ attendance-recorded.v2 events as the outbox relay writes them (jsonb text, an un
 traceparent). Tracing as the bench runs it: ParentBased(TraceIdRatioBased(0.01)) and a
 batch span processor whose exporter drops what it gets.
 
-    python bench/consumer_micro.py [--records 5000] [--baseline main] [--repeat 3]
+    python -m bench.consumer_micro [--records 5000] [--baseline main] [--repeat 3]
     (one line per case: CPU microseconds per record, baseline and current)
 """
 

@@ -125,16 +125,18 @@ def consume(
     agent_name: str,
     build: Callable[[], Awaitable[EventConsumer]],
     batch: int = 1,
+    within: float = 0.05,
 ) -> None:
     """Register an agent that feeds every record of `topic` to the EventConsumer `build`
-    makes: one at a time, or up to `batch` at once (acked only after the whole batch)."""
+    makes: one at a time, or up to `batch` at once, or what came within `within` seconds
+    (acked only after the whole batch)."""
     source = app.topic(topic.name, key_serializer="raw", value_serializer="raw", allow_empty=True)
     consumer = once(build)
 
     async def agent(stream: faust.StreamT[bytes]) -> None:
         handler = await consumer()
         if batch > 1:
-            async for events in stream.take_events(batch, within=0.05):  # type: ignore[attr-defined]
+            async for events in stream.take_events(batch, within=within):  # type: ignore[attr-defined]
                 await handler.process_batch([_delivery(e) for e in events])
         else:
             async for event in stream.events():

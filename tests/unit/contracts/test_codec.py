@@ -102,3 +102,27 @@ def test_a_message_that_can_never_be_processed_is_poison_with_a_reason(mutate, r
     _, record = encoded()
     with pytest.raises(PoisonMessage, match=reason):
         codec.decode(mutate(record))
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (b"{not json", "not a JSON object: Invalid JSON: key must be a string at line 1 column 2"),
+        (b"", "not a JSON object: Invalid JSON: EOF while parsing a value at line 1 column 0"),
+        (b"\xff\xfe", "not a JSON object: Invalid JSON: expected value at line 1 column 1"),
+        (b'{"trainee_id": "\\ud800"}', "not a JSON object: Invalid JSON: .* hex escape"),
+        (b"[1, 2]", "^event data is not a JSON object$"),
+        (b"null", "^event data is not a JSON object$"),
+    ],
+    ids=["bad-json", "empty", "not-utf8", "lone-surrogate", "array", "null"],
+)
+def test_data_that_is_no_json_object_is_poison_saying_what_the_parser_found(value, reason):
+    _, record = encoded()
+    with pytest.raises(PoisonMessage, match=reason):
+        codec.decode(codec.KafkaRecord(record.key, value, record.headers))
+
+
+def test_data_is_read_as_json_the_last_of_two_equal_keys_counting_as_json_loads_does():
+    data, record = encoded()
+    doubled = record.value.replace(b"{", b'{"trainee_id": "someone-else", ', 1)
+    assert codec.decode(codec.KafkaRecord(record.key, doubled, record.headers)).data == data

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cloudevents.core.base import BaseCloudEvent
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
@@ -120,12 +121,18 @@ def check_binding(record: KafkaRecord) -> None:
     it: no header twice (names compared as the SDK reads them, ignoring case), the required
     attributes present and not empty, specversion 1.0, a key equal to `ce_partitionkey`
     when that is sent, and JSON content."""
-    seen: set[str] = set()
-    for name, _ in record.headers:
-        if name.lower() in seen:
+    _binding_headers(record)
+
+
+def _binding_headers(record: KafkaRecord) -> dict[str, bytes]:
+    """`check_binding`, returning the headers by their lower-cased names (one pass over
+    them: decode needs them so too)."""
+    headers: dict[str, bytes] = {}
+    for name, value in record.headers:
+        lowered = name.lower()
+        if lowered in headers:
             raise PoisonMessage(f"header {name[:80]!r} appears more than once")
-        seen.add(name.lower())
-    headers = {name.lower(): value or b"" for name, value in record.headers}
+        headers[lowered] = value or b""
     missing = [name for name in REQUIRED_HEADERS if not headers.get(name)]
     if missing:
         raise PoisonMessage(f"missing required attribute header(s): {', '.join(missing)}")
@@ -142,6 +149,7 @@ def check_binding(record: KafkaRecord) -> None:
     media_type = headers.get(CONTENT_TYPE, b"").split(b";")[0].strip().lower()
     if media_type != JSON_MEDIA_TYPE:
         raise PoisonMessage(f"content-type {media_type[:80]!r}: only application/json is read")
+    return headers
 
 
 def check_topic(event_type: str, topic: str) -> None:
@@ -182,34 +190,15 @@ def _varint_size(number: int) -> int:
 def decode(record: KafkaRecord, *, topic: str | None = None) -> Envelope:
     """Read a record into an Envelope, or raise PoisonMessage saying what is wrong with it.
     `topic`: the topic it was read from, whose type allow-list it must pass."""
-    check_binding(record)
-    # The attributes only: the SDK decodes every header as UTF-8, and other headers (a
-    # client's own, binary ones) are none of its business.
-    headers = {
-        name.lower(): value or b""
-        for name, value in record.headers
-        if name.lower().startswith("ce_")
-    }
-    headers[CONTENT_TYPE] = JSON_MEDIA_TYPE  # checked above; the SDK reads JSON by this name
-    try:
-        event = ce_kafka.from_binary(
-            ce_kafka.KafkaMessage(headers=headers, key=record.key, value=record.value), JSON
-        )
-    except Exception as error:  # the SDK raises several unrelated types for bad input
-        raise PoisonMessage(f"not a CloudEvent in Kafka binary mode: {error}") from error
+    headers = _binding_headers(record)
+    event = _attributes_of(headers, record.key)
     attributes = event.get_attributes()
     contract = REGISTRY.get(event.get_type())
     if contract is None:
         raise PoisonMessage(f"unknown event type {event.get_type()!r}")
     if topic is not None:
         check_topic(contract.type, topic)
-    payload = event.get_data()
-    if not isinstance(payload, dict):
-        raise PoisonMessage("event data is not a JSON object")
-    try:
-        data = contract.model_validate(payload)
-    except ValidationError as error:
-        raise PoisonMessage(f"{contract.type} data invalid: {_first_errors(error)}") from error
+    data = _data_of(contract, record.value)
     key = attributes.get("partitionkey")
     if not key or key != data.partition_key():
         raise PoisonMessage(f"message key {key!r} is not the event's partition key")
@@ -224,6 +213,36 @@ def decode(record: KafkaRecord, *, topic: str | None = None) -> Envelope:
         extensions={k: str(v) for k, v in attributes.items() if k not in STANDARD_ATTRIBUTES},
         value=record.value,
     )
+
+
+def _attributes_of(headers: dict[str, bytes], key: bytes | None) -> BaseCloudEvent:
+    """The event's attributes as the SDK reads them, without its data: pydantic reads the
+    value (in one pass, from the bytes), where the SDK would parse the JSON into dicts
+    first. Only the `ce_` headers: the SDK decodes every header as UTF-8, and other
+    headers (a client's own, binary ones) are none of its business."""
+    attributes = {name: value for name, value in headers.items() if name.startswith("ce_")}
+    try:
+        event = ce_kafka.from_binary(
+            ce_kafka.KafkaMessage(headers=attributes, key=key, value=b""), JSON
+        )
+    except Exception as error:  # the SDK raises several unrelated types for bad input
+        raise PoisonMessage(f"not a CloudEvent in Kafka binary mode: {error}") from error
+    return event
+
+
+def _data_of(contract: type[EventData], value: bytes) -> EventData:
+    """The contract read straight from the JSON bytes (pydantic's parser: one pass, no
+    dicts in between). Data that is no JSON object at all is told apart from an object
+    that breaks the contract, with the parser's complaint (a position, never the data)."""
+    try:
+        return contract.model_validate_json(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        if first["type"] == "json_invalid":
+            raise PoisonMessage(f"event data is not a JSON object: {first['msg']}") from error
+        if first["type"] == "model_type" and not first["loc"]:
+            raise PoisonMessage("event data is not a JSON object") from error
+        raise PoisonMessage(f"{contract.type} data invalid: {_first_errors(error)}") from error
 
 
 def _first_errors(error: ValidationError, limit: int = 5) -> str:

@@ -13,11 +13,9 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any
 
 import asyncpg
-from opentelemetry import propagate, trace
-from opentelemetry.context import Context
+from opentelemetry import trace
 from pydantic import ValidationError
 from tenacity import (
     AsyncRetrying,
@@ -31,12 +29,10 @@ from traintrack.contracts.codec import Envelope
 from traintrack.contracts.errors import PoisonMessage
 from traintrack.platform.db import Connection
 from traintrack.platform.errors import Rejected
-from traintrack.platform.messaging import inbox
+from traintrack.platform.messaging import inbox, message_spans
 from traintrack.platform.messaging.dlq import Delivery, Publish, send_to_dlq
-from traintrack.platform.telemetry import unsampled_span
 
 log = logging.getLogger(__name__)
-tracer = trace.get_tracer(__name__)
 
 Handler = Callable[[Envelope, Connection], Awaitable[None]]
 # Applies many events of one type in the caller's transaction; returns the errors of those
@@ -89,6 +85,7 @@ class EventConsumer:
         self._batch_handlers = batch_handlers or {}
         self._publish = publish
         self._max_backoff = max_backoff
+        self._skippable_by_topic: dict[str, frozenset[bytes]] = {}
 
     def _not_for_us(self, delivery: Delivery) -> bool:
         """A well-formed record of a type its topic carries, for which this consumer has no
@@ -96,20 +93,32 @@ class EventConsumer:
         want none). Anything else is decoded, so a malformed record (two ce_type headers,
         say) or a type foreign to the topic is dead-lettered by every consumer that reads
         the topic, and never skipped by the one it was meant for."""
+        skippable = self._skippable(delivery.topic)
+        if not skippable:  # the usual case: a consumer wants every type of its topic
+            return False
         types = [v for k, v in delivery.record.headers if k.lower() == "ce_type"]
-        if len(types) != 1:
-            return False
-        event_type = (types[0] or b"").decode(errors="replace")
-        if event_type in self._handlers or event_type in self._batch_handlers:
-            return False
-        contract = REGISTRY.get(event_type)
-        if contract is None or contract.topic.name != delivery.topic:
+        if len(types) != 1 or types[0] not in skippable:
             return False
         try:
             codec.check_binding(delivery.record)
         except PoisonMessage:
             return False
         return True
+
+    def _skippable(self, topic: str) -> frozenset[bytes]:
+        """The types `topic` carries that this consumer has no handler for, as their
+        `ce_type` header reads (worked out once per topic: this is asked per record)."""
+        found = self._skippable_by_topic.get(topic)
+        if found is None:
+            found = frozenset(
+                event_type.encode()
+                for event_type, contract in REGISTRY.items()
+                if contract.topic.name == topic
+                and event_type not in self._handlers
+                and event_type not in self._batch_handlers
+            )
+            self._skippable_by_topic[topic] = found
+        return found
 
     async def process(self, delivery: Delivery) -> Outcome:
         if self._not_for_us(delivery):
@@ -120,33 +129,12 @@ class EventConsumer:
             return await self._dead_letter(delivery, error)
         return await self._process_decoded(delivery, envelope)
 
-    def _span(self, envelope: Envelope, delivery: Delivery) -> Any:
-        """The message's span, in the trace its headers carry. In a trace that is not
-        sampled, the caller's span itself, recording nothing: what the message causes
-        stays in that trace, at the cost of no span (most messages are such)."""
-        headers = dict(delivery.record.headers)
-        quiet = unsampled_span(headers.get("traceparent"), headers.get("tracestate"))
-        if quiet is not None:
-            return trace.use_span(quiet, end_on_exit=False)
-        about = (
-            {"traintrack.trainee_id": envelope.key}
-            if envelope.data.key_field == "trainee_id"
-            else {}
-        )
-        return tracer.start_as_current_span(
-            f"handle {envelope.type}",
-            attributes={
-                **about,
-                "cloudevents.event_id": envelope.id,
-                "cloudevents.event_type": envelope.type,
-                "traintrack.partition_key": envelope.key,
-                "messaging.consumer.group.name": self.name,
-                "messaging.destination.name": delivery.topic,
-                "messaging.destination.partition.id": str(delivery.partition),
-                "messaging.kafka.offset": delivery.offset,
-            },
-            context=_context_of(delivery),
-        )
+    def _span(
+        self, envelope: Envelope, delivery: Delivery
+    ) -> contextlib.AbstractContextManager[trace.Span]:
+        """The message's span (`message_spans`), current inside, ended on exit."""
+        span = message_spans.start_span(envelope, delivery, consumer=self.name)
+        return trace.use_span(span, end_on_exit=True)
 
     async def _process_decoded(self, delivery: Delivery, envelope: Envelope) -> Outcome:
         handler = self._handlers.get(envelope.type)
@@ -230,27 +218,34 @@ class EventConsumer:
         transaction: each stretch of one type goes to its handler, in order."""
         if len(run) <= 1:
             return [await self._process_one_of_batch(d, e) for d, e in run]
-        with contextlib.ExitStack() as stack:
-            spans = [  # one span per message, in the trace of its cause
-                stack.enter_context(self._span(envelope, delivery)) for delivery, envelope in run
-            ]
-            retrying = AsyncRetrying(
-                stop=self._give_up,
-                reraise=True,
-                wait=wait_exponential_jitter(multiplier=0.1, max=self._max_backoff),
-                before_sleep=self._log_retry,
-            )
-            try:
+        spans = [  # one per message, in the trace of its cause; current only where it acts
+            message_spans.start_span(envelope, delivery, consumer=self.name)
+            for delivery, envelope in run
+        ]
+        retrying = AsyncRetrying(
+            stop=self._give_up,
+            reraise=True,
+            wait=wait_exponential_jitter(multiplier=0.1, max=self._max_backoff),
+            before_sleep=self._log_retry,
+        )
+        try:
+            # The run's own statements (inbox claim, commit) in the last message's trace.
+            with trace.use_span(spans[-1], record_exception=False, set_status_on_exception=False):
                 async for attempt in retrying:
                     with attempt:
-                        outcomes, refused = await self._apply_batch(run)
-            except Exception:
-                log.exception("%s: batch of %d failed; processing one by one", self.name, len(run))
-                return [await self._process_one_of_batch(d, e) for d, e in run]
-            for index, error in refused.items():
+                        outcomes, refused = await self._apply_batch(run, spans)
+        except Exception as failure:
+            log.exception("%s: batch of %d failed; processing one by one", self.name, len(run))
+            for span in spans:
+                span.record_exception(failure)
+                span.end()
+            return [await self._process_one_of_batch(d, e) for d, e in run]
+        for index, error in refused.items():
+            with trace.use_span(spans[index], end_on_exit=False):
                 outcomes[index] = await self._dead_letter(run[index][0], error)
-            for span, outcome in zip(spans, outcomes, strict=True):
-                span.set_attribute("traintrack.outcome", outcome.value)
+        for span, outcome in zip(spans, outcomes, strict=True):
+            span.set_attribute("traintrack.outcome", outcome.value)
+            span.end()
         return outcomes
 
     async def _process_one_of_batch(self, delivery: Delivery, envelope: Envelope) -> Outcome:
@@ -273,7 +268,7 @@ class EventConsumer:
             return outcome
 
     async def _apply_batch(
-        self, run: list[tuple[Delivery, Envelope]]
+        self, run: list[tuple[Delivery, Envelope]], spans: Sequence[trace.Span]
     ) -> tuple[list[Outcome], Mapping[int, Exception]]:
         async with self._pool.acquire() as conn, conn.transaction():
             fresh_ids = await inbox.claim_many(
@@ -287,9 +282,12 @@ class EventConsumer:
                     fresh.append(index)
                     fresh_ids.discard(envelope.id)  # a second copy in the batch is a duplicate
             refused: dict[int, Exception] = {}
-            for stretch in _stretches_of_one_type(fresh, run):
+            traced = {i for i in fresh if spans[i].is_recording()}
+            for stretch in _stretches(fresh, run, alone=traced):
                 handler = self._batch_handlers[run[stretch[0]][1].type]
-                refused_here = await handler([run[i][1] for i in stretch], conn)
+                # What the handler does and emits, in the trace of the stretch's cause.
+                with trace.use_span(spans[stretch[-1]], end_on_exit=False):
+                    refused_here = await handler([run[i][1] for i in stretch], conn)
                 refused.update({stretch[i]: error for i, error in refused_here.items()})
             if refused:
                 await inbox.release(
@@ -334,22 +332,23 @@ class EventConsumer:
                 backoff = min(backoff * 2, self._max_backoff)
 
 
-def _stretches_of_one_type(
-    indexes: list[int], run: list[tuple[Delivery, Envelope]]
+def _stretches(
+    indexes: list[int], run: list[tuple[Delivery, Envelope]], *, alone: set[int]
 ) -> list[list[int]]:
+    """Consecutive events of one type, for their handler at once. An event in `alone` (its
+    trace is sampled) is a stretch of its own: what the handler does for it and the events
+    it emits belong in that trace, and in no other message's. The others share the trace
+    of their stretch's last: unsampled, it records nothing and keeps what follows so."""
     stretches: list[list[int]] = []
     for i in indexes:
-        if stretches and run[stretches[-1][0]][1].type == run[i][1].type:
-            stretches[-1].append(i)
+        last = stretches[-1] if stretches else None
+        if (
+            last is not None
+            and i not in alone
+            and last[-1] not in alone
+            and run[last[0]][1].type == run[i][1].type
+        ):
+            last.append(i)
         else:
             stretches.append([i])
     return stretches
-
-
-def _context_of(delivery: Delivery) -> Context:
-    carrier = {
-        k: v.decode(errors="replace")
-        for k, v in delivery.record.headers
-        if k in ("traceparent", "tracestate")
-    }
-    return propagate.extract(carrier)

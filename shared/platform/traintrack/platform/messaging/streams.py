@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -125,16 +125,18 @@ def consume(
     agent_name: str,
     build: Callable[[], Awaitable[EventConsumer]],
     batch: int = 1,
+    within: float = 0.05,
 ) -> None:
     """Register an agent that feeds every record of `topic` to the EventConsumer `build`
-    makes: one at a time, or up to `batch` at once (acked only after the whole batch)."""
+    makes: one at a time, or up to `batch` at once, or what came within `within` seconds
+    (acked only after the whole batch)."""
     source = app.topic(topic.name, key_serializer="raw", value_serializer="raw", allow_empty=True)
     consumer = once(build)
 
     async def agent(stream: faust.StreamT[bytes]) -> None:
         handler = await consumer()
         if batch > 1:
-            async for events in stream.take_events(batch, within=0.05):  # type: ignore[attr-defined]
+            async for events in stream.take_events(batch, within=within):  # type: ignore[attr-defined]
                 await handler.process_batch([_delivery(e) for e in events])
         else:
             async for event in stream.events():
@@ -146,12 +148,19 @@ def consume(
 
 def _delivery(event: faust.EventT[bytes]) -> Delivery:
     message = event.message
-    headers: Any = message.headers or []
-    items = headers.items() if isinstance(headers, dict) else headers
-    pairs = [(str(k), bytes(v)) for k, v in items]
     return Delivery(
         topic=message.topic,
         partition=message.partition,
         offset=message.offset,
-        record=KafkaRecord(message.key, message.value or b"", pairs),
+        record=KafkaRecord(message.key, message.value or b"", _headers(message.headers)),
     )
+
+
+def _headers(headers: Any) -> Headers:
+    """aiokafka's (str, bytes | None) pairs as the codec reads them, a null value (Kafka
+    allows one) as empty: taken as they come otherwise, since this runs for every header
+    of every record."""
+    if not headers:
+        return []
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return [pair if pair[1] is not None else (pair[0], b"") for pair in items]

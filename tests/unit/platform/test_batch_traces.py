@@ -1,0 +1,88 @@
+"""A batch applies many messages in one transaction, yet what its handler does for a
+message in a sampled trace (its statements, the events it emits) lands in that trace, and
+in no other message's."""
+
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from tests.utils import factories
+from traintrack.contracts import codec
+from traintrack.contracts.enrollment import TraineeEnrolled
+from traintrack.contracts.topics import ENROLLMENT_EVENTS
+from traintrack.platform.messaging import message_spans
+from traintrack.platform.messaging.consumer import EventConsumer, Outcome
+from traintrack.platform.messaging.dlq import Delivery
+
+CALLER = "00f067aa0ba902b7"
+
+
+class FakeInbox:
+    """A pool whose one connection takes every claim as the first; counts transactions."""
+
+    def __init__(self):
+        self.transactions = 0
+
+    def acquire(self):
+        return self
+
+    def transaction(self):
+        self.transactions += 1
+        return self
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        return None
+
+    async def fetch(self, query, consumer, ids, *columns):
+        return [{"event_id": i} for i in ids]
+
+
+def message(offset, trace_id, sampled):
+    traceparent = f"00-{trace_id:032x}-{CALLER}-{'01' if sampled else '00'}".encode()
+    event = codec.to_cloudevent(factories.trainee_enrolled(), source="/test")
+    return Delivery(
+        ENROLLMENT_EVENTS.name, 0, offset, codec.encode(event, [("traceparent", traceparent)])
+    )
+
+
+async def test_each_sampled_message_is_handled_alone_in_its_trace_within_one_transaction(
+    monkeypatch,
+):
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(message_spans, "tracer", provider.get_tracer("test"))
+    calls = []
+
+    async def handle(envelopes, conn):
+        current = trace.get_current_span().get_span_context().trace_id
+        calls.append(([e.id for e in envelopes], current))
+        return {}
+
+    inbox = FakeInbox()
+    consumer = EventConsumer(
+        name="c",
+        pool=inbox,
+        handlers={},
+        publish=None,
+        batch_handlers={TraineeEnrolled.type: handle},
+    )
+    # Trace ids 1-5; the third and fifth messages are in sampled traces.
+    batch = [message(n, n + 1, sampled=n in (2, 4)) for n in range(5)]
+    ids = [codec.decode(m.record).id for m in batch]
+
+    assert await consumer.process_batch(batch) == [Outcome.APPLIED] * 5
+
+    assert calls == [(ids[0:2], 2), (ids[2:3], 3), (ids[3:4], 4), (ids[4:5], 5)]
+    assert inbox.transactions == 1
+    spans = exporter.get_finished_spans()
+    assert [(s.context.trace_id, s.attributes["cloudevents.event_id"]) for s in spans] == [
+        (3, ids[2]),
+        (5, ids[4]),
+    ]
+    assert {s.attributes["traintrack.outcome"] for s in spans} == {"applied"}
+    assert {format(s.parent.span_id, "016x") for s in spans} == {CALLER}

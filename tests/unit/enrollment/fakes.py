@@ -192,8 +192,7 @@ class FakeEnrollments:
 
 
 class FakeAttendance:
-    def __init__(self, enrollments: FakeEnrollments) -> None:
-        self._enrollments = enrollments
+    def __init__(self) -> None:
         self.days: dict[str, dict[date, AttendanceDay]] = {}
         self.alerts: dict[Alert, date] = {}
 
@@ -203,13 +202,12 @@ class FakeAttendance:
         }
 
     async def recent(
-        self, since: Mapping[str, date], cohorts: Mapping[str, Cohort]
+        self, since: Mapping[str, date], cohort_of: Mapping[str, Cohort]
     ) -> dict[str, RecentAttendance]:
         found = {}
         for enrollment_id, first in since.items():
             days = {d: day.status for d, day in self.days.get(enrollment_id, {}).items()}
-            cohort_id = self._enrollments.enrollments[enrollment_id].cohort_id
-            runs = cohorts[cohort_id].training_day_set()
+            runs = cohort_of[enrollment_id].training_day_set()
             earlier = Counter(s for d, s in days.items() if d < first and d in runs)
             later = {d: s for d, s in days.items() if d >= first}
             found[enrollment_id] = RecentAttendance(first, earlier, later)
@@ -233,4 +231,4 @@ class FakeEnrollmentUnitOfWork(FakeUnitOfWork):
         self.catalogue = FakeCatalogue()
         self.trainees = FakeTrainees()
         self.enrollments = FakeEnrollments(self.catalogue)
-        self.attendance = FakeAttendance(self.enrollments)
+        self.attendance = FakeAttendance()

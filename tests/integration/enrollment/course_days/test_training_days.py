@@ -147,3 +147,50 @@ async def test_a_day_kept_from_before_a_holiday_was_declared_counts_for_nothing(
         ("2026-09-23", 1.0, 1.0),
         ("2026-10-01", round(4 / 7, 4), 1.0),
     ]
+
+
+async def test_a_closed_day_of_one_cohort_still_counts_for_another_in_the_same_batch(
+    app, client, keys, autumn
+):
+    # Wed 14 Oct is closed for the autumn cohort only: a batch with an enrollment of each
+    # reads it as a day off for one, and must go on counting it for the other.
+    october = await open_cohort(
+        client, keys, "course-days-october", date(2026, 10, 1), date(2026, 11, 30)
+    )
+    assert october.status_code == 201, october.text
+    theirs, ours = (
+        await enroll(client, keys, AUTUMN),
+        await enroll(client, keys, "course-days-october"),
+    )
+    for who, day in ((ours, date(2026, 10, 13)), (ours, CLOSED), (theirs, date(2026, 9, 21))):
+        response = await client.post("/v1/attendance", headers=as_(keys), json=day_of(who, day))
+        assert response.status_code == 201, response.text
+    # And a day of theirs kept on Mon 5 Oct (a holiday since): in their own month, it is
+    # one of the days read, not of those counted before.
+    await app.state.pool.execute(
+        "INSERT INTO attendance (enrollment_id, day, status, check_in) "
+        "VALUES ($1, '2026-10-05', 'present', '09:00')",
+        theirs["enrollment_id"],
+    )
+    handle = submission_batch_handlers(
+        app.state.bus,
+        lambda conn: EnrollmentUnitOfWork(connection=conn),
+        verifier(keys["file"]),
+    )[RecordAttendance.type]
+    secret = signing_secret_of(keys["institute"])
+    envelopes = [
+        codec.decode(signed_record(RecordAttendance(**day_of(who, day)), secret))
+        for who, day in ((theirs, date(2026, 10, 15)), (ours, date(2026, 11, 2)))
+    ]
+    async with app.state.pool.acquire() as conn, conn.transaction():
+        assert await handle(envelopes, conn) == {}
+    rates = {
+        r["data"]["trainee_id"]: r["data"]["rate_to_date"]
+        for r in await app.state.pool.fetch(
+            "SELECT data FROM outbox WHERE event_type LIKE '%attendance-recorded%' "
+            "AND data->>'day' IN ('2026-10-15', '2026-11-02')"
+        )
+    }
+    # Ours, 1 Oct to 2 Nov: 22 weekdays in October less 5 and 9 Oct (holidays), and 2 Nov.
+    # Theirs, 21 Sep to 15 Oct: 14 training days, of which 21 Sep and 15 Oct attended.
+    assert rates == {ours["trainee_id"]: round(3 / 21, 4), theirs["trainee_id"]: round(2 / 14, 4)}

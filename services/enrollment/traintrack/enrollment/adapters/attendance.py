@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
+
+import asyncpg
 
 from traintrack.contracts.vocabulary import AttendanceStatus
 from traintrack.enrollment.domain.attendance import AttendanceDay, RecentAttendance
@@ -42,73 +44,41 @@ class AttendanceRepository:
         return found
 
     async def recent(
-        self, since: Mapping[str, date], cohorts: Mapping[str, Cohort]
+        self, since: Mapping[str, date], cohort_of: Mapping[str, Cohort]
     ) -> dict[str, RecentAttendance]:
         """Each enrollment's days from its `since` (a first of the month) on, and the
         statuses before it as counts: its months (attendance_months) less the days in them
         that are no longer training days (a day is recorded only while it is one, but a
-        holiday may be declared on it later; the calendar is given, decided in one place).
-        `cohorts`: at least the enrollments' cohorts, by id."""
+        holiday may be declared on it later; the calendar is decided in one place, here in
+        Python). `cohort_of`: each enrollment's cohort."""
         wanted = list(since)
         rows = await self._conn.fetch(
-            """WITH wanted AS (
-                 SELECT w.enrollment_id, w.since, e.cohort_id
-                 FROM unnest($1::text[], $2::date[]) AS w (enrollment_id, since)
-                 JOIN enrollments e USING (enrollment_id)),
-               months AS (
-                 SELECT w.enrollment_id, sum(m.recorded) AS recorded,
-                        sum(m.present) AS present, sum(m.late) AS late,
-                        sum(m.excused) AS excused
-                 FROM wanted w JOIN attendance_months m
-                   ON m.enrollment_id = w.enrollment_id AND m.month < w.since
-                 GROUP BY w.enrollment_id),
-               off AS (
-                 SELECT w.enrollment_id, count(*) AS recorded,
-                        count(*) FILTER (WHERE a.status = 'present') AS present,
-                        count(*) FILTER (WHERE a.status = 'late') AS late,
-                        count(*) FILTER (WHERE a.status = 'excused') AS excused
-                 FROM wanted w
-                 JOIN unnest($3::text[], $4::date[]) AS o (cohort_id, day)
-                   ON o.cohort_id = w.cohort_id AND o.day < w.since
-                 JOIN attendance a ON a.enrollment_id = w.enrollment_id AND a.day = o.day
-                 GROUP BY w.enrollment_id),
-               recent AS (
-                 SELECT w.enrollment_id, array_agg(a.day) AS days,
-                        array_agg(a.status) AS statuses
-                 FROM wanted w JOIN attendance a
-                   ON a.enrollment_id = w.enrollment_id AND a.day >= w.since
-                 GROUP BY w.enrollment_id)
-               SELECT w.enrollment_id,
-                      coalesce(m.recorded, 0) - coalesce(o.recorded, 0) AS recorded,
-                      coalesce(m.present, 0) - coalesce(o.present, 0) AS present,
-                      coalesce(m.late, 0) - coalesce(o.late, 0) AS late,
-                      coalesce(m.excused, 0) - coalesce(o.excused, 0) AS excused,
-                      r.days, r.statuses
-               FROM wanted w
-               LEFT JOIN months m USING (enrollment_id)
-               LEFT JOIN off o USING (enrollment_id)
-               LEFT JOIN recent r USING (enrollment_id)""",
+            # Lateral, so that each enrollment is one index range: joined, the planner once
+            # hashed the whole attendance table for every batch (a cost growing with it).
+            """SELECT w.enrollment_id, m.recorded, m.present, m.late, m.excused,
+                      r.days, r.statuses, o.days AS off_days, o.statuses AS off_statuses
+               FROM unnest($1::text[], $2::date[]) AS w (enrollment_id, since)
+               CROSS JOIN LATERAL (
+                 SELECT coalesce(sum(recorded), 0) AS recorded,
+                        coalesce(sum(present), 0) AS present,
+                        coalesce(sum(late), 0) AS late, coalesce(sum(excused), 0) AS excused
+                 FROM attendance_months
+                 WHERE enrollment_id = w.enrollment_id AND month < w.since) m
+               CROSS JOIN LATERAL (
+                 SELECT array_agg(day) AS days, array_agg(status) AS statuses
+                 FROM attendance WHERE enrollment_id = w.enrollment_id AND day >= w.since) r
+               CROSS JOIN LATERAL (
+                 -- each day looked up by the key (joined, the enrollment's days are read)
+                 SELECT array_agg(off.day) AS days,
+                        array_agg((SELECT a.status FROM attendance a
+                                   WHERE a.enrollment_id = w.enrollment_id
+                                     AND a.day = off.day)) AS statuses
+                 FROM unnest($3::date[]) AS off (day)) o""",
             wanted,
             [since[e] for e in wanted],
-            *_days_off_before(since, cohorts),
+            _days_off_before(since, cohort_of.values()),
         )
-        found = {e: RecentAttendance(since[e], Counter(), {}) for e in wanted}
-        for r in rows:
-            earlier = Counter(
-                {
-                    AttendanceStatus.PRESENT: r["present"],
-                    AttendanceStatus.LATE: r["late"],
-                    AttendanceStatus.EXCUSED: r["excused"],
-                    AttendanceStatus.ABSENT: r["recorded"]
-                    - r["present"]
-                    - r["late"]
-                    - r["excused"],
-                }
-            )
-            statuses = map(_STATUSES.__getitem__, r["statuses"] or ())
-            days = dict(zip(r["days"] or (), statuses, strict=True))
-            found[r["enrollment_id"]] = RecentAttendance(since[r["enrollment_id"]], +earlier, days)
-        return found
+        return {r["enrollment_id"]: _recent(r, since, cohort_of) for r in rows}
 
     async def upsert(self, rows: list[tuple[str, AttendanceDay]]) -> None:
         """The days in one statement; a day given twice counts as its last."""
@@ -146,15 +116,42 @@ class AttendanceRepository:
         )
 
 
-def _days_off_before(
-    since: Mapping[str, date], cohorts: Mapping[str, Cohort]
-) -> tuple[list[str], list[date]]:
-    """The cohorts' weekdays without training before the latest `since`, as two columns."""
+def _recent(
+    row: asyncpg.Record, since: Mapping[str, date], cohort_of: Mapping[str, Cohort]
+) -> RecentAttendance:
+    """An enrollment's row of `recent`: its earlier months counted, less what was kept on
+    days that are not training days of its cohort."""
+    enrollment_id = row["enrollment_id"]
+    absent = row["recorded"] - row["present"] - row["late"] - row["excused"]
+    earlier = Counter(
+        {
+            AttendanceStatus.PRESENT: row["present"],
+            AttendanceStatus.LATE: row["late"],
+            AttendanceStatus.EXCUSED: row["excused"],
+            AttendanceStatus.ABSENT: absent,
+        }
+    )
+    runs, first = cohort_of[enrollment_id].training_day_set(), since[enrollment_id]
+    off = (
+        _STATUSES[s]
+        for d, s in zip(row["off_days"] or (), row["off_statuses"] or (), strict=True)
+        if s is not None and d < first and d not in runs
+    )
+    earlier.subtract(off)
+    statuses = map(_STATUSES.__getitem__, row["statuses"] or ())
+    days = dict(zip(row["days"] or (), statuses, strict=True))
+    return RecentAttendance(first, +earlier, days)
+
+
+def _days_off_before(since: Mapping[str, date], cohorts: Iterable[Cohort]) -> list[date]:
+    """The weekdays without training of any of the cohorts, before the latest `since`: a
+    day kept on one of them is given back, and counted out if it is its own cohort's."""
     latest = max(since.values(), default=date.min)
-    cohort_ids, days = [], []
-    for cohort in cohorts.values():
-        for day in {*cohort.public_holidays(), *cohort.closed_days}:
-            if day < latest:
-                cohort_ids.append(cohort.cohort_id)
-                days.append(day)
-    return cohort_ids, days
+    return sorted(
+        {
+            day
+            for cohort in cohorts
+            for day in (*cohort.public_holidays(), *cohort.closed_days)
+            if day < latest
+        }
+    )

@@ -29,7 +29,10 @@ async def record_attendance(
     ids = sorted({d.enrollment_id for d in cmd.days})
     enrollments = await uow.enrollments.by_id(ids, share=True)
     cohorts = await uow.catalogue.cohorts_by_id(sorted({e.cohort_id for e in enrollments.values()}))
-    records = await uow.attendance.recent(_since(cmd.days, enrollments), cohorts)
+    since = _since(cmd.days, enrollments)
+    records = await uow.attendance.recent(
+        since, {e: cohorts[enrollments[e].cohort_id] for e in since}
+    )
     result, accepted = BatchResult(), []
     for number, row in enumerate(cmd.days, start=1):
         day = rules.AttendanceDay(

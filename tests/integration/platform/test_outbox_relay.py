@@ -1,3 +1,4 @@
+import asyncio
 import json
 import uuid
 
@@ -136,3 +137,18 @@ async def test_two_relays_on_one_database_publish_each_event_once_and_in_order(
             await relay.stop()
     assert [header(r, "ce_id").decode() for r in records] == ids
     assert more == []
+
+
+async def test_a_commit_that_queued_events_wakes_the_relay_with_the_rows(shared_pool):
+    woken = asyncio.Event()
+
+    def notified(*_: object) -> None:
+        woken.set()
+
+    async with shared_pool.acquire() as listener:
+        await listener.add_listener(outbox.NOTIFY_CHANNEL, notified)
+        try:
+            await write(shared_pool, factories.trainee_registered())
+            await asyncio.wait_for(woken.wait(), 10)
+        finally:
+            await listener.remove_listener(outbox.NOTIFY_CHANNEL, notified)

@@ -135,10 +135,12 @@ class OutboxRelay:
         topics: Sequence[str] = (),
         batch_size: int = 500,
         idle_poll_seconds: float = 1.0,
+        gather_seconds: float = 0.02,
         refused_retry_seconds: float = 30.0,
         polls: Polls | None = None,
     ) -> None:
         """`topics`: those checked before the first publication (the service's own);
+        `gather_seconds`: how long a wake-up waits for more rows to join its round;
         `polls`: where its polls are counted (the app's metrics)."""
         self._pool = pool
         self._kafka = kafka
@@ -146,6 +148,7 @@ class OutboxRelay:
         self._producer = new_producer(kafka)
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
+        self._gather = gather_seconds
         self._refused_retry = refused_retry_seconds
         self._polls = polls or Polls()
         self._wake = asyncio.Event()
@@ -241,6 +244,10 @@ class OutboxRelay:
             if sent < self._batch_size:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._idle_poll)
+                    # Requests commit one row at a time: a round per row (a query, a
+                    # produce request, an update) cost a write request more than its own
+                    # transaction. Those that commit meanwhile join this round.
+                    await asyncio.sleep(self._gather)
 
     async def publish_pending(self) -> int:
         """Publish up to a batch of unsent rows, each in its request's trace; how many."""

@@ -15,9 +15,11 @@
 Everything runs under its own topic prefix and fresh databases, so nothing of an earlier
 run counts.    make bench   (writes test-artifacts/bench-pipeline.json)
 `--trace-all` keeps every trace (default: 1 in 100, as production would at this rate);
-`--attendance-only` stops after the attendance figures; `--profile` samples every service
-process with py-spy during one more 1x run (test-artifacts/profile/: collapsed stacks and
-the heaviest frames in summary.txt).
+`--attendance-only` stops after the attendance figures; `--http-only` measures the HTTP
+endpoints alone (after seeding the trainees they need; no attendance scales, latency or
+replay); `--profile` samples every service process with py-spy during one more 1x run, or
+with `--http-only`, every API process during one more HTTP suite (test-artifacts/profile/:
+collapsed stacks and the heaviest frames in summary.txt).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ TRAINEES, DAYS_1X, PACED_DAYS = 2_000, 10, 10
 # The pipeline runs at 1x, 2x and 4x the events (DAYS_1X days of every trainee each).
 SCALES = (1, 2, 4)
 PROFILE = "--profile" in sys.argv  # then one more 1x run, under py-spy
+HTTP_ONLY = "--http-only" in sys.argv  # the HTTP suite alone
 # Traces as production at this rate would keep them: 1 in 100 new traces, and every
 # trace a sampled caller started (the OpenTelemetry SDK's standard variables).
 # `--trace-all` measures with every message traced, as development runs.
@@ -462,8 +465,10 @@ async def http_suite(
             "check_in": "09:00",
         }
 
+    run = uuid.uuid4().hex[:4]  # a firm id is registered once: each suite has its own
+
     def firm(n: int) -> dict[str, Any]:
-        return {"firm_id": f"firm-b{n}", "name": "Bench", "region_code": "30"}
+        return {"firm_id": f"firm-b{run}-{n}", "name": "Bench", "region_code": "30"}
 
     def report(n: int) -> dict[str, Any]:
         return {
@@ -497,6 +502,28 @@ async def http_suite(
             found[service][f"{method} {path.split('/tr-')[0]}"] = await http_load(
                 urls[service], key, method, path, body
             )
+    return found
+
+
+async def http_only(
+    urls: dict[str, str],
+    keys: dict[str, str],
+    pairs: list[tuple[str, str]],
+    days: list[date],
+    services: dict[str, int],
+) -> dict[str, Any]:
+    """The HTTP suite on its own; with `--profile`, once more with every API process
+    sampled (its figures are not kept: sampling slows what it watches)."""
+    # Each suite records new days (a day recorded again is no news, and cheaper): a
+    # suite's 8 clients take the trainees' first day, then their second...
+    fresh = weekdays(days[-1] + timedelta(1), 20)
+    found = await http_suite(urls, keys, pairs, fresh[:10])
+    if PROFILE:
+        apis = {name: pid for name, pid in services.items() if name.endswith("-api")}
+        recordings = profiler.start(apis, ARTIFACTS / "profile")
+        await http_suite(urls, keys, pairs, fresh[10:])
+        profiler.stop(recordings)
+        found["profile"] = profiler.summary(recordings)
     return found
 
 
@@ -538,10 +565,10 @@ def scaled(days: list[date]) -> list[tuple[int, list[date]]]:
 
 
 async def main() -> int:
-    platform = local_platform()
+    platform = local_platform()  # the running one the environment names, if it does
     bootstrap = platform.kafka_bootstrap
     ensure_topics(platform.kafka)
-    results: dict[str, Any] = {"raw_kafka": await raw_kafka(bootstrap)}
+    results: dict[str, Any] = {} if HTTP_ONLY else {"raw_kafka": await raw_kafka(bootstrap)}
     keyring = Path(ARTIFACTS / "bench-keyring.json")
     ARTIFACTS.mkdir(exist_ok=True)
     keys = write_keyring(
@@ -554,7 +581,8 @@ async def main() -> int:
     )
     secret = signing_secret_of(keys["institute"])
     days = weekdays(STARTS, DAYS_1X * (sum(SCALES) + PROFILE) + PACED_DAYS)
-    results["raw_pipeline"] = await baselines(platform, secret, days)
+    if not HTTP_ONLY:
+        results["raw_pipeline"] = await baselines(platform, secret, days)
     dbs = {s: await platform.fresh_database(f"bench_{s}") for s in SERVICES}
     ports = {s: free_port() for s in dbs}
     groups = {s: f"{s}-bench-{uuid.uuid4().hex[:6]}" for s in dbs}
@@ -580,6 +608,10 @@ async def main() -> int:
             processes.wait_ready(f"{service}-api", f"{url}/readyz")
         pairs = await seed(urls["enrollment"], keys["operator"], keys["institute"])
         services = {name: proc.pid for name, proc in processes.procs.items()}
+        if HTTP_ONLY:
+            results["http"] = await http_only(urls, keys, pairs, days, services)
+            report(results)
+            return 0
         pids = {**services, "bench (producer, pollers)": os.getpid()}
         results["attendance"], before = {}, 0
         for scale, chunk in scaled(days):
@@ -715,7 +747,9 @@ def http_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def report(r: dict[str, Any]) -> None:
-    rows = pipeline_rows(r) + http_rows(r)
+    if "profile" in r.get("http", {}):
+        r["profile"] = r["http"].pop("profile")
+    rows = (pipeline_rows(r) if "raw_kafka" in r else []) + http_rows(r)
     width = max(len(n) for n, _, _ in rows)
     for name, value, note in rows:
         sys.stdout.write(f"{name:<{width}}  {value:>16}  {note}\n")

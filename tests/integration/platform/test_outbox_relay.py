@@ -1,13 +1,16 @@
+import asyncio
 import json
 import uuid
 
 import pytest
 from opentelemetry import trace
+from prometheus_client import CollectorRegistry
 
 from tests.utils import factories
 from tests.utils.platform import KafkaTail, eventually, header
 from traintrack.contracts.topics import ENROLLMENT_EVENTS
 from traintrack.platform.messaging import outbox
+from traintrack.platform.polling import Polls
 
 pytestmark = pytest.mark.integration
 
@@ -136,3 +139,55 @@ async def test_two_relays_on_one_database_publish_each_event_once_and_in_order(
             await relay.stop()
     assert [header(r, "ce_id").decode() for r in records] == ids
     assert more == []
+
+
+async def test_a_commit_that_queued_events_wakes_the_relay_with_the_rows(shared_pool):
+    woken = asyncio.Event()
+
+    def notified(*_: object) -> None:
+        woken.set()
+
+    async with shared_pool.acquire() as listener:
+        await listener.add_listener(outbox.NOTIFY_CHANNEL, notified)
+        try:
+            await write(shared_pool, factories.trainee_registered())
+            await asyncio.wait_for(woken.wait(), 10)
+        finally:
+            await listener.remove_listener(outbox.NOTIFY_CHANNEL, notified)
+
+
+async def test_rows_committed_while_a_wake_up_gathers_go_out_in_its_round(
+    shared_pool, platform, tail
+):
+    registry = CollectorRegistry()
+    relay = outbox.OutboxRelay(
+        pool=shared_pool, kafka=platform.kafka, gather_seconds=3.0, polls=Polls(registry)
+    )
+    await relay.start()
+    try:
+        await eventually(lambda: relay.kafka_reachable())
+        # Whatever earlier tests left unsent goes first, in rounds of its own.
+        await eventually(lambda: nothing_unsent(shared_pool))
+        rounds_before = busy_rounds(registry)
+        # Five requests, five transactions, each waking the relay.
+        ids = await asyncio.gather(
+            *(write(shared_pool, factories.trainee_registered()) for _ in "12345")
+        )
+        wanted = {i.encode() for [i] in ids}
+        await tail.collect(lambda r: header(r, "ce_id") in wanted, 5)
+        await eventually(lambda: nothing_unsent(shared_pool))  # the round is over
+        assert busy_rounds(registry) - rounds_before == 1
+    finally:
+        await relay.stop()
+
+
+async def nothing_unsent(pool) -> bool:
+    unsent, _ = await outbox.backlog(pool)
+    return unsent == 0
+
+
+def busy_rounds(registry: CollectorRegistry) -> float:
+    value = registry.get_sample_value(
+        "background_polls_total", {"loop": outbox.RELAY_LOOP, "outcome": "busy"}
+    )
+    return value or 0.0

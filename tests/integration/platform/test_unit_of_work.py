@@ -9,6 +9,7 @@ import pytest
 
 from traintrack.contracts.outcomes import HistoryRecordImported
 from traintrack.platform.bus import MessageBus
+from traintrack.platform.db.pool import create_pool
 from traintrack.platform.db.uow import PostgresUnitOfWork
 from traintrack.platform.errors import Rejected
 
@@ -111,3 +112,52 @@ async def test_on_a_workers_connection_it_is_a_savepoint_of_the_outer_transactio
         assert connection.is_in_transaction(), "the worker's transaction is still its own"
         await outer.commit()
     assert await notes_and_events(pool) == (["applied", "inbox claim"], ["tr-z"])
+
+
+@pytest.fixture
+async def one_connection(platform, shared_pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Pool]:
+    """A pool of one connection on the same database: whoever borrows next gets it again."""
+    database = await shared_pool.fetchval("SELECT current_database()")
+    url = f"{platform.pg_url}/{database}"
+    pool = await create_pool(url, min_size=1, max_size=1, migrate_first=False)
+    await pool.execute("CREATE TABLE IF NOT EXISTS uow_notes (text text)")
+    yield pool
+    await pool.close()
+
+
+async def application_name(pool: asyncpg.Pool) -> str:
+    name: str = await pool.fetchval("SELECT current_setting('application_name')")
+    return name
+
+
+async def test_a_connection_lent_for_anything_else_comes_back_reset(one_connection):
+    async with one_connection.acquire() as connection:
+        await connection.execute("SET application_name = 'left behind'")
+    assert await application_name(one_connection) != "left behind"
+
+
+async def test_a_unit_of_works_connection_comes_back_without_the_reset_round_trip(
+    one_connection,
+):
+    # A unit of work leaves no session state; this one breaks the rule on purpose, to see
+    # that nothing reset the session behind it (and that asyncpg's reset query is skipped).
+    async with NotesUnitOfWork(one_connection) as uow:
+        await uow.connection.execute("SET application_name = 'left behind'")
+        await uow.notes.add("kept")
+        await uow.commit()
+    assert await application_name(one_connection) == "left behind"
+    # ... once: the next borrower that vouches for nothing has its session reset again.
+    assert await application_name(one_connection) != "left behind"
+
+
+async def test_a_unit_of_work_left_without_commit_still_rolls_back_before_going_back(
+    one_connection,
+):
+    async with NotesUnitOfWork(one_connection) as uow:
+        await uow.notes.add("forgotten")
+    async with one_connection.acquire() as connection:
+        assert not connection.is_in_transaction()
+        assert (
+            await connection.fetchval("SELECT count(*) FROM uow_notes WHERE text = 'forgotten'")
+            == 0
+        )

@@ -195,6 +195,7 @@ class FakeAttendance:
     def __init__(self) -> None:
         self.days: dict[str, dict[date, AttendanceDay]] = {}
         self.alerts: dict[Alert, date] = {}
+        self.alerts_read: list[list[str]] = []  # the enrollments of each read of the alerts
 
     async def of(self, enrollment_ids: list[str]) -> dict[str, dict[date, AttendanceStatus]]:
         return {
@@ -218,6 +219,7 @@ class FakeAttendance:
             self.days.setdefault(enrollment_id, {})[day.day] = day
 
     async def alerts_of(self, enrollment_ids: list[str]) -> set[Alert]:
+        self.alerts_read.append(list(enrollment_ids))
         return {a for a in self.alerts if a[0] in enrollment_ids}
 
     async def add_alerts(self, alerts: list[tuple[Alert, date]]) -> None:

@@ -112,6 +112,20 @@ async def test_each_risk_level_is_announced_once_per_period(uow):
     ]
 
 
+async def test_the_alerts_announced_before_are_read_only_for_enrollments_at_risk(uow):
+    enrolled(uow, "en-1", "tr-1")
+    enrolled(uow, "en-2", "tr-2")
+    days = training_days()
+    await handle(
+        uow, RecordAttendance(INSTITUTE, (day(days[0]), day(days[0], "absent", "en-2", "tr-2")))
+    )
+    assert uow.attendance.alerts_read == []  # no day raised a risk: nothing to read
+    await handle(
+        uow, RecordAttendance(INSTITUTE, (day(days[1]), day(days[1], "absent", "en-2", "tr-2")))
+    )
+    assert uow.attendance.alerts_read == [["en-2"]]
+
+
 async def test_the_warning_margin_comes_from_the_settings(uow):
     enrolled(uow)
     days = training_days()

@@ -3,7 +3,7 @@ dicts behind the methods of the real repositories."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,8 +24,10 @@ class FakeFacts:
         for fact in facts:
             self.kept.setdefault(fact.event_id, fact)
 
-    async def now(self) -> datetime:
-        return NOW
+    async def add_known_now(
+        self, event_id: str, kind: str, subject: str, data: Mapping[str, Any]
+    ) -> None:
+        await self.add([Fact(event_id, kind, subject, NOW, data)])
 
     async def data_of(self, event_ids: Sequence[str]) -> dict[str, Any]:
         return {i: self.kept[i].data for i in event_ids if i in self.kept}

@@ -49,7 +49,7 @@ class RecordingConnection:
         self.rows = []
 
     async def execute(self, sql, *args):
-        if sql.lstrip().startswith("INSERT INTO outbox"):
+        if "INSERT INTO outbox" in sql:
             event_ids = args[0]  # one array per column, one element per event
             self.rows += event_ids
 

@@ -109,6 +109,8 @@ class AttendanceRepository:
         return {(r["enrollment_id"], r["scope"], r["period"], r["level"]) for r in rows}
 
     async def add_alerts(self, alerts: list[tuple[Alert, date]]) -> None:
+        if not alerts:  # most batches raise none: no round trip for nothing
+            return
         await self._conn.executemany(
             "INSERT INTO at_risk_alerts (enrollment_id, scope, period, level, "
             "detected_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",

@@ -59,22 +59,25 @@ def check(
     rules.check_day(cohorts[enrollment.cohort_id], day)
 
 
-def new_risks(
+# Per enrollment the batch touched: the latest day it recorded and the risks its days raise.
+Raised = dict[str, tuple[date, list[rules.Risk]]]
+
+
+def raised_risks(
     accepted: list[tuple[str, rules.AttendanceDay]],
     enrollments: Mapping[str, Enrollment],
     cohorts: Mapping[str, Cohort],
     records: Mapping[str, rules.Records],
-    alerted: set[Alert],
     warn_below: Fraction,
-) -> list[NewRisk]:
-    """The risks the `accepted` days raise that were not announced before (`alerted`,
-    which grows with them), by enrollment, scope and period."""
+) -> Raised:
+    """The risks the `accepted` days raise, announced before or not, by enrollment (those
+    that raise none left out), each scope and period once, in order."""
     latest: dict[str, date] = {}
     touched: dict[str, set[date]] = {}
     for enrollment_id, day in accepted:
         latest[enrollment_id] = max(day.day, latest.get(enrollment_id, day.day))
         touched.setdefault(enrollment_id, set()).add(day.day)
-    found: list[NewRisk] = []
+    found: Raised = {}
     for enrollment_id, days in touched.items():
         enrollment = enrollments[enrollment_id]
         cohort, kept = cohorts[enrollment.cohort_id], records[enrollment_id]
@@ -83,10 +86,21 @@ def new_risks(
             for d in days
             for r in rules.risks_after(cohort, kept, d, warn_below)
         }
-        for (scope, period), risk in sorted(risks.items()):
-            if is_news(alerted, (enrollment_id, scope, period), risk.level):
-                alerted.add((enrollment_id, scope, period, risk.level.value))
-                found.append(NewRisk(enrollment, risk, latest[enrollment_id]))
+        if risks:
+            found[enrollment_id] = (latest[enrollment_id], [r for _, r in sorted(risks.items())])
+    return found
+
+
+def news(
+    raised: Raised, enrollments: Mapping[str, Enrollment], alerted: set[Alert]
+) -> list[NewRisk]:
+    """Those of the `raised` risks not announced before (`alerted`, which grows with them)."""
+    found: list[NewRisk] = []
+    for enrollment_id, (latest, risks) in raised.items():
+        for risk in risks:
+            if is_news(alerted, (enrollment_id, risk.scope, risk.period), risk.level):
+                alerted.add((enrollment_id, risk.scope, risk.period, risk.level.value))
+                found.append(NewRisk(enrollments[enrollment_id], risk, latest))
     return found
 
 

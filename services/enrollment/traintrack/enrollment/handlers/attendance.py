@@ -66,8 +66,10 @@ async def record_attendance(
         to_date = rules.to_date_summary(cohort, days, day.day)
         month = rules.between(cohort, days, day.day.replace(day=1), day.day)
         uow.emit(events.attendance_recorded(enrollment, day.day, day.status, to_date, month))
-    alerted = await uow.attendance.alerts_of(ids)
-    risks = recording.new_risks(accepted, enrollments, cohorts, records, alerted, warn_below)
+    raised = recording.raised_risks(accepted, enrollments, cohorts, records, warn_below)
+    # Most days raise no risk: then there is nothing announced before to read.
+    alerted = await uow.attendance.alerts_of(sorted(raised)) if raised else set()
+    risks = recording.news(raised, enrollments, alerted)
     await uow.attendance.add_alerts([(r.alert, r.detected_on) for r in risks])
     uow.emit(*(events.attendance_at_risk(r.enrollment, r.risk, r.detected_on) for r in risks))
     result.accepted = len(accepted)

@@ -3,8 +3,7 @@ need), the first slice's trainee view."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from traintrack.outcomes.domain.records import Fact
@@ -30,10 +29,19 @@ class Facts:
             ],
         )  # fmt: skip
 
-    async def now(self) -> datetime:
-        """This transaction's time: the time the outbox gives the events it commits."""
-        at: datetime = await self._conn.fetchval("SELECT now()")
-        return at
+    async def add_known_now(
+        self, event_id: str, kind: str, subject: str, data: Mapping[str, Any]
+    ) -> None:
+        """`add` one fact known from this transaction's time on: the time the outbox gives
+        the events it commits (read in the statement, not in a round trip of its own)."""
+        await self._conn.execute(
+            """INSERT INTO facts (event_id, kind, subject, known_at, data)
+               VALUES ($1, $2, $3, now(), $4) ON CONFLICT (event_id) DO NOTHING""",
+            event_id,
+            kind,
+            subject,
+            dict(data),
+        )
 
     async def data_of(self, event_ids: Sequence[str]) -> dict[str, Any]:
         """The data of those of `event_ids` kept already."""

@@ -14,7 +14,6 @@ from traintrack.outcomes import commands as c
 from traintrack.outcomes.adapters import history
 from traintrack.outcomes.adapters.mapping import history_record_imported, imported_fact, kind_of
 from traintrack.outcomes.adapters.uow import OutcomesUnitOfWork
-from traintrack.outcomes.domain.records import Fact
 from traintrack.platform.errors import NotFound, Rejected
 from traintrack.platform.web.auth import Principal, Role
 
@@ -57,9 +56,8 @@ async def report_outcome(command: c.ReportOutcome, uow: OutcomesUnitOfWork) -> R
     [event_id] = uow.emit(event)
     # The fact is kept now, under the event's id and time (the outbox's: this transaction's
     # now()): when the worker reads the event back it finds it kept.
-    known_at = await uow.facts.now()
     data = event.model_dump(mode="json")
-    await uow.facts.add([Fact(event_id, kind_of(event.type), event.trainee_id, known_at, data)])
+    await uow.facts.add_known_now(event_id, kind_of(event.type), event.trainee_id, data)
     return Reported(event.report_id, event.trainee_id, event.kind, event.reported_by)
 
 

@@ -16,6 +16,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from traintrack.contracts import EventData
 from traintrack.platform.db import Connection
+from traintrack.platform.db.pool import vouch_no_session_state
 from traintrack.platform.messaging import outbox
 from traintrack.platform.web import audit, idempotency
 from traintrack.platform.web.audit import AuditRow
@@ -148,13 +149,17 @@ class PostgresUnitOfWork(UnitOfWork):
                 return  # gone with its connection: PostgreSQL rolled it back (or committed it)
             await transaction.rollback()
 
-    def _lost(self) -> bool:
+    def _lost(self, connection: Connection | None = None) -> bool:
         try:
-            return self.connection.is_closed()
+            return (connection or self.connection).is_closed()
         except asyncpg.InterfaceError:  # the pool took back a connection that broke
             return True
 
     async def _end(self) -> None:
         if self._pool is not None and self._lent is not None:
             lent, self._lent, self._connection = self._lent, None, None
+            # A unit of work is one transaction and leaves no session state (its locks are
+            # pg_advisory_xact_lock, its settings SET LOCAL): no reset query on release.
+            if not self._lost(lent):
+                vouch_no_session_state(lent)
             await self._pool.release(lent)

@@ -39,6 +39,7 @@ from traintrack.platform.web.auth import Keyring, Principal, Role, requires
 from traintrack.platform.web.json_bodies import StrictJson
 from traintrack.platform.web.keyed import KeyedRequests
 from traintrack.platform.web.models import MomentQuery
+from traintrack.platform.web.unsampled import QuietWhenUnsampled
 
 log = logging.getLogger(__name__)
 PRUNING_LOOP = "table-pruning"
@@ -144,7 +145,11 @@ def create_service_app(
         app.include_router(router)
     _add_idempotency(app)
     openapi.install(app)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    app.add_middleware(QuietWhenUnsampled)  # outermost of ours, inside the instrumentation
+    # Without its "http receive" and "http send" spans: the server span says it all.
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]
+    )
     # Outside everything, the instrumentation's own middleware included (it wraps the
     # stack when it is built, so add_middleware would land inside it).
     build = app.build_middleware_stack

@@ -91,7 +91,7 @@ def personal_read(what: str, subject: str | None = "trainee_id") -> Any:
     operator's call is audited as `read <what>`, its target the `subject` path or query
     parameter (the trainee it is about), else the path (a list about many)."""
 
-    def mark(request: Request) -> None:
+    async def mark(request: Request) -> None:
         about = request.path_params.get(subject) if subject else None
         if about is None and subject:
             about = request.query_params.get(subject)

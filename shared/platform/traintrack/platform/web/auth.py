@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -144,11 +144,13 @@ def note_caller(scope: MutableMapping[str, Any]) -> None:
         scope.setdefault("state", {})["principal"] = principal
 
 
-def requires(*roles: Role) -> Callable[..., Principal]:
+def requires(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting only the given roles: 401 without a valid key, 403 otherwise."""
     allowed = frozenset(roles)
 
-    def dependency(
+    # A coroutine: FastAPI runs a plain function in its thread pool, a hand-off that cost
+    # more than the check (a stat of the keyring file and one SHA-256).
+    async def dependency(
         request: Request, key: Annotated[str | None, Depends(api_key_header)]
     ) -> Principal:
         keyring: Keyring = request.app.state.keyring

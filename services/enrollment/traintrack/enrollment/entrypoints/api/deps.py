@@ -23,26 +23,26 @@ def actor_of(principal: Principal) -> Actor:
     return Actor(f"institute:{principal.tenant}", principal.tenant)
 
 
-def _institute(principal: Annotated[Principal, Depends(requires(Role.INSTITUTE))]) -> Actor:
+async def _institute(principal: Annotated[Principal, Depends(requires(Role.INSTITUTE))]) -> Actor:
     return actor_of(principal)
 
 
-def _institute_or_operator(
+async def _institute_or_operator(
     principal: Annotated[Principal, Depends(requires(Role.INSTITUTE, Role.OPERATOR))],
 ) -> Actor:
     return actor_of(principal)
 
 
-def _operator(principal: Annotated[Principal, Depends(requires(Role.OPERATOR))]) -> Actor:
+async def _operator(principal: Annotated[Principal, Depends(requires(Role.OPERATOR))]) -> Actor:
     return actor_of(principal)
 
 
-def _bus(request: Request) -> MessageBus[Any]:
+async def _bus(request: Request) -> MessageBus[Any]:
     bus: MessageBus[Any] = request.app.state.bus
     return bus
 
 
-def _views(request: Request) -> Views:
+async def _views(request: Request) -> Views:
     views: Views = request.app.state.views
     return views
 

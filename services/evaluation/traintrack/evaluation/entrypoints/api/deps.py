@@ -13,12 +13,12 @@ from traintrack.platform.bus import MessageBus
 from traintrack.platform.web.auth import Principal, Role, requires
 
 
-def _bus(request: Request) -> MessageBus[EvaluationUnitOfWork]:
+async def _bus(request: Request) -> MessageBus[EvaluationUnitOfWork]:
     bus: MessageBus[EvaluationUnitOfWork] = request.app.state.bus
     return bus
 
 
-def _views(request: Request) -> ReadSide:
+async def _views(request: Request) -> ReadSide:
     views: ReadSide = request.app.state.views
     return views
 

@@ -4,7 +4,7 @@ guard and clock, and who is calling."""
 # No `from __future__ import annotations`: FastAPI reads the nested caller dependency
 # from an annotation that names a local of `_caller`.
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,35 +19,35 @@ from traintrack.platform.bus import MessageBus
 from traintrack.platform.web.auth import Principal, Role, requires
 
 
-def _bus(request: Request) -> MessageBus[MatchingUnitOfWork]:
+async def _bus(request: Request) -> MessageBus[MatchingUnitOfWork]:
     bus: MessageBus[MatchingUnitOfWork] = request.app.state.bus
     return bus
 
 
-def _views(request: Request) -> MatchingViews:
+async def _views(request: Request) -> MatchingViews:
     views: MatchingViews = request.app.state.views
     return views
 
 
-def _settings(request: Request) -> MatchingSettings:
+async def _settings(request: Request) -> MatchingSettings:
     settings: MatchingSettings = request.app.state.settings
     return settings
 
 
-def _outbound(request: Request) -> OutboundGuard:
+async def _outbound(request: Request) -> OutboundGuard:
     guard: OutboundGuard = request.app.state.outbound
     return guard
 
 
-def _clock(request: Request) -> Clock:
+async def _clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def _caller(*roles: Role) -> Callable[[Principal], Caller]:
+def _caller(*roles: Role) -> Callable[[Principal], Awaitable[Caller]]:
     """The caller, once their key is known to hold one of `roles`."""
 
-    def caller(principal: Annotated[Principal, Depends(requires(*roles))]) -> Caller:
+    async def caller(principal: Annotated[Principal, Depends(requires(*roles))]) -> Caller:
         return Caller(role=principal.role.value, tenant=principal.tenant)
 
     return caller

@@ -12,17 +12,17 @@ from traintrack.platform.bus import MessageBus
 from traintrack.platform.web.auth import Principal, Role, requires
 
 
-def _bus(request: Request) -> MessageBus[OperationsUnitOfWork]:
+async def _bus(request: Request) -> MessageBus[OperationsUnitOfWork]:
     bus: MessageBus[OperationsUnitOfWork] = request.app.state.bus
     return bus
 
 
-def _views(request: Request) -> OperationsViews:
+async def _views(request: Request) -> OperationsViews:
     views: OperationsViews = request.app.state.views
     return views
 
 
-def _api_key(request: Request) -> str:
+async def _api_key(request: Request) -> str:
     return request.headers.get("X-API-Key", "")
 
 

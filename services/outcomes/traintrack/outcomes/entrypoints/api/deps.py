@@ -12,12 +12,12 @@ from traintrack.platform.bus import MessageBus
 from traintrack.platform.web.auth import Principal, Role, requires
 
 
-def _bus(request: Request) -> MessageBus[OutcomesUnitOfWork]:
+async def _bus(request: Request) -> MessageBus[OutcomesUnitOfWork]:
     bus: MessageBus[OutcomesUnitOfWork] = request.app.state.bus
     return bus
 
 
-def _views(request: Request) -> _Views:
+async def _views(request: Request) -> _Views:
     views: _Views = request.app.state.views
     return views
 

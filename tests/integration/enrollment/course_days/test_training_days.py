@@ -23,6 +23,34 @@ from traintrack.institute.sdk import signed_record
 pytestmark = pytest.mark.integration
 
 
+async def submitted(app, keys, days):
+    """Signed attendance submissions of (enrollment, day), applied as the worker applies
+    one batch; the refused, by position."""
+    handle = submission_batch_handlers(
+        app.state.bus,
+        lambda conn: EnrollmentUnitOfWork(connection=conn),
+        verifier(keys["file"]),
+    )[RecordAttendance.type]
+    secret = signing_secret_of(keys["institute"])
+    envelopes = [
+        codec.decode(signed_record(RecordAttendance(**day_of(who, day)), secret))
+        for who, day in days
+    ]
+    async with app.state.pool.acquire() as conn, conn.transaction():
+        return await handle(envelopes, conn)
+
+
+async def kept_before_a_calendar_change(app, enrollment, day):
+    """A present day stored as if recorded before it stopped being a training day (the
+    API refuses it now)."""
+    await app.state.pool.execute(
+        "INSERT INTO attendance (enrollment_id, day, status, check_in) "
+        "VALUES ($1, $2, 'present', '09:00')",
+        enrollment["enrollment_id"],
+        day,
+    )
+
+
 @pytest.fixture(scope="module")
 async def autumn(app, keys):
     async with client_of(app, "enrollment") as client:
@@ -83,18 +111,9 @@ async def test_a_submission_on_a_holiday_is_refused_with_its_reason_for_the_dead
     app, client, keys, autumn
 ):
     enrollment = await enroll(client, keys, AUTUMN)
-    handle = submission_batch_handlers(
-        app.state.bus,
-        lambda conn: EnrollmentUnitOfWork(connection=conn),
-        verifier(keys["file"]),
-    )[RecordAttendance.type]
-    secret = signing_secret_of(keys["institute"])
-    envelopes = [
-        codec.decode(signed_record(RecordAttendance(**day_of(enrollment, day)), secret))
-        for day in (date(2026, 9, 23), date(2026, 9, 25))
-    ]
-    async with app.state.pool.acquire() as conn, conn.transaction():
-        refused = await handle(envelopes, conn)
+    refused = await submitted(
+        app, keys, [(enrollment, date(2026, 9, 23)), (enrollment, date(2026, 9, 25))]
+    )
     assert list(refused) == [1]
     assert refused[1].field == "day" and "public holiday" in refused[1].detail
 
@@ -122,11 +141,7 @@ async def test_a_day_kept_from_before_a_holiday_was_declared_counts_for_nothing(
     # A record on Thu 24 Sep, as if it had been taken before the day became a holiday:
     # a batch of October reads September as counts, and those must leave it out as well.
     enrollment = await enroll(client, keys, AUTUMN)
-    await app.state.pool.execute(
-        "INSERT INTO attendance (enrollment_id, day, status, check_in) "
-        "VALUES ($1, '2026-09-24', 'present', '09:00')",
-        enrollment["enrollment_id"],
-    )
+    await kept_before_a_calendar_change(app, enrollment, date(2026, 9, 24))
     for day in (date(2026, 9, 21), date(2026, 9, 22), date(2026, 9, 23), date(2026, 10, 1)):
         response = await client.post(
             "/v1/attendance", headers=as_(keys), json=day_of(enrollment, day)
@@ -167,23 +182,9 @@ async def test_a_closed_day_of_one_cohort_still_counts_for_another_in_the_same_b
         assert response.status_code == 201, response.text
     # And a day of theirs kept on Mon 5 Oct (a holiday since): in their own month, it is
     # one of the days read, not of those counted before.
-    await app.state.pool.execute(
-        "INSERT INTO attendance (enrollment_id, day, status, check_in) "
-        "VALUES ($1, '2026-10-05', 'present', '09:00')",
-        theirs["enrollment_id"],
-    )
-    handle = submission_batch_handlers(
-        app.state.bus,
-        lambda conn: EnrollmentUnitOfWork(connection=conn),
-        verifier(keys["file"]),
-    )[RecordAttendance.type]
-    secret = signing_secret_of(keys["institute"])
-    envelopes = [
-        codec.decode(signed_record(RecordAttendance(**day_of(who, day)), secret))
-        for who, day in ((theirs, date(2026, 10, 15)), (ours, date(2026, 11, 2)))
-    ]
-    async with app.state.pool.acquire() as conn, conn.transaction():
-        assert await handle(envelopes, conn) == {}
+    await kept_before_a_calendar_change(app, theirs, date(2026, 10, 5))
+    batch = [(theirs, date(2026, 10, 15)), (ours, date(2026, 11, 2))]
+    assert await submitted(app, keys, batch) == {}
     rates = {
         r["data"]["trainee_id"]: r["data"]["rate_to_date"]
         for r in await app.state.pool.fetch(

@@ -22,10 +22,9 @@ class AttendanceRepository:
         self._conn = connection
 
     async def of(self, enrollment_ids: list[str]) -> dict[str, dict[date, AttendanceStatus]]:
-        """Every day recorded for each enrollment. One row per enrollment, its days and
-        statuses as two arrays: a batch reads a whole course of days for each of its
-        enrollments, and a row per day (with an enum made per row) was most of the
-        worker's time."""
+        """Every day recorded for each enrollment (the closing sweep, a hire, the reports;
+        a batch of new days reads `recent`). One row per enrollment, its days and statuses
+        as two arrays: a row per day, with an enum made per row, cost most of the time."""
         rows = await self._conn.fetch(
             # One index range per enrollment, whatever plan was cached while the table was
             # small (`= ANY($1)` under a generic plan can end up comparing every row with

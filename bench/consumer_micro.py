@@ -1,7 +1,7 @@
 """CPU per consumed record on the consumer path every worker runs, without Kafka or
-PostgreSQL: the codec's decode, `EventConsumer.process_batch` (a fake pool answers the
-inbox) and faust's event to `Delivery`, for the current tree and, in the same run, for the
-codec and consumer of a baseline git revision.
+PostgreSQL: the codec's decode and `EventConsumer.process_batch` (a fake pool answers the
+inbox), for the current tree and, in the same run, for the codec and consumer of a
+baseline git revision (what the worker's poll loop costs: `bench/reader_overhead.py`).
 
 Records as the platform sees them: signed attendance submissions (no traceparent, as an
 institute sends them; verified by the batch handler, as the enrollment worker does) and
@@ -39,7 +39,7 @@ from traintrack.contracts.enrollment import AttendanceRecorded
 from traintrack.contracts.submissions import RecordAttendance
 from traintrack.contracts.topics import ENROLLMENT_ATTENDANCE, INSTITUTE_SUBMISSIONS
 from traintrack.institute.sdk import signed_record
-from traintrack.platform.messaging import consumer, streams
+from traintrack.platform.messaging import consumer
 from traintrack.platform.messaging.dlq import Delivery
 from traintrack.platform.messaging.signatures import SubmissionVerifier, signing_secret
 from traintrack.platform.web.auth import Role
@@ -47,7 +47,6 @@ from traintrack.platform.web.auth import Role
 ROOT = Path(__file__).resolve().parents[1]
 CODEC = "shared/contracts/traintrack/contracts/codec.py"
 CONSUMER = "shared/platform/traintrack/platform/messaging/consumer.py"
-STREAMS = "shared/platform/traintrack/platform/messaging/streams.py"
 MASTER = b"m" * 32
 KEY_ID = "k1"
 BATCH = 500  # the enrollment and evaluation workers' batch
@@ -80,9 +79,8 @@ def baseline_module(name: str, path: str, ref: str) -> types.ModuleType:
 def baseline(ref: str) -> dict[str, types.ModuleType]:
     old_codec = baseline_module("baseline_codec", CODEC, ref)
     old_consumer = baseline_module("baseline_consumer", CONSUMER, ref)
-    old_streams = baseline_module("baseline_streams", STREAMS, ref)
     old_consumer.codec = old_codec  # type: ignore[attr-defined]
-    return {"codec": old_codec, "consumer": old_consumer, "streams": old_streams}
+    return {"codec": old_codec, "consumer": old_consumer}
 
 
 def submissions(count: int) -> list[codec.KafkaRecord]:
@@ -186,23 +184,6 @@ def make_consumer(module: Any, event_type: str | None, handler: Any) -> Any:
     )
 
 
-def faust_events(records: list[codec.KafkaRecord], topic: str) -> list[Any]:
-    """What faust hands an agent: events whose message carries aiokafka's header tuples."""
-    return [
-        types.SimpleNamespace(
-            message=types.SimpleNamespace(
-                topic=topic,
-                partition=0,
-                offset=n,
-                key=r.key,
-                value=r.value,
-                headers=tuple(r.headers),
-            )
-        )
-        for n, r in enumerate(records)
-    ]
-
-
 def cpu_per_record(run: Callable[[], object], count: int) -> float:
     """Microseconds of process CPU per record (the span export thread's included). The
     records and modules are frozen out of the collector's sight first: otherwise a full
@@ -232,12 +213,9 @@ def cases(
 ) -> dict[str, Callable[[], object]]:
     submissions_topic, attendance_topic = INSTITUTE_SUBMISSIONS.name, ENROLLMENT_ATTENDANCE.name
     decode = modules["codec"].decode
-    delivery = modules["streams"]._delivery
-    events = faust_events(recorded, attendance_topic)
     return {
         "decode submission": lambda: [decode(r, topic=submissions_topic) for r in subs],
         "decode attendance-recorded": lambda: [decode(r, topic=attendance_topic) for r in recorded],
-        "faust event -> Delivery": lambda: [delivery(e) for e in events],
         "process_batch submissions (verify)": batched(
             modules["consumer"],
             subs,
@@ -267,7 +245,7 @@ def main() -> None:
     args = parser.parse_args()
     setup_tracing()
     subs, recorded = submissions(args.records), attendance_recorded(args.records)
-    current = {"codec": codec, "consumer": consumer, "streams": streams}
+    current = {"codec": codec, "consumer": consumer}
     runs = {"baseline": baseline(args.baseline), "current": current}
     if args.only:
         runs = {args.only: runs[args.only]}

@@ -95,7 +95,7 @@ async def test_a_dead_letter_the_broker_refuses_for_size_goes_again_as_a_truncat
 
     async def publish(topic, key, value, headers):
         if "dlq-truncated" not in dict(headers):
-            try:  # as faust wraps the client's refusal
+            try:  # wrapped, as a client library may wrap the refusal
                 raise aiokafka.errors.MessageSizeTooLargeError()
             except Exception as error:
                 raise RuntimeError("Error while sending") from error

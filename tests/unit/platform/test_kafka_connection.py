@@ -34,7 +34,6 @@ def test_in_development_plaintext_is_the_default():
         "bootstrap_servers": "127.0.0.1:9092",
         "security_protocol": "PLAINTEXT",
     }
-    assert kafka.faust_broker_credentials() is None
 
 
 def test_sasl_ssl_without_a_password_is_refused_at_start(monkeypatch):
@@ -62,19 +61,16 @@ def test_the_password_may_come_from_a_file(monkeypatch, tmp_path):
         "sasl_plain_username": "svc-enrollment",
         "sasl_plain_password": "from-the-file",
     }
-    assert kafka.faust_broker() == "kafka://k1:9093;kafka://k2:9093"
 
 
-def test_aiokafka_and_faust_verify_the_brokers_certificate():
+def test_aiokafka_verifies_the_brokers_certificate():
     kafka = KafkaConnection("k1:9093", "SASL_SSL", username="svc-matching", password="pw")
     options = kafka.aiokafka()
     assert options["sasl_plain_username"] == "svc-matching"
     assert options["ssl_context"].verify_mode == ssl.CERT_REQUIRED
     assert options["ssl_context"].check_hostname is True
-    credentials = kafka.faust_broker_credentials()
-    assert credentials.username == "svc-matching"
-    assert credentials.mechanism.value == "SCRAM-SHA-512"
-    assert credentials.protocol.value == "SASL_SSL"
+    assert options["sasl_mechanism"] == "SCRAM-SHA-512"
+    assert options["security_protocol"] == "SASL_SSL"
 
 
 def test_the_password_is_never_in_its_representation():

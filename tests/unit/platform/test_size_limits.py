@@ -22,12 +22,12 @@ def test_the_limit_is_kafkas_default_message_max_bytes_and_the_dev_broker_says_s
     assert f"\nmessage.max.bytes={MAX_MESSAGE_BYTES}\n" in KAFKA_PROPERTIES
 
 
-def test_stream_workers_produce_and_fetch_up_to_the_limit(tmp_path):
+def test_stream_workers_fetch_up_to_the_limit(tmp_path):
+    """(They send with `new_producer`, the relay's and DLQ writer's, pinned below.)"""
     app = create_stream_app(
         "size-test", kafka=KafkaConnection.plaintext("127.0.0.1:1"), state_dir=tmp_path
     )
-    assert app.conf.producer_max_request_size == MAX_MESSAGE_BYTES
-    assert app.conf.consumer_max_fetch_size >= MAX_MESSAGE_BYTES
+    assert app.consumer_settings()["max_partition_fetch_bytes"] >= MAX_MESSAGE_BYTES
 
 
 async def test_the_outbox_relay_and_dlq_producer_send_up_to_the_limit():

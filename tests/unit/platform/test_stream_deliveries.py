@@ -1,4 +1,4 @@
-"""What a faust agent hands the EventConsumer: aiokafka's records as Deliveries."""
+"""What a worker hands the EventConsumer: aiokafka's records as Deliveries."""
 
 from types import SimpleNamespace
 
@@ -8,10 +8,9 @@ from traintrack.platform.messaging.streams import _delivery
 
 
 def event(headers, value=b"{}"):
-    message = SimpleNamespace(
+    return SimpleNamespace(
         topic="t.v1", partition=2, offset=7, key=b"k", value=value, headers=headers
     )
-    return SimpleNamespace(message=message)
 
 
 def test_a_record_becomes_a_delivery_with_its_origin_and_headers_in_order():

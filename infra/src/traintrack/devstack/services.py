@@ -19,7 +19,7 @@ SERVICES = {
     "outcomes": 8004,
     "operations": 8005,
 }
-# Services whose faust worker has agents to run.
+# Services with a stream worker.
 WORKERS = ("enrollment", "evaluation", "matching", "outcomes")
 PROCESSES = [f"{s}-{kind}" for s in SERVICES for kind in ("worker", "api")]
 CREDENTIALS = RUN / "credentials.json"

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import faust
 from fastapi import FastAPI
 
 from traintrack.enrollment.adapters.uow import EnrollmentUnitOfWork
@@ -32,7 +31,7 @@ from traintrack.platform.db import Connection
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer
 from traintrack.platform.messaging.signatures import SubmissionVerifier, load_master
-from traintrack.platform.messaging.streams import create_stream_app, publisher
+from traintrack.platform.messaging.streams import StreamApp, create_stream_app, publisher
 from traintrack.platform.polling import Polls
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
@@ -89,7 +88,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return app
 
 
-def create_worker(settings: ServiceSettings) -> faust.App:
+def create_worker(settings: ServiceSettings) -> StreamApp:
     assert isinstance(settings, EnrollmentSettings)
     _signing_master(settings)  # a worker without its master secret fails at start, not later
     app = create_stream_app(

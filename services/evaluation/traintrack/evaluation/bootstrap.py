@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import cast
 
 import asyncpg
-import faust
 from fastapi import FastAPI
 
 from traintrack.contracts.codec import Envelope
@@ -27,7 +26,7 @@ from traintrack.platform.bus import MessageBus
 from traintrack.platform.db import Connection
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import BatchHandler, EventConsumer, Handler
-from traintrack.platform.messaging.streams import create_stream_app, publisher
+from traintrack.platform.messaging.streams import StreamApp, create_stream_app, publisher
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
 
@@ -98,7 +97,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return app
 
 
-def create_worker(settings: ServiceSettings) -> faust.App:
+def create_worker(settings: ServiceSettings) -> StreamApp:
     assert isinstance(settings, EvaluationSettings)
     app = create_stream_app(
         settings.consumer_name, kafka=settings.kafka, state_dir=settings.state_dir

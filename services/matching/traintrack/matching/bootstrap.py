@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
-import faust
 from fastapi import FastAPI
 
 from traintrack.matching.adapters.outbound import OutboundGuard, Resolver, system_resolver
@@ -30,7 +29,7 @@ from traintrack.matching.views import MatchingViews
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer, Handler
-from traintrack.platform.messaging.streams import publisher
+from traintrack.platform.messaging.streams import StreamApp, publisher
 from traintrack.platform.polling import Polls
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
@@ -104,10 +103,10 @@ def create_app(
     return app
 
 
-def create_worker(settings: ServiceSettings) -> faust.App:
+def create_worker(settings: ServiceSettings) -> StreamApp:
     assert isinstance(settings, MatchingSettings)
 
-    async def build_consumer(app: faust.App) -> EventConsumer:
+    async def build_consumer(app: StreamApp) -> EventConsumer:
         pool = await create_pool(
             settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
         )

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import asyncpg
-import faust
 from fastapi import FastAPI
 
 from traintrack.contracts.codec import Envelope
@@ -22,7 +21,7 @@ from traintrack.platform.db import Connection
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer
 from traintrack.platform.messaging.dlq import Publish
-from traintrack.platform.messaging.streams import create_stream_app, once, publisher
+from traintrack.platform.messaging.streams import StreamApp, create_stream_app, once, publisher
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
 
@@ -77,7 +76,7 @@ def event_consumer(pool: asyncpg.Pool, *, name: str, publish: Publish) -> EventC
     )
 
 
-def create_worker(settings: ServiceSettings) -> faust.App:
+def create_worker(settings: ServiceSettings) -> StreamApp:
     assert isinstance(settings, OutcomesSettings)
     app = create_stream_app(
         settings.consumer_name, kafka=settings.kafka, state_dir=settings.state_dir

@@ -6,13 +6,12 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-import faust
 import uvicorn
 from fastapi import FastAPI
 
 from traintrack.contracts.topics import used_by
 from traintrack.platform.messaging import admin
-from traintrack.platform.messaging.streams import wait_for_kafka
+from traintrack.platform.messaging.streams import StreamApp, wait_for_kafka
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.telemetry import configure_logging, setup_tracing
 
@@ -22,7 +21,7 @@ def run(
     settings: ServiceSettings,
     *,
     api: Callable[[ServiceSettings], FastAPI],
-    worker: Callable[[ServiceSettings], faust.App] | None = None,
+    worker: Callable[[ServiceSettings], StreamApp] | None = None,
 ) -> None:
     kind = sys.argv[1] if len(sys.argv) > 1 else "api"
     setup_tracing(service)
@@ -36,22 +35,12 @@ def run(
             access_log=False,
         )
     elif kind == "worker" and worker is not None:
-        # faust exits when it cannot bootstrap; a worker started during a broker restart
-        # waits for it instead.
+        # A worker started during a broker restart waits for it.
         asyncio.run(wait_for_kafka(settings.kafka))
         try:
             admin.verify_topics(settings.kafka, used_by(service))
         except admin.TopicsRefused as refused:
             sys.exit(f"{service} worker: not starting: {refused}")
-        app = worker(settings)
-        # faust's CLI would otherwise re-enable its web server (port 6066) whatever the app says.
-        sys.argv = [
-            sys.argv[0],
-            "worker",
-            "--loglevel",
-            settings.log_level.lower(),
-            "--without-web",
-        ]
-        app.main()
+        worker(settings).main()
     else:
         sys.exit(f"usage: python -m traintrack.{service} api" + (" | worker" if worker else ""))

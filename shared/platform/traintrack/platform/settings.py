@@ -40,7 +40,7 @@ class ServiceSettings(BaseSettings):
     db_pool_max: int = 10
     # The largest request body accepted (a 50,000-row attendance CSV is about 3 MB).
     max_request_bytes: int = 16 * 1024 * 1024
-    state_dir: Path = RUN_DIR / "state"  # faust's local bookkeeping; nothing authoritative
+    state_dir: Path = RUN_DIR / "state"  # the workers' heartbeat files; nothing authoritative
     # Bounded tables (messaging/pruning.py says why these): sent outbox rows kept this long;
     # inbox claims kept this long and until the group committed past them (0: kept for ever).
     outbox_keep_sent_days: float = Field(default=7.0, ge=0)

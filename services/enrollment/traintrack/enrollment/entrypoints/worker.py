@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, cast
 
-import faust
-
 from traintrack.contracts import submissions
 from traintrack.contracts.codec import Envelope
 from traintrack.contracts.errors import PoisonMessage
@@ -21,7 +19,7 @@ from traintrack.platform.db.uow import PostgresUnitOfWork
 from traintrack.platform.errors import Rejected
 from traintrack.platform.messaging.consumer import BatchHandler, EventConsumer, Handler
 from traintrack.platform.messaging.signatures import SubmissionVerifier
-from traintrack.platform.messaging.streams import consume
+from traintrack.platform.messaging.streams import StreamApp, consume
 
 # A connection in the consumer's transaction (its inbox claim) -> a unit of work on it.
 UowOn = Callable[[Any], PostgresUnitOfWork]
@@ -98,7 +96,7 @@ def submission_batch_handlers(
 
 
 def add_agents(
-    app: faust.App, build: Callable[[], Awaitable[EventConsumer]], *, batch: int
+    app: StreamApp, build: Callable[[], Awaitable[EventConsumer]], *, batch: int
 ) -> None:
     """Every record of the submissions topic, `batch` at a time, to the consumer `build`
     makes (inbox, retries and DLQ are its business)."""

@@ -7,15 +7,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-import faust
-
 from traintrack.contracts import enrollment as facts
 from traintrack.contracts.base import EventData
 from traintrack.contracts.enrollment_v1 import AttendanceRecordedV1
 from traintrack.contracts.topics import ENROLLMENT_ATTENDANCE, ENROLLMENT_EVENTS
 from traintrack.evaluation import commands as c
 from traintrack.platform.messaging.consumer import EventConsumer
-from traintrack.platform.messaging.streams import consume
+from traintrack.platform.messaging.streams import StreamApp, consume
 
 # Each enrollment fact the evaluation service follows, as the command it brings.
 COMMANDS: Mapping[type[EventData], Callable[[Any], object]] = {
@@ -39,6 +37,6 @@ COMMANDS: Mapping[type[EventData], Callable[[Any], object]] = {
 ATTENDANCE = (facts.AttendanceRecorded, AttendanceRecordedV1)
 
 
-def add_agents(app: faust.App, build: Callable[[], Awaitable[EventConsumer]]) -> None:
+def add_agents(app: StreamApp, build: Callable[[], Awaitable[EventConsumer]]) -> None:
     consume(app, ENROLLMENT_EVENTS, agent_name="follow_enrollment_facts", build=build)
     consume(app, ENROLLMENT_ATTENDANCE, agent_name="follow_attendance", build=build, batch=500)

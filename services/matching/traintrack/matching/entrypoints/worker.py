@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import faust
-
 from traintrack.contracts import enrollment as enr
 from traintrack.contracts import evaluation as ev
 from traintrack.contracts import evaluation_v1 as v1
@@ -20,7 +18,7 @@ from traintrack.matching.adapters.uow import MatchingUnitOfWork
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.messaging.consumer import EventConsumer, Handler
-from traintrack.platform.messaging.streams import consume, create_stream_app, once
+from traintrack.platform.messaging.streams import StreamApp, consume, create_stream_app, once
 
 ENDINGS: dict[type[EventData], c.Ending] = {
     enr.EnrollmentCompleted: "completed",
@@ -107,8 +105,8 @@ def consumer_handlers(
 
 
 def follow(
-    settings: MatchingSettings, build_consumer: Callable[[faust.App], Awaitable[EventConsumer]]
-) -> faust.App:
+    settings: MatchingSettings, build_consumer: Callable[[StreamApp], Awaitable[EventConsumer]]
+) -> StreamApp:
     """The worker's agents, over the topics they read."""
     app = create_stream_app(
         settings.consumer_name, kafka=settings.kafka, state_dir=settings.state_dir

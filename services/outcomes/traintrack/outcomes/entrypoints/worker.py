@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 
-import faust
-
 from traintrack.contracts import REGISTRY
 from traintrack.contracts.codec import Envelope
 from traintrack.contracts.enrollment import TraineeEnrolled, TraineeRegistered
@@ -22,7 +20,7 @@ from traintrack.outcomes import commands
 from traintrack.outcomes.adapters.mapping import as_fact, enrollment_entry, kind_of, trainee_entry
 from traintrack.outcomes.domain.records import KINDS
 from traintrack.platform.messaging.consumer import EventConsumer
-from traintrack.platform.messaging.streams import consume
+from traintrack.platform.messaging.streams import StreamApp, consume
 
 AGENTS = {
     ENROLLMENT_EVENTS: "record_enrollment_events",
@@ -64,7 +62,7 @@ def command_for(events: Sequence[Envelope]) -> object:
     return COMMANDS[events[0].type](events)
 
 
-def subscribe(app: faust.App, build: Callable[[], Awaitable[EventConsumer]]) -> None:
+def subscribe(app: StreamApp, build: Callable[[], Awaitable[EventConsumer]]) -> None:
     """An agent per topic, sharing the consumer `build` makes."""
     for topic, agent_name in AGENTS.items():
         consume(app, topic, agent_name=agent_name, build=build, batch=200)

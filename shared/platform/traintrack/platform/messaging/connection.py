@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from aiokafka.helpers import create_ssl_context
-
-if TYPE_CHECKING:  # faust is imported by the workers that use it, not by every settings
-    from faust.types.auth import CredentialsT
 
 SecurityProtocol = Literal["PLAINTEXT", "SASL_SSL", "SSL"]
 SaslMechanism = Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"]
@@ -73,24 +70,6 @@ class KafkaConnection:
         if self.security_protocol == "SASL_SSL":
             found |= self._sasl()
         return found
-
-    def faust_broker(self) -> str:
-        """faust's broker URL: one `kafka://` URL per server, `;`-separated."""
-        return ";".join(f"kafka://{server}" for server in self.servers)
-
-    def faust_broker_credentials(self) -> CredentialsT | None:
-        import faust
-
-        if self.security_protocol == "SASL_SSL":
-            return faust.SASLCredentials(
-                username=self.username,
-                password=self.password,
-                ssl_context=self.ssl_context(),
-                mechanism=self.sasl_mechanism,
-            )
-        if self.security_protocol == "SSL":
-            return faust.SSLCredentials(self.ssl_context())
-        return None
 
     def _sasl(self) -> dict[str, Any]:
         return {

@@ -1,7 +1,8 @@
 """The handler wrapper every Kafka consumer runs: nothing escapes, nothing is lost.
 
-A faust agent that raises has its message acked and lost. So `EventConsumer.process`
-never raises: transient failures are retried with backoff for as long as they last
+The worker commits a poll's offsets once its consumers returned, so a record whose
+handling raised would be committed and lost. So `EventConsumer.process` never raises:
+transient failures are retried with backoff for as long as they last
 (the partition waits: order matters more than speed), poison goes to the DLQ, and it
 returns only after one of those happened, so the offset moves on only then.
 """

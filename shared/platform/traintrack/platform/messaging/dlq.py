@@ -97,7 +97,7 @@ def truncated_envelope(delivery: Delivery, *, consumer: str, error: BaseExceptio
 
 
 def too_large(error: BaseException) -> bool:
-    """Whether a send failed for the record's size (faust wraps the client's error)."""
+    """Whether a send failed for the record's size (the client's error, or one it caused)."""
     seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, TOO_LARGE):

@@ -1,6 +1,6 @@
 """Where the Kafka clients in use put a keyed record: the partition of each hashing scheme.
 
-Our producers (aiokafka, kafka-python, faust) hash keys with murmur2 as the Java client
+Our producers (aiokafka, kafka-python) hash keys with murmur2 as the Java client
 does. Clients outside the platform may not: librdkafka (confluent-kafka, its Go, .NET and
 Node bindings) hashes with CRC32 by default (`consistent_random`), and Go's sarama with
 FNV-1a (which librdkafka offers too, with the same arithmetic). A reader that must find a

@@ -1,4 +1,5 @@
 import json
+from datetime import UTC, datetime
 
 import pytest
 from cloudevents.core.bindings import kafka as ce_kafka
@@ -126,3 +127,48 @@ def test_data_is_read_as_json_the_last_of_two_equal_keys_counting_as_json_loads_
     data, record = encoded()
     doubled = record.value.replace(b"{", b'{"trainee_id": "someone-else", ', 1)
     assert codec.decode(codec.KafkaRecord(record.key, doubled, record.headers)).data == data
+
+
+def with_time(value: bytes):
+    _, record = encoded()
+    headers = [(n, value if n == "ce_time" else v) for n, v in record.headers]
+    return codec.KafkaRecord(record.key, record.value, headers)
+
+
+@pytest.mark.parametrize(
+    ("header", "read"),
+    [
+        (b"2026-03-02T09:00:00Z", datetime(2026, 3, 2, 9, tzinfo=UTC)),
+        (b"2026-03-02t09:00:00z", datetime(2026, 3, 2, 9, tzinfo=UTC)),
+        (b"2026-03-02T18:00:00.25+09:00", datetime(2026, 3, 2, 9, 0, 0, 250_000, tzinfo=UTC)),
+        (b"2026-03-02T09:00:00.123456789-00:30", datetime(2026, 3, 2, 9, 30, 0, 123_456, UTC)),
+    ],
+)
+def test_ce_time_is_read_as_an_rfc_3339_date_time(header, read):
+    assert codec.decode(with_time(header)).time == read
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"2026-03-02T09:00:00",  # no offset: which instant is it?
+        b"2026-03-02",
+        b"2026-03-02 09:00:00Z",
+        b"20260302T090000Z",
+        b"2026-13-02T09:00:00Z",
+        b"2026-02-29T09:00:00Z",  # not a leap year
+        b"2026-03-02T09:00:00Z trailing",
+        b"",
+    ],
+)
+def test_a_ce_time_that_is_no_rfc_3339_date_time_is_poison(header):
+    with pytest.raises(PoisonMessage, match="ce_time"):
+        codec.decode(with_time(header))
+
+
+def test_an_event_without_ce_time_is_read_as_of_now():
+    _, record = encoded()
+    headers = [(n, v) for n, v in record.headers if n != "ce_time"]
+    before = datetime.now(UTC)
+    envelope = codec.decode(codec.KafkaRecord(record.key, record.value, headers))
+    assert before <= envelope.time <= datetime.now(UTC)

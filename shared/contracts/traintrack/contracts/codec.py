@@ -8,6 +8,7 @@ record: the SDK keeps the last of two equal headers, defaults a missing `ce_spec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +42,8 @@ REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion")
 SPECVERSION = b"1.0"
 CONTENT_TYPE = "content-type"
 JSON_MEDIA_TYPE = b"application/json"
+# RFC 3339's date-time (section 5.6), which `ce_time` must be.
+RFC3339 = re.compile(rb"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
 # Record size as the Kafka clients bound it (aiokafka's and kafka-python's estimate): the
 # v2 batch header plus the most a record's own framing can take.
 BATCH_HEADER_BYTES = 61
@@ -191,6 +194,7 @@ def decode(record: KafkaRecord, *, topic: str | None = None) -> Envelope:
     """Read a record into an Envelope, or raise PoisonMessage saying what is wrong with it.
     `topic`: the topic it was read from, whose type allow-list it must pass."""
     headers = _binding_headers(record)
+    time = _time_of(headers.pop("ce_time", None))
     event = _attributes_of(headers, record.key)
     attributes = event.get_attributes()
     contract = REGISTRY.get(event.get_type())
@@ -206,7 +210,7 @@ def decode(record: KafkaRecord, *, topic: str | None = None) -> Envelope:
         id=event.get_id(),
         type=event.get_type(),
         source=event.get_source(),
-        time=event.get_time() or datetime.now(UTC),
+        time=time or datetime.now(UTC),
         subject=event.get_subject(),
         key=key,
         data=data,
@@ -228,6 +232,20 @@ def _attributes_of(headers: dict[str, bytes], key: bytes | None) -> BaseCloudEve
     except Exception as error:  # the SDK raises several unrelated types for bad input
         raise PoisonMessage(f"not a CloudEvent in Kafka binary mode: {error}") from error
     return event
+
+
+def _time_of(header: bytes | None) -> datetime | None:
+    """`ce_time`, read here and not by the SDK: its dateutil parser was a tenth of the CPU
+    of a worker reading attendance events, and RFC 3339 is what the standard library's
+    own parser reads once the letters are upper case."""
+    if header is None:
+        return None
+    if not RFC3339.fullmatch(header):
+        raise PoisonMessage(f"ce_time {header[:40]!r} is not an RFC 3339 date-time")
+    try:
+        return datetime.fromisoformat(header.upper().decode())
+    except ValueError as error:  # a 13th month, a 61st second
+        raise PoisonMessage(f"ce_time {header[:40]!r}: {error}") from error
 
 
 def _data_of(contract: type[EventData], value: bytes) -> EventData:

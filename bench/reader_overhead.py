@@ -3,8 +3,8 @@ the EventConsumer left out, beside its floor: aiokafka's `getmany` on the same r
 committing after each poll. COUNT attendance-recorded records are produced to a topic of
 their own, then each reader counts them from the start (a backlog, as in a replay or a
 bench burst) in a process of its own; its CPU from the first batch to the last, per
-event, fetcher included. The topic is deleted afterwards. (Before Step 12 the workers ran
-on faust-streaming: 107.5 µs per event here, against 9.5 µs for the floor.)
+event, fetcher included. The topic is deleted afterwards. (Until Step 12 the workers ran
+on faust-streaming: 107.5 µs per event measured so at e5375b6, its per-message drain.)
 
     python -m bench.reader_overhead BOOTSTRAP [--count 30000] [--batch 500]
     (one JSON line per reader)

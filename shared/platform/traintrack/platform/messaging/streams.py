@@ -121,8 +121,9 @@ class StreamApp:
 
 
 class _Reader(ConsumerRebalanceListener):  # type: ignore[misc]
-    """The poll loop. A poll's records are handled topic by topic, concurrently (as one
-    agent per topic would), partitions in order; their offsets are committed afterwards.
+    """The poll loop. A poll's records are handled topic by topic, the topics concurrently
+    (one slow topic does not hold the others' records back for longer than the poll),
+    each partition in order; their offsets are committed afterwards.
     A rebalance waits for the poll in hand, so what was handled is committed before the
     partitions move; what was read and not committed is read again by the next owner,
     which each consumer's inbox makes harmless."""

@@ -10,6 +10,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from tests.utils.platform import eventually
 from traintrack.platform.messaging.connection import KafkaConnection
 from traintrack.platform.messaging.streams import consume, create_stream_app
 
@@ -71,10 +72,10 @@ def worker(platform, topic: str, group: str, handler: Recording, tmp_path, *, ba
 
 
 async def until(condition, *, seconds: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
+    async def probe():
+        return condition()
+
+    await eventually(probe, timeout=seconds, interval=0.05)
 
 
 async def committed(bootstrap: str, topic: str, group: str) -> dict[int, int | None]:

@@ -21,7 +21,7 @@ from traintrack.platform.db import Connection
 from traintrack.platform.db.pool import create_pool
 from traintrack.platform.messaging.consumer import EventConsumer
 from traintrack.platform.messaging.dlq import Publish
-from traintrack.platform.messaging.streams import StreamApp, create_stream_app, once, publisher
+from traintrack.platform.messaging.streams import StreamApp, create_stream_app, publisher
 from traintrack.platform.settings import ServiceSettings
 from traintrack.platform.web.app import create_service_app
 
@@ -82,8 +82,7 @@ def create_worker(settings: ServiceSettings) -> StreamApp:
         settings.consumer_name, kafka=settings.kafka, state_dir=settings.state_dir
     )
 
-    @once  # every agent shares it
-    async def build_consumer() -> EventConsumer:
+    async def build_consumer() -> EventConsumer:  # one for every topic
         pool = await create_pool(
             settings.database_url, migrations=MIGRATIONS, max_size=settings.db_pool_max
         )

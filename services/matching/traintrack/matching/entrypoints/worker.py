@@ -18,7 +18,7 @@ from traintrack.matching.adapters.uow import MatchingUnitOfWork
 from traintrack.matching.settings import MatchingSettings
 from traintrack.platform.bus import MessageBus
 from traintrack.platform.messaging.consumer import EventConsumer, Handler
-from traintrack.platform.messaging.streams import StreamApp, consume, create_stream_app, once
+from traintrack.platform.messaging.streams import StreamApp, consume, create_stream_app
 
 ENDINGS: dict[type[EventData], c.Ending] = {
     enr.EnrollmentCompleted: "completed",
@@ -112,8 +112,7 @@ def follow(
         settings.consumer_name, kafka=settings.kafka, state_dir=settings.state_dir
     )
 
-    @once  # both agents share it: one pool, one inbox name
-    async def build() -> EventConsumer:
+    async def build() -> EventConsumer:  # one for both topics: one pool, one inbox name
         return await build_consumer(app)
 
     # Most enrollment events (daily attendance) are of no interest here: take them in

@@ -110,7 +110,13 @@ class StreamApp:
             await self.producer.stop()
 
     async def _handlers(self) -> dict[str, tuple[EventConsumer, int]]:
-        return {r.topic: (await r.build(), r.batch) for r in self.readings}
+        """Each topic's consumer; topics registered with the same `build` share the one it
+        makes (one pool, one inbox name)."""
+        built: dict[Callable[[], Awaitable[EventConsumer]], EventConsumer] = {}
+        for reading in self.readings:
+            if reading.build not in built:
+                built[reading.build] = await reading.build()
+        return {r.topic: (built[r.build], r.batch) for r in self.readings}
 
     async def _beat(self) -> None:
         """A container healthcheck's sign that the worker's event loop turns."""
@@ -194,21 +200,6 @@ def publisher(app: StreamApp) -> Callable[[str, bytes | None, bytes, Headers], A
     return publish
 
 
-def once(build: Callable[[], Awaitable[EventConsumer]]) -> Callable[[], Awaitable[EventConsumer]]:
-    """`build`, run the first time only: the topics of a worker then share one consumer
-    (one pool, one inbox name)."""
-    lock = asyncio.Lock()
-    built: list[EventConsumer] = []
-
-    async def shared() -> EventConsumer:
-        async with lock:
-            if not built:
-                built.append(await build())
-        return built[0]
-
-    return shared
-
-
 def consume(
     app: StreamApp,
     topic: Topic,
@@ -217,11 +208,11 @@ def consume(
     build: Callable[[], Awaitable[EventConsumer]],
     batch: int = 1,
 ) -> None:
-    """Feed every record of `topic` to the EventConsumer `build` makes: one at a time, or
-    up to `batch` at once (committed only after the whole poll). `agent_name` names the
-    reading in logs."""
+    """Feed every record of `topic` to the EventConsumer `build` makes (once per worker,
+    whatever topics it is given for): one at a time, or up to `batch` at once (committed
+    only after the whole poll). `agent_name` names the reading in logs."""
     log.debug("%s reads %s as %s", app.app_id, topic.name, agent_name)
-    app.readings.append(_Reading(topic.name, once(build), batch))
+    app.readings.append(_Reading(topic.name, build, batch))
 
 
 def _delivery(record: ConsumerRecord[bytes, bytes]) -> Delivery:

@@ -14,26 +14,21 @@ from kafka.admin import KafkaAdminClient
 
 from traintrack.devstack.kafka import KafkaNodes
 from traintrack.devstack.pidfiles import PidFiles
-from traintrack.devstack.processes import SetupError, free_port, port_open
+from traintrack.devstack.processes import SetupError, free_port_run
 from traintrack.platform.messaging.admin import controller_leader, ensure_topics
 from traintrack.platform.messaging.connection import KafkaConnection
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 
-def free_ports(count: int) -> int:
-    """A first port with `count` free ports from it."""
-    for _ in range(50):
-        first = free_port()
-        if first + count < 65535 and not any(port_open(first + i) for i in range(count)):
-            return first
-    raise RuntimeError("no run of free ports")
-
-
 @pytest.fixture
 def cluster(tmp_path: Path):
     nodes = KafkaNodes(
-        tmp_path / "kafka", PidFiles(tmp_path / "pids", tmp_path / "logs"), 3, free_ports(6), "384m"
+        tmp_path / "kafka",
+        PidFiles(tmp_path / "pids", tmp_path / "logs"),
+        3,
+        free_port_run(6),
+        "384m",
     )
     try:
         nodes.start()

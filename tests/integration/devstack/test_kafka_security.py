@@ -12,9 +12,9 @@ from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from tests.integration.devstack.test_kafka_cluster import free_ports
 from traintrack.devstack.kafka import ADMIN, KafkaNodes
 from traintrack.devstack.pidfiles import PidFiles
+from traintrack.devstack.processes import free_port_run
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -26,7 +26,7 @@ def secured(tmp_path_factory):
         home / "kafka",
         PidFiles(home / "pids", home / "logs"),
         3,
-        free_ports(6),
+        free_port_run(6),
         "384m",
         security="sasl_ssl",
     )

@@ -3,16 +3,19 @@ benchmarks and `make up`/`make down` rely on."""
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
 import pytest
 
+from traintrack.devstack import processes
 from traintrack.devstack.pidfiles import PidFiles
 from traintrack.devstack.processes import (
     ServiceProcesses,
     SetupError,
     free_port,
+    free_port_run,
     http_ok,
     port_open,
     wait_until,
@@ -77,3 +80,19 @@ def test_a_crash_kills_at_once_and_a_crash_of_nothing_is_refused(tmp_path: Path)
     assert pids.alive("web") is None
     with pytest.raises(SetupError, match="web is not running"):
         pids.crash("web")
+
+
+def test_a_run_of_ports_lies_below_the_ephemeral_range_and_skips_a_taken_port() -> None:
+    ephemeral_start = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(20):
+        first = free_port_run(6)
+        assert first >= 20000 and first + 6 <= ephemeral_start
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        # Pinned to one choice: the run through the taken port is refused, the next accepted.
+        port = taken.getsockname()[1]
+        with pytest.MonkeyPatch.context() as patch:
+            starts = iter([port - 2, port + 1])
+            patch.setattr(processes.random, "randrange", lambda *_: next(starts))
+            assert free_port_run(3) == port + 1

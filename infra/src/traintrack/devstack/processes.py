@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -39,6 +40,29 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_port_run(count: int) -> int:
+    """A first port with `count` free ports from it, all below the kernel's ephemeral
+    range: a run taken from inside that range races every outgoing connection (a
+    cluster's own nodes dial each other from it) before the last node binds its port."""
+    lowest = 20000
+    ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    below = int(ephemeral.read_text().split()[0]) if ephemeral.exists() else 32768
+    for _ in range(100):
+        first = random.randrange(lowest, below - count)
+        if all(_bindable(first + i) for i in range(count)):
+            return first
+    raise SetupError(f"no run of {count} free ports between {lowest} and {below}")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:

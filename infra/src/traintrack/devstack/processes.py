@@ -37,9 +37,8 @@ def log(message: str) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port free now, for a process that binds it later (see `free_port_run`)."""
+    return free_port_run(1)
 
 
 def free_port_run(count: int) -> int:

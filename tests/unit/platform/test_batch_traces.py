@@ -2,7 +2,9 @@
 message in a sampled trace (its statements, the events it emits) lands in that trace, and
 in no other message's."""
 
+import pytest
 from opentelemetry import trace
+from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -23,6 +25,7 @@ class FakeInbox:
 
     def __init__(self):
         self.transactions = 0
+        self.claims_traced: list[bool] = []  # whether the instrumentations were on
 
     def acquire(self):
         return self
@@ -38,6 +41,7 @@ class FakeInbox:
         return None
 
     async def fetch(self, query, consumer, ids, *columns):
+        self.claims_traced.append(is_instrumentation_enabled())
         return [{"event_id": i} for i in ids]
 
 
@@ -49,13 +53,19 @@ def message(offset, trace_id, sampled):
     )
 
 
-async def test_each_sampled_message_is_handled_alone_in_its_trace_within_one_transaction(
-    monkeypatch,
-):
+@pytest.fixture
+def exporter(monkeypatch) -> InMemorySpanExporter:
+    """Message spans recorded (under a ratio sampler of 1, a sampled parent records)."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     monkeypatch.setattr(message_spans, "tracer", provider.get_tracer("test"))
+    return exporter
+
+
+async def test_each_sampled_message_is_handled_alone_in_its_trace_within_one_transaction(
+    exporter,
+):
     calls = []
 
     async def handle(envelopes, conn):
@@ -86,3 +96,38 @@ async def test_each_sampled_message_is_handled_alone_in_its_trace_within_one_tra
     ]
     assert {s.attributes["traintrack.outcome"] for s in spans} == {"applied"}
     assert {format(s.parent.span_id, "016x") for s in spans} == {CALLER}
+
+
+@pytest.mark.parametrize(("sampled", "claim_traced"), [((2, 4), True), ((1, 2), False)])
+async def test_queries_make_spans_only_for_messages_in_sampled_traces(
+    exporter, sampled, claim_traced
+):
+    """The instrumentations (a span per query) stand aside under a message span that
+    records nothing, and act again for a sampled one in the same batch; the run's own
+    statements (the inbox claim) follow the last message's trace."""
+    seen = []
+
+    async def handle(envelopes, conn):
+        trace_id = trace.get_current_span().get_span_context().trace_id
+        seen.append((trace_id, is_instrumentation_enabled()))
+        return {}
+
+    inbox = FakeInbox()
+    consumer = EventConsumer(
+        name="c",
+        pool=inbox,
+        handlers={},
+        publish=None,
+        batch_handlers={TraineeEnrolled.type: handle},
+    )
+    batch = [message(n, n + 1, sampled=n in sampled) for n in range(5)]
+
+    assert await consumer.process_batch(batch) == [Outcome.APPLIED] * 5
+
+    expected = {
+        (2, 4): [(2, False), (3, True), (4, False), (5, True)],
+        (1, 2): [(1, False), (2, True), (3, True), (5, False)],
+    }[sampled]
+    assert seen == expected
+    assert inbox.claims_traced == [claim_traced]
+    assert is_instrumentation_enabled()  # nothing leaks out of the batch

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 
 import asyncpg
@@ -130,12 +130,15 @@ class EventConsumer:
             return await self._dead_letter(delivery, error)
         return await self._process_decoded(delivery, envelope)
 
-    def _span(
-        self, envelope: Envelope, delivery: Delivery
-    ) -> contextlib.AbstractContextManager[trace.Span]:
+    @contextlib.contextmanager
+    def _span(self, envelope: Envelope, delivery: Delivery) -> Iterator[trace.Span]:
         """The message's span (`message_spans`), current inside, ended on exit."""
         span = message_spans.start_span(envelope, delivery, consumer=self.name)
-        return trace.use_span(span, end_on_exit=True)
+        with (
+            trace.use_span(span, end_on_exit=True),
+            message_spans.queries_traced_if(span.is_recording()),
+        ):
+            yield span
 
     async def _process_decoded(self, delivery: Delivery, envelope: Envelope) -> Outcome:
         handler = self._handlers.get(envelope.type)
@@ -231,7 +234,11 @@ class EventConsumer:
         )
         try:
             # The run's own statements (inbox claim, commit) in the last message's trace.
-            with trace.use_span(spans[-1], record_exception=False, set_status_on_exception=False):
+            last = spans[-1]
+            with (
+                trace.use_span(last, record_exception=False, set_status_on_exception=False),
+                message_spans.queries_traced_if(last.is_recording()),
+            ):
                 async for attempt in retrying:
                     with attempt:
                         outcomes, refused = await self._apply_batch(run, spans)
@@ -287,7 +294,11 @@ class EventConsumer:
             for stretch in _stretches(fresh, run, alone=traced):
                 handler = self._batch_handlers[run[stretch[0]][1].type]
                 # What the handler does and emits, in the trace of the stretch's cause.
-                with trace.use_span(spans[stretch[-1]], end_on_exit=False):
+                acting = spans[stretch[-1]]
+                with (
+                    trace.use_span(acting, end_on_exit=False),
+                    message_spans.queries_traced_if(acting.is_recording()),
+                ):
                     refused_here = await handler([run[i][1] for i in stretch], conn)
                 refused.update({stretch[i]: error for i, error in refused_here.items()})
             if refused:

@@ -150,6 +150,13 @@ class FakeEnrollments:
             self.shared += sorted(ids)
         return {i: self.enrollments[i] for i in ids if i in self.enrollments}
 
+    async def held_with_cohorts(
+        self, ids: list[str]
+    ) -> tuple[dict[str, Enrollment], dict[str, Cohort]]:
+        enrollments = await self.by_id(ids, share=True)
+        cohorts = self._catalogue.cohorts
+        return enrollments, {e.cohort_id: cohorts[e.cohort_id] for e in enrollments.values()}
+
     async def of_trainees(self, trainee_ids: list[str]) -> dict[tuple[str, str], str]:
         return {
             (e.trainee_id, e.cohort_id): e.enrollment_id

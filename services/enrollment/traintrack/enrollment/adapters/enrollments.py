@@ -8,6 +8,8 @@ from datetime import date
 import asyncpg
 
 from traintrack.contracts.vocabulary import DropReason
+from traintrack.enrollment.adapters.catalogue import cohort_of
+from traintrack.enrollment.domain.catalogue import Cohort
 from traintrack.enrollment.domain.enrollments import SEAT_HOLDERS, Enrollment, EnrollmentStatus
 from traintrack.platform.db import Connection
 
@@ -85,6 +87,21 @@ class EnrollmentRepository:
             f"SELECT * FROM enrollments WHERE enrollment_id = ANY($1){lock}", ids
         )
         return {r["enrollment_id"]: enrollment_of(r) for r in rows}
+
+    async def held_with_cohorts(
+        self, ids: list[str]
+    ) -> tuple[dict[str, Enrollment], dict[str, Cohort]]:
+        """`by_id(ids, share=True)` and those enrollments' cohorts, in one round trip:
+        attendance reads both for every request and every batch."""
+        rows = await self._conn.fetch(
+            """SELECT e AS enrollment, c AS cohort
+               FROM enrollments e JOIN cohorts c USING (cohort_id)
+               WHERE e.enrollment_id = ANY($1) ORDER BY e.enrollment_id FOR SHARE OF e""",
+            ids,
+        )
+        enrollments = [enrollment_of(r["enrollment"]) for r in rows]
+        cohorts = [cohort_of(r["cohort"]) for r in rows]
+        return {e.enrollment_id: e for e in enrollments}, {c.cohort_id: c for c in cohorts}
 
     async def of_trainees(self, trainee_ids: list[str]) -> dict[tuple[str, str], str]:
         """(trainee, cohort) -> enrollment id, for these trainees."""

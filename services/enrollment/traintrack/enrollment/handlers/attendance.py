@@ -27,8 +27,7 @@ async def record_attendance(
     row is reported by its position, from 1), the store read and written set-wise. The
     enrollments are held FOR SHARE: the closing sweep leaves them for its next round."""
     ids = sorted({d.enrollment_id for d in cmd.days})
-    enrollments = await uow.enrollments.by_id(ids, share=True)
-    cohorts = await uow.catalogue.cohorts_by_id(sorted({e.cohort_id for e in enrollments.values()}))
+    enrollments, cohorts = await uow.enrollments.held_with_cohorts(ids)
     since = _since(cmd.days, enrollments)
     records = await uow.attendance.recent(
         since, {e: cohorts[enrollments[e].cohort_id] for e in since}

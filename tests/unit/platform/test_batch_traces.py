@@ -53,6 +53,17 @@ def message(offset, trace_id, sampled):
     )
 
 
+def batch_consumer(inbox: FakeInbox, handle) -> EventConsumer:
+    """A consumer applying enrollments in batches with `handle`, claiming in `inbox`."""
+    return EventConsumer(
+        name="c",
+        pool=inbox,
+        handlers={},
+        publish=None,
+        batch_handlers={TraineeEnrolled.type: handle},
+    )
+
+
 @pytest.fixture
 def exporter(monkeypatch) -> InMemorySpanExporter:
     """Message spans recorded (under a ratio sampler of 1, a sampled parent records)."""
@@ -74,13 +85,7 @@ async def test_each_sampled_message_is_handled_alone_in_its_trace_within_one_tra
         return {}
 
     inbox = FakeInbox()
-    consumer = EventConsumer(
-        name="c",
-        pool=inbox,
-        handlers={},
-        publish=None,
-        batch_handlers={TraineeEnrolled.type: handle},
-    )
+    consumer = batch_consumer(inbox, handle)
     # Trace ids 1-5; the third and fifth messages are in sampled traces.
     batch = [message(n, n + 1, sampled=n in (2, 4)) for n in range(5)]
     ids = [codec.decode(m.record).id for m in batch]
@@ -98,9 +103,15 @@ async def test_each_sampled_message_is_handled_alone_in_its_trace_within_one_tra
     assert {format(s.parent.span_id, "016x") for s in spans} == {CALLER}
 
 
-@pytest.mark.parametrize(("sampled", "claim_traced"), [((2, 4), True), ((1, 2), False)])
+@pytest.mark.parametrize(
+    ("sampled", "expected", "claim_traced"),
+    [
+        ((2, 4), [(2, False), (3, True), (4, False), (5, True)], True),
+        ((1, 2), [(1, False), (2, True), (3, True), (5, False)], False),
+    ],
+)
 async def test_queries_make_spans_only_for_messages_in_sampled_traces(
-    exporter, sampled, claim_traced
+    exporter, sampled, expected, claim_traced
 ):
     """The instrumentations (a span per query) stand aside under a message span that
     records nothing, and act again for a sampled one in the same batch; the run's own
@@ -113,21 +124,11 @@ async def test_queries_make_spans_only_for_messages_in_sampled_traces(
         return {}
 
     inbox = FakeInbox()
-    consumer = EventConsumer(
-        name="c",
-        pool=inbox,
-        handlers={},
-        publish=None,
-        batch_handlers={TraineeEnrolled.type: handle},
-    )
+    consumer = batch_consumer(inbox, handle)
     batch = [message(n, n + 1, sampled=n in sampled) for n in range(5)]
 
     assert await consumer.process_batch(batch) == [Outcome.APPLIED] * 5
 
-    expected = {
-        (2, 4): [(2, False), (3, True), (4, False), (5, True)],
-        (1, 2): [(1, False), (2, True), (3, True), (5, False)],
-    }[sampled]
-    assert seen == expected
+    assert seen == expected  # (trace id, instrumentations on) per stretch handed over
     assert inbox.claims_traced == [claim_traced]
     assert is_instrumentation_enabled()  # nothing leaks out of the batch

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import StrEnum
 
 import asyncpg
@@ -130,15 +130,12 @@ class EventConsumer:
             return await self._dead_letter(delivery, error)
         return await self._process_decoded(delivery, envelope)
 
-    @contextlib.contextmanager
-    def _span(self, envelope: Envelope, delivery: Delivery) -> Iterator[trace.Span]:
+    def _span(
+        self, envelope: Envelope, delivery: Delivery
+    ) -> contextlib.AbstractContextManager[trace.Span]:
         """The message's span (`message_spans`), current inside, ended on exit."""
         span = message_spans.start_span(envelope, delivery, consumer=self.name)
-        with (
-            trace.use_span(span, end_on_exit=True),
-            message_spans.queries_traced_if(span.is_recording()),
-        ):
-            yield span
+        return message_spans.acting_in(span, end_on_exit=True)
 
     async def _process_decoded(self, delivery: Delivery, envelope: Envelope) -> Outcome:
         handler = self._handlers.get(envelope.type)
@@ -234,11 +231,7 @@ class EventConsumer:
         )
         try:
             # The run's own statements (inbox claim, commit) in the last message's trace.
-            last = spans[-1]
-            with (
-                trace.use_span(last, record_exception=False, set_status_on_exception=False),
-                message_spans.queries_traced_if(last.is_recording()),
-            ):
+            with message_spans.acting_in(spans[-1], record_errors=False):
                 async for attempt in retrying:
                     with attempt:
                         outcomes, refused = await self._apply_batch(run, spans)
@@ -249,7 +242,7 @@ class EventConsumer:
                 span.end()
             return [await self._process_one_of_batch(d, e) for d, e in run]
         for index, error in refused.items():
-            with trace.use_span(spans[index], end_on_exit=False):
+            with message_spans.acting_in(spans[index]):
                 outcomes[index] = await self._dead_letter(run[index][0], error)
         for span, outcome in zip(spans, outcomes, strict=True):
             span.set_attribute("traintrack.outcome", outcome.value)
@@ -294,11 +287,7 @@ class EventConsumer:
             for stretch in _stretches(fresh, run, alone=traced):
                 handler = self._batch_handlers[run[stretch[0]][1].type]
                 # What the handler does and emits, in the trace of the stretch's cause.
-                acting = spans[stretch[-1]]
-                with (
-                    trace.use_span(acting, end_on_exit=False),
-                    message_spans.queries_traced_if(acting.is_recording()),
-                ):
+                with message_spans.acting_in(spans[stretch[-1]]):
                     refused_here = await handler([run[i][1] for i in stretch], conn)
                 refused.update({stretch[i]: error for i, error in refused_here.items()})
             if refused:

@@ -36,20 +36,30 @@ def start_span(envelope: Envelope, delivery: Delivery, *, consumer: str) -> trac
 
 
 @contextmanager
-def queries_traced_if(recording: bool) -> Iterator[None]:
-    """What runs here makes instrumentation spans (a span per query) only if `recording`:
-    under a message span that records nothing, each query's span was still made, given
-    ids and a context, then dropped (a twentieth of a worker's CPU). Set either way, so a
+def acting_in(
+    span: trace.Span, *, end_on_exit: bool = False, record_errors: bool = True
+) -> Iterator[trace.Span]:
+    """`span` current (as `trace.use_span`; `record_errors`: an exception leaving is
+    recorded on it), and the instrumentations (a span per query) on only if it records:
+    under a message span that records nothing, each query's span was still made, given ids
+    and a context, then dropped (a twentieth of a worker's CPU). Set either way, so a
     sampled message handled inside an unsampled batch is traced in full."""
-    quiet = context.get_current()
-    # Both of the suppression keys the instrumentations read (the plain one is older).
-    for key in (_SUPPRESS_INSTRUMENTATION_KEY, "suppress_instrumentation"):
-        quiet = context.set_value(key, not recording, quiet)
-    token = context.attach(quiet)
-    try:
-        yield
-    finally:
-        context.detach(token)
+    quiet = not span.is_recording()
+    with trace.use_span(
+        span,
+        end_on_exit=end_on_exit,
+        record_exception=record_errors,
+        set_status_on_exception=record_errors,
+    ):
+        instrumented = context.get_current()
+        # Both of the suppression keys the instrumentations read (the plain one is older).
+        for key in (_SUPPRESS_INSTRUMENTATION_KEY, "suppress_instrumentation"):
+            instrumented = context.set_value(key, quiet, instrumented)
+        token = context.attach(instrumented)
+        try:
+            yield span
+        finally:
+            context.detach(token)
 
 
 def trace_headers(headers: Iterable[tuple[str, bytes]]) -> tuple[bytes | None, bytes | None]:

@@ -463,6 +463,7 @@ async def http_load(
     await asyncio.gather(*(worker() for _ in range(clients)))
     latencies.sort()
     return {
+        "requests": len(latencies),
         "per_s": round(len(latencies) / seconds),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
     }
@@ -473,11 +474,11 @@ async def http_suite(
     keys: dict[str, str],
     pairs: list[tuple[str, str]],
     days: list[date],
-    pids: dict[str, int],
+    services: dict[str, int],
 ) -> dict[str, Any]:
     """A read and a write endpoint per service, 8 clients for 5 s each; beside /healthz of
     the same service, the framework's own floor. Each call's CPU per request is summed over
-    every part (`pids`: the services and this client; PostgreSQL, Kafka, Zipkin): on a
+    every part (`services` by pid, this client, PostgreSQL, Kafka and Zipkin): on a
     machine of N cores no call runs faster than N seconds of CPU per that much."""
     trainee = pairs[0][0]
 
@@ -520,12 +521,13 @@ async def http_suite(
         ],
     }
 
+    pids = {**services, "bench client": os.getpid()}
+
     async def measured(url: str, key: str, method: str, path: str, body: Any = None):
         before = cpu_seconds(pids)
         load = await http_load(url, key, method, path, body)
         after = cpu_seconds(pids)
-        requests = load["per_s"] * 5
-        used = {k: (after[k] - before.get(k, 0.0)) * 1000 / requests for k in after}
+        used = {k: (after[k] - before.get(k, 0.0)) * 1000 / load["requests"] for k in after}
         load["cpu_ms"] = {k: round(v, 2) for k, v in used.items() if v >= 0.05}
         return load
 
@@ -553,12 +555,11 @@ async def http_only(
     # Each suite records new days (a day recorded again is no news, and cheaper): a
     # suite's 8 clients take the trainees' first day, then their second...
     fresh = weekdays(days[-1] + timedelta(1), 20)
-    pids = {**services, "bench client": os.getpid()}
-    found = await http_suite(urls, keys, pairs, fresh[:10], pids)
+    found = await http_suite(urls, keys, pairs, fresh[:10], services)
     if PROFILE:
         apis = {name: pid for name, pid in services.items() if name.endswith("-api")}
         recordings = profiler.start(apis, ARTIFACTS / "profile")
-        await http_suite(urls, keys, pairs, fresh[10:], pids)
+        await http_suite(urls, keys, pairs, fresh[10:], services)
         profiler.stop(recordings)
         found["profile"] = profiler.summary(recordings)
     return found
@@ -677,11 +678,7 @@ async def main() -> int:
             report(results)
             return 0
         results["http"] = await http_suite(
-            urls,
-            keys,
-            pairs,
-            weekdays(days[-1] + timedelta(1), 400),
-            {**services, "bench client": os.getpid()},
+            urls, keys, pairs, weekdays(days[-1] + timedelta(1), 400), services
         )
     finally:
         processes.stop_all()

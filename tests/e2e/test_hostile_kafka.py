@@ -131,6 +131,10 @@ def hostile_submissions(key, other, t, e, days):
         ),
         "key is not the data's trainee": rekeyed(signed(key, t, good_day), b"tr-someone-else"),
         "two ce_id": plus(signed(key, t, good_day), ("ce_id", str(uuid.uuid4()).encode())),
+        "a NUL in ce_id": replaced(signed(key, t, good_day), "ce_id", b"evt-\x00-1"),
+        "a C1 control in ce_source": replaced(
+            signed(key, t, good_day), "ce_source", "/institutes/\u0085".encode()
+        ),
         "two ce_ttsignature, the wrong one first": plus(
             signed(key, t, good_day), ("ce_ttsignature", b"0" * 64), first=True
         ),
@@ -191,6 +195,8 @@ REASONS = {
     "key is not the partitionkey": "is not the partition key",
     "key is not the data's trainee": "is not the event's partition key",
     "two ce_id": "header 'ce_id' appears more than once",
+    "a NUL in ce_id": "header 'ce_id' holds a control character",
+    "a C1 control in ce_source": "header 'ce_source' holds a control character",
     "two ce_ttsignature, the wrong one first": "header 'ce_ttsignature' appears more than once",
     "two ce_type, a foreign one first": "header 'ce_type' appears more than once",
     "two ce_type, another submission last": "header 'ce_type' appears more than once",

@@ -117,6 +117,30 @@ def test_a_duplicate_is_poison_whichever_copy_comes_first():
     refused(wrong_first, "header 'ce_type' appears more than once")
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ce_id", b"evt-\x00-1"),  # U+0000
+        ("ce_source", b"/institutes/lf-1\n"),  # U+000A
+        ("ce_subject", b"trainee/\x1ftr-1"),  # U+001F, the last of the first range
+        ("ce_ttsignature", b"\x7f"),  # U+007F
+        ("ce_id", "evt-\u0080".encode()),  # U+0080, two bytes in UTF-8
+        ("ce_id", "evt-\u009f".encode()),  # U+009F, the last of the second range
+    ],
+)
+def test_a_control_character_in_an_attribute_is_poison_naming_the_header(name, value):
+    """CloudEvents 1.0's String type excludes U+0000-U+001F and U+007F-U+009F (the SDK
+    lets them through; PostgreSQL would refuse a NUL only later, at the inbox)."""
+    r = record()
+    refused(replaced(name, value, r), f"header '{name}' holds a control character")
+
+
+@pytest.mark.parametrize("value", ["evt-\u00a0".encode(), "évènement-\u4e00".encode(), b"evt- ~"])
+def test_the_characters_beside_the_control_ranges_are_read(value):
+    r = replaced("ce_id", value, record())
+    assert codec.decode(r, topic=INSTITUTE_SUBMISSIONS.name).id == value.decode()
+
+
 def test_a_clients_own_binary_header_is_none_of_the_bindings_business():
     r = added(record(), ("x-client-trace", b"\xff\xfe\x00"))
     assert codec.decode(r, topic=INSTITUTE_SUBMISSIONS.name).type == ChangeConsent.type

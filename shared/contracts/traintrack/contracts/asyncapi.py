@@ -18,7 +18,8 @@ _TEXT = {"type": "string"}
 CE_HEADERS: dict[str, Any] = {
     "type": "object",
     "description": "CloudEvents 1.0 attributes, Kafka binary mode; a header sent twice, a "
-    "missing required one or another specversion sends the message to the DLQ.",
+    "control character (U+0000-U+001F, U+007F-U+009F) in an attribute, a missing required "
+    "one or another specversion sends the message to the DLQ.",
     "required": ["ce_id", "ce_source", "ce_type", "ce_specversion", "content-type"],
     "properties": {
         "ce_id": {**_TEXT, "description": "unique per event; consumers apply each id once"},

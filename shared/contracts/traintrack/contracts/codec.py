@@ -42,6 +42,8 @@ STANDARD_ATTRIBUTES = frozenset(
 NOT_EMPTY_WHEN_SENT = frozenset({"subject", "dataschema", "datacontenttype"})
 # An extension's name: lower-case ASCII letters and digits ("data" is taken by the format).
 EXTENSION_NAME = re.compile(r"(?!data$)[a-z0-9]+")
+# What CloudEvents 1.0's String type excludes (U+0000-U+001F, U+007F-U+009F), as UTF-8.
+CONTROL_CHARACTER = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]")
 Headers = list[tuple[str, bytes]]
 REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion")
 SPECVERSION = b"1.0"
@@ -126,9 +128,9 @@ def encode(event: CloudEvent, extra_headers: Sequence[tuple[str, bytes]] = ()) -
 
 def check_binding(record: KafkaRecord) -> None:
     """The CloudEvents Kafka binary binding, strictly, or PoisonMessage saying what breaks
-    it: no header twice (names compared as the SDK reads them, ignoring case), the required
-    attributes present and not empty, specversion 1.0, a key equal to `ce_partitionkey`
-    when that is sent, and JSON content."""
+    it: no header twice (names compared as the SDK reads them, ignoring case), no control
+    character in an attribute, the required attributes present and not empty, specversion
+    1.0, a key equal to `ce_partitionkey` when that is sent, and JSON content."""
     _binding_headers(record)
 
 
@@ -141,6 +143,8 @@ def _binding_headers(record: KafkaRecord) -> dict[str, bytes]:
         if lowered in headers:
             raise PoisonMessage(f"header {name[:80]!r} appears more than once")
         headers[lowered] = value or b""
+        if lowered.startswith("ce_") and CONTROL_CHARACTER.search(headers[lowered]):
+            raise PoisonMessage(f"header {name[:80]!r} holds a control character")
     missing = [name for name in REQUIRED_HEADERS if not headers.get(name)]
     if missing:
         raise PoisonMessage(f"missing required attribute header(s): {', '.join(missing)}")

@@ -10,6 +10,7 @@ import pytest
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from traintrack.contracts.topics import ALL_TOPICS
+from traintrack.devstack.services import WORKER_READY
 from traintrack.platform.messaging.admin import TopicsRefused, ensure_topics, verify_topics
 
 pytestmark = pytest.mark.integration
@@ -130,4 +131,4 @@ def test_a_worker_does_not_start_on_under_replicated_topics(platform, prefix, tm
 
     assert done.returncode == 1
     assert "outcomes worker: not starting: topics with fewer replicas than the 2" in done.stderr
-    assert "Worker]: Ready" not in done.stdout + done.stderr
+    assert WORKER_READY not in done.stdout + done.stderr

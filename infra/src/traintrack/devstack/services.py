@@ -119,8 +119,13 @@ def start_services(endpoints: Endpoints) -> None:
         )
 
 
+# What a worker logs once it has joined its consumer group (the platform's
+# `streams.READY`; the dev stack cannot import it: it runs before the virtualenv exists).
+WORKER_READY = "worker ready"
+
+
 def _says_ready(log_file: Path) -> bool:
-    return log_file.exists() and "[^Worker]: Ready" in log_file.read_text(errors="replace")
+    return log_file.exists() and f": {WORKER_READY}" in log_file.read_text(errors="replace")
 
 
 def _runs(name: str) -> bool:

@@ -34,6 +34,9 @@ from traintrack.platform.messaging.outbox import new_producer
 log = logging.getLogger(__name__)
 HEARTBEAT = "heartbeat"  # touched in <state dir>/<consumer name>/ every HEARTBEAT_SECONDS
 HEARTBEAT_SECONDS = 10.0
+# Logged once a worker has joined its group (`make run` and `make up` wait for these
+# words in its log: traintrack.devstack.services.WORKER_READY).
+READY = "worker ready"
 POLL_MS = 500  # how long an idle poll waits for records before it asks again
 POLL_RECORDS = 500  # at most per poll: one commit covers them, whatever the batch sizes
 
@@ -137,6 +140,7 @@ class _Reader(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, app: StreamApp, handlers: Mapping[str, tuple[EventConsumer, int]]):
         self._app, self._handlers = app, handlers
         self._busy = asyncio.Lock()
+        self._joined = False
         self._most = max(POLL_RECORDS, *(batch for _, batch in handlers.values()))
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -183,6 +187,9 @@ class _Reader(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         log.info("%s: assigned %d partitions", self._app.group, len(assigned))
+        if not self._joined:  # a replica beyond the partitions is assigned none: ready too
+            self._joined = True
+            log.info("%s: %s", self._app.group, READY)
 
 
 def create_stream_app(app_id: str, *, kafka: KafkaConnection, state_dir: Path) -> StreamApp:
